@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minifw: rule types and the interface of rules.c (parser, printer, matcher,
+ * ruleset editing and the write protocol of /proc/minifw/rules).
+ *
+ * rules.c takes no locks and knows nothing of procfs, so it also builds in
+ * user space (see include/minifw_user.h) for unit tests and fuzzing.
+ */
+#ifndef MINIFW_H
+#define MINIFW_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/if.h>
+#include <linux/in.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/u64_stats_sync.h>
+#else
+#include "minifw_user.h"
+#endif
+
+/* The five netfilter hooks, in packet-flow order; also the listing order. */
+enum minifw_chain_id {
+	MINIFW_PREROUTING,
+	MINIFW_INPUT,
+	MINIFW_FORWARD,
+	MINIFW_OUTPUT,
+	MINIFW_POSTROUTING,
+	MINIFW_NCHAINS,
+	MINIFW_ALL_CHAINS = MINIFW_NCHAINS,	/* -F / -Z without a chain */
+};
+
+enum minifw_target {
+	MINIFW_T_NONE,		/* no -j: count and go on to the next rule */
+	MINIFW_T_ACCEPT,
+	MINIFW_T_DROP,
+	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
+};
+
+/* struct minifw_match.flags */
+#define MINIFW_INV_SRC		0x0001
+#define MINIFW_INV_DST		0x0002
+#define MINIFW_INV_PROTO	0x0004
+#define MINIFW_INV_SPORT	0x0008
+#define MINIFW_INV_DPORT	0x0010
+#define MINIFW_INV_IN		0x0020
+#define MINIFW_INV_OUT		0x0040
+#define MINIFW_L4		0x0080	/* -m tcp / -m udp (explicit or implied) */
+
+/* Longest line accepted from /proc/minifw/rules, newline excluded. */
+#define MINIFW_LINE_MAX		1024
+/* Longest rule text the printer produces (options only, no "-A CHAIN"). */
+#define MINIFW_RULE_TEXT_MAX	192
+
+/*
+ * What a rule matches. Every field is canonical (host bits masked, unused
+ * bytes zero) so that two rules that list alike compare equal with memcmp():
+ * that is how "-D CHAIN rule" finds its rule.
+ */
+struct minifw_match {
+	__be32 src, smsk;	/* match if (saddr & smsk) == src */
+	__be32 dst, dmsk;
+	u16 sport[2];		/* inclusive range, host order; 0:65535 = any */
+	u16 dport[2];
+	u16 flags;		/* MINIFW_INV_*, MINIFW_L4 */
+	u8 proto;		/* 0 = any */
+	u8 inlen, outlen;	/* bytes of in/out compared; "eth+" -> 3 */
+	char in[IFNAMSIZ];	/* as written, "" = any */
+	char out[IFNAMSIZ];
+};
+
+/*
+ * Per-rule counters, shared by every ruleset version that holds the rule, so
+ * a rule keeps its counts when other rules change. Kernel: per-CPU with
+ * u64_stats_sync, as nft_counter.c does; the refcount is taken and dropped
+ * on the control path and from RCU callbacks.
+ */
+struct minifw_cpu_counter {
+	u64_stats_t pkts;
+	u64_stats_t bytes;
+	struct u64_stats_sync syncp;
+};
+
+struct minifw_counter {
+	refcount_t ref;
+	struct minifw_cpu_counter __percpu *pcpu;
+};
+
+struct minifw_rule {
+	struct minifw_match m;
+	u8 target;			/* enum minifw_target */
+	struct minifw_counter *cnt;
+};
+
+struct minifw_chain {
+	struct minifw_rule *rules;	/* nrules used, cap allocated */
+	u32 nrules;
+	u32 cap;
+	u8 policy;			/* MINIFW_T_ACCEPT or MINIFW_T_DROP */
+	struct minifw_counter *policy_cnt;
+};
+
+/*
+ * A whole ruleset. Immutable once published: edits build a new one. ref is
+ * held by the published pointer and by each open listing of the proc files.
+ */
+struct minifw_ruleset {
+	struct minifw_chain chain[MINIFW_NCHAINS];
+	refcount_t ref;
+	struct rcu_head rcu;
+};
+
+/* What the matcher needs to know of a packet; filled by the hook. */
+struct minifw_pkt {
+	__be32 saddr, daddr;
+	__be16 sport, dport;	/* valid if l4 */
+	u8 proto;
+	bool fragment;		/* non-first fragment: no transport header */
+	bool l4;		/* ports were read */
+	u32 len;		/* bytes counted: the IP packet length */
+	const char *in;		/* device names, "" if none */
+	const char *out;
+};
+
+enum minifw_op {
+	MINIFW_OP_APPEND,	/* -A */
+	MINIFW_OP_INSERT,	/* -I */
+	MINIFW_OP_DELETE_NUM,	/* -D CHAIN N */
+	MINIFW_OP_DELETE_RULE,	/* -D CHAIN rule */
+	MINIFW_OP_REPLACE,	/* -R */
+	MINIFW_OP_FLUSH,	/* -F */
+	MINIFW_OP_POLICY,	/* -P, and ":CHAIN POLICY" in a restore block */
+	MINIFW_OP_ZERO,		/* -Z */
+};
+
+/* One parsed line. */
+struct minifw_cmd {
+	u8 op;			/* enum minifw_op */
+	u8 chain;		/* enum minifw_chain_id */
+	u8 policy;		/* MINIFW_OP_POLICY */
+	u32 num;		/* rule number, 1-based; 0 = none given */
+	u32 lineno;		/* for errors found when applying */
+	struct minifw_match m;
+	u8 target;
+};
+
+/* Why a line was refused: "line 3: unknown option \"--dprot\"" */
+struct minifw_err {
+	u32 line;		/* 1-based line of the open file, 0 = none */
+	char msg[160];
+};
+
+/* rules.c: names */
+const char *minifw_chain_name(unsigned int chain);
+const char *minifw_target_name(unsigned int target);
+
+/* rules.c: parser and printer */
+int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
+int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
+		      struct minifw_err *err);
+int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len);
+
+/* rules.c: counters */
+struct minifw_counter *minifw_counter_new(void);
+void minifw_counter_put(struct minifw_counter *c);
+void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes);
+
+/* rules.c: rulesets */
+struct minifw_ruleset *minifw_ruleset_new(void);
+void minifw_ruleset_put(struct minifw_ruleset *rs);
+struct minifw_ruleset *minifw_ruleset_edit(const struct minifw_ruleset *cur,
+					   const struct minifw_cmd *cmds, u32 n,
+					   struct minifw_err *err);
+int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd,
+			 struct minifw_err *err);
+void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
+				     const struct minifw_ruleset *cur);
+u32 minifw_ruleset_count(const struct minifw_ruleset *rs);
+
+/* rules.c: matcher (packet path) */
+unsigned int minifw_chain_eval(const struct minifw_chain *chain,
+			       const struct minifw_pkt *pkt);
+
+/*
+ * The write protocol of /proc/minifw/rules, one per open file. The owner
+ * supplies how a transaction reaches the live ruleset.
+ */
+struct minifw_writer_ops {
+	/* Apply cmds to the live ruleset atomically; all or nothing. */
+	int (*commit_cmds)(void *ctx, const struct minifw_cmd *cmds, u32 n,
+			   struct minifw_err *err);
+	/* Replace the live ruleset by rs (a restore block); takes rs. */
+	int (*commit_block)(void *ctx, struct minifw_ruleset *rs,
+			    struct minifw_err *err);
+};
+
+struct minifw_writer {
+	const struct minifw_writer_ops *ops;
+	void *ctx;
+	u32 lineno;			/* lines seen on this file so far */
+	u32 linelen;
+	bool overlong;			/* the current line passed MINIFW_LINE_MAX */
+	bool failed;			/* a restore block failed: refuse the rest */
+	struct minifw_ruleset *block;	/* restore block being built, or NULL */
+	struct minifw_cmd *cmds;	/* this write's commands outside a block */
+	u32 ncmds, capcmds;
+	struct minifw_err err;		/* why the last call failed */
+	char line[MINIFW_LINE_MAX + 1];
+};
+
+void minifw_writer_init(struct minifw_writer *w, const struct minifw_writer_ops *ops,
+			void *ctx);
+int minifw_writer_feed(struct minifw_writer *w, const char *buf, size_t len);
+int minifw_writer_end_write(struct minifw_writer *w);
+void minifw_writer_abort(struct minifw_writer *w);
+bool minifw_writer_release(struct minifw_writer *w);
+
+#endif /* MINIFW_H */

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel interfaces rules.c uses, done in plain C so that rules.c
+ * builds in user space for unit tests, fuzzing and benchmarks. Behaviour
+ * follows the kernel's (return values of in4_pton() and kstrto*() included).
+ */
+#ifndef MINIFW_USER_H
+#define MINIFW_USER_H
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef uint32_t __be32;
+typedef uint16_t __be16;
+
+#define __percpu
+#define __rcu
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define fallthrough __attribute__((fallthrough))
+#define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
+#define ERR_PTR(e) ((void *)(long)(e))
+#define PTR_ERR(p) ((long)(p))
+#define GFP_KERNEL 0
+#define __GFP_NOWARN 0
+
+struct rcu_head {
+	void *unused;
+};
+
+typedef struct {
+	int refs;
+} refcount_t;
+
+static inline void refcount_set(refcount_t *r, int n) { r->refs = n; }
+static inline void refcount_inc(refcount_t *r) { r->refs++; }
+static inline bool refcount_dec_and_test(refcount_t *r) { return --r->refs == 0; }
+
+typedef struct {
+	u64 v;
+} u64_stats_t;
+
+struct u64_stats_sync {
+	int unused;
+};
+
+/* Allocation, with optional failure injection for tests (see tests/unit). */
+extern long minifw_user_alloc_fail_after;	/* <0: never fail */
+static inline void *minifw_user_alloc(size_t n)
+{
+	if (minifw_user_alloc_fail_after == 0)
+		return NULL;
+	if (minifw_user_alloc_fail_after > 0)
+		minifw_user_alloc_fail_after--;
+	return calloc(1, n ? n : 1);
+}
+
+#define kzalloc(n, gfp) minifw_user_alloc(n)
+#define kmalloc(n, gfp) minifw_user_alloc(n)
+#define kfree(p) free(p)
+#define kvfree(p) free(p)
+static inline void *kvmalloc_array(size_t n, size_t size, int gfp)
+{
+	(void)gfp;
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return minifw_user_alloc(n * size);
+}
+
+#define this_cpu_ptr(p) (p)
+#define per_cpu_ptr(p, cpu) (p)
+#define for_each_possible_cpu(cpu) for ((cpu) = 0; (cpu) < 1; (cpu)++)
+
+/* in4_pton(): 1 on success, 0 on failure, *end past the address. */
+static inline int in4_pton(const char *src, int srclen, u8 *dst, int delim,
+			   const char **end)
+{
+	const char *s = src, *lim;
+	u8 out[4];
+	int i;
+
+	if (srclen < 0)
+		srclen = (int)strlen(src);
+	lim = src + srclen;
+	for (i = 0; i < 4; i++) {
+		unsigned int v = 0, digits = 0;
+
+		while (s < lim && *s >= '0' && *s <= '9' && digits < 4) {
+			v = v * 10 + (unsigned int)(*s - '0');
+			s++;
+			digits++;
+		}
+		if (!digits || v > 255)
+			return 0;
+		out[i] = (u8)v;
+		if (i < 3) {
+			if (s >= lim || *s != '.')
+				return 0;
+			s++;
+		}
+	}
+	if (s < lim && *s != delim)
+		return 0;
+	memcpy(dst, out, 4);
+	if (end)
+		*end = s;
+	return 1;
+}
+
+/* kstrtoul()-like: decimal only here, whole string, range checked. */
+static inline int minifw_user_kstrtoul(const char *s, unsigned long max,
+				       unsigned long *res)
+{
+	unsigned long v = 0;
+
+	if (*s == '+')
+		s++;
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v > (ULONG_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v > max)
+		return -ERANGE;
+	*res = v;
+	return 0;
+}
+
+#define MINIFW_USER_KSTRTO(name, type, max)                                  \
+	static inline int name(const char *s, unsigned int base, type *res)  \
+	{                                                                     \
+		unsigned long v;                                              \
+		int ret;                                                      \
+		(void)base;                                                   \
+		ret = minifw_user_kstrtoul(s, max, &v);                       \
+		if (!ret)                                                     \
+			*res = (type)v;                                       \
+		return ret;                                                   \
+	}
+MINIFW_USER_KSTRTO(kstrtou8, u8, 0xff)
+MINIFW_USER_KSTRTO(kstrtou16, u16, 0xffff)
+MINIFW_USER_KSTRTO(kstrtou32, u32, 0xffffffffUL)
+MINIFW_USER_KSTRTO(kstrtou64, u64, ULONG_MAX)
+
+static inline int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static inline int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (!size)
+		return 0;
+	n = vsnprintf(buf, size, fmt, ap);
+	if (n < 0)
+		return 0;
+	return (size_t)n >= size ? (int)size - 1 : n;
+}
+
+#endif /* MINIFW_USER_H */

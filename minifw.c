@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minifw: a small iptables-compatible IPv4 firewall in one module.
+ *
+ * This file owns module init/exit, the parameters, the live ruleset and the
+ * netfilter hooks. rules.c parses, prints and matches; proc.c serves
+ * /proc/minifw/rules and /proc/minifw/stats.
+ *
+ * Hook priorities (lower runs first):
+ *   PREROUTING  NF_IP_PRI_CONNTRACK_DEFRAG + 1 (-399): after reassembly
+ *               (when conntrack's defrag is loaded), before the raw table,
+ *               conntrack (-200) and routing, so blocked sources cost little.
+ *   INPUT, FORWARD, OUTPUT  NF_IP_PRI_FILTER (0), where iptables' filter
+ *               table sits.
+ *   POSTROUTING NF_IP_PRI_FILTER (0): after mangle, before source NAT, so
+ *               rules see the address the host itself chose.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/skbuff.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/ip.h>
+#include <net/net_namespace.h>
+
+#include "minifw.h"
+#include "minifw_kernel.h"
+
+static char *blocked_ips;
+module_param(blocked_ips, charp, 0444);
+MODULE_PARM_DESC(blocked_ips,
+		 "Comma-separated IPv4 addresses or CIDRs whose packets are dropped, each loaded as the rule \"-A PREROUTING -s ADDR -j DROP\" (e.g. 192.0.2.7,198.51.100.0/24)");
+
+DEFINE_MUTEX(minifw_lock);
+struct minifw_ruleset __rcu *minifw_rules;	/* replaced under minifw_lock */
+
+/* Name for a packet without an input or output device. */
+static const char minifw_noname[IFNAMSIZ];
+
+static void minifw_ruleset_free_rcu(struct rcu_head *head)
+{
+	minifw_ruleset_put(container_of(head, struct minifw_ruleset, rcu));
+}
+
+/* Publish @rs; the old ruleset goes once no CPU can be walking it. */
+static void minifw_publish(struct minifw_ruleset *rs)
+{
+	struct minifw_ruleset *old;
+
+	old = rcu_replace_pointer(minifw_rules, rs, lockdep_is_held(&minifw_lock));
+	if (old)
+		call_rcu(&old->rcu, minifw_ruleset_free_rcu);
+}
+
+/**
+ * minifw_ruleset_get_live() - a reference to the live ruleset
+ *
+ * The listing files read from this snapshot, so one listing never mixes two
+ * versions of the ruleset.
+ *
+ * Context: control path. Release with minifw_ruleset_put().
+ * Return: the ruleset.
+ */
+struct minifw_ruleset *minifw_ruleset_get_live(void)
+{
+	struct minifw_ruleset *rs;
+
+	rcu_read_lock();
+	rs = rcu_dereference(minifw_rules);
+	/* still published, so its reference cannot have dropped to zero */
+	refcount_inc(&rs->ref);
+	rcu_read_unlock();
+	return rs;
+}
+
+/**
+ * minifw_commit_cmds() - apply commands to the live ruleset, all or none
+ * @ctx: unused
+ * @cmds: parsed commands
+ * @n: how many
+ * @err: reason on failure
+ *
+ * Context: control path, may sleep, takes minifw_lock.
+ * Return: 0, -EINVAL or -ENOMEM; the live ruleset is unchanged on failure.
+ */
+int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
+		       struct minifw_err *err)
+{
+	struct minifw_ruleset *rs;
+
+	mutex_lock(&minifw_lock);
+	rs = minifw_ruleset_edit(rcu_dereference_protected(minifw_rules,
+							   lockdep_is_held(&minifw_lock)),
+				 cmds, n, err);
+	if (!IS_ERR(rs))
+		minifw_publish(rs);
+	mutex_unlock(&minifw_lock);
+	return PTR_ERR_OR_ZERO(rs);
+}
+
+/**
+ * minifw_commit_block() - replace the live ruleset by a restore block's
+ * @ctx: unused
+ * @rs: the block's ruleset; taken over
+ * @err: unused, nothing can fail
+ *
+ * Context: control path, may sleep, takes minifw_lock.
+ * Return: 0.
+ */
+int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
+			struct minifw_err *err)
+{
+	mutex_lock(&minifw_lock);
+	minifw_ruleset_inherit_policies(rs, rcu_dereference_protected(minifw_rules,
+								      lockdep_is_held(&minifw_lock)));
+	minifw_publish(rs);
+	mutex_unlock(&minifw_lock);
+	return 0;
+}
+
+/* Packet path: gather what the rules look at; never fails. */
+static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
+			    const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	pkt->saddr = iph->saddr;
+	pkt->daddr = iph->daddr;
+	pkt->proto = iph->protocol;
+	pkt->len = skb->len;
+	pkt->fragment = ntohs(iph->frag_off) & IP_OFFSET;
+	pkt->l4 = false;
+	pkt->in = state->in ? state->in->name : minifw_noname;
+	pkt->out = state->out ? state->out->name : minifw_noname;
+	if (pkt->fragment)
+		return;
+
+	/* The whole header, as xt_tcp and xt_udp insist on, or no ports. */
+	if (pkt->proto == IPPROTO_TCP) {
+		struct tcphdr _th;
+		const struct tcphdr *th;
+
+		th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
+		if (th && th->doff * 4 >= sizeof(*th)) {
+			pkt->sport = th->source;
+			pkt->dport = th->dest;
+			pkt->l4 = true;
+		}
+	} else if (pkt->proto == IPPROTO_UDP) {
+		struct udphdr _uh;
+		const struct udphdr *uh;
+
+		uh = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_uh), &_uh);
+		if (uh) {
+			pkt->sport = uh->source;
+			pkt->dport = uh->dest;
+			pkt->l4 = true;
+		}
+	}
+}
+
+/* Packet path, RCU read side (nf_hook_slow() holds it). */
+static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	const struct minifw_ruleset *rs = rcu_dereference(minifw_rules);
+	struct minifw_pkt pkt;
+	unsigned int verdict;
+
+	minifw_fill_pkt(&pkt, skb, state);
+	/* per-CPU counters: no softirq may preempt an update on this CPU */
+	local_bh_disable();
+	verdict = minifw_chain_eval(&rs->chain[(unsigned long)priv], &pkt);
+	local_bh_enable();
+	return verdict == MINIFW_T_DROP ? NF_DROP : NF_ACCEPT;
+}
+
+#define MINIFW_HOOK(_chain, _hooknum, _prio) {				\
+	.hook		= minifw_hook,					\
+	.pf		= NFPROTO_IPV4,					\
+	.hooknum	= _hooknum,					\
+	.priority	= _prio,					\
+	.priv		= (void *)(unsigned long)(_chain),		\
+}
+
+static const struct nf_hook_ops minifw_hook_ops[] = {
+	MINIFW_HOOK(MINIFW_PREROUTING, NF_INET_PRE_ROUTING, NF_IP_PRI_CONNTRACK_DEFRAG + 1),
+	MINIFW_HOOK(MINIFW_INPUT, NF_INET_LOCAL_IN, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(MINIFW_FORWARD, NF_INET_FORWARD, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(MINIFW_OUTPUT, NF_INET_LOCAL_OUT, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(MINIFW_POSTROUTING, NF_INET_POST_ROUTING, NF_IP_PRI_FILTER),
+};
+
+/*
+ * blocked_ips: each entry becomes an ordinary rule, parsed by the same code
+ * as a line written to /proc/minifw/rules. Only address characters are let
+ * through, so an entry cannot smuggle in other options.
+ */
+static int __init minifw_load_blocked(struct minifw_ruleset *rs)
+{
+	char *list, *s, *entry;
+	int ret = 0;
+
+	if (!blocked_ips || !*blocked_ips)
+		return 0;
+	list = kstrdup(blocked_ips, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	s = list;
+	while (!ret && (entry = strsep(&s, ",")) != NULL) {
+		char line[64];
+		struct minifw_cmd cmd;
+		struct minifw_err err = {};
+
+		entry = strim(entry);
+		if (!*entry)
+			continue;
+		if (strspn(entry, "0123456789./") != strlen(entry) || strlen(entry) > 31) {
+			pr_err("blocked_ips: bad entry \"%.32s\": not an IPv4 address or CIDR\n",
+			       entry);
+			ret = -EINVAL;
+			break;
+		}
+		snprintf(line, sizeof(line), "-A PREROUTING -s %s -j DROP", entry);
+		ret = minifw_parse_line(line, &cmd, &err) ?:
+		      minifw_ruleset_apply(rs, &cmd, &err);
+		if (ret)
+			pr_err("blocked_ips: bad entry \"%s\": %s\n", entry, err.msg);
+	}
+	kfree(list);
+	return ret;
+}
+
+static int __init minifw_init(void)
+{
+	struct minifw_ruleset *rs;
+	int ret;
+
+	rs = minifw_ruleset_new();
+	if (!rs)
+		return -ENOMEM;
+	ret = minifw_load_blocked(rs);
+	if (ret)
+		goto err_free_rules;
+	RCU_INIT_POINTER(minifw_rules, rs);
+
+	ret = minifw_proc_init();
+	if (ret)
+		goto err_free_rules;
+	ret = nf_register_net_hooks(&init_net, minifw_hook_ops,
+				    ARRAY_SIZE(minifw_hook_ops));
+	if (ret)
+		goto err_remove_proc;
+	pr_info("loaded, %u rules\n", minifw_ruleset_count(rs));
+	return 0;
+
+err_remove_proc:
+	minifw_proc_exit();
+err_free_rules:
+	RCU_INIT_POINTER(minifw_rules, NULL);
+	minifw_ruleset_put(rs);
+	return ret;
+}
+
+static void __exit minifw_exit(void)
+{
+	struct minifw_ruleset *rs;
+
+	/* no packet reaches us after this (it waits for running hooks) */
+	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
+	/* no reader or writer either: open files are shut down here */
+	minifw_proc_exit();
+	rs = rcu_dereference_protected(minifw_rules, true);
+	RCU_INIT_POINTER(minifw_rules, NULL);
+	/* old rulesets still queued by call_rcu() run our code: wait for them */
+	rcu_barrier();
+	minifw_ruleset_put(rs);
+	pr_info("unloaded\n");
+}
+
+module_init(minifw_init);
+module_exit(minifw_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The minifw authors");
+MODULE_DESCRIPTION("minifw: a small iptables-compatible IPv4 firewall configured through /proc/minifw");
+MODULE_VERSION("0.1.0");

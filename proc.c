@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minifw: /proc/minifw/rules and /proc/minifw/stats.
+ *
+ * Both files list one snapshot of the ruleset, taken at open, so a listing
+ * never mixes two versions however many read() calls it takes. Writes to
+ * rules go to the write protocol in rules.c, which hands finished
+ * transactions to minifw_commit_cmds() / minifw_commit_block().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "minifw.h"
+#include "minifw_kernel.h"
+
+static struct proc_dir_entry *minifw_proc_dir;
+
+/* One line of a listing: the file's header, a policy, a rule or the end. */
+enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL };
+
+struct minifw_cursor {
+	u8 kind;
+	u8 chain;
+	u32 idx;
+};
+
+/* seq_file private data of an open rules or stats file */
+struct minifw_open {
+	struct minifw_ruleset *snap;	/* listed; a reference */
+	struct minifw_cursor cur;
+	bool stats;			/* which layout */
+	struct mutex wlock;		/* serialises writes to this file */
+	struct minifw_writer *w;	/* opened for writing, else NULL */
+};
+
+static const struct minifw_writer_ops minifw_writer_ops = {
+	.commit_cmds = minifw_commit_cmds,
+	.commit_block = minifw_commit_block,
+};
+
+/*
+ * rules: "*filter", five ":CHAIN POLICY [p:b]" lines, every "-A" line, then
+ * "COMMIT": the iptables-save layout. stats: a header, then for each chain
+ * its policy line followed by its rules.
+ */
+static bool minifw_locate(struct minifw_open *o, loff_t pos)
+{
+	const struct minifw_ruleset *rs = o->snap;
+	struct minifw_cursor *c = &o->cur;
+	unsigned int ch;
+
+	if (pos-- == 0) {
+		c->kind = MINIFW_L_HEAD;
+		return true;
+	}
+	if (!o->stats && pos < MINIFW_NCHAINS) {
+		c->kind = MINIFW_L_POLICY;
+		c->chain = pos;
+		return true;
+	}
+	if (!o->stats)
+		pos -= MINIFW_NCHAINS;
+	for (ch = 0; ch < MINIFW_NCHAINS; ch++) {
+		u32 n = rs->chain[ch].nrules;
+
+		c->chain = ch;
+		if (o->stats && pos-- == 0) {
+			c->kind = MINIFW_L_POLICY;
+			return true;
+		}
+		if (pos < n) {
+			c->kind = MINIFW_L_RULE;
+			c->idx = pos;
+			return true;
+		}
+		pos -= n;
+	}
+	if (!o->stats && pos == 0) {
+		c->kind = MINIFW_L_TAIL;
+		return true;
+	}
+	return false;
+}
+
+static void *minifw_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct minifw_open *o = m->private;
+
+	return o->snap && minifw_locate(o, *pos) ? &o->cur : NULL;
+}
+
+static void *minifw_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return minifw_seq_start(m, pos);
+}
+
+static void minifw_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static int minifw_seq_show(struct seq_file *m, void *v)
+{
+	struct minifw_open *o = m->private;
+	const struct minifw_cursor *c = v;
+	const struct minifw_chain *ch = &o->snap->chain[c->chain];
+	const char *name = minifw_chain_name(c->chain);
+	char text[MINIFW_RULE_TEXT_MAX];
+	u64 pkts, bytes;
+
+	switch (c->kind) {
+	case MINIFW_L_HEAD:
+		if (o->stats)
+			seq_puts(m, "# chain rule packets bytes rule-options\n");
+		else
+			seq_puts(m, "# minifw ruleset, iptables-save format\n*filter\n");
+		break;
+	case MINIFW_L_POLICY:
+		minifw_counter_read(ch->policy_cnt, &pkts, &bytes);
+		if (o->stats)
+			seq_printf(m, "%s policy %llu %llu %s\n", name, pkts, bytes,
+				   minifw_target_name(ch->policy));
+		else
+			seq_printf(m, ":%s %s [%llu:%llu]\n", name,
+				   minifw_target_name(ch->policy), pkts, bytes);
+		break;
+	case MINIFW_L_RULE:
+		minifw_rule_format(&ch->rules[c->idx], text, sizeof(text));
+		if (o->stats) {
+			minifw_counter_read(ch->rules[c->idx].cnt, &pkts, &bytes);
+			seq_printf(m, "%s %u %llu %llu%s%s\n", name, c->idx + 1, pkts, bytes,
+				   text[0] ? " " : "", text);
+		} else {
+			seq_printf(m, "-A %s%s%s\n", name, text[0] ? " " : "", text);
+		}
+		break;
+	case MINIFW_L_TAIL:
+		seq_puts(m, "COMMIT\n");
+		break;
+	}
+	return 0;
+}
+
+static const struct seq_operations minifw_seq_ops = {
+	.start	= minifw_seq_start,
+	.next	= minifw_seq_next,
+	.stop	= minifw_seq_stop,
+	.show	= minifw_seq_show,
+};
+
+static int minifw_open_common(struct file *file, bool stats)
+{
+	struct minifw_open *o;
+
+	o = __seq_open_private(file, &minifw_seq_ops, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->stats = stats;
+	mutex_init(&o->wlock);
+	if (file->f_mode & FMODE_WRITE) {
+		o->w = kzalloc(sizeof(*o->w), GFP_KERNEL);
+		if (!o->w) {
+			seq_release_private(file_inode(file), file);
+			return -ENOMEM;
+		}
+		minifw_writer_init(o->w, &minifw_writer_ops, NULL);
+	}
+	if (file->f_mode & FMODE_READ)
+		o->snap = minifw_ruleset_get_live();
+	return 0;
+}
+
+static int minifw_rules_open(struct inode *inode, struct file *file)
+{
+	return minifw_open_common(file, false);
+}
+
+static int minifw_stats_open(struct inode *inode, struct file *file)
+{
+	return minifw_open_common(file, true);
+}
+
+static int minifw_release(struct inode *inode, struct file *file)
+{
+	struct minifw_open *o = ((struct seq_file *)file->private_data)->private;
+
+	if (o->w) {
+		if (minifw_writer_release(o->w))
+			pr_info_ratelimited("*filter block closed without COMMIT: nothing applied\n");
+		kfree(o->w);
+	}
+	minifw_ruleset_put(o->snap);
+	mutex_destroy(&o->wlock);
+	return seq_release_private(inode, file);
+}
+
+/* Chunk size for copying a write in: any write size works, lines too. */
+#define MINIFW_CHUNK	PAGE_SIZE
+
+static ssize_t minifw_rules_write(struct file *file, const char __user *ubuf,
+				  size_t len, loff_t *ppos)
+{
+	struct minifw_open *o = ((struct seq_file *)file->private_data)->private;
+	struct minifw_writer *w = o->w;
+	size_t done = 0;
+	char *buf;
+	int ret = 0;
+
+	/* the opener's capability, so a passed-on descriptor cannot escalate */
+	if (!file_ns_capable(file, &init_user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	buf = kmalloc(MINIFW_CHUNK, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+
+	mutex_lock(&o->wlock);
+	while (!ret && done < len) {
+		size_t n = min_t(size_t, len - done, MINIFW_CHUNK);
+
+		if (copy_from_user(buf, ubuf + done, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = minifw_writer_feed(w, buf, n);
+		done += n;
+	}
+	if (ret == -EFAULT) {
+		/* nothing of this write may apply: drop what it fed */
+		minifw_writer_abort(w);
+	} else if (!ret) {
+		ret = minifw_writer_end_write(w);
+	}
+	if (ret && ret != -EFAULT)
+		pr_info_ratelimited("line %u: %s\n", w->err.line, w->err.msg);
+	mutex_unlock(&o->wlock);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+static const struct proc_ops minifw_rules_ops = {
+	.proc_open	= minifw_rules_open,
+	.proc_read	= seq_read,
+	.proc_write	= minifw_rules_write,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= minifw_release,
+};
+
+static const struct proc_ops minifw_stats_ops = {
+	.proc_open	= minifw_stats_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= minifw_release,
+};
+
+/**
+ * minifw_proc_init() - create /proc/minifw/{rules,stats}
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int minifw_proc_init(void)
+{
+	minifw_proc_dir = proc_mkdir("minifw", NULL);
+	if (!minifw_proc_dir)
+		return -ENOMEM;
+	if (!proc_create("rules", 0600, minifw_proc_dir, &minifw_rules_ops) ||
+	    !proc_create("stats", 0444, minifw_proc_dir, &minifw_stats_ops)) {
+		proc_remove(minifw_proc_dir);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * minifw_proc_exit() - remove /proc/minifw; waits for running calls and
+ * releases files still open
+ *
+ * Context: module exit or init failure.
+ */
+void minifw_proc_exit(void)
+{
+	proc_remove(minifw_proc_dir);
+}

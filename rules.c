@@ -1,0 +1,1514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minifw: rule types, parser, printer, matcher and the write protocol.
+ *
+ * This file takes no locks and knows nothing of procfs: proc.c feeds it bytes
+ * and minifw.c publishes what it builds. It also builds in user space
+ * (include/minifw_user.h), where tests/unit drives it.
+ */
+
+/**
+ * DOC: Rulesets, transactions and matching
+ *
+ * Data structures
+ * ---------------
+ * A ruleset (&struct minifw_ruleset) holds one chain per netfilter hook. A
+ * chain is a policy plus a flat array of rules; a rule is a &struct
+ * minifw_match (the canonical form of its options), a target and a pointer
+ * to its counters. A published ruleset is never modified: every edit builds
+ * a new ruleset, minifw.c publishes it with rcu_replace_pointer() and the old
+ * one is freed after an RCU grace period.
+ *
+ * Counters are separate, reference-counted objects (&struct minifw_counter,
+ * per-CPU inside). A new ruleset built from the live one takes a reference
+ * on the counters of every rule it copies, so a rule that survives an edit
+ * keeps counting into the same counters, even while packets still walk the
+ * old ruleset. Counters are freed when the last ruleset holding them goes.
+ *
+ * Transactions
+ * ------------
+ * Lines written to /proc/minifw/rules are parsed into commands
+ * (&struct minifw_cmd) first. Outside a restore block, the commands of one
+ * write() are applied together to a copy of the live ruleset under the
+ * owner's mutex (minifw_ruleset_edit()); the first failure drops the copy,
+ * so a failed write changes nothing. Inside "*filter" ... "COMMIT" the lines
+ * build a fresh ruleset as they arrive (over any number of writes), which
+ * replaces the live one at COMMIT, as iptables-restore does.
+ *
+ * Matching
+ * --------
+ * minifw_chain_eval() walks the chain in order; the first rule whose every
+ * option matches and that has a target decides. A rule without a target
+ * only counts. If nothing decides, the policy does. Each option costs a
+ * compare or two: addresses are stored pre-masked, so "-s 10.1.2.3/8" is
+ * stored as src 10.0.0.0, smsk 255.0.0.0 and tested as
+ * (saddr & smsk) == src.
+ *
+ * Worked example
+ * --------------
+ * The rules file::
+ *
+ *	-P INPUT DROP
+ *	-A INPUT -s 192.0.2.0/24 -p tcp --dport 22 -j ACCEPT
+ *	-A INPUT -p icmp
+ *
+ * gives chain[MINIFW_INPUT] = { policy DROP, nrules 2, rules:
+ * [0] { src 192.0.2.0, smsk 255.255.255.0, proto 6, flags MINIFW_L4,
+ * sport 0:65535, dport 22:22, target ACCEPT },
+ * [1] { proto 1, target NONE } }.
+ * A ping from 192.0.2.9 to this host fails rule 0 on the protocol, matches
+ * rule 1, which counts it (1 packet, 84 bytes) and goes on; no rule is left,
+ * so the policy counts it too and drops it. An ssh SYN from 192.0.2.9
+ * matches rule 0 and is accepted.
+ */
+
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+#include <linux/inet.h>
+#include <linux/ctype.h>
+#include <linux/kstrtox.h>
+#include <asm/byteorder.h>
+#endif
+
+#include "minifw.h"
+
+#define MINIFW_MAX_TOKENS	64
+
+static const char *const minifw_chain_names[MINIFW_NCHAINS] = {
+	[MINIFW_PREROUTING]	= "PREROUTING",
+	[MINIFW_INPUT]		= "INPUT",
+	[MINIFW_FORWARD]	= "FORWARD",
+	[MINIFW_OUTPUT]		= "OUTPUT",
+	[MINIFW_POSTROUTING]	= "POSTROUTING",
+};
+
+/**
+ * minifw_chain_name() - name of a chain
+ * @chain: enum minifw_chain_id
+ *
+ * Context: any.
+ * Return: "INPUT" etc.
+ */
+const char *minifw_chain_name(unsigned int chain)
+{
+	return chain < MINIFW_NCHAINS ? minifw_chain_names[chain] : "?";
+}
+
+/**
+ * minifw_target_name() - name of a target or policy
+ * @target: enum minifw_target
+ *
+ * Context: any.
+ * Return: "ACCEPT", "DROP" or "" for none.
+ */
+const char *minifw_target_name(unsigned int target)
+{
+	switch (target) {
+	case MINIFW_T_ACCEPT:
+		return "ACCEPT";
+	case MINIFW_T_DROP:
+		return "DROP";
+	default:
+		return "";
+	}
+}
+
+/* Protocol names; the first entry of a number is the one listings print. */
+static const struct {
+	const char *name;
+	u8 num;
+} minifw_protos[] = {
+	{ "all", 0 },	{ "icmp", 1 },	{ "igmp", 2 },	{ "tcp", 6 },
+	{ "udp", 17 },	{ "gre", 47 },	{ "esp", 50 },	{ "ah", 51 },
+	{ "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "ospf", 89 }, { "sctp", 132 },
+	{ "udplite", 136 },
+};
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                  */
+
+static int minifw_fail(struct minifw_err *err, const char *fmt, ...)
+	__printf(2, 3);
+
+/* Record why a line is refused; returns -EINVAL for "return minifw_fail()". */
+static int minifw_fail(struct minifw_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/*
+ * A token as it may be quoted in an error: at most 40 bytes, anything not
+ * printable ASCII shown as '?', so user input cannot forge log lines.
+ */
+static const char *minifw_tok(char *buf, size_t len, const char *tok)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && tok[i]; i++)
+		buf[i] = (tok[i] >= 0x20 && tok[i] < 0x7f) ? tok[i] : '?';
+	buf[i] = '\0';
+	if (tok[i] && i >= 3)
+		memcpy(buf + i - 3, "...", 3);
+	return buf;
+}
+
+#define MINIFW_TOKBUF 41
+
+/* ---------------------------------------------------------------------- */
+/* Counters                                                                */
+
+/**
+ * minifw_counter_new() - allocate zeroed packet/byte counters
+ *
+ * Context: control path, may sleep.
+ * Return: counters with one reference, or NULL.
+ */
+struct minifw_counter *minifw_counter_new(void)
+{
+	struct minifw_counter *c = kmalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return NULL;
+#ifdef __KERNEL__
+	{
+		int cpu;
+
+		c->pcpu = alloc_percpu(struct minifw_cpu_counter);
+		if (!c->pcpu) {
+			kfree(c);
+			return NULL;
+		}
+		for_each_possible_cpu(cpu)
+			u64_stats_init(&per_cpu_ptr(c->pcpu, cpu)->syncp);
+	}
+#else
+	c->pcpu = kzalloc(sizeof(*c->pcpu), GFP_KERNEL);
+	if (!c->pcpu) {
+		kfree(c);
+		return NULL;
+	}
+#endif
+	refcount_set(&c->ref, 1);
+	return c;
+}
+
+/**
+ * minifw_counter_put() - drop a reference to counters
+ * @c: counters, or NULL
+ *
+ * Context: control path or RCU callback; does not sleep.
+ */
+void minifw_counter_put(struct minifw_counter *c)
+{
+	if (!c || !refcount_dec_and_test(&c->ref))
+		return;
+#ifdef __KERNEL__
+	free_percpu(c->pcpu);
+#else
+	kfree(c->pcpu);
+#endif
+	kfree(c);
+}
+
+static struct minifw_counter *minifw_counter_get(struct minifw_counter *c)
+{
+	refcount_inc(&c->ref);
+	return c;
+}
+
+/**
+ * minifw_counter_read() - sum counters over all CPUs
+ * @c: counters
+ * @pkts: packets, out
+ * @bytes: bytes, out
+ *
+ * Context: any; the caller keeps @c alive (RCU or a ruleset reference).
+ */
+void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes)
+{
+#ifdef __KERNEL__
+	u64 p = 0, b = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct minifw_cpu_counter *pc = per_cpu_ptr(c->pcpu, cpu);
+		unsigned int start;
+		u64 cp, cb;
+
+		do {
+			start = u64_stats_fetch_begin(&pc->syncp);
+			cp = u64_stats_read(&pc->pkts);
+			cb = u64_stats_read(&pc->bytes);
+		} while (u64_stats_fetch_retry(&pc->syncp, start));
+		p += cp;
+		b += cb;
+	}
+	*pkts = p;
+	*bytes = b;
+#else
+	*pkts = c->pcpu->pkts.v;
+	*bytes = c->pcpu->bytes.v;
+#endif
+}
+
+/* Packet path: the caller has bottom halves disabled (see minifw.c). */
+static __always_inline void minifw_count(struct minifw_counter *c, u32 len)
+{
+	struct minifw_cpu_counter *pc = this_cpu_ptr(c->pcpu);
+
+#ifdef __KERNEL__
+	u64_stats_update_begin(&pc->syncp);
+	u64_stats_inc(&pc->pkts);
+	u64_stats_add(&pc->bytes, len);
+	u64_stats_update_end(&pc->syncp);
+#else
+	pc->pkts.v++;
+	pc->bytes.v += len;
+#endif
+}
+
+/* ---------------------------------------------------------------------- */
+/* Matcher (packet path)                                                   */
+
+enum { MINIFW_NOMATCH, MINIFW_MATCH, MINIFW_HOTDROP };
+
+static __always_inline bool minifw_in_range(const u16 *range, __be16 port)
+{
+	u16 p = ntohs(port);
+
+	return p >= range[0] && p <= range[1];
+}
+
+static __always_inline int minifw_match(const struct minifw_match *m,
+					const struct minifw_pkt *p)
+{
+	u16 f = m->flags;
+
+	if (((p->saddr & m->smsk) != m->src) ^ !!(f & MINIFW_INV_SRC))
+		return MINIFW_NOMATCH;
+	if (((p->daddr & m->dmsk) != m->dst) ^ !!(f & MINIFW_INV_DST))
+		return MINIFW_NOMATCH;
+	if (m->proto && ((p->proto != m->proto) ^ !!(f & MINIFW_INV_PROTO)))
+		return MINIFW_NOMATCH;
+	if (m->in[0] && ((memcmp(p->in, m->in, m->inlen) != 0) ^ !!(f & MINIFW_INV_IN)))
+		return MINIFW_NOMATCH;
+	if (m->out[0] && ((memcmp(p->out, m->out, m->outlen) != 0) ^ !!(f & MINIFW_INV_OUT)))
+		return MINIFW_NOMATCH;
+	if (f & MINIFW_L4) {
+		/* As xt_tcp: a later fragment has no ports, so never matches. */
+		if (p->fragment)
+			return MINIFW_NOMATCH;
+		/* ... and a header we cannot read drops the packet. */
+		if (!p->l4)
+			return MINIFW_HOTDROP;
+		if (!minifw_in_range(m->sport, p->sport) ^ !!(f & MINIFW_INV_SPORT))
+			return MINIFW_NOMATCH;
+		if (!minifw_in_range(m->dport, p->dport) ^ !!(f & MINIFW_INV_DPORT))
+			return MINIFW_NOMATCH;
+	}
+	return MINIFW_MATCH;
+}
+
+/**
+ * minifw_chain_eval() - run a packet through a chain
+ * @chain: chain of a published ruleset
+ * @pkt: the packet
+ *
+ * Counts the packet on every rule it matches up to the deciding one, or on
+ * the policy when none decides.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: MINIFW_T_ACCEPT or MINIFW_T_DROP.
+ */
+unsigned int minifw_chain_eval(const struct minifw_chain *chain,
+			       const struct minifw_pkt *pkt)
+{
+	const struct minifw_rule *r = chain->rules;
+	const struct minifw_rule *end = r + chain->nrules;
+
+	for (; r < end; r++) {
+		int res = minifw_match(&r->m, pkt);
+
+		if (res == MINIFW_NOMATCH)
+			continue;
+		if (unlikely(res == MINIFW_HOTDROP))
+			return MINIFW_T_DROP;
+		minifw_count(r->cnt, pkt->len);
+		if (r->target != MINIFW_T_NONE)
+			return r->target;
+	}
+	minifw_count(chain->policy_cnt, pkt->len);
+	return chain->policy;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Parser                                                                  */
+
+struct minifw_parser {
+	char *tok[MINIFW_MAX_TOKENS];
+	int n, i;
+	struct minifw_err *err;
+	char tb[MINIFW_TOKBUF];		/* for quoting tokens in errors */
+};
+
+static const char *minifw_q(struct minifw_parser *p, const char *tok)
+{
+	return minifw_tok(p->tb, sizeof(p->tb), tok);
+}
+
+static bool minifw_isspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int minifw_tokenize(struct minifw_parser *p, char *s)
+{
+	p->n = 0;
+	p->i = 0;
+	for (;;) {
+		while (minifw_isspace(*s))
+			s++;
+		if (!*s)
+			return 0;
+		if (p->n == MINIFW_MAX_TOKENS)
+			return minifw_fail(p->err, "too many words (at most %d)",
+					   MINIFW_MAX_TOKENS);
+		p->tok[p->n++] = s;
+		while (*s && !minifw_isspace(*s))
+			s++;
+		if (*s)
+			*s++ = '\0';
+	}
+}
+
+static bool minifw_is_number(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static int minifw_parse_chain(struct minifw_parser *p, const char *s, u8 *chain)
+{
+	unsigned int c;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		if (!strcmp(s, minifw_chain_names[c])) {
+			*chain = c;
+			return 0;
+		}
+	}
+	return minifw_fail(p->err,
+			   "unknown chain \"%s\" (chains are PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING)",
+			   minifw_q(p, s));
+}
+
+static int minifw_parse_num(struct minifw_parser *p, const char *s, u32 *num)
+{
+	if (kstrtou32(s, 10, num) || *num == 0)
+		return minifw_fail(p->err, "\"%s\" is not a rule number (rules count from 1)",
+				   minifw_q(p, s));
+	return 0;
+}
+
+static int minifw_parse_verdict(struct minifw_parser *p, const char *s, u8 *t)
+{
+	if (!strcmp(s, "ACCEPT"))
+		*t = MINIFW_T_ACCEPT;
+	else if (!strcmp(s, "DROP"))
+		*t = MINIFW_T_DROP;
+	else
+		return minifw_fail(p->err, "unknown target \"%s\" (minifw has ACCEPT and DROP)",
+				   minifw_q(p, s));
+	return 0;
+}
+
+static __be32 minifw_prefix_mask(unsigned int len)
+{
+	return len ? htonl(~0U << (32 - len)) : 0;
+}
+
+/**
+ * minifw_parse_addr() - parse "ADDR[/LEN|/MASK]" as iptables does
+ * @s: the text; "10/8" is 10.0.0.0/8, as in iptables
+ * @addr: address with host bits cleared, out
+ * @mask: netmask, out (/32 when no length is given)
+ * @err: reason on failure
+ *
+ * Context: any.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
+		      struct minifw_err *err)
+{
+	char buf[24], tb[MINIFW_TOKBUF];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned int dots = 0;
+	size_t i;
+	u8 a[4];
+
+	if (!alen || alen > 15)
+		goto bad_addr;
+	for (i = 0; i < alen; i++)
+		dots += s[i] == '.';
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	/* iptables completes a short network address: "10" is 10.0.0.0 */
+	for (; dots < 3; dots++)
+		strcat(buf, ".0");
+	if (!in4_pton(buf, -1, a, -1, NULL))
+		goto bad_addr;
+	memcpy(addr, a, 4);
+
+	if (!slash) {
+		*mask = htonl(0xffffffff);
+	} else if (strchr(slash + 1, '.')) {
+		size_t mlen = strlen(slash + 1);
+
+		if (mlen > 15 || !in4_pton(slash + 1, (int)mlen, a, -1, NULL))
+			return minifw_fail(err, "\"%s\" is not a netmask",
+					   minifw_tok(tb, sizeof(tb), slash + 1));
+		memcpy(mask, a, 4);
+	} else {
+		u8 len;
+
+		if (kstrtou8(slash + 1, 10, &len) || len > 32)
+			return minifw_fail(err, "prefix length \"%s\" is not in 0-32",
+					   minifw_tok(tb, sizeof(tb), slash + 1));
+		*mask = minifw_prefix_mask(len);
+	}
+	*addr &= *mask;
+	return 0;
+
+bad_addr:
+	return minifw_fail(err, "\"%s\" is not an IPv4 address",
+			   minifw_tok(tb, sizeof(tb), s));
+}
+
+static int minifw_parse_port(struct minifw_parser *p, const char *s, u16 *port)
+{
+	if (kstrtou16(s, 10, port))
+		return minifw_fail(p->err, "\"%s\" is not a port (0-65535)", minifw_q(p, s));
+	return 0;
+}
+
+/* "P", "P:P", "P:", ":P" as iptables' tcp and udp matches take them. */
+static int minifw_parse_ports(struct minifw_parser *p, char *s, u16 *range)
+{
+	char *colon = strchr(s, ':');
+	int ret;
+
+	range[0] = 0;
+	range[1] = 0xffff;
+	if (!colon) {
+		ret = minifw_parse_port(p, s, &range[0]);
+		range[1] = range[0];
+		return ret;
+	}
+	*colon = '\0';
+	ret = (*s ? minifw_parse_port(p, s, &range[0]) : 0) ?:
+	      (colon[1] ? minifw_parse_port(p, colon + 1, &range[1]) : 0);
+	*colon = ':';
+	if (ret)
+		return ret;
+	if (range[0] > range[1])
+		return minifw_fail(p->err, "\"%s\" is a reversed port range (first > last)",
+				   minifw_q(p, s));
+	return 0;
+}
+
+static int minifw_parse_proto(struct minifw_parser *p, const char *s, u8 *proto)
+{
+	char lower[16];
+	size_t i;
+
+	if (minifw_is_number(s)) {
+		if (kstrtou8(s, 10, proto))
+			return minifw_fail(p->err, "protocol \"%s\" is not in 0-255",
+					   minifw_q(p, s));
+		return 0;
+	}
+	/* iptables lower-cases protocol names: -p TCP works */
+	for (i = 0; s[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = tolower(s[i]);
+	lower[i] = '\0';
+	if (!s[i]) {
+		for (i = 0; i < ARRAY_SIZE(minifw_protos); i++) {
+			if (!strcmp(lower, minifw_protos[i].name)) {
+				*proto = minifw_protos[i].num;
+				return 0;
+			}
+		}
+	}
+	return minifw_fail(p->err, "unknown protocol \"%s\" (tcp, udp, icmp, all or a number)",
+			   minifw_q(p, s));
+}
+
+static int minifw_parse_iface(struct minifw_parser *p, const char *s, char *name,
+			      u8 *cmplen)
+{
+	size_t len = strlen(s);
+	size_t i;
+
+	if (len >= IFNAMSIZ)
+		return minifw_fail(p->err, "interface name \"%s\" is longer than %d characters",
+				   minifw_q(p, s), IFNAMSIZ - 1);
+	for (i = 0; i < len; i++)
+		if (s[i] == '/' || s[i] == ':' || s[i] < 0x21 || s[i] > 0x7e)
+			return minifw_fail(p->err, "\"%s\" is not an interface name",
+					   minifw_q(p, s));
+	memcpy(name, s, len);
+	/* "eth+" matches every name starting "eth"; "eth0" needs the NUL too */
+	*cmplen = s[len - 1] == '+' ? len - 1 : len + 1;
+	return 0;
+}
+
+enum minifw_opt_id {
+	MINIFW_O_SRC, MINIFW_O_DST, MINIFW_O_PROTO, MINIFW_O_IN, MINIFW_O_OUT,
+	MINIFW_O_JUMP, MINIFW_O_MATCH, MINIFW_O_SPORT, MINIFW_O_DPORT,
+};
+
+static const struct minifw_opt {
+	const char *name, *alias1, *alias2;
+	u8 id;
+	bool invertible;
+} minifw_opts[] = {
+	{ "-s", "--source", "--src", MINIFW_O_SRC, true },
+	{ "-d", "--destination", "--dst", MINIFW_O_DST, true },
+	{ "-p", "--protocol", NULL, MINIFW_O_PROTO, true },
+	{ "-i", "--in-interface", NULL, MINIFW_O_IN, true },
+	{ "-o", "--out-interface", NULL, MINIFW_O_OUT, true },
+	{ "-j", "--jump", NULL, MINIFW_O_JUMP, false },
+	{ "-m", "--match", NULL, MINIFW_O_MATCH, false },
+	{ "--sport", "--source-port", NULL, MINIFW_O_SPORT, true },
+	{ "--dport", "--destination-port", NULL, MINIFW_O_DPORT, true },
+};
+
+static const struct minifw_opt *minifw_find_opt(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(minifw_opts); i++) {
+		const struct minifw_opt *o = &minifw_opts[i];
+
+		if (!strcmp(s, o->name) || (o->alias1 && !strcmp(s, o->alias1)) ||
+		    (o->alias2 && !strcmp(s, o->alias2)))
+			return o;
+	}
+	return NULL;
+}
+
+/* The rule part of -A/-I/-D/-R: options up to the end of the line. */
+static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
+{
+	struct minifw_match *m = &cmd->m;
+	u8 l4match = 0;			/* protocol named by -m tcp/udp */
+	bool inv = false;
+	u32 seen = 0;
+	int ret;
+
+	m->sport[1] = 0xffff;
+	m->dport[1] = 0xffff;
+	m->smsk = 0;
+	m->dmsk = 0;
+
+	while (p->i < p->n) {
+		const char *name = p->tok[p->i++];
+		const struct minifw_opt *o;
+		char *arg;
+
+		if (!strcmp(name, "!")) {
+			if (inv)
+				return minifw_fail(p->err, "\"! !\": one ! per option");
+			inv = true;
+			continue;
+		}
+		o = minifw_find_opt(name);
+		if (!o)
+			return minifw_fail(p->err, "unknown option \"%s\"", minifw_q(p, name));
+		if ((o->id == MINIFW_O_SPORT || o->id == MINIFW_O_DPORT) &&
+		    !(m->proto == IPPROTO_TCP || m->proto == IPPROTO_UDP || l4match))
+			return minifw_fail(p->err, "%s needs -p tcp or -p udp before it", o->name);
+		if (p->i == p->n)
+			return minifw_fail(p->err, "%s needs an argument", o->name);
+		arg = p->tok[p->i++];
+		if (inv && !o->invertible)
+			return minifw_fail(p->err, "%s cannot be negated with !", o->name);
+		if (seen & (1U << o->id))
+			return minifw_fail(p->err, "%s given twice", o->name);
+		seen |= 1U << o->id;
+
+		switch (o->id) {
+		case MINIFW_O_SRC:
+			ret = minifw_parse_addr(arg, &m->src, &m->smsk, p->err);
+			m->flags |= inv ? MINIFW_INV_SRC : 0;
+			break;
+		case MINIFW_O_DST:
+			ret = minifw_parse_addr(arg, &m->dst, &m->dmsk, p->err);
+			m->flags |= inv ? MINIFW_INV_DST : 0;
+			break;
+		case MINIFW_O_PROTO:
+			ret = minifw_parse_proto(p, arg, &m->proto);
+			if (!ret && inv && !m->proto)
+				ret = minifw_fail(p->err, "! -p all would never match");
+			m->flags |= inv ? MINIFW_INV_PROTO : 0;
+			break;
+		case MINIFW_O_IN:
+			ret = minifw_parse_iface(p, arg, m->in, &m->inlen);
+			m->flags |= inv ? MINIFW_INV_IN : 0;
+			break;
+		case MINIFW_O_OUT:
+			ret = minifw_parse_iface(p, arg, m->out, &m->outlen);
+			m->flags |= inv ? MINIFW_INV_OUT : 0;
+			break;
+		case MINIFW_O_JUMP:
+			ret = minifw_parse_verdict(p, arg, &cmd->target);
+			break;
+		case MINIFW_O_MATCH:
+			if (!strcmp(arg, "tcp"))
+				l4match = IPPROTO_TCP;
+			else if (!strcmp(arg, "udp"))
+				l4match = IPPROTO_UDP;
+			else
+				return minifw_fail(p->err, "unknown match \"%s\" (minifw has -m tcp and -m udp)",
+						   minifw_q(p, arg));
+			m->flags |= MINIFW_L4;
+			ret = 0;
+			break;
+		case MINIFW_O_SPORT:
+			ret = minifw_parse_ports(p, arg, m->sport);
+			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_SPORT : 0);
+			break;
+		case MINIFW_O_DPORT:
+			ret = minifw_parse_ports(p, arg, m->dport);
+			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_DPORT : 0);
+			break;
+		default:
+			ret = -EINVAL;
+		}
+		if (ret)
+			return ret;
+		inv = false;
+	}
+	if (inv)
+		return minifw_fail(p->err, "\"!\" at the end of the line negates nothing");
+
+	if (m->flags & MINIFW_L4) {
+		u8 want = l4match ? l4match : m->proto;
+
+		if (m->proto != want || (m->flags & MINIFW_INV_PROTO))
+			return minifw_fail(p->err, "-m %s needs -p %s (not negated)",
+					   want == IPPROTO_UDP ? "udp" : "tcp",
+					   want == IPPROTO_UDP ? "udp" : "tcp");
+	}
+	/* As iptables: no input device after routing out, no output before. */
+	if (m->in[0] && (cmd->chain == MINIFW_OUTPUT || cmd->chain == MINIFW_POSTROUTING))
+		return minifw_fail(p->err, "-i cannot be used in %s (packets there have no input interface)",
+				   minifw_chain_name(cmd->chain));
+	if (m->out[0] && (cmd->chain == MINIFW_PREROUTING || cmd->chain == MINIFW_INPUT))
+		return minifw_fail(p->err, "-o cannot be used in %s (packets there have no output interface yet)",
+				   minifw_chain_name(cmd->chain));
+	return 0;
+}
+
+static const struct {
+	const char *name, *alias;
+	u8 op;
+	bool needs_chain;
+} minifw_commands[] = {
+	{ "-A", "--append", MINIFW_OP_APPEND, true },
+	{ "-I", "--insert", MINIFW_OP_INSERT, true },
+	{ "-D", "--delete", MINIFW_OP_DELETE_RULE, true },
+	{ "-R", "--replace", MINIFW_OP_REPLACE, true },
+	{ "-F", "--flush", MINIFW_OP_FLUSH, false },
+	{ "-P", "--policy", MINIFW_OP_POLICY, true },
+	{ "-Z", "--zero", MINIFW_OP_ZERO, false },
+};
+
+/**
+ * minifw_parse_line() - parse one command line ("-A INPUT -p tcp -j DROP")
+ * @line: the line, without newline; tokenized in place
+ * @cmd: the command, out
+ * @err: reason on failure
+ *
+ * Context: any.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err)
+{
+	struct minifw_parser p = { .err = err };
+	const char *c;
+	size_t k;
+	int ret;
+
+	memset(cmd, 0, sizeof(*cmd));
+	ret = minifw_tokenize(&p, line);
+	if (ret)
+		return ret;
+	if (!p.n)
+		return minifw_fail(err, "empty command");
+
+	c = p.tok[p.i++];
+	for (k = 0; k < ARRAY_SIZE(minifw_commands); k++)
+		if (!strcmp(c, minifw_commands[k].name) || !strcmp(c, minifw_commands[k].alias))
+			break;
+	if (k == ARRAY_SIZE(minifw_commands))
+		return minifw_fail(err, "\"%s\" is not a command (-A, -I, -D, -R, -F, -P or -Z)",
+				   minifw_q(&p, c));
+	cmd->op = minifw_commands[k].op;
+	cmd->chain = MINIFW_ALL_CHAINS;
+
+	if (p.i < p.n) {
+		ret = minifw_parse_chain(&p, p.tok[p.i++], &cmd->chain);
+		if (ret)
+			return ret;
+	} else if (minifw_commands[k].needs_chain) {
+		return minifw_fail(err, "%s needs a chain", minifw_commands[k].name);
+	}
+
+	switch (cmd->op) {
+	case MINIFW_OP_INSERT:
+		if (p.i < p.n && minifw_is_number(p.tok[p.i])) {
+			ret = minifw_parse_num(&p, p.tok[p.i++], &cmd->num);
+			if (ret)
+				return ret;
+		}
+		return minifw_parse_rule(&p, cmd);
+	case MINIFW_OP_APPEND:
+		return minifw_parse_rule(&p, cmd);
+	case MINIFW_OP_DELETE_RULE:
+		if (p.i == p.n)
+			return minifw_fail(err, "-D needs a rule number or a rule");
+		if (p.i + 1 == p.n && minifw_is_number(p.tok[p.i])) {
+			cmd->op = MINIFW_OP_DELETE_NUM;
+			return minifw_parse_num(&p, p.tok[p.i], &cmd->num);
+		}
+		return minifw_parse_rule(&p, cmd);
+	case MINIFW_OP_REPLACE:
+		if (p.i == p.n || !minifw_is_number(p.tok[p.i]))
+			return minifw_fail(err, "-R needs a rule number");
+		ret = minifw_parse_num(&p, p.tok[p.i++], &cmd->num);
+		if (ret)
+			return ret;
+		return minifw_parse_rule(&p, cmd);
+	case MINIFW_OP_POLICY:
+		if (p.i == p.n)
+			return minifw_fail(err, "-P needs ACCEPT or DROP");
+		ret = minifw_parse_verdict(&p, p.tok[p.i++], &cmd->policy);
+		break;
+	case MINIFW_OP_ZERO:
+		/* -Z CHAIN N zeroes one rule, as in iptables */
+		if (p.i < p.n && cmd->chain != MINIFW_ALL_CHAINS)
+			ret = minifw_parse_num(&p, p.tok[p.i++], &cmd->num);
+		break;
+	default:
+		break;
+	}
+	if (ret)
+		return ret;
+	if (p.i < p.n)
+		return minifw_fail(err, "unexpected \"%s\" after %s", minifw_q(&p, p.tok[p.i]),
+				   minifw_commands[k].name);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Printer                                                                 */
+
+struct minifw_buf {
+	char *s;
+	size_t len, pos;
+};
+
+static void minifw_put(struct minifw_buf *b, const char *fmt, ...) __printf(2, 3);
+
+static void minifw_put(struct minifw_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (b->pos + 1 >= b->len)
+		return;
+	if (b->pos)
+		b->s[b->pos++] = ' ';
+	va_start(ap, fmt);
+	b->pos += vscnprintf(b->s + b->pos, b->len - b->pos, fmt, ap);
+	va_end(ap);
+}
+
+static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv,
+			    __be32 addr, __be32 mask)
+{
+	const u8 *a = (const u8 *)&addr, *k = (const u8 *)&mask;
+	u32 hm = ntohl(mask);
+
+	if (!mask && !inv)
+		return;
+	if (inv)
+		minifw_put(b, "!");
+	/* contiguous masks list as a length, others dotted, as iptables-save */
+	if (hm == 0 || (~hm & (~hm + 1)) == 0)
+		minifw_put(b, "%s %u.%u.%u.%u/%u", opt, a[0], a[1], a[2], a[3],
+			   hm ? 32 - (unsigned int)__builtin_ctz(hm) : 0);
+	else
+		minifw_put(b, "%s %u.%u.%u.%u/%u.%u.%u.%u", opt, a[0], a[1], a[2], a[3],
+			   k[0], k[1], k[2], k[3]);
+}
+
+static void minifw_put_ports(struct minifw_buf *b, const char *opt, bool inv,
+			     const u16 *range)
+{
+	if (range[0] == 0 && range[1] == 0xffff && !inv)
+		return;
+	if (inv)
+		minifw_put(b, "!");
+	if (range[0] == range[1])
+		minifw_put(b, "%s %u", opt, range[0]);
+	else
+		minifw_put(b, "%s %u:%u", opt, range[0], range[1]);
+}
+
+static const char *minifw_proto_name(u8 num)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(minifw_protos); i++)
+		if (minifw_protos[i].num == num)
+			return minifw_protos[i].name;
+	return NULL;
+}
+
+/**
+ * minifw_rule_format() - print a rule's options as iptables-save does
+ * @r: the rule
+ * @buf: output, NUL-terminated
+ * @len: size of @buf; MINIFW_RULE_TEXT_MAX always suffices
+ *
+ * Prints "-s 192.0.2.0/24 -p tcp -m tcp --dport 22 -j ACCEPT": options in
+ * iptables-save order, canonical values, no leading "-A CHAIN".
+ *
+ * Context: any.
+ * Return: length of the text.
+ */
+int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
+{
+	const struct minifw_match *m = &r->m;
+	struct minifw_buf b = { .s = buf, .len = len };
+	u16 f = m->flags;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	minifw_put_addr(&b, "-s", f & MINIFW_INV_SRC, m->src, m->smsk);
+	minifw_put_addr(&b, "-d", f & MINIFW_INV_DST, m->dst, m->dmsk);
+	if (m->in[0])
+		minifw_put(&b, "%s-i %s", f & MINIFW_INV_IN ? "! " : "", m->in);
+	if (m->out[0])
+		minifw_put(&b, "%s-o %s", f & MINIFW_INV_OUT ? "! " : "", m->out);
+	if (m->proto) {
+		const char *name = minifw_proto_name(m->proto);
+
+		if (f & MINIFW_INV_PROTO)
+			minifw_put(&b, "!");
+		if (name)
+			minifw_put(&b, "-p %s", name);
+		else
+			minifw_put(&b, "-p %u", m->proto);
+	}
+	if (f & MINIFW_L4) {
+		minifw_put(&b, "-m %s", m->proto == IPPROTO_UDP ? "udp" : "tcp");
+		minifw_put_ports(&b, "--sport", f & MINIFW_INV_SPORT, m->sport);
+		minifw_put_ports(&b, "--dport", f & MINIFW_INV_DPORT, m->dport);
+	}
+	if (r->target != MINIFW_T_NONE)
+		minifw_put(&b, "-j %s", minifw_target_name(r->target));
+	return (int)b.pos;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Rulesets (control path)                                                 */
+
+static void minifw_chain_free(struct minifw_chain *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->nrules; i++)
+		minifw_counter_put(c->rules[i].cnt);
+	kvfree(c->rules);
+	minifw_counter_put(c->policy_cnt);
+}
+
+/**
+ * minifw_ruleset_put() - drop a reference to a ruleset
+ * @rs: ruleset, or NULL
+ *
+ * Frees it, and the counters no other ruleset holds, with the last reference.
+ *
+ * Context: control path or RCU callback; does not sleep.
+ */
+void minifw_ruleset_put(struct minifw_ruleset *rs)
+{
+	unsigned int c;
+
+	if (!rs || !refcount_dec_and_test(&rs->ref))
+		return;
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		minifw_chain_free(&rs->chain[c]);
+	kfree(rs);
+}
+
+/**
+ * minifw_ruleset_new() - an empty ruleset, every policy ACCEPT
+ *
+ * Context: control path, may sleep.
+ * Return: the ruleset with one reference, or NULL.
+ */
+struct minifw_ruleset *minifw_ruleset_new(void)
+{
+	struct minifw_ruleset *rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	unsigned int c;
+
+	if (!rs)
+		return NULL;
+	refcount_set(&rs->ref, 1);
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		rs->chain[c].policy = MINIFW_T_ACCEPT;
+		rs->chain[c].policy_cnt = minifw_counter_new();
+		if (!rs->chain[c].policy_cnt) {
+			minifw_ruleset_put(rs);
+			return NULL;
+		}
+	}
+	return rs;
+}
+
+/* Make room for at least @need rules; the array may move. */
+static int minifw_chain_reserve(struct minifw_chain *c, u32 need)
+{
+	struct minifw_rule *rules;
+	u32 cap;
+
+	if (need <= c->cap)
+		return 0;
+	cap = max_t(u32, need, c->cap < 8 ? 8 : c->cap + c->cap / 2);
+	rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL);
+	if (!rules)
+		return -ENOMEM;
+	if (c->nrules)
+		memcpy(rules, c->rules, c->nrules * sizeof(*rules));
+	kvfree(c->rules);
+	c->rules = rules;
+	c->cap = cap;
+	return 0;
+}
+
+/* A private copy of @cur that shares its counters. */
+static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *cur)
+{
+	struct minifw_ruleset *rs = kzalloc(sizeof(*rs), GFP_KERNEL);
+	unsigned int c;
+	u32 i;
+
+	if (!rs)
+		return NULL;
+	refcount_set(&rs->ref, 1);
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		const struct minifw_chain *from = &cur->chain[c];
+		struct minifw_chain *to = &rs->chain[c];
+
+		to->policy = from->policy;
+		to->policy_cnt = minifw_counter_get(from->policy_cnt);
+		if (minifw_chain_reserve(to, from->nrules)) {
+			minifw_ruleset_put(rs);
+			return NULL;
+		}
+		for (i = 0; i < from->nrules; i++) {
+			to->rules[i] = from->rules[i];
+			minifw_counter_get(to->rules[i].cnt);
+		}
+		to->nrules = from->nrules;
+	}
+	return rs;
+}
+
+static int minifw_nomem(struct minifw_err *err)
+{
+	minifw_fail(err, "out of memory");
+	return -ENOMEM;
+}
+
+static int minifw_check_num(const struct minifw_cmd *cmd, u32 max,
+			    struct minifw_err *err)
+{
+	if (cmd->num > max)
+		return minifw_fail(err, "%s has %u rules; there is no rule %u%s",
+				   minifw_chain_name(cmd->chain), max - (cmd->op == MINIFW_OP_INSERT),
+				   cmd->num, cmd->op == MINIFW_OP_INSERT ? " to insert before" : "");
+	return 0;
+}
+
+static int minifw_zero(struct minifw_chain *c, u32 num)
+{
+	struct minifw_counter *fresh;
+	u32 i;
+
+	/* Fresh counters, not cleared ones: other CPUs may be counting. */
+	for (i = num ? num - 1 : 0; i < (num ? num : c->nrules); i++) {
+		fresh = minifw_counter_new();
+		if (!fresh)
+			return -ENOMEM;
+		minifw_counter_put(c->rules[i].cnt);
+		c->rules[i].cnt = fresh;
+	}
+	if (!num) {
+		fresh = minifw_counter_new();
+		if (!fresh)
+			return -ENOMEM;
+		minifw_counter_put(c->policy_cnt);
+		c->policy_cnt = fresh;
+	}
+	return 0;
+}
+
+/**
+ * minifw_ruleset_apply() - apply one command to a private ruleset
+ * @rs: a ruleset nobody else sees yet
+ * @cmd: the command
+ * @err: reason on failure
+ *
+ * On failure @rs may be partly changed; the caller throws it away.
+ *
+ * Context: control path, may sleep.
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd,
+			 struct minifw_err *err)
+{
+	struct minifw_chain *c = cmd->chain < MINIFW_NCHAINS ? &rs->chain[cmd->chain] : NULL;
+	struct minifw_rule rule = { .m = cmd->m, .target = cmd->target };
+	unsigned int k;
+	u32 pos = 0, i;
+
+	switch (cmd->op) {
+	case MINIFW_OP_APPEND:
+	case MINIFW_OP_INSERT:
+		pos = cmd->op == MINIFW_OP_APPEND ? c->nrules : (cmd->num ? cmd->num - 1 : 0);
+		if (minifw_check_num(cmd, c->nrules + 1, err))
+			return -EINVAL;
+		if (minifw_chain_reserve(c, c->nrules + 1))
+			return minifw_nomem(err);
+		rule.cnt = minifw_counter_new();
+		if (!rule.cnt)
+			return minifw_nomem(err);
+		memmove(&c->rules[pos + 1], &c->rules[pos],
+			(c->nrules - pos) * sizeof(rule));
+		c->rules[pos] = rule;
+		c->nrules++;
+		return 0;
+	case MINIFW_OP_DELETE_RULE:
+		for (i = 0; i < c->nrules; i++)
+			if (c->rules[i].target == rule.target &&
+			    !memcmp(&c->rules[i].m, &rule.m, sizeof(rule.m)))
+				break;
+		if (i == c->nrules)
+			return minifw_fail(err, "no such rule in %s (-D needs the rule exactly as listed, or its number)",
+					   minifw_chain_name(cmd->chain));
+		pos = i + 1;
+		fallthrough;
+	case MINIFW_OP_DELETE_NUM:
+		if (!pos) {
+			if (minifw_check_num(cmd, c->nrules, err))
+				return -EINVAL;
+			pos = cmd->num;
+		}
+		minifw_counter_put(c->rules[pos - 1].cnt);
+		memmove(&c->rules[pos - 1], &c->rules[pos],
+			(c->nrules - pos) * sizeof(rule));
+		c->nrules--;
+		return 0;
+	case MINIFW_OP_REPLACE:
+		if (minifw_check_num(cmd, c->nrules, err))
+			return -EINVAL;
+		rule.cnt = minifw_counter_new();
+		if (!rule.cnt)
+			return minifw_nomem(err);
+		minifw_counter_put(c->rules[cmd->num - 1].cnt);
+		c->rules[cmd->num - 1] = rule;
+		return 0;
+	case MINIFW_OP_POLICY:
+		c->policy = cmd->policy;
+		return 0;
+	case MINIFW_OP_FLUSH:
+	case MINIFW_OP_ZERO:
+		if (cmd->op == MINIFW_OP_ZERO && cmd->num &&
+		    minifw_check_num(cmd, c->nrules, err))
+			return -EINVAL;
+		for (k = 0; k < MINIFW_NCHAINS; k++) {
+			struct minifw_chain *ch = &rs->chain[k];
+
+			if (c && c != ch)
+				continue;
+			if (cmd->op == MINIFW_OP_ZERO) {
+				if (minifw_zero(ch, cmd->num))
+					return minifw_nomem(err);
+				continue;
+			}
+			for (i = 0; i < ch->nrules; i++)
+				minifw_counter_put(ch->rules[i].cnt);
+			ch->nrules = 0;
+		}
+		return 0;
+	}
+	return minifw_fail(err, "unknown command");
+}
+
+/**
+ * minifw_ruleset_edit() - a new ruleset: @cur with @cmds applied
+ * @cur: the live ruleset; only read
+ * @cmds: commands, applied in order
+ * @n: number of commands
+ * @err: reason on failure, with the failing command's line
+ *
+ * Rules that survive share their counters with @cur.
+ *
+ * Context: control path, may sleep; the caller serialises edits.
+ * Return: the new ruleset, or an ERR_PTR(); @cur is unchanged either way.
+ */
+struct minifw_ruleset *minifw_ruleset_edit(const struct minifw_ruleset *cur,
+					   const struct minifw_cmd *cmds, u32 n,
+					   struct minifw_err *err)
+{
+	struct minifw_ruleset *rs = minifw_ruleset_clone(cur);
+	u32 i;
+	int ret;
+
+	if (!rs)
+		return ERR_PTR(minifw_nomem(err));
+	for (i = 0; i < n; i++) {
+		ret = minifw_ruleset_apply(rs, &cmds[i], err);
+		if (ret) {
+			minifw_ruleset_put(rs);
+			return ERR_PTR(ret);
+		}
+	}
+	return rs;
+}
+
+/**
+ * minifw_ruleset_inherit_policies() - fill policies a restore block left out
+ * @rs: the block's ruleset
+ * @cur: the live ruleset
+ *
+ * As iptables-restore: a chain the block gives no policy keeps its own.
+ *
+ * Context: control path, under the owner's lock.
+ */
+void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
+				     const struct minifw_ruleset *cur)
+{
+	unsigned int c;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		if (rs->chain[c].policy == MINIFW_T_UNSET)
+			rs->chain[c].policy = cur->chain[c].policy;
+}
+
+/**
+ * minifw_ruleset_count() - number of rules in all chains
+ * @rs: ruleset
+ *
+ * Context: any.
+ * Return: the count.
+ */
+u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
+{
+	u32 n = 0;
+	unsigned int c;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		n += rs->chain[c].nrules;
+	return n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The write protocol of /proc/minifw/rules (control path)                 */
+
+/**
+ * minifw_writer_init() - set up the state of one open rules file
+ * @w: writer
+ * @ops: how transactions reach the live ruleset
+ * @ctx: passed to @ops
+ *
+ * Context: control path.
+ */
+void minifw_writer_init(struct minifw_writer *w, const struct minifw_writer_ops *ops,
+			void *ctx)
+{
+	memset(w, 0, offsetof(struct minifw_writer, line));
+	w->ops = ops;
+	w->ctx = ctx;
+	w->line[0] = '\0';
+}
+
+/**
+ * minifw_writer_abort() - drop everything pending
+ * @w: writer
+ *
+ * A restore block that fails poisons the rest of the file: later writes are
+ * refused, so the block's remaining lines cannot apply as loose commands.
+ *
+ * Context: control path.
+ */
+void minifw_writer_abort(struct minifw_writer *w)
+{
+	if (w->block) {
+		minifw_ruleset_put(w->block);
+		w->block = NULL;
+		w->failed = true;
+	}
+	w->ncmds = 0;
+	w->linelen = 0;
+	w->overlong = false;
+}
+
+static int minifw_writer_flush_cmds(struct minifw_writer *w)
+{
+	int ret = 0;
+
+	if (w->ncmds)
+		ret = w->ops->commit_cmds(w->ctx, w->cmds, w->ncmds, &w->err);
+	w->ncmds = 0;
+	return ret;
+}
+
+static int minifw_writer_add_cmd(struct minifw_writer *w, const struct minifw_cmd *cmd)
+{
+	if (w->ncmds == w->capcmds) {
+		u32 cap = w->capcmds ? w->capcmds * 2 : 16;
+		struct minifw_cmd *cmds = kvmalloc_array(cap, sizeof(*cmds), GFP_KERNEL);
+
+		if (!cmds)
+			return minifw_nomem(&w->err);
+		if (w->ncmds)
+			memcpy(cmds, w->cmds, w->ncmds * sizeof(*cmds));
+		kvfree(w->cmds);
+		w->cmds = cmds;
+		w->capcmds = cap;
+	}
+	w->cmds[w->ncmds++] = *cmd;
+	return 0;
+}
+
+/* ":INPUT DROP [12:345]" in a restore block; the counters are ignored. */
+static int minifw_writer_chain_line(struct minifw_writer *w, char *s,
+				    struct minifw_cmd *cmd)
+{
+	struct minifw_parser p = { .err = &w->err };
+	int ret;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->op = MINIFW_OP_POLICY;
+	ret = minifw_tokenize(&p, s + 1);
+	if (ret)
+		return ret;
+	if (p.n < 2 || p.n > 3)
+		return minifw_fail(&w->err, "expected \":CHAIN POLICY [packets:bytes]\"");
+	ret = minifw_parse_chain(&p, p.tok[0], &cmd->chain);
+	if (ret)
+		return ret;
+	if (!strcmp(p.tok[1], "-"))
+		return minifw_fail(&w->err, "user-defined chains are not supported (\":%s -\")",
+				   minifw_q(&p, p.tok[0]));
+	ret = minifw_parse_verdict(&p, p.tok[1], &cmd->policy);
+	if (ret)
+		return ret;
+	if (p.n == 3) {
+		char *t = p.tok[2], *colon = strchr(t, ':');
+		size_t len = strlen(t);
+		u64 v;
+
+		if (t[0] != '[' || t[len - 1] != ']' || !colon)
+			return minifw_fail(&w->err, "bad counters \"%s\" (expected [packets:bytes])",
+					   minifw_q(&p, t));
+		t[len - 1] = '\0';
+		*colon = '\0';
+		if (kstrtou64(t + 1, 10, &v) || kstrtou64(colon + 1, 10, &v))
+			return minifw_fail(&w->err, "bad counters in \":%s\"", p.tok[0]);
+	}
+	return 0;
+}
+
+static int minifw_writer_line(struct minifw_writer *w, char *s)
+{
+	struct minifw_cmd cmd;
+	char *end;
+	int ret;
+
+	while (minifw_isspace(*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && minifw_isspace(end[-1]))
+		*--end = '\0';
+	if (!*s || *s == '#')
+		return 0;
+
+	if (*s == '*') {
+		char tb[MINIFW_TOKBUF];
+
+		if (strcmp(s, "*filter"))
+			return minifw_fail(&w->err, "only the filter table exists (got \"%s\")",
+					   minifw_tok(tb, sizeof(tb), s));
+		if (w->block)
+			return minifw_fail(&w->err, "*filter inside a *filter block (COMMIT missing?)");
+		/* lines before the block in this write come first */
+		ret = minifw_writer_flush_cmds(w);
+		if (ret)
+			return ret;
+		w->block = minifw_ruleset_new();
+		if (!w->block)
+			return minifw_nomem(&w->err);
+		for (ret = 0; ret < MINIFW_NCHAINS; ret++)
+			w->block->chain[ret].policy = MINIFW_T_UNSET;
+		return 0;
+	}
+	if (!strcmp(s, "COMMIT")) {
+		struct minifw_ruleset *rs = w->block;
+
+		if (!rs)
+			return minifw_fail(&w->err, "COMMIT without *filter");
+		w->block = NULL;
+		return w->ops->commit_block(w->ctx, rs, &w->err);
+	}
+	if (*s == ':') {
+		if (!w->block)
+			return minifw_fail(&w->err, "\":CHAIN POLICY\" lines belong in a *filter block");
+		ret = minifw_writer_chain_line(w, s, &cmd);
+	} else {
+		ret = minifw_parse_line(s, &cmd, &w->err);
+	}
+	if (ret)
+		return ret;
+	cmd.lineno = w->lineno;
+	if (w->block)
+		return minifw_ruleset_apply(w->block, &cmd, &w->err);
+	return minifw_writer_add_cmd(w, &cmd);
+}
+
+static int minifw_writer_end_line(struct minifw_writer *w)
+{
+	int ret;
+
+	w->lineno++;
+	w->err.line = w->lineno;
+	if (w->overlong)
+		ret = minifw_fail(&w->err, "line longer than %d bytes", MINIFW_LINE_MAX);
+	else
+		ret = minifw_writer_line(w, w->line);
+	w->linelen = 0;
+	w->overlong = false;
+	return ret;
+}
+
+/**
+ * minifw_writer_feed() - take the bytes of one write(), or part of them
+ * @w: writer
+ * @buf: bytes
+ * @len: number of bytes
+ *
+ * Complete lines are parsed at once; outside a restore block their commands
+ * wait for minifw_writer_end_write(). On failure everything pending is
+ * dropped and w->err says which line failed and why.
+ *
+ * Context: control path, may sleep.
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int minifw_writer_feed(struct minifw_writer *w, const char *buf, size_t len)
+{
+	size_t i;
+	int ret;
+
+	if (w->failed) {
+		w->err.line = w->lineno;
+		return minifw_fail(&w->err, "an earlier line of this restore failed; the block was not applied");
+	}
+	for (i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\n') {
+			w->line[w->linelen] = '\0';
+			ret = minifw_writer_end_line(w);
+			if (ret)
+				goto fail;
+		} else if (ch == '\0') {
+			w->err.line = w->lineno + 1;
+			ret = minifw_fail(&w->err, "NUL byte in line");
+			goto fail;
+		} else if (w->linelen < MINIFW_LINE_MAX) {
+			w->line[w->linelen++] = ch;
+		} else {
+			w->overlong = true;
+		}
+	}
+	return 0;
+fail:
+	minifw_writer_abort(w);
+	return ret;
+}
+
+/**
+ * minifw_writer_end_write() - finish one write()
+ * @w: writer
+ *
+ * Outside a restore block, a last line without newline counts as complete
+ * and the write's commands are committed together. Inside a block, a partial
+ * line waits for the next write.
+ *
+ * Context: control path, may sleep.
+ * Return: 0, -EINVAL or -ENOMEM (everything of this write dropped).
+ */
+int minifw_writer_end_write(struct minifw_writer *w)
+{
+	int ret = 0;
+
+	if (!w->block && (w->linelen || w->overlong)) {
+		w->line[w->linelen] = '\0';
+		ret = minifw_writer_end_line(w);
+	}
+	if (!ret && !w->block)
+		ret = minifw_writer_flush_cmds(w);
+	if (ret)
+		minifw_writer_abort(w);
+	return ret;
+}
+
+/**
+ * minifw_writer_release() - free a writer's state at close
+ * @w: writer
+ *
+ * Context: control path.
+ * Return: true if a restore block was still open (it is dropped).
+ */
+bool minifw_writer_release(struct minifw_writer *w)
+{
+	bool open_block = w->block != NULL;
+
+	minifw_ruleset_put(w->block);
+	w->block = NULL;
+	kvfree(w->cmds);
+	w->cmds = NULL;
+	w->ncmds = 0;
+	w->capcmds = 0;
+	return open_block;
+}
