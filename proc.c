@@ -195,8 +195,10 @@ static int minifw_release(struct inode *inode, struct file *file)
 	struct minifw_open *o = ((struct seq_file *)file->private_data)->private;
 
 	if (o->w) {
+		mutex_lock(&o->wlock);
 		if (minifw_writer_release(o->w))
-			pr_info_ratelimited("*filter block closed without COMMIT: nothing applied\n");
+			pr_info_ratelimited("line %u: %s\n", o->w->err.line, o->w->err.msg);
+		mutex_unlock(&o->wlock);
 		kfree(o->w);
 	}
 	minifw_ruleset_put(o->snap);

@@ -281,6 +281,9 @@ static __always_inline void minifw_count(struct minifw_counter *c, u32 len)
 
 enum { MINIFW_NOMATCH, MINIFW_MATCH, MINIFW_HOTDROP };
 
+/* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
+_Static_assert(sizeof(struct minifw_match) == 64, "struct minifw_match has padding");
+
 static __always_inline bool minifw_in_range(const u16 *range, __be16 port)
 {
 	u16 p = ntohs(port);
@@ -1199,6 +1202,7 @@ struct minifw_ruleset *minifw_ruleset_edit(const struct minifw_ruleset *cur,
 	for (i = 0; i < n; i++) {
 		ret = minifw_ruleset_apply(rs, &cmds[i], err);
 		if (ret) {
+			err->line = cmds[i].lineno;
 			minifw_ruleset_put(rs);
 			return ERR_PTR(ret);
 		}
@@ -1428,7 +1432,7 @@ static int minifw_writer_end_line(struct minifw_writer *w)
  * @len: number of bytes
  *
  * Complete lines are parsed at once; outside a restore block their commands
- * wait for minifw_writer_end_write(). On failure everything pending is
+ * wait for minifw_writer_end_write(). A partial last line is kept. On failure everything pending is
  * dropped and w->err says which line failed and why.
  *
  * Context: control path, may sleep.
@@ -1471,9 +1475,9 @@ fail:
  * minifw_writer_end_write() - finish one write()
  * @w: writer
  *
- * Outside a restore block, a last line without newline counts as complete
- * and the write's commands are committed together. Inside a block, a partial
- * line waits for the next write.
+ * Outside a restore block the complete lines of the write are committed
+ * together. A last line without newline waits for the next write (a file
+ * copied in chunks may be cut anywhere) or for minifw_writer_release().
  *
  * Context: control path, may sleep.
  * Return: 0, -EINVAL or -ENOMEM (everything of this write dropped).
@@ -1482,11 +1486,7 @@ int minifw_writer_end_write(struct minifw_writer *w)
 {
 	int ret = 0;
 
-	if (!w->block && (w->linelen || w->overlong)) {
-		w->line[w->linelen] = '\0';
-		ret = minifw_writer_end_line(w);
-	}
-	if (!ret && !w->block)
+	if (!w->block)
 		ret = minifw_writer_flush_cmds(w);
 	if (ret)
 		minifw_writer_abort(w);
@@ -1494,21 +1494,36 @@ int minifw_writer_end_write(struct minifw_writer *w)
 }
 
 /**
- * minifw_writer_release() - free a writer's state at close
+ * minifw_writer_release() - finish an open rules file at close
  * @w: writer
  *
- * Context: control path.
- * Return: true if a restore block was still open (it is dropped).
+ * A last line without newline is taken now, as its own transaction (or as
+ * the end of a restore block, typically "COMMIT"). A block still open after
+ * it is dropped: nothing of it applies.
+ *
+ * Context: control path, may sleep.
+ * Return: 0, or -EINVAL / -ENOMEM with w->err saying why (the caller can only
+ * log it: close() has no one to tell).
  */
-bool minifw_writer_release(struct minifw_writer *w)
+int minifw_writer_release(struct minifw_writer *w)
 {
-	bool open_block = w->block != NULL;
+	int ret = 0;
 
+	if (!w->failed && (w->linelen || w->overlong)) {
+		w->line[w->linelen] = '\0';
+		ret = minifw_writer_end_line(w);
+		if (!ret)
+			ret = minifw_writer_end_write(w);
+	}
+	if (!ret && w->block) {
+		w->err.line = w->lineno;
+		ret = minifw_fail(&w->err, "*filter block closed without COMMIT: nothing applied");
+	}
 	minifw_ruleset_put(w->block);
 	w->block = NULL;
 	kvfree(w->cmds);
 	w->cmds = NULL;
 	w->ncmds = 0;
 	w->capcmds = 0;
-	return open_block;
+	return ret;
 }

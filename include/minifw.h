@@ -68,6 +68,7 @@ struct minifw_match {
 	u8 inlen, outlen;	/* bytes of in/out compared; "eth+" -> 3 */
 	char in[IFNAMSIZ];	/* as written, "" = any */
 	char out[IFNAMSIZ];
+	u8 pad[3];		/* explicit, so memcmp() sees only zeroes */
 };
 
 /*
@@ -214,6 +215,6 @@ void minifw_writer_init(struct minifw_writer *w, const struct minifw_writer_ops 
 int minifw_writer_feed(struct minifw_writer *w, const char *buf, size_t len);
 int minifw_writer_end_write(struct minifw_writer *w);
 void minifw_writer_abort(struct minifw_writer *w);
-bool minifw_writer_release(struct minifw_writer *w);
+int minifw_writer_release(struct minifw_writer *w);
 
 #endif /* MINIFW_H */

@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by every bats file: the test network, module loading, small
+# readers of /proc/minifw/stats. Runs inside the test VM as root.
+#
+# Topology (all documentation addresses):
+#
+#   netns "peer"                   root netns (minifw)              netns "far"
+#   veth mfwp 192.0.2.2/24   <->   mfw0 192.0.2.1/24
+#        also 192.0.2.7/24,        mfw1 203.0.113.1/24     <->   veth mfwf 203.0.113.2/24
+#        198.51.100.5/24           (forwarding on)
+#
+# Packets from "peer" to the root netns cross PREROUTING and INPUT; replies
+# cross OUTPUT and POSTROUTING; "peer" <-> "far" crosses FORWARD.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+MINIFW_KO=${MINIFW_KO:-$BATS_TEST_DIRNAME/../../build/$(uname -r)/minifw.ko}
+RULES=/proc/minifw/rules
+STATS=/proc/minifw/stats
+
+# Bring up the namespaces; idempotent.
+net_up() {
+	net_down
+	ip netns add peer
+	ip netns add far
+	ip link add mfw0 type veth peer name mfwp
+	ip link set mfwp netns peer
+	ip link add mfw1 type veth peer name mfwf
+	ip link set mfwf netns far
+	ip addr add 192.0.2.1/24 dev mfw0
+	ip addr add 203.0.113.1/24 dev mfw1
+	ip link set mfw0 up
+	ip link set mfw1 up
+	ip route add 198.51.100.0/24 via 192.0.2.2
+	sysctl -qw net.ipv4.ip_forward=1
+	ip -n peer link set lo up
+	ip -n peer addr add 192.0.2.2/24 dev mfwp
+	ip -n peer addr add 192.0.2.7/24 dev mfwp
+	ip -n peer addr add 198.51.100.5/24 dev mfwp
+	ip -n peer link set mfwp up
+	ip -n peer route add 203.0.113.0/24 via 192.0.2.1
+	ip -n far link set lo up
+	ip -n far addr add 203.0.113.2/24 dev mfwf
+	ip -n far link set mfwf up
+	ip -n far route add default via 203.0.113.1
+	# ARP once, so the first counted packet is not delayed by resolution
+	ping -c1 -W2 192.0.2.2 >/dev/null
+	ping -c1 -W2 203.0.113.2 >/dev/null
+}
+
+net_down() {
+	ip netns pids peer 2>/dev/null | xargs -r kill 2>/dev/null || true
+	ip netns pids far 2>/dev/null | xargs -r kill 2>/dev/null || true
+	ip netns del peer 2>/dev/null || true
+	ip netns del far 2>/dev/null || true
+	ip link del mfw0 2>/dev/null || true
+	ip link del mfw1 2>/dev/null || true
+}
+
+fw_load() {
+	insmod "$MINIFW_KO" "$@"
+}
+
+fw_unload() {
+	if [ -d /sys/module/minifw ]; then
+		rmmod minifw
+	fi
+}
+
+# The network is built once per file (it costs seconds under emulation);
+# each test gets a freshly loaded module without rules.
+setup_file() { net_up; }
+teardown_file() { net_down; }
+
+common_setup() {
+	stop_servers
+	fw_unload
+	fw_load
+}
+
+common_teardown() {
+	stop_servers
+	fw_unload || true
+}
+
+stop_servers() {
+	pkill -x socat 2>/dev/null || true
+}
+
+# Write all arguments as lines in ONE write() (one transaction).
+fw() {
+	printf '%s\n' "$@" | dd of="$RULES" bs=16M iflag=fullblock status=none
+}
+
+# Packets / bytes of rule N of CHAIN, or of its policy with N=policy.
+pkts() { awk -v c="$1" -v n="$2" '$1 == c && $2 == n { print $3 }' "$STATS"; }
+bytes() { awk -v c="$1" -v n="$2" '$1 == c && $2 == n { print $4 }' "$STATS"; }
+
+# The listing without counters, for comparisons across traffic.
+listing() { sed -E 's/ \[[0-9]+:[0-9]+\]$//' "$RULES"; }
+
+# ping from the peer namespace (extra args before the target): peer_ping
+# succeeds on a reply, waiting up to 3 s; peer_noreply succeeds when no reply
+# came within 0.5 s (the packet was dropped). noreply: the same from here.
+peer_ping() { ip netns exec peer ping -c1 -W3 -q "$@" >/dev/null 2>&1; }
+peer_noreply() { ! ip netns exec peer ping -c1 -W0.5 -q "$@" >/dev/null 2>&1; }
+noreply() { ! ping -c1 -W0.5 -q "$@" >/dev/null 2>&1; }
+
+# Kernel log since dmesg_mark.
+dmesg_mark() { DMESG_START=$(dmesg | wc -l); }
+dmesg_new() { dmesg | tail -n +"$((DMESG_START + 1))"; }
+
+# A TCP server in netns $1 on port $2 answering "hi"; killed by net_down.
+tcp_server() {
+	ip netns exec "$1" socat TCP-LISTEN:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
+	wait_port "$1" tcp "$2"
+}
+
+# A UDP server in netns $1 on port $2 answering "hi" to each datagram.
+udp_server() {
+	ip netns exec "$1" socat UDP-RECVFROM:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
+	wait_port "$1" udp "$2"
+}
+
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		if ip netns exec "$1" ss -Hln --"$2" | grep -q ":$3 "; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "server on $1 $2/$3 did not start" >&2
+	return 1
+}
+
+# Talk to a server from the root netns (or netns $NS if set). *_ok succeed
+# only if it answered "hi" (socat exits 0 when a UDP answer never comes);
+# *_blocked succeed if no answer came (within 1 s).
+tcp_ok() { answered run_in "${NS:-}" socat -T3 - TCP:"$1":"$2",connect-timeout=3 </dev/null; }
+tcp_blocked() { ! answered run_in "${NS:-}" socat -T1 - TCP:"$1":"$2",connect-timeout=1 </dev/null; }
+udp_ok() { echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"; }
+udp_blocked() { ! (echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"); }
+
+answered() {
+	local out
+	out=$("$@")
+	echo "$out"
+	[ "$out" = hi ]
+}
+
+run_in() {
+	local ns=$1
+	shift
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" "$@"
+	else
+		"$@"
+	fi
+}

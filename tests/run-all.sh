@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make test`: everything, from a fresh Debian 12 machine (as root).
+#   1. install the Debian packages it needs (tests/install-deps.sh)
+#   2. build minifw.ko for Debian's 6.1 and 6.12 kernels, W=1, warnings fatal,
+#      and run sparse (C=2) over it: any sparse warning fails
+#   3. user-space unit tests of rules.c (make unit)
+#   4. boot each kernel in QEMU and run the bats suite inside (tests/bats)
+# Ends with "N passed, N failed"; exits non-zero on any failure.
+# Usage: tests/run-all.sh [--check-only]   (steps 1-2 only)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+check_only=false
+[ "${1:-}" = --check-only ] && check_only=true
+
+passed=0
+failed=0
+failures=()
+pass() { passed=$((passed + 1)); echo "PASS: $1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL: $1"; }
+
+if ! tests/install-deps.sh; then
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# The newest installed 6.1 and 6.12 kernels that have headers.
+kernels=()
+for series in 6.1 6.12; do
+	k=$(ls /boot/vmlinuz-"$series".*-amd64 /boot/vmlinuz-"$series".*+deb12-amd64 2>/dev/null |
+		sed 's#^/boot/vmlinuz-##' | sort -uV |
+		while read -r v; do [ -d "/lib/modules/$v/build" ] && echo "$v"; done | tail -n 1)
+	if [ -n "$k" ]; then kernels+=("$k"); else fail "no Debian $series kernel with headers installed"; fi
+done
+
+mkdir -p build
+for k in "${kernels[@]}"; do
+	log=build/build-$k.log
+	if make --no-print-directory "build/$k/minifw.ko" EXTRA="C=2" >"$log" 2>&1 &&
+		! grep -E 'warning:|error:' "$log"; then
+		pass "build and sparse for $k"
+	else
+		tail -n 30 "$log"
+		fail "build and sparse for $k (see $log)"
+	fi
+done
+
+if ! $check_only; then
+	if out=$(make --no-print-directory unit 2>&1); then :; fi
+	echo "$out" | tail -n 40
+	line=$(echo "$out" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	if [ -n "$line" ]; then
+		read -r p f < <(echo "$line" | sed -E 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
+		passed=$((passed + p))
+		failed=$((failed + f))
+		[ "$f" -eq 0 ] || failures+=("unit tests: $f failed")
+	else
+		fail "unit tests did not run (make unit)"
+	fi
+
+	for k in "${kernels[@]}"; do
+		[ -f "build/$k/minifw.ko" ] || { fail "bats on $k: module not built"; continue; }
+		tap=build/bats-$k.tap
+		echo "=== bats suite in QEMU, kernel $k"
+		tests/vm/run-vm.sh "$k" tests/in-vm.sh 2>&1 | tee "$tap"
+		rc=${PIPESTATUS[0]}
+		ok=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
+		skipped=$(grep -cE '^ok [0-9]+.*# skip' "$tap" | tr -d ' ')
+		notok=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
+		passed=$((passed + ok - skipped))
+		failed=$((failed + notok + skipped))
+		[ "$notok" -eq 0 ] || failures+=("bats on $k: $notok failed")
+		[ "$skipped" -eq 0 ] || failures+=("bats on $k: $skipped skipped (a skip is a failure)")
+		if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
+			fail "bats on $k: the VM run exited $rc (see build/vm/console-$k.log)"
+		elif [ "$ok" -eq 0 ]; then
+			fail "bats on $k: no test ran"
+		fi
+	done
+fi
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

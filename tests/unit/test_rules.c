@@ -1,0 +1,2111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of rules.c, in user space: "make unit" builds this file with
+ * rules.c against include/minifw_user.h, under ASan and UBSan, and runs it.
+ *
+ * Almost every test is a table: one row is one case, with its input and what
+ * is expected. A case passes when all its checks pass. A failing case prints
+ * one line: the section, the input, what was checked, expected and actual.
+ * The last line is "unit: N passed, N failed"; the exit status is 1 if any
+ * case failed. ASan's leak checker runs at exit, so every ruleset made here
+ * is freed again.
+ *
+ * Sections, in the order main() runs them:
+ *   1. listing   parse a rule, print it: the canonical text iptables-save
+ *                prints, and printing is a fixed point (round trip)
+ *   2. commands  what each command parses to (op, chain, num, policy)
+ *   3. errors    lines the parser refuses, and that the message names the
+ *                offending word
+ *   4. edit      minifw_ruleset_edit(): order after -A/-I/-D/-R/-F/-P/-Z,
+ *                rule numbers, failures, and counters kept or renewed
+ *   5. match     minifw_chain_eval(): each match and its negation, first
+ *                match wins, counting rules, policy, fragments, hotdrop
+ *   6. writer    the write protocol of /proc/minifw/rules: transactions,
+ *                restore blocks, line limits, iptables-save round trip
+ *   7. nomem     every allocation failing in turn changes nothing
+ */
+#include "minifw.h"
+
+/* The shim's failure injection: <0 never fails, 0 = the next allocation
+ * fails, N = fail after N successful allocations. */
+long minifw_user_alloc_fail_after = -1;
+
+/* ---------------------------------------------------------------------- */
+/* Cases and checks                                                        */
+
+static unsigned int n_passed, n_failed;
+
+static struct {
+	const char *section;
+	char input[600];	/* what the case feeds in, for the FAIL line */
+	bool failed;
+} tc;
+
+/* Print s quoted, control characters escaped, at most max bytes of it. */
+static void print_quoted(const char *s, size_t max)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; s[i] && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\r')
+			fputs("\\r", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	if (s[i])
+		fputs("...", stdout);
+	putchar('"');
+}
+
+static void case_beginf(const char *section, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void case_beginf(const char *section, const char *fmt, ...)
+{
+	va_list ap;
+
+	tc.section = section;
+	tc.failed = false;
+	va_start(ap, fmt);
+	vsnprintf(tc.input, sizeof(tc.input), fmt, ap);
+	va_end(ap);
+}
+
+static void case_begin(const char *section, const char *input)
+{
+	case_beginf(section, "%s", input);
+}
+
+static void case_end(void)
+{
+	if (tc.failed)
+		n_failed++;
+	else
+		n_passed++;
+}
+
+/* Report a failed check; only the first one of a case is printed. */
+static void case_fail(const char *what, const char *expected, const char *actual,
+		      bool quote)
+{
+	if (!tc.failed) {
+		printf("FAIL %s: ", tc.section);
+		print_quoted(tc.input, 300);
+		printf(": %s: expected ", what);
+		if (quote)
+			print_quoted(expected, 400);
+		else
+			fputs(expected, stdout);
+		fputs(", got ", stdout);
+		if (quote)
+			print_quoted(actual, 400);
+		else
+			fputs(actual, stdout);
+		putchar('\n');
+	}
+	tc.failed = true;
+}
+
+static bool expect_str(const char *what, const char *expected, const char *actual)
+{
+	if (!strcmp(expected, actual))
+		return true;
+	case_fail(what, expected, actual, true);
+	return false;
+}
+
+static bool expect_contains(const char *what, const char *needle, const char *hay)
+{
+	char e[200];
+
+	if (strstr(hay, needle))
+		return true;
+	snprintf(e, sizeof(e), "text containing \"%s\"", needle);
+	case_fail(what, e, hay, false);
+	return false;
+}
+
+static bool expect_int(const char *what, long long expected, long long actual)
+{
+	char e[32], a[32];
+
+	if (expected == actual)
+		return true;
+	snprintf(e, sizeof(e), "%lld", expected);
+	snprintf(a, sizeof(a), "%lld", actual);
+	case_fail(what, e, a, false);
+	return false;
+}
+
+static bool expect_bool(const char *what, bool expected, bool actual)
+{
+	if (expected == actual)
+		return true;
+	case_fail(what, expected ? "true" : "false", actual ? "true" : "false", false);
+	return false;
+}
+
+static const char *errname(long e)
+{
+	static char buf[4][24];
+	static unsigned int k;
+
+	switch (e) {
+	case 0:
+		return "0";
+	case -EINVAL:
+		return "-EINVAL";
+	case -ENOMEM:
+		return "-ENOMEM";
+	}
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%ld", e);
+	return buf[k];
+}
+
+/* A return value: 0, -EINVAL, -ENOMEM. */
+static bool expect_ret(const char *what, long expected, long actual)
+{
+	if (expected == actual)
+		return true;
+	case_fail(what, errname(expected), errname(actual), false);
+	return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Helpers: strings, parsing, listings, packets                            */
+
+/* A growing string. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s)
+			abort();
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* The string, "" if nothing was printed; the caller frees it. */
+static char *sb_take(struct sbuf *b)
+{
+	if (!b->s)
+		sb_printf(b, "%s", "");
+	return b->s;
+}
+
+/* Copy the next line of *s into buf, without its newline; false at the end. */
+static bool next_line(const char **s, char *buf, size_t len)
+{
+	const char *nl;
+	size_t n;
+
+	if (!**s)
+		return false;
+	nl = strchr(*s, '\n');
+	n = nl ? (size_t)(nl - *s) : strlen(*s);
+	memcpy(buf, *s, n < len ? n : len - 1);
+	buf[n < len ? n : len - 1] = '\0';
+	*s += n + (nl ? 1 : 0);
+	return true;
+}
+
+/* minifw_parse_line() on a copy (it tokenizes in place). */
+static int parse(const char *line, struct minifw_cmd *cmd, struct minifw_err *err)
+{
+	char buf[MINIFW_LINE_MAX + 1];
+
+	memset(err, 0, sizeof(*err));
+	snprintf(buf, sizeof(buf), "%s", line);
+	return minifw_parse_line(buf, cmd, err);
+}
+
+/* The options of a parsed -A/-I/-D/-R, printed as the listing prints them. */
+static void format_cmd(const struct minifw_cmd *cmd, char *buf, size_t len)
+{
+	struct minifw_rule r = { .m = cmd->m, .target = cmd->target };
+
+	minifw_rule_format(&r, buf, len);
+}
+
+/*
+ * Parse each line of script into cmds[]; a command's lineno is its line
+ * number in the script, from 1. Empty lines are skipped (but counted).
+ */
+static int parse_script(const char *script, struct minifw_cmd *cmds, u32 max, u32 *n)
+{
+	char line[MINIFW_LINE_MAX + 1];
+	struct minifw_err err;
+	u32 lineno = 0;
+
+	*n = 0;
+	while (next_line(&script, line, sizeof(line))) {
+		lineno++;
+		if (!line[0])
+			continue;
+		if (*n == max) {
+			case_fail("parse the test's script", "fewer lines", line, true);
+			return -1;
+		}
+		if (parse(line, &cmds[*n], &err)) {
+			case_fail("parse the test's script", "no error", err.msg, true);
+			return -1;
+		}
+		cmds[(*n)++].lineno = lineno;
+	}
+	return 0;
+}
+
+/* A new ruleset with each line of script applied by minifw_ruleset_apply(). */
+static struct minifw_ruleset *build(const char *script)
+{
+	struct minifw_ruleset *rs = minifw_ruleset_new();
+	struct minifw_cmd cmds[64];
+	struct minifw_err err = { 0 };
+	u32 n, i;
+
+	if (!rs)
+		abort();
+	if (parse_script(script, cmds, ARRAY_SIZE(cmds), &n))
+		return rs;
+	for (i = 0; i < n; i++) {
+		if (minifw_ruleset_apply(rs, &cmds[i], &err)) {
+			case_fail("build the test's ruleset", "no error", err.msg, true);
+			break;
+		}
+	}
+	return rs;
+}
+
+/* minifw_ruleset_edit() with the commands of a script. */
+static struct minifw_ruleset *edit(const struct minifw_ruleset *cur, const char *script,
+				   struct minifw_err *err)
+{
+	struct minifw_cmd cmds[64];
+	u32 n;
+
+	memset(err, 0, sizeof(*err));
+	if (parse_script(script, cmds, ARRAY_SIZE(cmds), &n))
+		return ERR_PTR(-EBADMSG);
+	return minifw_ruleset_edit(cur, cmds, n, err);
+}
+
+/*
+ * A ruleset as text. save: as iptables-save prints it ("*filter", a
+ * ":CHAIN POLICY [packets:bytes]" line per chain, the "-A" lines, "COMMIT").
+ * Short: only "-P CHAIN DROP" for DROP policies and the "-A" lines, which is
+ * also a script that builds the same ruleset from an empty one. The caller
+ * frees the text.
+ */
+static char *listing(const struct minifw_ruleset *rs, bool save)
+{
+	char text[MINIFW_RULE_TEXT_MAX];
+	struct sbuf b = { 0 };
+	unsigned int c;
+	u32 i;
+	u64 p, by;
+
+	if (save)
+		sb_printf(&b, "*filter\n");
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		const struct minifw_chain *ch = &rs->chain[c];
+
+		minifw_counter_read(ch->policy_cnt, &p, &by);
+		if (save)
+			sb_printf(&b, ":%s %s [%llu:%llu]\n", minifw_chain_name(c),
+				  minifw_target_name(ch->policy),
+				  (unsigned long long)p, (unsigned long long)by);
+		else if (ch->policy != MINIFW_T_ACCEPT)
+			sb_printf(&b, "-P %s %s\n", minifw_chain_name(c),
+				  minifw_target_name(ch->policy));
+	}
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		const struct minifw_chain *ch = &rs->chain[c];
+
+		for (i = 0; i < ch->nrules; i++) {
+			minifw_rule_format(&ch->rules[i], text, sizeof(text));
+			sb_printf(&b, "-A %s%s%s\n", minifw_chain_name(c),
+				  text[0] ? " " : "", text);
+		}
+	}
+	if (save)
+		sb_printf(&b, "COMMIT\n");
+	return sb_take(&b);
+}
+
+static bool expect_listing(const char *what, const char *expected,
+			   const struct minifw_ruleset *rs)
+{
+	char *l = listing(rs, false);
+	bool ok = expect_str(what, expected, l);
+
+	free(l);
+	return ok;
+}
+
+/* Counters of a chain: "p:b p:b ... | p:b", the rules' then the policy's. */
+static const char *counts(const struct minifw_ruleset *rs, unsigned int chain)
+{
+	static char buf[1024];
+	const struct minifw_chain *ch = &rs->chain[chain];
+	size_t pos = 0;
+	u64 p, b;
+	u32 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ch->nrules && pos < sizeof(buf) - 64; i++) {
+		minifw_counter_read(ch->rules[i].cnt, &p, &b);
+		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%llu:%llu ",
+					(unsigned long long)p, (unsigned long long)b);
+	}
+	minifw_counter_read(ch->policy_cnt, &p, &b);
+	snprintf(buf + pos, sizeof(buf) - pos, "| %llu:%llu",
+		 (unsigned long long)p, (unsigned long long)b);
+	return buf;
+}
+
+/* A packet, and the IFNAMSIZ-byte device names the hook would pass. */
+struct test_pkt {
+	struct minifw_pkt p;
+	char in[IFNAMSIZ], out[IFNAMSIZ];
+};
+
+static bool parse_host(const char *s, __be32 *addr, __be16 *port)
+{
+	char a[32];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	if (n >= sizeof(a))
+		return false;
+	memcpy(a, s, n);
+	a[n] = '\0';
+	*port = htons(colon ? (u16)atoi(colon + 1) : 0);
+	return inet_pton(AF_INET, a, addr) == 1;
+}
+
+/*
+ * A packet from a spec such as
+ *	"tcp 10.1.2.3:1234 > 192.0.2.7:22 in=eth0 out=wlan0 len=60 frag nol4"
+ * proto (tcp, udp, icmp or a number), source, ">", destination; then
+ * optional: in= and out= (default ""), len= (default 100), "frag" (a
+ * non-first fragment) and "nol4" (the transport header could not be read).
+ */
+static void make_pkt(struct test_pkt *t, const char *spec)
+{
+	char buf[256], *save = NULL, *w;
+	int field = 0;
+	bool ok = true;
+
+	memset(t, 0, sizeof(*t));
+	t->p.in = t->in;
+	t->p.out = t->out;
+	t->p.l4 = true;
+	t->p.len = 100;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save), field++) {
+		if (field == 0)
+			t->p.proto = !strcmp(w, "tcp") ? IPPROTO_TCP :
+				     !strcmp(w, "udp") ? IPPROTO_UDP :
+				     !strcmp(w, "icmp") ? IPPROTO_ICMP : (u8)atoi(w);
+		else if (field == 1)
+			ok &= parse_host(w, &t->p.saddr, &t->p.sport);
+		else if (field == 2)
+			ok &= !strcmp(w, ">");
+		else if (field == 3)
+			ok &= parse_host(w, &t->p.daddr, &t->p.dport);
+		else if (!strncmp(w, "in=", 3))
+			snprintf(t->in, sizeof(t->in), "%s", w + 3);
+		else if (!strncmp(w, "out=", 4))
+			snprintf(t->out, sizeof(t->out), "%s", w + 4);
+		else if (!strncmp(w, "len=", 4))
+			t->p.len = (u32)atoi(w + 4);
+		else if (!strcmp(w, "frag"))
+			t->p.fragment = true;
+		else if (!strcmp(w, "nol4"))
+			t->p.l4 = false;
+		else
+			ok = false;
+	}
+	if (!ok || field < 4) {
+		fprintf(stderr, "test_rules: bad packet spec \"%s\"\n", spec);
+		abort();
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* 1. Canonical listing                                                    */
+
+/*
+ * The line is parsed; the rule it describes is printed with
+ * minifw_rule_format(). want is what iptables-save prints for the rule's
+ * options (after "-A CHAIN"): canonical values, iptables-save's order.
+ */
+static const struct {
+	const char *line, *want;
+} listing_cases[] = {
+	/* addresses: host bits masked, /32 always printed */
+	{ "-A INPUT -s 10.1.2.3/8", "-s 10.0.0.0/8" },
+	{ "-A INPUT -s 192.0.2.1", "-s 192.0.2.1/32" },
+	{ "-A INPUT -s 192.0.2.1/32", "-s 192.0.2.1/32" },
+	{ "-A INPUT -s 192.0.2.129/25", "-s 192.0.2.128/25" },
+	{ "-A INPUT -s 10.1.2.3/31", "-s 10.1.2.2/31" },
+	{ "-A INPUT -s 200.1.2.3/1", "-s 128.0.0.0/1" },
+	{ "-A INPUT -s 10.1.2.3/1", "-s 0.0.0.0/1" },
+	{ "-A INPUT -d 198.51.100.7/24", "-d 198.51.100.0/24" },
+	{ "-A INPUT -d 255.255.255.255", "-d 255.255.255.255/32" },
+	{ "-A INPUT -d 0.0.0.0/32", "-d 0.0.0.0/32" },
+	/* 0.0.0.0/0 (any mask of 0) is no match at all, unless negated */
+	{ "-A INPUT -s 0.0.0.0/0", "" },
+	{ "-A INPUT -s 1.2.3.4/0", "" },
+	{ "-A INPUT -d 0.0.0.0/0", "" },
+	{ "-A INPUT ! -s 0.0.0.0/0", "! -s 0.0.0.0/0" },
+	{ "-A INPUT ! -d 9.9.9.9/0", "! -d 0.0.0.0/0" },
+	/* iptables completes short network addresses: "10" is 10.0.0.0 */
+	{ "-A INPUT -s 10/8", "-s 10.0.0.0/8" },
+	{ "-A INPUT -s 10", "-s 10.0.0.0/32" },
+	{ "-A INPUT -s 172.16/12", "-s 172.16.0.0/12" },
+	{ "-A INPUT -s 1.2.3", "-s 1.2.3.0/32" },
+	{ "-A INPUT -s 0/0", "" },
+	/* dotted masks: contiguous ones print as a length, others dotted */
+	{ "-A INPUT -s 10.1.2.3/255.255.0.0", "-s 10.1.0.0/16" },
+	{ "-A INPUT -s 10.1.2.3/255.255.255.255", "-s 10.1.2.3/32" },
+	{ "-A INPUT -d 10.1.2.3/255.255.255.254", "-d 10.1.2.2/31" },
+	{ "-A INPUT -s 10.1.2.3/0.0.0.0", "" },
+	{ "-A INPUT -s 10.1.2.3/255.0.255.0", "-s 10.0.2.0/255.0.255.0" },
+	{ "-A INPUT -d 10.1.2.3/0.0.0.255", "-d 0.0.0.3/0.0.0.255" },
+	{ "-A INPUT ! -s 10.1.2.3/255.255.0.255", "! -s 10.1.0.3/255.255.0.255" },
+	/* protocols: names lower-cased, numbers named when they have a name */
+	{ "-A INPUT -p all", "" },
+	{ "-A INPUT -p ALL", "" },
+	{ "-A INPUT -p 0", "" },
+	{ "-A INPUT -p tcp", "-p tcp" },
+	{ "-A INPUT -p 6", "-p tcp" },
+	{ "-A INPUT -p TCP", "-p tcp" },
+	{ "-A INPUT -p Udp", "-p udp" },
+	{ "-A INPUT -p 17", "-p udp" },
+	{ "-A INPUT -p 1", "-p icmp" },
+	{ "-A INPUT -p ICMP", "-p icmp" },
+	{ "-A INPUT -p 47", "-p gre" },
+	{ "-A INPUT -p 50", "-p esp" },
+	{ "-A INPUT -p 132", "-p sctp" },
+	{ "-A INPUT -p icmpv6", "-p ipv6-icmp" },
+	{ "-A INPUT -p 200", "-p 200" },
+	{ "-A INPUT -p 255", "-p 255" },
+	{ "-A INPUT ! -p tcp", "! -p tcp" },
+	{ "-A INPUT ! -p 200", "! -p 200" },
+	/* tcp and udp: -m tcp / -m udp printed whenever ports are given */
+	{ "-A INPUT -p tcp --dport 22", "-p tcp -m tcp --dport 22" },
+	{ "-A INPUT -p udp --sport 53", "-p udp -m udp --sport 53" },
+	{ "-A INPUT -p tcp -m tcp", "-p tcp -m tcp" },
+	{ "-A INPUT -p udp -m udp", "-p udp -m udp" },
+	{ "-A INPUT -p tcp -m tcp --dport 22", "-p tcp -m tcp --dport 22" },
+	{ "-A INPUT -m tcp -p tcp --dport 22", "-p tcp -m tcp --dport 22" },
+	{ "-A INPUT -m udp --dport 53 -p udp", "-p udp -m udp --dport 53" },
+	{ "-A INPUT -p 6 --dport 22", "-p tcp -m tcp --dport 22" },
+	{ "-A INPUT -p TCP --dport 22", "-p tcp -m tcp --dport 22" },
+	{ "-A INPUT -p tcp --dport 022", "-p tcp -m tcp --dport 22" },
+	/* port ranges normalised */
+	{ "-A INPUT -p tcp --dport 1024:", "-p tcp -m tcp --dport 1024:65535" },
+	{ "-A INPUT -p tcp --dport :1023", "-p tcp -m tcp --dport 0:1023" },
+	{ "-A INPUT -p tcp --dport 5:5", "-p tcp -m tcp --dport 5" },
+	{ "-A INPUT -p udp --dport 100:200", "-p udp -m udp --dport 100:200" },
+	{ "-A INPUT -p tcp --dport 0", "-p tcp -m tcp --dport 0" },
+	{ "-A INPUT -p tcp --dport 65535", "-p tcp -m tcp --dport 65535" },
+	{ "-A INPUT -p tcp --dport 0:65535", "-p tcp -m tcp" },
+	{ "-A INPUT -p tcp --dport 0:", "-p tcp -m tcp" },
+	{ "-A INPUT -p tcp --sport :", "-p tcp -m tcp" },
+	{ "-A INPUT -p tcp ! --dport 0:65535", "-p tcp -m tcp ! --dport 0:65535" },
+	{ "-A INPUT -p tcp --dport 22 --sport 1024:", "-p tcp -m tcp --sport 1024:65535 --dport 22" },
+	/* options print in iptables-save's order whatever the input order */
+	{ "-A FORWARD -j DROP -o eth1 -i eth0 -p tcp --dport 22 --sport 1024: -d 192.0.2.0/24 -s 10.0.0.0/8",
+	  "-s 10.0.0.0/8 -d 192.0.2.0/24 -i eth0 -o eth1 -p tcp -m tcp --sport 1024:65535 --dport 22 -j DROP" },
+	{ "-A INPUT -j ACCEPT -p udp --dport 53 -m udp -d 10.0.0.1",
+	  "-d 10.0.0.1/32 -p udp -m udp --dport 53 -j ACCEPT" },
+	{ "-A OUTPUT -o lo -d 127.0.0.1 -s 127.0.0.1 -j ACCEPT",
+	  "-s 127.0.0.1/32 -d 127.0.0.1/32 -o lo -j ACCEPT" },
+	/* negations */
+	{ "-A INPUT ! -s 10.0.0.0/8", "! -s 10.0.0.0/8" },
+	{ "-A INPUT ! -d 10.1.2.3", "! -d 10.1.2.3/32" },
+	{ "-A INPUT ! -i eth0", "! -i eth0" },
+	{ "-A OUTPUT ! -o eth0", "! -o eth0" },
+	{ "-A INPUT -p tcp ! --sport 1024:", "-p tcp -m tcp ! --sport 1024:65535" },
+	{ "-A INPUT -p udp ! --dport 53", "-p udp -m udp ! --dport 53" },
+	{ "-A INPUT -p tcp ! --sport 1 ! --dport 2", "-p tcp -m tcp ! --sport 1 ! --dport 2" },
+	{ "-A FORWARD ! -s 10.0.0.0/8 ! -d 10.0.0.0/8 ! -i eth0 ! -o eth1 ! -p udp -j DROP",
+	  "! -s 10.0.0.0/8 ! -d 10.0.0.0/8 ! -i eth0 ! -o eth1 ! -p udp -j DROP" },
+	/* interfaces, exact and wildcard */
+	{ "-A INPUT -i eth+", "-i eth+" },
+	{ "-A INPUT -i +", "-i +" },
+	{ "-A INPUT -i lo", "-i lo" },
+	{ "-A INPUT -i 0123456789abcde", "-i 0123456789abcde" },
+	{ "-A OUTPUT -o wg0", "-o wg0" },
+	{ "-A POSTROUTING -o ppp+", "-o ppp+" },
+	{ "-A PREROUTING -i br-lan", "-i br-lan" },
+	{ "-A FORWARD -i eth0.100 -o eth1", "-i eth0.100 -o eth1" },
+	/* long options */
+	{ "-A INPUT --source 10.0.0.0/8", "-s 10.0.0.0/8" },
+	{ "-A INPUT --src 10.0.0.1", "-s 10.0.0.1/32" },
+	{ "-A INPUT --destination 10.0.0.0/8", "-d 10.0.0.0/8" },
+	{ "-A INPUT --dst 10.0.0.0/8", "-d 10.0.0.0/8" },
+	{ "-A INPUT --protocol udp", "-p udp" },
+	{ "-A INPUT --in-interface eth0", "-i eth0" },
+	{ "-A OUTPUT --out-interface eth0", "-o eth0" },
+	{ "-A INPUT --jump ACCEPT", "-j ACCEPT" },
+	{ "-A INPUT -p tcp --match tcp", "-p tcp -m tcp" },
+	{ "-A INPUT -p tcp --source-port 80", "-p tcp -m tcp --sport 80" },
+	{ "-A INPUT -p tcp --destination-port 443", "-p tcp -m tcp --dport 443" },
+	{ "--append INPUT --protocol tcp --destination-port 22 --jump ACCEPT",
+	  "-p tcp -m tcp --dport 22 -j ACCEPT" },
+	{ "-A INPUT ! --source 10.0.0.0/8 ! --protocol tcp", "! -s 10.0.0.0/8 ! -p tcp" },
+	/* targets; a rule without -j only counts and prints without -j */
+	{ "-A INPUT", "" },
+	{ "-A INPUT -j ACCEPT", "-j ACCEPT" },
+	{ "-A INPUT -j DROP", "-j DROP" },
+	{ "-A INPUT -s 10.0.0.0/8", "-s 10.0.0.0/8" },
+	/* the other rule commands, and white space */
+	{ "-I INPUT 3 -s 10.0.0.0/8 -j DROP", "-s 10.0.0.0/8 -j DROP" },
+	{ "-D INPUT -p tcp --dport 22 -j ACCEPT", "-p tcp -m tcp --dport 22 -j ACCEPT" },
+	{ "-R INPUT 1 -p udp -j DROP", "-p udp -j DROP" },
+	{ "  -A\tINPUT   -s 10.0.0.0/8\t-j DROP  \r", "-s 10.0.0.0/8 -j DROP" },
+	/* the longest rule there is still fits MINIFW_RULE_TEXT_MAX */
+	{ "-A FORWARD ! -s 255.255.255.253/255.255.255.253 ! -d 255.255.255.253/255.255.255.253 "
+	  "! -i 0123456789abcde ! -o 0123456789abcd+ -p udp ! --sport 65534:65535 "
+	  "! --dport 65534:65535 -j ACCEPT",
+	  "! -s 255.255.255.253/255.255.255.253 ! -d 255.255.255.253/255.255.255.253 "
+	  "! -i 0123456789abcde ! -o 0123456789abcd+ -p udp -m udp ! --sport 65534:65535 "
+	  "! --dport 65534:65535 -j ACCEPT" },
+};
+
+static void test_listing(void)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(listing_cases); k++) {
+		const char *line = listing_cases[k].line;
+		struct minifw_cmd cmd, cmd2;
+		struct minifw_err err;
+		char once[MINIFW_RULE_TEXT_MAX], twice[MINIFW_RULE_TEXT_MAX];
+		char again[MINIFW_LINE_MAX];
+		int ret;
+
+		case_begin("listing", line);
+		ret = parse(line, &cmd, &err);
+		if (expect_ret("parse", 0, ret) && expect_str("parse error", "", err.msg)) {
+			format_cmd(&cmd, once, sizeof(once));
+			expect_str("printed", listing_cases[k].want, once);
+			expect_int("printed length < MINIFW_RULE_TEXT_MAX", 1,
+				   strlen(once) < MINIFW_RULE_TEXT_MAX - 1);
+			/* round trip: what is printed parses back to the same text */
+			snprintf(again, sizeof(again), "-A %s %s",
+				 minifw_chain_name(cmd.chain), once);
+			ret = parse(again, &cmd2, &err);
+			if (expect_ret("parse the printed rule", 0, ret)) {
+				format_cmd(&cmd2, twice, sizeof(twice));
+				expect_str("printed twice", once, twice);
+				expect_int("same struct minifw_match", 0,
+					   memcmp(&cmd.m, &cmd2.m, sizeof(cmd.m)));
+			}
+		}
+		case_end();
+	}
+
+	/* a buffer too small truncates, NUL-terminated, never overflows */
+	case_begin("listing", "minifw_rule_format() into 1, 8 and 12 bytes");
+	{
+		struct minifw_cmd cmd;
+		struct minifw_err err;
+		struct minifw_rule r;
+		char buf[16];
+
+		parse("-A INPUT -s 10.0.0.0/8 -j DROP", &cmd, &err);
+		r = (struct minifw_rule){ .m = cmd.m, .target = cmd.target };
+		memset(buf, 'x', sizeof(buf));
+		minifw_rule_format(&r, buf, 1);
+		expect_str("1 byte", "", buf);
+		memset(buf, 'x', sizeof(buf));
+		minifw_rule_format(&r, buf, 8);
+		expect_str("8 bytes", "-s 10.0", buf);
+		memset(buf, 'x', sizeof(buf));
+		minifw_rule_format(&r, buf, 12);
+		expect_int("12 bytes: byte 12 untouched", 'x', buf[12]);
+		expect_int("12 bytes: NUL-terminated", 11, strlen(buf));
+	}
+	case_end();
+}
+
+/* ---------------------------------------------------------------------- */
+/* 2. Commands                                                             */
+
+static const struct {
+	const char *line;
+	u8 op, chain;
+	u32 num;
+	u8 policy, target;
+} command_cases[] = {
+	{ "-A INPUT -j DROP", MINIFW_OP_APPEND, MINIFW_INPUT, 0, 0, MINIFW_T_DROP },
+	{ "--append FORWARD", MINIFW_OP_APPEND, MINIFW_FORWARD, 0, 0, MINIFW_T_NONE },
+	{ "-A PREROUTING -j ACCEPT", MINIFW_OP_APPEND, MINIFW_PREROUTING, 0, 0, MINIFW_T_ACCEPT },
+	{ "-A OUTPUT", MINIFW_OP_APPEND, MINIFW_OUTPUT, 0, 0, MINIFW_T_NONE },
+	{ "-A POSTROUTING", MINIFW_OP_APPEND, MINIFW_POSTROUTING, 0, 0, MINIFW_T_NONE },
+	{ "-I INPUT -j ACCEPT", MINIFW_OP_INSERT, MINIFW_INPUT, 0, 0, MINIFW_T_ACCEPT },
+	{ "-I INPUT 1 -j ACCEPT", MINIFW_OP_INSERT, MINIFW_INPUT, 1, 0, MINIFW_T_ACCEPT },
+	{ "-I INPUT 42", MINIFW_OP_INSERT, MINIFW_INPUT, 42, 0, MINIFW_T_NONE },
+	{ "--insert OUTPUT 2 -p udp", MINIFW_OP_INSERT, MINIFW_OUTPUT, 2, 0, MINIFW_T_NONE },
+	{ "-I INPUT 4294967295", MINIFW_OP_INSERT, MINIFW_INPUT, 4294967295U, 0, MINIFW_T_NONE },
+	{ "-D INPUT 3", MINIFW_OP_DELETE_NUM, MINIFW_INPUT, 3, 0, MINIFW_T_NONE },
+	{ "--delete FORWARD 1", MINIFW_OP_DELETE_NUM, MINIFW_FORWARD, 1, 0, MINIFW_T_NONE },
+	{ "-D INPUT -s 10.0.0.0/8 -j DROP", MINIFW_OP_DELETE_RULE, MINIFW_INPUT, 0, 0, MINIFW_T_DROP },
+	{ "-D OUTPUT -p tcp", MINIFW_OP_DELETE_RULE, MINIFW_OUTPUT, 0, 0, MINIFW_T_NONE },
+	{ "-R INPUT 2 -j DROP", MINIFW_OP_REPLACE, MINIFW_INPUT, 2, 0, MINIFW_T_DROP },
+	{ "--replace OUTPUT 1 -p tcp", MINIFW_OP_REPLACE, MINIFW_OUTPUT, 1, 0, MINIFW_T_NONE },
+	{ "-R INPUT 7", MINIFW_OP_REPLACE, MINIFW_INPUT, 7, 0, MINIFW_T_NONE },
+	{ "-F", MINIFW_OP_FLUSH, MINIFW_ALL_CHAINS, 0, 0, MINIFW_T_NONE },
+	{ "-F INPUT", MINIFW_OP_FLUSH, MINIFW_INPUT, 0, 0, MINIFW_T_NONE },
+	{ "--flush", MINIFW_OP_FLUSH, MINIFW_ALL_CHAINS, 0, 0, MINIFW_T_NONE },
+	{ "--flush POSTROUTING", MINIFW_OP_FLUSH, MINIFW_POSTROUTING, 0, 0, MINIFW_T_NONE },
+	{ "-P INPUT DROP", MINIFW_OP_POLICY, MINIFW_INPUT, 0, MINIFW_T_DROP, MINIFW_T_NONE },
+	{ "-P FORWARD ACCEPT", MINIFW_OP_POLICY, MINIFW_FORWARD, 0, MINIFW_T_ACCEPT, MINIFW_T_NONE },
+	{ "--policy OUTPUT DROP", MINIFW_OP_POLICY, MINIFW_OUTPUT, 0, MINIFW_T_DROP, MINIFW_T_NONE },
+	{ "-Z", MINIFW_OP_ZERO, MINIFW_ALL_CHAINS, 0, 0, MINIFW_T_NONE },
+	{ "-Z INPUT", MINIFW_OP_ZERO, MINIFW_INPUT, 0, 0, MINIFW_T_NONE },
+	{ "-Z INPUT 3", MINIFW_OP_ZERO, MINIFW_INPUT, 3, 0, MINIFW_T_NONE },
+	{ "--zero", MINIFW_OP_ZERO, MINIFW_ALL_CHAINS, 0, 0, MINIFW_T_NONE },
+	{ "--zero FORWARD 1", MINIFW_OP_ZERO, MINIFW_FORWARD, 1, 0, MINIFW_T_NONE },
+	{ "\t-P  PREROUTING\tDROP ", MINIFW_OP_POLICY, MINIFW_PREROUTING, 0, MINIFW_T_DROP, MINIFW_T_NONE },
+};
+
+static void test_commands(void)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(command_cases); k++) {
+		struct minifw_cmd cmd;
+		struct minifw_err err;
+		int ret;
+
+		case_begin("commands", command_cases[k].line);
+		ret = parse(command_cases[k].line, &cmd, &err);
+		if (expect_ret("parse", 0, ret)) {
+			expect_int("op", command_cases[k].op, cmd.op);
+			expect_str("chain", minifw_chain_name(command_cases[k].chain),
+				   minifw_chain_name(cmd.chain));
+			expect_int("num", command_cases[k].num, cmd.num);
+			expect_str("policy", minifw_target_name(command_cases[k].policy),
+				   minifw_target_name(cmd.policy));
+			expect_str("target", minifw_target_name(command_cases[k].target),
+				   minifw_target_name(cmd.target));
+		}
+		case_end();
+	}
+
+	case_begin("commands", "minifw_chain_name() and minifw_target_name()");
+	expect_str("chain 0", "PREROUTING", minifw_chain_name(MINIFW_PREROUTING));
+	expect_str("chain 4", "POSTROUTING", minifw_chain_name(MINIFW_POSTROUTING));
+	expect_str("chain 5", "?", minifw_chain_name(MINIFW_NCHAINS));
+	expect_str("target NONE", "", minifw_target_name(MINIFW_T_NONE));
+	expect_str("target ACCEPT", "ACCEPT", minifw_target_name(MINIFW_T_ACCEPT));
+	expect_str("target DROP", "DROP", minifw_target_name(MINIFW_T_DROP));
+	case_end();
+}
+
+/* ---------------------------------------------------------------------- */
+/* 3. Errors                                                               */
+
+#define WORDS8 "-s 1 -s 2 -s 3 -s 4 "
+
+/* The parser refuses the line with -EINVAL and err.msg contains msg. */
+static const struct {
+	const char *line, *msg;
+} error_cases[] = {
+	/* not a command, not an option */
+	{ "", "empty command" },
+	{ "   \t ", "empty command" },
+	{ "-N foo", "\"-N\" is not a command" },
+	{ "-X", "\"-X\"" },
+	{ "-L INPUT", "\"-L\"" },
+	{ "iptables -A INPUT -j DROP", "\"iptables\"" },
+	{ "-a INPUT", "\"-a\"" },
+	{ "-A INPUT --dprot 22", "unknown option \"--dprot\"" },
+	{ "-A INPUT -p tcp --dprot 22", "\"--dprot\"" },
+	{ "-A INPUT -x", "\"-x\"" },
+	{ "-A INPUT DROP", "\"DROP\"" },
+	{ "-A INPUT -j DROP extra", "\"extra\"" },
+	{ "-A INPUT --\x01" "bad", "\"--?bad\"" },
+	{ "-A INPUT -s 1.2.3.4 -p tcp -m tcp --dport 22 --syn", "\"--syn\"" },
+	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
+	/* addresses */
+	{ "-A INPUT -s 192.0.2.300", "\"192.0.2.300\" is not an IPv4 address" },
+	{ "-A INPUT -s 1.2.3.4.5", "\"1.2.3.4.5\"" },
+	{ "-A INPUT -s 1..2.3", "\"1..2.3\"" },
+	{ "-A INPUT -s 1.2.3.", "\"1.2.3.\"" },
+	{ "-A INPUT -s .1.2.3", "\".1.2.3\"" },
+	{ "-A INPUT -s junk", "\"junk\"" },
+	{ "-A INPUT -s junk/0", "\"junk/0\"" },
+	{ "-A INPUT -d example.com", "\"example.com\"" },
+	{ "-A INPUT -s localhost", "\"localhost\"" },
+	{ "-A INPUT -s 2001:db8::1", "\"2001:db8::1\"" },
+	{ "-A INPUT -s 0x0a000001", "\"0x0a000001\"" },
+	{ "-A INPUT -s /8", "\"/8\"" },
+	{ "-A INPUT -s 1.2.3.-4", "\"1.2.3.-4\"" },
+	{ "-A INPUT -s 100.200.300.400.500.600", "100.200.300.400.500.600" },
+	{ "-A INPUT -s 10.0.0.0/33", "\"33\"" },
+	{ "-A INPUT -s 10.0.0.0/", "prefix length \"\"" },
+	{ "-A INPUT -s 10.0.0.0/-1", "\"-1\"" },
+	{ "-A INPUT -s 10.0.0.0/8x", "\"8x\"" },
+	{ "-A INPUT -s 10.0.0.0/255.255.0.256", "\"255.255.0.256\" is not a netmask" },
+	{ "-A INPUT -s 10.0.0.0/255.255.0", "\"255.255.0\"" },
+	{ "-A INPUT -s 1.2.3.4 -s 5.6.7.8", "-s given twice" },
+	{ "-A INPUT --source 1.2.3.4 -s 5.6.7.8", "-s given twice" },
+	{ "-A INPUT -d 1.2.3.4 --dst 1.2.3.4", "-d given twice" },
+	{ "-A INPUT -s ! 10.0.0.1", "\"!\"" },
+	{ "-A INPUT -s 0123456789012345678901234567890123456789xyz",
+	  "\"0123456789012345678901234567890123456...\"" },
+	/* protocols */
+	{ "-A INPUT -p foo", "unknown protocol \"foo\"" },
+	{ "-A INPUT -p 256", "\"256\"" },
+	{ "-A INPUT -p -6", "\"-6\"" },
+	{ "-A INPUT -p verylongprotocolname", "\"verylongprotocolname\"" },
+	{ "-A INPUT -p t\xc3\xa9p", "\"t??p\"" },
+	{ "-A INPUT ! -p all", "! -p all" },
+	{ "-A INPUT ! -p 0", "! -p all" },
+	{ "-A INPUT -p tcp -p udp", "-p given twice" },
+	{ "-A INPUT -p tcp --protocol tcp", "-p given twice" },
+	/* ports */
+	{ "-A INPUT -p tcp --dport 65536", "\"65536\" is not a port" },
+	{ "-A INPUT -p tcp --sport 70000:", "\"70000\"" },
+	{ "-A INPUT -p tcp --dport :99999", "\"99999\"" },
+	{ "-A INPUT -p tcp --dport 100:50", "\"100:50\" is a reversed port range" },
+	{ "-A INPUT -p udp --sport 2:1", "\"2:1\"" },
+	{ "-A INPUT -p tcp --dport ssh", "\"ssh\"" },
+	{ "-A INPUT -p tcp --dport -1", "\"-1\"" },
+	{ "-A INPUT -p tcp --dport 1:2:3", "\"2:3\"" },
+	{ "-A INPUT -p tcp --dport 22,80", "\"22,80\"" },
+	{ "-A INPUT --dport 22", "--dport needs -p tcp or -p udp" },
+	{ "-A INPUT --sport 22 -p tcp", "--sport needs -p tcp" },
+	{ "-A INPUT --destination-port 22", "--dport needs" },
+	{ "-A INPUT -p icmp --dport 22", "--dport needs -p tcp" },
+	{ "-A INPUT -p all --dport 22", "--dport needs -p tcp" },
+	{ "-A INPUT ! -p tcp --dport 22", "needs -p tcp (not negated)" },
+	{ "-A INPUT ! -p udp -m udp", "needs -p udp (not negated)" },
+	{ "-A INPUT -p udp -m tcp", "-m tcp needs -p tcp" },
+	{ "-A INPUT -p tcp -m udp --dport 53", "-m udp needs -p udp" },
+	{ "-A INPUT -m tcp", "-m tcp needs -p tcp" },
+	{ "-A INPUT -m tcp --dport 22", "-m tcp needs -p tcp" },
+	{ "-A INPUT -p icmp -m tcp", "-m tcp needs -p tcp" },
+	{ "-A INPUT -p tcp -m state --state NEW", "unknown match \"state\"" },
+	{ "-A INPUT -p tcp -m TCP", "\"TCP\"" },
+	{ "-A INPUT -p tcp -m tcp -m tcp", "-m given twice" },
+	{ "-A INPUT -p tcp --dport 22 --dport 23", "--dport given twice" },
+	{ "-A INPUT -p tcp --dport 22 --destination-port 23", "--dport given twice" },
+	{ "-A INPUT -p tcp --sport 1 --source-port 2", "--sport given twice" },
+	/* targets */
+	{ "-A INPUT -j REJECT", "unknown target \"REJECT\"" },
+	{ "-A INPUT -j accept", "\"accept\"" },
+	{ "-A INPUT -j LOG", "\"LOG\"" },
+	{ "-A INPUT -j RETURN", "\"RETURN\"" },
+	{ "-A INPUT -j DROP -j ACCEPT", "-j given twice" },
+	{ "-A INPUT -j DROP --jump DROP", "-j given twice" },
+	/* chains: only the five, upper case */
+	{ "-A input -j DROP", "unknown chain \"input\"" },
+	{ "-A Input", "\"Input\"" },
+	{ "-A FOO", "\"FOO\"" },
+	{ "-A -j DROP", "\"-j\"" },
+	{ "-P forward DROP", "\"forward\"" },
+	{ "-F FOO", "\"FOO\"" },
+	{ "-Z nat", "\"nat\"" },
+	{ "-D INPUTT 1", "\"INPUTT\"" },
+	/* rule numbers */
+	{ "-I INPUT 0 -j DROP", "\"0\" is not a rule number" },
+	{ "-D INPUT 0", "\"0\" is not a rule number" },
+	{ "-R INPUT 0 -j DROP", "\"0\"" },
+	{ "-Z INPUT 0", "\"0\"" },
+	{ "-Z INPUT x", "\"x\" is not a rule number" },
+	{ "-Z INPUT -1", "\"-1\"" },
+	{ "-R INPUT x -j DROP", "-R needs a rule number" },
+	{ "-R INPUT -j DROP", "-R needs a rule number" },
+	{ "-I INPUT 1x", "\"1x\"" },
+	{ "-I INPUT 4294967296", "\"4294967296\"" },
+	{ "-D INPUT 99999999999", "\"99999999999\"" },
+	{ "-D INPUT 1 2", "\"1\"" },
+	{ "-Z INPUT 1 2", "unexpected \"2\"" },
+	/* missing arguments */
+	{ "-A", "-A needs a chain" },
+	{ "-I", "-I needs a chain" },
+	{ "-D", "-D needs a chain" },
+	{ "-R", "-R needs a chain" },
+	{ "-P", "-P needs a chain" },
+	{ "-D INPUT", "-D needs a rule number or a rule" },
+	{ "-R INPUT", "-R needs a rule number" },
+	{ "-P INPUT", "-P needs ACCEPT or DROP" },
+	{ "-A INPUT -s", "-s needs an argument" },
+	{ "-A INPUT -d", "-d needs an argument" },
+	{ "-A INPUT -p", "-p needs an argument" },
+	{ "-A INPUT -i", "-i needs an argument" },
+	{ "-A FORWARD -o", "-o needs an argument" },
+	{ "-A INPUT -j", "-j needs an argument" },
+	{ "-A INPUT -p tcp -m", "-m needs an argument" },
+	{ "-A INPUT -p tcp --dport", "--dport needs an argument" },
+	{ "-A INPUT -p tcp --sport", "--sport needs an argument" },
+	/* ! */
+	{ "-A INPUT !", "\"!\" at the end" },
+	{ "-A INPUT -s 10.0.0.1 !", "\"!\" at the end" },
+	{ "-A INPUT ! ! -s 10.0.0.1", "\"! !\"" },
+	{ "-A INPUT ! -j DROP", "-j cannot be negated" },
+	{ "-A INPUT -p tcp ! -m tcp", "-m cannot be negated" },
+	{ "-A INPUT ! -s", "-s needs an argument" },
+	/* interfaces: -i only where packets have an input device, -o likewise */
+	{ "-A OUTPUT -i eth0", "-i cannot be used in OUTPUT" },
+	{ "-A POSTROUTING -i eth0", "-i cannot be used in POSTROUTING" },
+	{ "-A PREROUTING -o eth0", "-o cannot be used in PREROUTING" },
+	{ "-A INPUT -o eth0", "-o cannot be used in INPUT" },
+	{ "-A OUTPUT ! -i eth+", "-i cannot be used in OUTPUT" },
+	{ "-I OUTPUT 1 -i eth0", "-i cannot be used in OUTPUT" },
+	{ "-R INPUT 1 -o eth0", "-o cannot be used in INPUT" },
+	{ "-D POSTROUTING -i eth0", "-i cannot be used in POSTROUTING" },
+	{ "-A INPUT -i 0123456789abcdef", "\"0123456789abcdef\" is longer than 15" },
+	{ "-A INPUT -i 0123456789abcde+", "\"0123456789abcde+\"" },
+	{ "-A INPUT -i eth/0", "\"eth/0\" is not an interface name" },
+	{ "-A INPUT -i eth:0", "\"eth:0\"" },
+	{ "-A INPUT -i eth\x7f", "\"eth?\"" },
+	{ "-A INPUT -i eth0 -i eth1", "-i given twice" },
+	{ "-A FORWARD -o eth0 --out-interface eth1", "-o given twice" },
+	/* policy, flush, zero: exactly their arguments */
+	{ "-P INPUT REJECT", "unknown target \"REJECT\"" },
+	{ "-P INPUT drop", "\"drop\"" },
+	{ "-P INPUT DROP x", "unexpected \"x\" after -P" },
+	{ "-P INPUT DROP -j ACCEPT", "unexpected \"-j\"" },
+	{ "-F INPUT x", "unexpected \"x\" after -F" },
+	{ "-F INPUT 1", "unexpected \"1\"" },
+	{ "-F INPUT -j DROP", "unexpected \"-j\"" },
+};
+
+static void test_errors(void)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(error_cases); k++) {
+		struct minifw_cmd cmd;
+		struct minifw_err err;
+		int ret;
+
+		case_begin("errors", error_cases[k].line);
+		ret = parse(error_cases[k].line, &cmd, &err);
+		expect_ret("parse", -EINVAL, ret);
+		expect_contains("err.msg", error_cases[k].msg, err.msg);
+		case_end();
+	}
+
+	/* minifw_parse_addr() directly: the canonical address and mask */
+	case_begin("errors", "minifw_parse_addr(\"192.0.2.77/255.255.255.0\") and (\"300.1.1.1\")");
+	{
+		struct minifw_err err = { 0 };
+		__be32 addr = 1, mask = 1;
+
+		expect_ret("parse", 0, minifw_parse_addr("192.0.2.77/255.255.255.0", &addr, &mask, &err));
+		expect_int("addr", htonl(0xc0000200), addr);
+		expect_int("mask", htonl(0xffffff00), mask);
+		expect_ret("bad address", -EINVAL, minifw_parse_addr("300.1.1.1", &addr, &mask, &err));
+		expect_contains("err.msg", "\"300.1.1.1\"", err.msg);
+	}
+	case_end();
+}
+
+/* ---------------------------------------------------------------------- */
+/* 4. Ruleset editing                                                      */
+
+/*
+ * Rules are told apart by their protocol numbers: "-p 201" lists as
+ * "-p 201", so BASE is both a script and its own listing.
+ */
+#define BASE "-A INPUT -p 201\n-A INPUT -p 202\n-A INPUT -p 203\n"
+
+/*
+ * before is applied to an empty ruleset (minifw_ruleset_apply()); then
+ * minifw_ruleset_edit() applies edit, one command per line, line numbers
+ * from 1. after is the short listing of the result ("-P" lines for DROP
+ * policies, then the rules), or NULL if the edit must fail with -EINVAL,
+ * err.line = errline and err.msg containing errmsg. Either way the old
+ * ruleset must be unchanged.
+ */
+static const struct edit_case {
+	const char *before, *edit, *after, *errmsg;
+	u32 errline;
+} edit_cases[] = {
+	/* -A appends, -I inserts before rule N (default 1) */
+	{ .before = "", .edit = "-A INPUT -p 201\n-A INPUT -p 202",
+	  .after = "-A INPUT -p 201\n-A INPUT -p 202\n" },
+	{ .before = BASE, .edit = "-A INPUT -p 204",
+	  .after = BASE "-A INPUT -p 204\n" },
+	{ .before = BASE, .edit = "-I INPUT -p 200",
+	  .after = "-A INPUT -p 200\n" BASE },
+	{ .before = BASE, .edit = "-I INPUT 1 -p 200",
+	  .after = "-A INPUT -p 200\n" BASE },
+	{ .before = BASE, .edit = "-I INPUT 2 -p 200",
+	  .after = "-A INPUT -p 201\n-A INPUT -p 200\n-A INPUT -p 202\n-A INPUT -p 203\n" },
+	{ .before = BASE, .edit = "-I INPUT 4 -p 200",
+	  .after = BASE "-A INPUT -p 200\n" },
+	{ .before = "", .edit = "-I INPUT 1 -p 200", .after = "-A INPUT -p 200\n" },
+	{ .before = "", .edit = "-I INPUT -p 201\n-I INPUT -p 202",
+	  .after = "-A INPUT -p 202\n-A INPUT -p 201\n" },
+	{ .before = BASE, .edit = "-I INPUT 5 -p 200",
+	  .errmsg = "INPUT has 3 rules; there is no rule 5", .errline = 1 },
+	{ .before = "", .edit = "-I INPUT 2 -p 200", .errmsg = "no rule 2", .errline = 1 },
+	{ .before = BASE, .edit = "-I FORWARD 2 -p 200", .errmsg = "FORWARD has 0 rules", .errline = 1 },
+	/* -D by number */
+	{ .before = BASE, .edit = "-D INPUT 1", .after = "-A INPUT -p 202\n-A INPUT -p 203\n" },
+	{ .before = BASE, .edit = "-D INPUT 3", .after = "-A INPUT -p 201\n-A INPUT -p 202\n" },
+	{ .before = BASE, .edit = "-D INPUT 1\n-D INPUT 1\n-D INPUT 1", .after = "" },
+	{ .before = BASE, .edit = "-D INPUT 4", .errmsg = "INPUT has 3 rules; there is no rule 4", .errline = 1 },
+	{ .before = "", .edit = "-D INPUT 1", .errmsg = "no rule 1", .errline = 1 },
+	/* -D by rule: the first equal rule, target included */
+	{ .before = BASE, .edit = "-D INPUT -p 202", .after = "-A INPUT -p 201\n-A INPUT -p 203\n" },
+	{ .before = "-A INPUT -p 201\n-A INPUT -p 202\n-A INPUT -p 201\n", .edit = "-D INPUT -p 201",
+	  .after = "-A INPUT -p 202\n-A INPUT -p 201\n" },
+	{ .before = BASE, .edit = "-D INPUT -p 204", .errmsg = "no such rule in INPUT", .errline = 1 },
+	{ .before = "-A INPUT -p 201 -j DROP", .edit = "-D INPUT -p 201",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -p 201 -j DROP", .edit = "-D INPUT -p 201 -j ACCEPT",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -p 201", .edit = "-D INPUT -p 201 -j ACCEPT",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -p 201 -j DROP", .edit = "-D INPUT -p 201 -j DROP", .after = "" },
+	{ .before = "-A INPUT -s 10.0.0.0/8 -j DROP", .edit = "-D INPUT -s 10.1.2.3/8 -j DROP", .after = "" },
+	{ .before = "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT",
+	  .edit = "-D INPUT -p 6 --destination-port 22:22 -j ACCEPT", .after = "" },
+	{ .before = "-A INPUT -p tcp --dport 22", .edit = "-D INPUT -p tcp",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -i eth+", .edit = "-D INPUT -i eth0", .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -i eth+", .edit = "-D INPUT -i eth+", .after = "" },
+	{ .before = "-A INPUT ! -s 10.0.0.0/8", .edit = "-D INPUT -s 10.0.0.0/8",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -p 201\n-A OUTPUT -p 201", .edit = "-D OUTPUT -p 201", .after = "-A INPUT -p 201\n" },
+	/* -R replaces rule N */
+	{ .before = BASE, .edit = "-R INPUT 2 -p 200 -j DROP",
+	  .after = "-A INPUT -p 201\n-A INPUT -p 200 -j DROP\n-A INPUT -p 203\n" },
+	{ .before = BASE, .edit = "-R INPUT 3", .after = "-A INPUT -p 201\n-A INPUT -p 202\n-A INPUT\n" },
+	{ .before = BASE, .edit = "-R INPUT 4 -p 200", .errmsg = "no rule 4", .errline = 1 },
+	{ .before = "", .edit = "-R INPUT 1 -p 200", .errmsg = "no rule 1", .errline = 1 },
+	/* -F one chain or all, -P */
+	{ .before = BASE "-A FORWARD -p 201", .edit = "-F INPUT", .after = "-A FORWARD -p 201\n" },
+	{ .before = BASE "-A FORWARD -p 201", .edit = "-F", .after = "" },
+	{ .before = "-P INPUT DROP\n-A INPUT -p 201", .edit = "-F", .after = "-P INPUT DROP\n" },
+	{ .before = "", .edit = "-P INPUT DROP\n-P OUTPUT DROP\n-P OUTPUT ACCEPT", .after = "-P INPUT DROP\n" },
+	{ .before = "", .edit = "-F\n-F INPUT", .after = "" },
+	/* -Z changes counters only */
+	{ .before = BASE, .edit = "-Z INPUT 3\n-Z INPUT\n-Z", .after = BASE },
+	{ .before = BASE, .edit = "-Z INPUT 4", .errmsg = "no rule 4", .errline = 1 },
+	{ .before = "", .edit = "-Z FORWARD 1", .errmsg = "FORWARD has 0 rules", .errline = 1 },
+	/* several commands: all apply in order, or none */
+	{ .before = BASE, .edit = "-A INPUT -p 204\n-D INPUT 1\n-I INPUT 2 -p 200\n-R INPUT 1 -p 209",
+	  .after = "-A INPUT -p 209\n-A INPUT -p 200\n-A INPUT -p 203\n-A INPUT -p 204\n" },
+	{ .before = BASE, .edit = "-A INPUT -p 204\n-D INPUT 1\n-D INPUT 9\n-A INPUT -p 205",
+	  .errmsg = "no rule 9", .errline = 3 },
+	{ .before = BASE, .edit = "-F INPUT\n-D INPUT -p 201", .errmsg = "no such rule", .errline = 2 },
+	{ .before = BASE, .edit = "-A INPUT -p 204\n\n-R INPUT 5 -p 205", .errmsg = "no rule 5", .errline = 3 },
+	{ .before = "", .edit = "-A OUTPUT -p 201\n-A FORWARD -i eth0 -o eth1 -j DROP\n-P FORWARD DROP",
+	  .after = "-P FORWARD DROP\n-A FORWARD -i eth0 -o eth1 -j DROP\n-A OUTPUT -p 201\n" },
+	{ .before = BASE, .edit = "", .after = BASE },
+};
+
+static void run_edit_case(const struct edit_case *c)
+{
+	struct minifw_ruleset *cur, *rs;
+	struct minifw_err err;
+	char *before, *now;
+
+	case_beginf("edit", "ruleset \"%s\", edit \"%s\"", c->before, c->edit);
+	cur = build(c->before);
+	before = listing(cur, true);
+	rs = edit(cur, c->edit, &err);
+	if (c->after) {
+		if (expect_bool("edit succeeds", false, IS_ERR(rs))) {
+			expect_listing("new ruleset", c->after, rs);
+			expect_bool("a new ruleset", true, rs != cur);
+			minifw_ruleset_put(rs);
+		} else {
+			expect_str("err.msg", "", err.msg);
+		}
+	} else {
+		if (expect_bool("edit fails", true, IS_ERR(rs))) {
+			expect_ret("error", -EINVAL, PTR_ERR(rs));
+			expect_contains("err.msg", c->errmsg, err.msg);
+			expect_int("err.line", c->errline, err.line);
+		} else {
+			minifw_ruleset_put(rs);
+		}
+	}
+	now = listing(cur, true);
+	expect_str("the old ruleset is unchanged", before, now);
+	free(now);
+	free(before);
+	minifw_ruleset_put(cur);
+	case_end();
+}
+
+static unsigned int eval(const struct minifw_ruleset *rs, unsigned int chain, const char *spec)
+{
+	struct test_pkt t;
+
+	make_pkt(&t, spec);
+	return minifw_chain_eval(&rs->chain[chain], &t.p);
+}
+
+static const char *eval_name(const struct minifw_ruleset *rs, unsigned int chain,
+			     const char *spec)
+{
+	return minifw_target_name(eval(rs, chain, spec));
+}
+
+#define TCP10 "tcp 10.1.1.1:1000 > 192.0.2.1:22 len=100"
+#define UDP10 "udp 10.1.1.1:53 > 192.0.2.1:53 len=200"
+#define ICMP11 "icmp 11.1.1.1 > 192.0.2.1 len=300"
+
+/*
+ * Counters: a rule keeps its counters (shared, not copied) in every ruleset
+ * made from one that holds it; -R and -Z give fresh counters; the policy
+ * counter counts the packets no rule decided.
+ */
+static void test_counters(void)
+{
+	struct minifw_ruleset *rs1, *rs2, *rs3, *rs4, *rs5, *rs6, *bad;
+	struct minifw_err err;
+	int refs;
+
+	case_begin("counters", "A: -s 10.0.0.0/8, B: -p tcp, C: -p udp -j DROP; "
+		   "send " TCP10 ", " UDP10 ", " ICMP11);
+	rs1 = build("-A INPUT -s 10.0.0.0/8\n-A INPUT -p tcp\n-A INPUT -p udp -j DROP");
+	expect_str("tcp verdict", "ACCEPT", eval_name(rs1, MINIFW_INPUT, TCP10));
+	expect_str("udp verdict", "DROP", eval_name(rs1, MINIFW_INPUT, UDP10));
+	expect_str("icmp verdict", "ACCEPT", eval_name(rs1, MINIFW_INPUT, ICMP11));
+	expect_str("counters A B C | policy", "2:300 1:100 1:200 | 2:400", counts(rs1, MINIFW_INPUT));
+	case_end();
+
+	case_begin("counters", "-I INPUT 1 -d 192.0.2.99, -D INPUT -p tcp: A and C keep their counts");
+	rs2 = edit(rs1, "-I INPUT 1 -d 192.0.2.99\n-D INPUT -p tcp", &err);
+	if (IS_ERR(rs2))
+		abort();
+	expect_str("counters new A C | policy", "0:0 2:300 1:200 | 2:400", counts(rs2, MINIFW_INPUT));
+	expect_str("old ruleset", "2:300 1:100 1:200 | 2:400", counts(rs1, MINIFW_INPUT));
+	case_end();
+
+	case_begin("counters", "a packet through the old ruleset counts in the new one too");
+	eval(rs1, MINIFW_INPUT, TCP10);
+	expect_str("new ruleset", "0:0 3:400 1:200 | 3:500", counts(rs2, MINIFW_INPUT));
+	expect_str("old ruleset", "3:400 2:200 1:200 | 3:500", counts(rs1, MINIFW_INPUT));
+	expect_int("A's counters are held by both", 2, rs2->chain[MINIFW_INPUT].rules[1].cnt->ref.refs);
+	case_end();
+
+	case_begin("counters", "the old ruleset goes: the new one keeps the counts");
+	minifw_ruleset_put(rs1);
+	expect_str("new ruleset", "0:0 3:400 1:200 | 3:500", counts(rs2, MINIFW_INPUT));
+	expect_int("A's counters held once", 1, rs2->chain[MINIFW_INPUT].rules[1].cnt->ref.refs);
+	expect_int("policy counters held once", 1, rs2->chain[MINIFW_INPUT].policy_cnt->ref.refs);
+	case_end();
+
+	case_begin("counters", "-R INPUT 3 with the same rule: fresh counters");
+	rs3 = edit(rs2, "-R INPUT 3 -p udp -j DROP", &err);
+	if (IS_ERR(rs3))
+		abort();
+	expect_str("new ruleset", "0:0 3:400 0:0 | 3:500", counts(rs3, MINIFW_INPUT));
+	expect_str("old ruleset", "0:0 3:400 1:200 | 3:500", counts(rs2, MINIFW_INPUT));
+	case_end();
+
+	case_begin("counters", "-A, -P, -F OUTPUT keep INPUT's counts; the policy counts what no rule decided");
+	rs4 = edit(rs3, "-A INPUT -p 99\n-P INPUT DROP\n-F OUTPUT", &err);
+	if (IS_ERR(rs4))
+		abort();
+	expect_str("after the edit", "0:0 3:400 0:0 0:0 | 3:500", counts(rs4, MINIFW_INPUT));
+	expect_str("icmp verdict: the policy", "DROP", eval_name(rs4, MINIFW_INPUT, ICMP11));
+	expect_str("udp verdict: rule C", "DROP", eval_name(rs4, MINIFW_INPUT, UDP10));
+	expect_str("after icmp and udp", "0:0 4:600 1:200 0:0 | 4:800", counts(rs4, MINIFW_INPUT));
+	case_end();
+
+	case_begin("counters", "-Z INPUT 2 zeroes rule 2 only");
+	rs5 = edit(rs4, "-Z INPUT 2", &err);
+	if (IS_ERR(rs5))
+		abort();
+	expect_str("new ruleset", "0:0 0:0 1:200 0:0 | 4:800", counts(rs5, MINIFW_INPUT));
+	expect_str("old ruleset", "0:0 4:600 1:200 0:0 | 4:800", counts(rs4, MINIFW_INPUT));
+	case_end();
+
+	case_begin("counters", "a failing edit (-Z INPUT, -D INPUT 99) changes no counter");
+	refs = rs5->chain[MINIFW_INPUT].rules[2].cnt->ref.refs;
+	bad = edit(rs5, "-Z INPUT\n-D INPUT 99", &err);
+	expect_bool("fails", true, IS_ERR(bad));
+	expect_str("counters", "0:0 0:0 1:200 0:0 | 4:800", counts(rs5, MINIFW_INPUT));
+	expect_int("references to C's counters", refs, rs5->chain[MINIFW_INPUT].rules[2].cnt->ref.refs);
+	case_end();
+
+	case_begin("counters", "-Z INPUT zeroes every rule and the policy");
+	rs6 = edit(rs5, "-Z INPUT", &err);
+	if (IS_ERR(rs6))
+		abort();
+	expect_str("new ruleset", "0:0 0:0 0:0 0:0 | 0:0", counts(rs6, MINIFW_INPUT));
+	expect_str("old ruleset", "0:0 0:0 1:200 0:0 | 4:800", counts(rs5, MINIFW_INPUT));
+	case_end();
+	minifw_ruleset_put(rs2);
+	minifw_ruleset_put(rs3);
+	minifw_ruleset_put(rs4);
+	minifw_ruleset_put(rs5);
+	minifw_ruleset_put(rs6);
+
+	/* -Z without a chain, -Z CHAIN, -F */
+	rs1 = build("-A INPUT -p tcp\n-A FORWARD -p tcp");
+	eval(rs1, MINIFW_INPUT, TCP10);
+	eval(rs1, MINIFW_FORWARD, TCP10);
+
+	case_begin("counters", "-Z FORWARD leaves INPUT alone");
+	rs2 = edit(rs1, "-Z FORWARD", &err);
+	if (IS_ERR(rs2))
+		abort();
+	expect_str("INPUT", "1:100 | 1:100", counts(rs2, MINIFW_INPUT));
+	expect_str("FORWARD", "0:0 | 0:0", counts(rs2, MINIFW_FORWARD));
+	case_end();
+
+	case_begin("counters", "-Z zeroes every chain");
+	rs3 = edit(rs1, "-Z", &err);
+	if (IS_ERR(rs3))
+		abort();
+	expect_str("INPUT", "0:0 | 0:0", counts(rs3, MINIFW_INPUT));
+	expect_str("FORWARD", "0:0 | 0:0", counts(rs3, MINIFW_FORWARD));
+	case_end();
+
+	case_begin("counters", "-F INPUT keeps the policy counter; a new rule starts at zero");
+	rs4 = edit(rs1, "-F INPUT\n-A INPUT -p tcp", &err);
+	if (IS_ERR(rs4))
+		abort();
+	expect_str("INPUT", "0:0 | 1:100", counts(rs4, MINIFW_INPUT));
+	case_end();
+
+	minifw_ruleset_put(rs1);
+	minifw_ruleset_put(rs2);
+	minifw_ruleset_put(rs3);
+	minifw_ruleset_put(rs4);
+
+	case_begin("counters", "minifw_ruleset_new(): every policy ACCEPT, no rules, counters zero");
+	rs1 = minifw_ruleset_new();
+	expect_listing("listing", "", rs1);
+	expect_int("minifw_ruleset_count()", 0, minifw_ruleset_count(rs1));
+	expect_str("PREROUTING", "| 0:0", counts(rs1, MINIFW_PREROUTING));
+	minifw_ruleset_put(rs1);
+	case_end();
+}
+
+static void test_edit(void)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(edit_cases); k++)
+		run_edit_case(&edit_cases[k]);
+	test_counters();
+}
+
+/* ---------------------------------------------------------------------- */
+/* 5. Matcher                                                              */
+
+#define PKT "tcp 10.1.2.3:1234 > 192.0.2.7:22 in=eth0 out=wlan0"
+
+/*
+ * One rule "-A FORWARD <opts> -j DROP", policy ACCEPT: the packet (PKT when
+ * NULL) must be dropped and counted by the rule if it matches, else
+ * accepted and counted by the policy.
+ */
+static const struct {
+	const char *opts, *pkt;
+	bool match;
+} match_cases[] = {
+	{ "", NULL, true },
+	/* source and destination */
+	{ "-s 10.0.0.0/8", NULL, true },
+	{ "-s 11.0.0.0/8", NULL, false },
+	{ "! -s 10.0.0.0/8", NULL, false },
+	{ "! -s 11.0.0.0/8", NULL, true },
+	{ "-s 10.1.2.3", NULL, true },
+	{ "-s 10.1.2.4", NULL, false },
+	{ "-s 10.1.2.2/31", NULL, true },
+	{ "-s 10.1.2.4/31", NULL, false },
+	{ "-s 10.9.2.9/255.0.255.0", NULL, true },
+	{ "-s 10.9.3.9/255.0.255.0", NULL, false },
+	{ "-s 0.0.0.0/0", NULL, true },
+	{ "! -s 0.0.0.0/0", NULL, false },
+	{ "-d 192.0.2.0/24", NULL, true },
+	{ "-d 192.0.3.0/24", NULL, false },
+	{ "! -d 192.0.2.7", NULL, false },
+	{ "! -d 192.0.2.8", NULL, true },
+	{ "-s 10.0.0.0/8 -d 192.0.3.0/24", NULL, false },
+	/* protocol */
+	{ "-p tcp", NULL, true },
+	{ "-p udp", NULL, false },
+	{ "! -p tcp", NULL, false },
+	{ "! -p udp", NULL, true },
+	{ "-p 6", NULL, true },
+	{ "-p all", NULL, true },
+	{ "-p icmp", "icmp 10.1.2.3 > 192.0.2.7", true },
+	{ "-p tcp", "icmp 10.1.2.3 > 192.0.2.7", false },
+	{ "-p 200", "200 10.1.2.3 > 192.0.2.7", true },
+	{ "! -p 200", "201 10.1.2.3 > 192.0.2.7", true },
+	/* ports and ranges */
+	{ "-p tcp --dport 22", NULL, true },
+	{ "-p tcp --dport 23", NULL, false },
+	{ "-p tcp ! --dport 22", NULL, false },
+	{ "-p tcp ! --dport 23", NULL, true },
+	{ "-p tcp --dport 20:25", NULL, true },
+	{ "-p tcp --dport 22:22", NULL, true },
+	{ "-p tcp --dport 23:", NULL, false },
+	{ "-p tcp --dport :22", NULL, true },
+	{ "-p tcp --dport :21", NULL, false },
+	{ "-p tcp ! --dport 20:25", NULL, false },
+	{ "-p tcp ! --dport 0:65535", NULL, false },
+	{ "-p tcp --sport 1234", NULL, true },
+	{ "-p tcp --sport 1000:2000", NULL, true },
+	{ "-p tcp --sport 1235:", NULL, false },
+	{ "-p tcp ! --sport 1234", NULL, false },
+	{ "-p tcp --sport 1234 --dport 23", NULL, false },
+	{ "-p tcp --sport 1234 --dport 22", NULL, true },
+	{ "-p tcp -m tcp", NULL, true },
+	{ "-p udp --dport 22", NULL, false },
+	{ "-p udp --dport 53", "udp 10.1.2.3:5353 > 192.0.2.7:53", true },
+	{ "-p udp ! --dport 53", "udp 10.1.2.3:5353 > 192.0.2.7:53", false },
+	{ "-p tcp --dport 53", "udp 10.1.2.3:5353 > 192.0.2.7:53", false },
+	{ "-p tcp --dport 0", "tcp 10.1.2.3:0 > 192.0.2.7:0", true },
+	{ "-p tcp --dport 65535", "tcp 10.1.2.3:1 > 192.0.2.7:65535", true },
+	{ "-p tcp --dport 65535", "tcp 10.1.2.3:1 > 192.0.2.7:65534", false },
+	/* input and output interfaces: exact, wildcard, any */
+	{ "-i eth0", NULL, true },
+	{ "-i eth1", NULL, false },
+	{ "-i eth", NULL, false },
+	{ "-i eth0x", NULL, false },
+	{ "-i eth+", NULL, true },
+	{ "-i et+", NULL, true },
+	{ "-i eth0+", NULL, true },
+	{ "-i wlan+", NULL, false },
+	{ "-i +", NULL, true },
+	{ "! -i eth0", NULL, false },
+	{ "! -i eth1", NULL, true },
+	{ "! -i eth+", NULL, false },
+	{ "! -i wlan+", NULL, true },
+	{ "! -i +", NULL, false },
+	{ "-i eth+", "tcp 10.1.2.3:1 > 192.0.2.7:2 in=eth", true },
+	{ "-i eth0", "tcp 10.1.2.3:1 > 192.0.2.7:2 in=eth00", false },
+	{ "-i 0123456789abcde", "tcp 10.1.2.3:1 > 192.0.2.7:2 in=0123456789abcde", true },
+	{ "-i 0123456789abcde", "tcp 10.1.2.3:1 > 192.0.2.7:2 in=0123456789abcdf", false },
+	{ "-i +", "tcp 10.1.2.3:1 > 192.0.2.7:2", true },
+	{ "-i eth0", "tcp 10.1.2.3:1 > 192.0.2.7:2", false },
+	{ "-o wlan0", NULL, true },
+	{ "-o wlan+", NULL, true },
+	{ "-o eth0", NULL, false },
+	{ "! -o wlan0", NULL, false },
+	{ "! -o eth+", NULL, true },
+	/* everything at once */
+	{ "-s 10.0.0.0/8 -d 192.0.2.0/24 -i eth+ -o wlan0 -p tcp --sport 1024: --dport 22", NULL, true },
+	{ "-s 10.0.0.0/8 -d 192.0.2.0/24 -i eth+ -o wlan0 -p tcp --sport 1024: --dport 23", NULL, false },
+	{ "-s 10.0.0.0/8 -d 192.0.2.0/24 -i eth+ -o wlan1 -p tcp --sport 1024: --dport 22", NULL, false },
+	/* non-first fragments have no ports: port rules never match them */
+	{ "-p tcp --dport 22", PKT " frag", false },
+	{ "-p tcp --dport 23", PKT " frag", false },
+	{ "-p tcp ! --dport 23", PKT " frag", false },
+	{ "-p tcp ! --sport 1:2", PKT " frag", false },
+	{ "-p tcp -m tcp", PKT " frag", false },
+	{ "-p tcp", PKT " frag", true },
+	{ "-s 10.0.0.0/8", PKT " frag", true },
+	{ "-s 10.0.0.0/8 -d 192.0.2.7 -i eth0", PKT " frag", true },
+	{ "-p udp --dport 53", "udp 10.1.2.3:5353 > 192.0.2.7:53 frag", false },
+};
+
+static void test_match(void)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(match_cases); k++) {
+		const char *spec = match_cases[k].pkt ? match_cases[k].pkt : PKT;
+		bool match = match_cases[k].match;
+		struct minifw_ruleset *rs;
+		const struct minifw_chain *ch;
+		char line[256];
+		u64 p, b;
+
+		case_beginf("match", "rule \"%s\" with packet \"%s\"", match_cases[k].opts, spec);
+		snprintf(line, sizeof(line), "-A FORWARD %s -j DROP", match_cases[k].opts);
+		rs = build(line);
+		ch = &rs->chain[MINIFW_FORWARD];
+		expect_str("verdict", match ? "DROP" : "ACCEPT", eval_name(rs, MINIFW_FORWARD, spec));
+		if (ch->nrules == 1) {
+			minifw_counter_read(ch->rules[0].cnt, &p, &b);
+			expect_int("rule's packets", match, p);
+			expect_int("rule's bytes", match ? 100 : 0, b);
+		}
+		minifw_counter_read(ch->policy_cnt, &p, &b);
+		expect_int("policy's packets", !match, p);
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+}
+
+/*
+ * Several rules in FORWARD: verdict, and counters as "packets:bytes" of each
+ * rule then "| " the policy's (the packets are 100 bytes long).
+ */
+static const struct {
+	const char *rules, *pkt, *verdict, *counts;
+} chain_cases[] = {
+	/* first match wins */
+	{ "-A FORWARD -p tcp -j ACCEPT\n-A FORWARD -p tcp -j DROP", PKT,
+	  "ACCEPT", "1:100 0:0 | 0:0" },
+	{ "-A FORWARD -p tcp -j DROP\n-A FORWARD -p tcp -j ACCEPT", PKT,
+	  "DROP", "1:100 0:0 | 0:0" },
+	{ "-A FORWARD -p udp -j DROP\n-A FORWARD -s 10.0.0.0/8 -j ACCEPT\n-A FORWARD -j DROP", PKT,
+	  "ACCEPT", "0:0 1:100 0:0 | 0:0" },
+	/* a rule without -j counts and goes on */
+	{ "-A FORWARD -p tcp\n-A FORWARD -s 10.0.0.0/8\n-A FORWARD -j DROP", PKT,
+	  "DROP", "1:100 1:100 1:100 | 0:0" },
+	{ "-A FORWARD\n-A FORWARD\n-A FORWARD -p udp\n-A FORWARD -j ACCEPT", PKT,
+	  "ACCEPT", "1:100 1:100 0:0 1:100 | 0:0" },
+	/* the policy decides when no rule does, and counts it */
+	{ "-P FORWARD DROP\n-A FORWARD -p udp -j ACCEPT", PKT, "DROP", "0:0 | 1:100" },
+	{ "-P FORWARD DROP\n-A FORWARD -p tcp", PKT, "DROP", "1:100 | 1:100" },
+	{ "-A FORWARD -p tcp", PKT, "ACCEPT", "1:100 | 1:100" },
+	{ "", PKT, "ACCEPT", "| 1:100" },
+	{ "-P FORWARD DROP", PKT " len=1500", "DROP", "| 1:1500" },
+	/* hotdrop: a TCP/UDP header that could not be read drops the packet
+	 * at the first port rule it reaches; that rule and the policy don't count */
+	{ "-A FORWARD\n-A FORWARD -p tcp --dport 22 -j ACCEPT\n-A FORWARD -j ACCEPT", PKT " nol4",
+	  "DROP", "1:100 0:0 0:0 | 0:0" },
+	{ "-A FORWARD -p tcp -m tcp -j ACCEPT", PKT " nol4", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p tcp ! --dport 22", PKT " nol4", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p udp --dport 53 -j ACCEPT", "udp 10.1.2.3:1 > 192.0.2.7:53 nol4",
+	  "DROP", "0:0 | 0:0" },
+	/* ... but only a rule whose other options match */
+	{ "-A FORWARD -s 11.0.0.0/8 -p tcp --dport 22 -j DROP", PKT " nol4", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -p udp --dport 53 -j DROP", PKT " nol4", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -i eth1 -p tcp --dport 22 -j DROP", PKT " nol4", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -s 10.0.0.0/8 -j DROP", PKT " nol4", "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -p tcp -j DROP", PKT " nol4", "DROP", "1:100 | 0:0" },
+	/* a fragment has no header to read: no hotdrop, the port rule is skipped */
+	{ "-A FORWARD -p tcp --dport 22 -j DROP", PKT " frag nol4", "ACCEPT", "0:0 | 1:100" },
+	{ "-P FORWARD DROP\n-A FORWARD -p tcp --dport 22 -j ACCEPT\n-A FORWARD -s 10.0.0.0/8 -j ACCEPT",
+	  PKT " frag", "ACCEPT", "0:0 1:100 | 0:0" },
+};
+
+static void test_chains(void)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(chain_cases); k++) {
+		struct minifw_ruleset *rs;
+
+		case_beginf("match", "rules \"%s\" with packet \"%s\"", chain_cases[k].rules,
+			    chain_cases[k].pkt);
+		rs = build(chain_cases[k].rules);
+		expect_str("verdict", chain_cases[k].verdict,
+			   eval_name(rs, MINIFW_FORWARD, chain_cases[k].pkt));
+		expect_str("counters", chain_cases[k].counts, counts(rs, MINIFW_FORWARD));
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* 6. The writer                                                           */
+
+/*
+ * What minifw.c does with the writer's transactions, on a plain pointer:
+ * commands are applied to a copy of the live ruleset, which replaces it on
+ * success; a restore block inherits the policies it does not set and
+ * replaces the live ruleset.
+ */
+struct harness {
+	struct minifw_ruleset *live;
+};
+
+static int h_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
+			 struct minifw_err *err)
+{
+	struct harness *h = ctx;
+	struct minifw_ruleset *rs = minifw_ruleset_edit(h->live, cmds, n, err);
+
+	if (IS_ERR(rs))
+		return (int)PTR_ERR(rs);
+	minifw_ruleset_put(h->live);
+	h->live = rs;
+	return 0;
+}
+
+static int h_commit_block(void *ctx, struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	struct harness *h = ctx;
+
+	(void)err;
+	minifw_ruleset_inherit_policies(rs, h->live);
+	minifw_ruleset_put(h->live);
+	h->live = rs;
+	return 0;
+}
+
+static const struct minifw_writer_ops h_ops = {
+	.commit_cmds = h_commit_cmds,
+	.commit_block = h_commit_block,
+};
+
+/* One write() as proc.c does it: feed, then end_write unless feed failed. */
+static int do_write(struct minifw_writer *w, const char *s, size_t len)
+{
+	int ret = minifw_writer_feed(w, s, len);
+
+	return ret ? ret : minifw_writer_end_write(w);
+}
+
+static int write_str(struct minifw_writer *w, const char *s)
+{
+	return do_write(w, s, strlen(s));
+}
+
+/*
+ * The live ruleset is built from live; then each of writes[] is written to
+ * one open file, in turn, and must return ret[]. After them the live
+ * file is closed: minifw_writer_release() must return close_ret, and then
+ * the live ruleset lists as after. If errmsg is set, the writer's err (of
+ * the last failing call) has err.line = errline and err.msg contains errmsg.
+ */
+static const struct writer_case {
+	const char *name, *live;
+	const char *writes[4];
+	int ret[4];
+	const char *after, *errmsg;
+	u32 errline;
+	int close_ret;
+} writer_cases[] = {
+	/* outside a block: one write is one transaction */
+	{ .name = "several lines in one write all apply", .live = "",
+	  .writes = { "-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-P INPUT DROP\n" },
+	  .after = "-P INPUT DROP\n-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n" },
+	{ .name = "one bad line: nothing of the write applies", .live = "-A INPUT -p 201",
+	  .writes = { "-A INPUT -p 202\n-A INPUT --dprot 22\n-A INPUT -p 203\n" }, .ret = { -EINVAL },
+	  .after = "-A INPUT -p 201\n", .errmsg = "\"--dprot\"", .errline = 2 },
+	{ .name = "bad first line", .live = "",
+	  .writes = { "-A INPUT -j REJECT\n-A INPUT -p 202\n" }, .ret = { -EINVAL },
+	  .after = "", .errmsg = "\"REJECT\"", .errline = 1 },
+	{ .name = "a bad last line without newline fails at close, alone", .live = "",
+	  .writes = { "-A INPUT -p 202\n-A INPUT -j REJECT" }, .close_ret = -EINVAL,
+	  .after = "-A INPUT -p 202\n", .errmsg = "\"REJECT\"", .errline = 2 },
+	{ .name = "a line cut between two writes is one line", .live = BASE,
+	  .writes = { "-D INPUT 1", "0\n" }, .ret = { 0, -EINVAL },
+	  .after = BASE, .errmsg = "no rule 10", .errline = 1 },
+	{ .name = "a line cut between two writes applies whole", .live = "",
+	  .writes = { "-A INPUT -s 10.0.0.0/8", " -j DROP\n-A INPUT -p 201\n" },
+	  .after = "-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -p 201\n" },
+	{ .name = "a command that fails when applied: err.line is its line", .live = BASE,
+	  .writes = { "-A INPUT -p 204\n-D INPUT 9\n-A INPUT -p 205\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "no rule 9", .errline = 2 },
+	{ .name = "-D of a rule that does not exist: err.line is its line", .live = BASE,
+	  .writes = { "-D INPUT -p 209\n-A INPUT -p 204\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "no such rule", .errline = 1 },
+	{ .name = "lines are counted over all writes", .live = "",
+	  .writes = { "-A INPUT -p 201\n-A INPUT -p 202\n", "\n# comment\n-A INPUT -p\n" },
+	  .ret = { 0, -EINVAL },
+	  .after = "-A INPUT -p 201\n-A INPUT -p 202\n", .errmsg = "-p needs an argument", .errline = 5 },
+	{ .name = "a failed write outside a block does not stop the next", .live = "",
+	  .writes = { "-A INPUT -j BOGUS\n", "-A INPUT -p 201\n" }, .ret = { -EINVAL, 0 },
+	  .after = "-A INPUT -p 201\n" },
+	{ .name = "each write is its own transaction", .live = "",
+	  .writes = { "-A INPUT -p 201\n", "-A INPUT -p 202\n-A INPUT -p\n" }, .ret = { 0, -EINVAL },
+	  .after = "-A INPUT -p 201\n", .errline = 3, .errmsg = "-p needs" },
+	{ .name = "blank lines and comments are ignored", .live = "",
+	  .writes = { "\n\n   \n# comment\n\t# indented comment\n-A INPUT -p 201\n\r\n\n" },
+	  .after = "-A INPUT -p 201\n" },
+	{ .name = "only comments", .live = BASE, .writes = { "# nothing\n#\n" }, .after = BASE },
+	{ .name = "an empty write", .live = BASE, .writes = { "" }, .after = BASE },
+	{ .name = "the last line without newline applies at close", .live = "",
+	  .writes = { "-A INPUT -p 201\n-A INPUT -p 202" },
+	  .after = "-A INPUT -p 201\n-A INPUT -p 202\n" },
+	{ .name = "a single line without newline applies at close", .live = "",
+	  .writes = { "-P INPUT DROP" }, .after = "-P INPUT DROP\n" },
+	{ .name = "CRLF line endings", .live = "",
+	  .writes = { "-A INPUT -p 201\r\n-P INPUT DROP\r\n" }, .after = "-P INPUT DROP\n-A INPUT -p 201\n" },
+	/* restore blocks */
+	{ .name = "a block replaces the whole ruleset", .live = BASE "-A OUTPUT -p 201",
+	  .writes = { "*filter\n:INPUT DROP [12:345]\n-A INPUT -p 209\nCOMMIT\n" },
+	  .after = "-P INPUT DROP\n-A INPUT -p 209\n" },
+	{ .name = "chains without a ':' line keep the live policy",
+	  .live = "-P INPUT DROP\n-P FORWARD DROP\n-A INPUT -p 201",
+	  .writes = { "*filter\n:FORWARD ACCEPT [0:0]\n:OUTPUT DROP [0:0]\nCOMMIT\n" },
+	  .after = "-P INPUT DROP\n-P OUTPUT DROP\n" },
+	{ .name = "an empty block empties the ruleset", .live = "-P INPUT DROP\n" BASE,
+	  .writes = { "*filter\nCOMMIT\n" }, .after = "-P INPUT DROP\n" },
+	{ .name = "a block over several writes", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 211\n", "-A INPUT -p 212\n", "COMMIT\n" },
+	  .after = "-A INPUT -p 211\n-A INPUT -p 212\n" },
+	{ .name = "a block with lines split across writes", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 2", "11\n-A INPUT", " -p 212\nCOMM", "IT\n" },
+	  .after = "-A INPUT -p 211\n-A INPUT -p 212\n" },
+	{ .name = "every command works in a block", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 201\n-A INPUT -p 202\n-I INPUT 1 -p 200\n-D INPUT -p 201\n"
+		      "-R INPUT 2 -p 203\n-P OUTPUT DROP\n-A FORWARD -p 201\n-F FORWARD\n-Z\nCOMMIT\n" },
+	  .after = "-P OUTPUT DROP\n-A INPUT -p 200\n-A INPUT -p 203\n" },
+	{ .name = "lines after COMMIT in the same write", .live = "",
+	  .writes = { "*filter\n-A INPUT -p 201\nCOMMIT\n-A INPUT -p 202\n" },
+	  .after = "-A INPUT -p 201\n-A INPUT -p 202\n" },
+	{ .name = "lines before *filter in the same write apply first", .live = "",
+	  .writes = { "-P INPUT DROP\n-A INPUT -p 201\n*filter\n-A OUTPUT -p 202\nCOMMIT\n" },
+	  .after = "-P INPUT DROP\n-A OUTPUT -p 202\n" },
+	{ .name = "two blocks in one write", .live = "",
+	  .writes = { "*filter\n-A INPUT -p 201\nCOMMIT\n*filter\n-A INPUT -p 202\nCOMMIT\n" },
+	  .after = "-A INPUT -p 202\n" },
+	{ .name = "spaces around *filter and COMMIT", .live = "",
+	  .writes = { "  *filter \t\n\t:INPUT DROP [0:0]  \n COMMIT \n" }, .after = "-P INPUT DROP\n" },
+	{ .name = "CRLF in a block", .live = BASE,
+	  .writes = { "*filter\r\n:INPUT DROP [0:0]\r\n-A INPUT -p 201\r\nCOMMIT\r\n" },
+	  .after = "-P INPUT DROP\n-A INPUT -p 201\n" },
+	{ .name = "':CHAIN POLICY' without counters", .live = "",
+	  .writes = { "*filter\n:INPUT DROP\nCOMMIT\n" }, .after = "-P INPUT DROP\n" },
+	/* a block that fails applies nothing and poisons the file */
+	{ .name = "a bad line aborts the block; later writes are refused", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 209\n-A INPUT -j BOGUS\nCOMMIT\n", "-A INPUT -p 204\n" },
+	  .ret = { -EINVAL, -EINVAL }, .after = BASE, .errmsg = "earlier line", .errline = 3 },
+	{ .name = "a bad line in a block spread over writes", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 209\n", "-A INPUT --bogus\n", "COMMIT\n" },
+	  .ret = { 0, -EINVAL, -EINVAL }, .after = BASE, .errmsg = "earlier line", .errline = 3 },
+	{ .name = "the error of the bad line in a block", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 209\n", "-A INPUT --bogus\n" },
+	  .ret = { 0, -EINVAL }, .after = BASE, .errmsg = "\"--bogus\"", .errline = 3 },
+	{ .name = "a rule number out of range in a block", .live = BASE,
+	  .writes = { "*filter\n-D INPUT 1\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "no rule 1", .errline = 2 },
+	{ .name = "*filter inside a block", .live = BASE,
+	  .writes = { "*filter\n*filter\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "*filter inside", .errline = 2 },
+	{ .name = "user-defined chains", .live = BASE,
+	  .writes = { "*filter\n:FOO - [0:0]\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "\"FOO\"", .errline = 2 },
+	{ .name = "':INPUT -'", .live = BASE,
+	  .writes = { "*filter\n:INPUT - [0:0]\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "user-defined chains", .errline = 2 },
+	{ .name = "a bad policy in a block", .live = BASE,
+	  .writes = { "*filter\n:INPUT REJECT [0:0]\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "\"REJECT\"", .errline = 2 },
+	{ .name = "bad counters", .live = BASE,
+	  .writes = { "*filter\n:INPUT DROP [x:1]\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "counters", .errline = 2 },
+	{ .name = "counters without brackets", .live = BASE,
+	  .writes = { "*filter\n:INPUT DROP 12:345\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "\"12:345\"", .errline = 2 },
+	{ .name = "a ':' line with too many words", .live = BASE,
+	  .writes = { "*filter\n:INPUT DROP [0:0] x\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = ":CHAIN POLICY", .errline = 2 },
+	/* what is refused outside a block */
+	{ .name = "COMMIT outside a block", .live = BASE, .writes = { "COMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "COMMIT without *filter", .errline = 1 },
+	{ .name = "COMMIT after good lines", .live = "", .writes = { "-A INPUT -p 201\nCOMMIT\n" },
+	  .ret = { -EINVAL }, .after = "", .errmsg = "COMMIT without", .errline = 2 },
+	{ .name = "':INPUT ACCEPT' outside a block", .live = BASE,
+	  .writes = { ":INPUT ACCEPT [0:0]\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "belong in a *filter block", .errline = 1 },
+	{ .name = "*nat", .live = BASE, .writes = { "*nat\n-A PREROUTING -j ACCEPT\nCOMMIT\n" },
+	  .ret = { -EINVAL }, .after = BASE, .errmsg = "\"*nat\"", .errline = 1 },
+	{ .name = "*mangle after a good line", .live = "", .writes = { "-A INPUT -p 201\n*mangle\n" },
+	  .ret = { -EINVAL }, .after = "", .errmsg = "\"*mangle\"", .errline = 2 },
+	/* blocks never committed */
+	{ .name = "no COMMIT: release() drops the block", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 209\n" }, .after = BASE, .close_ret = -EINVAL,
+	  .errmsg = "without COMMIT", .errline = 2 },
+	{ .name = "a last COMMIT without newline commits at close", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 209\nCOMMIT" }, .after = "-A INPUT -p 209\n" },
+	{ .name = "a last bad line without newline in a block drops it at close", .live = BASE,
+	  .writes = { "*filter\n-A INPUT -p 209\nCOMMIT x" }, .after = BASE, .close_ret = -EINVAL,
+	  .errmsg = "\"COMMIT\" is not a command", .errline = 3 },
+	{ .name = "release() after COMMIT", .live = BASE,
+	  .writes = { "*filter\nCOMMIT\n" }, .after = "" },
+};
+
+static void run_writer_case(const struct writer_case *c)
+{
+	struct harness h;
+	struct minifw_writer w;
+	size_t pos;
+	int i;
+
+	/* the FAIL line shows the name, the live ruleset and every write */
+	case_beginf("writer", "%s: live \"%s\", writes", c->name, c->live);
+	pos = strlen(tc.input);
+	for (i = 0; i < 4 && c->writes[i] && pos < sizeof(tc.input); i++)
+		pos += (size_t)snprintf(tc.input + pos, sizeof(tc.input) - pos, " \"%s\"", c->writes[i]);
+
+	h.live = build(c->live);
+	minifw_writer_init(&w, &h_ops, &h);
+	for (i = 0; i < 4 && c->writes[i]; i++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "write %d returns", i + 1);
+		expect_ret(what, c->ret[i], write_str(&w, c->writes[i]));
+	}
+	expect_ret("release()", c->close_ret, minifw_writer_release(&w));
+	if (c->errmsg) {
+		expect_int("err.line", c->errline, w.err.line);
+		expect_contains("err.msg", c->errmsg, w.err.msg);
+	}
+	expect_listing("live ruleset", c->after, h.live);
+	minifw_ruleset_put(h.live);
+	case_end();
+}
+
+/* A restore block in iptables-save form, fed in two pieces at every byte. */
+#define SPLIT_LIVE "-P FORWARD DROP\n-P OUTPUT DROP\n-A OUTPUT -p 201\n-A INPUT -p 202\n"
+#define SPLIT_BLOCK "*filter\n:INPUT DROP [12:345]\n:FORWARD ACCEPT [0:0]\n" \
+	"-A INPUT -s 192.0.2.0/24 -p tcp --dport 22 -j ACCEPT\n-A INPUT -i lo -j ACCEPT\n" \
+	"-A FORWARD -o eth+ -j DROP\nCOMMIT\n"
+#define SPLIT_AFTER "-P INPUT DROP\n-P OUTPUT DROP\n" \
+	"-A INPUT -s 192.0.2.0/24 -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -i lo -j ACCEPT\n" \
+	"-A FORWARD -o eth+ -j DROP\n"
+
+enum split_mode { SPLIT_FEEDS, SPLIT_WRITES, SPLIT_BYTES };
+
+static void split_sweep(enum split_mode mode)
+{
+	static const char text[] = SPLIT_BLOCK;
+	const size_t len = sizeof(text) - 1;
+	size_t k, first = mode == SPLIT_WRITES ? strlen("*filter\n") : 0;
+	size_t last = mode == SPLIT_BYTES ? 0 : len;
+
+	for (k = first; k <= last; k++) {
+		struct harness h = { .live = build(SPLIT_LIVE) };
+		struct minifw_ruleset *old = h.live;
+		struct minifw_writer w;
+		char what[80];
+		int ret = 0;
+		size_t i;
+
+		minifw_writer_init(&w, &h_ops, &h);
+		if (mode == SPLIT_BYTES) {
+			for (i = 0; i < len && !ret; i++) {
+				ret = minifw_writer_feed(&w, text + i, 1);
+				if (i + 1 < len && h.live != old) {
+					snprintf(what, sizeof(what), "byte %zu applied the block early", i);
+					case_fail(what, "no", "yes", false);
+				}
+			}
+		} else {
+			ret = mode == SPLIT_FEEDS ? minifw_writer_feed(&w, text, k)
+						  : do_write(&w, text, k);
+			snprintf(what, sizeof(what), "split at byte %zu: first part", k);
+			expect_ret(what, 0, ret);
+			snprintf(what, sizeof(what), "split at byte %zu: live replaced after the first part", k);
+			expect_bool(what, k == len, h.live != old);
+			ret = mode == SPLIT_FEEDS ? minifw_writer_feed(&w, text + k, len - k)
+						  : do_write(&w, text + k, len - k);
+		}
+		if (!ret)
+			ret = minifw_writer_end_write(&w);
+		snprintf(what, sizeof(what), "split at byte %zu: result", k);
+		expect_ret(what, 0, ret);
+		snprintf(what, sizeof(what), "split at byte %zu: live ruleset", k);
+		expect_listing(what, SPLIT_AFTER, h.live);
+		snprintf(what, sizeof(what), "split at byte %zu: release()", k);
+		expect_ret(what, 0, minifw_writer_release(&w));
+		minifw_ruleset_put(h.live);
+	}
+}
+
+/* A valid line of exactly len bytes: "-A INPUT -p 201", spaces, "-j DROP". */
+static char *long_line(size_t len, const char *end)
+{
+	char *s = malloc(len + strlen(end) + 1);
+
+	if (!s)
+		abort();
+	memset(s, ' ', len);
+	memcpy(s, "-A INPUT -p 201", 15);
+	memcpy(s + len - 7, "-j DROP", 7);
+	strcpy(s + len, end);
+	return s;
+}
+
+static void test_writer_limits(void)
+{
+	struct harness h;
+	struct minifw_writer w;
+	char *line;
+	int ret;
+
+	case_begin("writer", "a line of exactly MINIFW_LINE_MAX bytes, with newline");
+	h.live = minifw_ruleset_new();
+	minifw_writer_init(&w, &h_ops, &h);
+	line = long_line(MINIFW_LINE_MAX, "\n");
+	expect_ret("write", 0, write_str(&w, line));
+	expect_listing("live", "-A INPUT -p 201 -j DROP\n", h.live);
+	free(line);
+	minifw_writer_release(&w);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "a line of exactly MINIFW_LINE_MAX bytes, no newline");
+	h.live = minifw_ruleset_new();
+	minifw_writer_init(&w, &h_ops, &h);
+	line = long_line(MINIFW_LINE_MAX, "");
+	expect_ret("write", 0, write_str(&w, line));
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	expect_listing("live", "-A INPUT -p 201 -j DROP\n", h.live);
+	free(line);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "a line of MINIFW_LINE_MAX + 1 bytes, then a good write");
+	h.live = minifw_ruleset_new();
+	minifw_writer_init(&w, &h_ops, &h);
+	line = long_line(MINIFW_LINE_MAX + 1, "\n");
+	expect_ret("write", -EINVAL, write_str(&w, line));
+	expect_int("err.line", 1, w.err.line);
+	expect_contains("err.msg", "longer than 1024 bytes", w.err.msg);
+	expect_listing("live after the long line", "", h.live);
+	expect_ret("next write", 0, write_str(&w, "-A INPUT -p 202\n"));
+	expect_listing("live after the next write", "-A INPUT -p 202\n", h.live);
+	free(line);
+	minifw_writer_release(&w);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "a line of MINIFW_LINE_MAX + 1 bytes without newline");
+	h.live = minifw_ruleset_new();
+	minifw_writer_init(&w, &h_ops, &h);
+	line = long_line(MINIFW_LINE_MAX + 1, "");
+	expect_ret("write", 0, write_str(&w, line));
+	expect_ret("release()", -EINVAL, minifw_writer_release(&w));
+	expect_contains("err.msg", "longer than", w.err.msg);
+	expect_listing("live", "", h.live);
+	free(line);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "a 3000-byte line fed in 1000-byte pieces inside a block");
+	h.live = build(BASE);
+	minifw_writer_init(&w, &h_ops, &h);
+	line = long_line(3000, "\nCOMMIT\n");
+	ret = write_str(&w, "*filter\n");
+	if (!ret)
+		ret = do_write(&w, line, 1000);
+	if (!ret)
+		ret = do_write(&w, line + 1000, 1000);
+	if (!ret)
+		ret = do_write(&w, line + 2000, strlen(line + 2000));
+	expect_ret("write", -EINVAL, ret);
+	expect_int("err.line", 2, w.err.line);
+	expect_contains("err.msg", "longer than", w.err.msg);
+	expect_listing("live", BASE, h.live);
+	expect_ret("the file is refused from now on", -EINVAL, write_str(&w, "-A INPUT -p 209\n"));
+	expect_listing("live at the end", BASE, h.live);
+	free(line);
+	minifw_writer_release(&w);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "a NUL byte: \"-A INPUT -p 201\\n-A INPUT\\0 -p 202\\n\"");
+	h.live = build(BASE);
+	minifw_writer_init(&w, &h_ops, &h);
+	{
+		static const char nul[] = "-A INPUT -p 201\n-A INPUT\0 -p 202\n";
+
+		expect_ret("write", -EINVAL, do_write(&w, nul, sizeof(nul) - 1));
+	}
+	expect_int("err.line", 2, w.err.line);
+	expect_contains("err.msg", "NUL", w.err.msg);
+	expect_listing("live", BASE, h.live);
+	minifw_writer_release(&w);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "a NUL byte inside a block");
+	h.live = build(BASE);
+	minifw_writer_init(&w, &h_ops, &h);
+	expect_ret("write 1", 0, write_str(&w, "*filter\n"));
+	expect_ret("write 2", -EINVAL, do_write(&w, "\0COMMIT\n", 8));
+	expect_ret("write 3", -EINVAL, write_str(&w, "COMMIT\n"));
+	expect_listing("live", BASE, h.live);
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "a *filter ... COMMIT block fed in two pieces, split at every byte");
+	split_sweep(SPLIT_FEEDS);
+	case_end();
+	case_begin("writer", "a *filter ... COMMIT block fed one byte at a time");
+	split_sweep(SPLIT_BYTES);
+	case_end();
+	case_begin("writer", "a *filter ... COMMIT block as two write()s, split at every byte after \"*filter\\n\"");
+	split_sweep(SPLIT_WRITES);
+	case_end();
+}
+
+/* 20,000 rules in one block, fed in page-sized pieces of one write. */
+static void test_writer_big(void)
+{
+	struct harness h = { .live = minifw_ruleset_new() };
+	struct minifw_writer w;
+	struct sbuf b = { 0 };
+	char text[MINIFW_RULE_TEXT_MAX], *s;
+	size_t pos;
+	int i, ret = 0;
+
+	case_begin("writer", "a 20,000-line block");
+	sb_printf(&b, "*filter\n:INPUT DROP [0:0]\n");
+	for (i = 0; i < 20000; i++)
+		sb_printf(&b, "-A INPUT -s 10.%d.%d.0/24 -p tcp --dport %d -j ACCEPT\n",
+			  i / 256, i % 256, 1 + i % 65535);
+	sb_printf(&b, "COMMIT\n");
+	s = sb_take(&b);
+	minifw_writer_init(&w, &h_ops, &h);
+	for (pos = 0; pos < b.len && !ret; pos += 4096)
+		ret = minifw_writer_feed(&w, s + pos, b.len - pos < 4096 ? b.len - pos : 4096);
+	if (!ret)
+		ret = minifw_writer_end_write(&w);
+	expect_ret("write", 0, ret);
+	expect_int("minifw_ruleset_count()", 20000, minifw_ruleset_count(h.live));
+	if (h.live->chain[MINIFW_INPUT].nrules == 20000) {
+		minifw_rule_format(&h.live->chain[MINIFW_INPUT].rules[12345], text, sizeof(text));
+		expect_str("rule 12346", "-s 10.48.57.0/24 -p tcp -m tcp --dport 12346 -j ACCEPT", text);
+		expect_str("a packet for the last rule", "ACCEPT",
+			   eval_name(h.live, MINIFW_INPUT, "tcp 10.78.31.9:1 > 192.0.2.1:20000"));
+		expect_str("a packet for no rule", "DROP",
+			   eval_name(h.live, MINIFW_INPUT, "tcp 10.78.31.9:1 > 192.0.2.1:20001"));
+	}
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	minifw_ruleset_put(h.live);
+	free(s);
+	case_end();
+}
+
+/*
+ * The listing in iptables-save form loads back through the writer into an
+ * identical listing: every rule of the listing table, in its chain, plus
+ * some policies.
+ */
+static void test_writer_roundtrip(void)
+{
+	struct harness h1 = { .live = minifw_ruleset_new() };
+	struct harness h2 = { .live = build("-P FORWARD DROP\n-A INPUT -p 209") };
+	struct minifw_writer w;
+	struct sbuf b = { 0 };
+	char *script, *l1, *l2;
+	size_t k;
+
+	case_begin("writer", "iptables-save listing of the listing table's rules loads back identical");
+	sb_printf(&b, "-P INPUT DROP\n-P OUTPUT DROP\n");
+	for (k = 0; k < ARRAY_SIZE(listing_cases); k++) {
+		struct minifw_cmd cmd;
+		struct minifw_err err;
+
+		if (!parse(listing_cases[k].line, &cmd, &err))
+			sb_printf(&b, "-A %s %s\n", minifw_chain_name(cmd.chain), listing_cases[k].want);
+	}
+	script = sb_take(&b);
+	minifw_writer_init(&w, &h_ops, &h1);
+	expect_ret("write the rules", 0, write_str(&w, script));
+	minifw_writer_release(&w);
+	expect_int("rules", ARRAY_SIZE(listing_cases), minifw_ruleset_count(h1.live));
+
+	l1 = listing(h1.live, true);
+	minifw_writer_init(&w, &h_ops, &h2);
+	expect_ret("write the listing", 0, write_str(&w, l1));
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	l2 = listing(h2.live, true);
+	expect_str("listing after loading the listing", l1, l2);
+	free(script);
+	free(l1);
+	free(l2);
+	minifw_ruleset_put(h1.live);
+	minifw_ruleset_put(h2.live);
+	case_end();
+
+	case_begin("writer", "a block's ':INPUT DROP [12:345]' counters are not loaded");
+	h1.live = minifw_ruleset_new();
+	minifw_writer_init(&w, &h_ops, &h1);
+	expect_ret("write", 0, write_str(&w, "*filter\n:INPUT DROP [12:345]\nCOMMIT\n"));
+	expect_str("INPUT counters", "| 0:0", counts(h1.live, MINIFW_INPUT));
+	minifw_writer_release(&w);
+	minifw_ruleset_put(h1.live);
+	case_end();
+}
+
+static void test_writer(void)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(writer_cases); k++)
+		run_writer_case(&writer_cases[k]);
+	test_writer_limits();
+	test_writer_big();
+	test_writer_roundtrip();
+}
+
+/* ---------------------------------------------------------------------- */
+/* 7. Allocation failure                                                   */
+
+#define NOMEM_LIVE "-A INPUT -p 201\n-A INPUT -p 202\n-A INPUT -p 203\n-A INPUT -p 204\n" \
+	"-A INPUT -p 205\n-A INPUT -p 206\n-A INPUT -p 207\n-A INPUT -p 208\n" \
+	"-A FORWARD -p 201\n-P OUTPUT DROP\n"
+#define NOMEM_EDIT "-A INPUT -j DROP\n-I INPUT 1 -p tcp\n-R INPUT 2 -s 10/8\n-Z INPUT\n" \
+	"-D INPUT 3\n-A FORWARD -j ACCEPT\n-Z FORWARD 1\n"
+
+/*
+ * Run attempt() with allocation K failing, K = 0, 1, ... until it succeeds:
+ * every failure must be -ENOMEM and leave the live ruleset as it was.
+ */
+static void nomem_loop(const char *name, int (*attempt)(struct harness *h, struct minifw_err *err))
+{
+	struct harness h = { .live = build(NOMEM_LIVE) };
+	char *before, *now, what[64];
+	struct minifw_err err;
+	long k;
+	int ret = -ENOMEM;
+
+	eval(h.live, MINIFW_INPUT, TCP10);
+	before = listing(h.live, true);
+	case_begin("nomem", name);
+	for (k = 0; k < 100000 && ret; k++) {
+		struct minifw_ruleset *old = h.live;
+
+		memset(&err, 0, sizeof(err));
+		minifw_user_alloc_fail_after = k;
+		ret = attempt(&h, &err);
+		minifw_user_alloc_fail_after = -1;
+		if (!ret)
+			break;
+		snprintf(what, sizeof(what), "allocation %ld failing: returns", k);
+		expect_ret(what, -ENOMEM, ret);
+		snprintf(what, sizeof(what), "allocation %ld failing: err.msg", k);
+		expect_contains(what, "out of memory", err.msg);
+		snprintf(what, sizeof(what), "allocation %ld failing: same live ruleset", k);
+		expect_bool(what, true, h.live == old);
+		now = listing(h.live, true);
+		snprintf(what, sizeof(what), "allocation %ld failing: live listing", k);
+		expect_str(what, before, now);
+		free(now);
+	}
+	expect_ret("finally succeeds", 0, ret);
+	expect_bool("some allocation was made to fail", true, k > 0);
+	now = listing(h.live, false);
+	expect_str("live after success",
+		   "-P OUTPUT DROP\n-A INPUT -p tcp\n-A INPUT -s 10.0.0.0/8\n-A INPUT -p 203\n"
+		   "-A INPUT -p 204\n-A INPUT -p 205\n-A INPUT -p 206\n-A INPUT -p 207\n"
+		   "-A INPUT -p 208\n-A INPUT -j DROP\n-A FORWARD -p 201\n-A FORWARD -j ACCEPT\n",
+		   now);
+	free(now);
+	free(before);
+	minifw_ruleset_put(h.live);
+	case_end();
+}
+
+static int attempt_edit(struct harness *h, struct minifw_err *err)
+{
+	struct minifw_cmd cmds[16];
+	struct minifw_ruleset *rs;
+	u32 n;
+
+	if (parse_script(NOMEM_EDIT, cmds, ARRAY_SIZE(cmds), &n))
+		return -EBADMSG;
+	rs = minifw_ruleset_edit(h->live, cmds, n, err);
+	if (IS_ERR(rs))
+		return (int)PTR_ERR(rs);
+	minifw_ruleset_put(h->live);
+	h->live = rs;
+	return 0;
+}
+
+static int attempt_write(struct harness *h, struct minifw_err *err)
+{
+	struct minifw_writer w;
+	int ret;
+
+	minifw_writer_init(&w, &h_ops, h);
+	ret = write_str(&w, NOMEM_EDIT);
+	*err = w.err;
+	minifw_writer_release(&w);
+	return ret;
+}
+
+static int attempt_block(struct harness *h, struct minifw_err *err)
+{
+	struct minifw_writer w;
+	int ret;
+
+	minifw_writer_init(&w, &h_ops, h);
+	ret = write_str(&w, "*filter\n:OUTPUT DROP [0:0]\n" NOMEM_LIVE NOMEM_EDIT "COMMIT\n");
+	*err = w.err;
+	minifw_writer_release(&w);
+	return ret;
+}
+
+static void test_nomem(void)
+{
+	long k;
+
+	nomem_loop("minifw_ruleset_edit() of 7 commands", attempt_edit);
+	nomem_loop("a write() of the same 7 commands", attempt_write);
+	nomem_loop("a *filter block of 17 commands", attempt_block);
+
+	case_begin("nomem", "minifw_ruleset_new() and minifw_counter_new()");
+	for (k = 0; k < 1000; k++) {
+		struct minifw_ruleset *rs;
+
+		minifw_user_alloc_fail_after = k;
+		rs = minifw_ruleset_new();
+		minifw_user_alloc_fail_after = -1;
+		if (rs) {
+			expect_int("allocations of minifw_ruleset_new()", 11, k);
+			minifw_ruleset_put(rs);
+			break;
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		minifw_user_alloc_fail_after = k;
+		expect_bool("minifw_counter_new() fails", true, minifw_counter_new() == NULL);
+		minifw_user_alloc_fail_after = -1;
+	}
+	case_end();
+}
+
+/* ---------------------------------------------------------------------- */
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_listing();
+	test_commands();
+	test_errors();
+	test_edit();
+	test_match();
+	test_chains();
+	test_writer();
+	test_nomem();
+	printf("unit: %u passed, %u failed\n", n_passed, n_failed);
+	return n_failed ? 1 : 0;
+}
