@@ -11,9 +11,10 @@
 #   make install        install into /lib/modules/$(KVER)/updates + depmod
 #   make uninstall      remove it again
 
-KVER ?= $(shell uname -r)
 # The running kernel's build tree, else the newest installed one.
-KDIR ?= $(or $(wildcard /lib/modules/$(KVER)/build),$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+# The release KDIR builds for, where `make install` puts the module.
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 KBUILD_FLAGS := W=1 KCFLAGS=-Werror
 
 CC ?= cc
@@ -38,11 +39,12 @@ build/%/minifw.ko: FORCE
 FORCE:
 
 install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR)/..)/build))
+	@test -n "$(KVER)" || { echo "cannot tell the kernel release of $(KDIR): set KVER=" >&2; exit 1; }
+	install -D -m 0644 minifw.ko $(DESTDIR)/lib/modules/$(KVER)/updates/minifw.ko
+	depmod -a $(KVER)
 
 uninstall:
-	rm -f /lib/modules/$(KVER)/updates/minifw.ko*
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/minifw.ko
 	depmod -a $(KVER)
 
 build/unit/test_rules: rules.c include/minifw.h include/minifw_user.h tests/unit/test_rules.c
