@@ -226,24 +226,25 @@ static ssize_t minifw_rules_write(struct file *file, const char __user *ubuf,
 		return -ENOMEM;
 
 	mutex_lock(&o->wlock);
-	while (!ret && done < len) {
+	/* all of it, even after an error: line numbers stay those of the file */
+	while (done < len) {
 		size_t n = min_t(size_t, len - done, MINIFW_CHUNK);
 
 		if (copy_from_user(buf, ubuf + done, n)) {
 			ret = -EFAULT;
 			break;
 		}
-		ret = minifw_writer_feed(w, buf, n);
+		minifw_writer_feed(w, buf, n);
 		done += n;
 	}
-	if (ret == -EFAULT) {
+	if (ret) {
 		/* nothing of this write may apply: drop what it fed */
 		minifw_writer_abort(w);
-	} else if (!ret) {
+	} else {
 		ret = minifw_writer_end_write(w);
+		if (ret)
+			pr_info_ratelimited("line %u: %s\n", w->err.line, w->err.msg);
 	}
-	if (ret && ret != -EFAULT)
-		pr_info_ratelimited("line %u: %s\n", w->err.line, w->err.msg);
 	mutex_unlock(&o->wlock);
 	kfree(buf);
 	return ret ? ret : len;

@@ -71,6 +71,7 @@
 #include <linux/inet.h>
 #include <linux/ctype.h>
 #include <linux/kstrtox.h>
+#include <linux/stringify.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -1284,7 +1285,7 @@ void minifw_writer_abort(struct minifw_writer *w)
 	}
 	w->ncmds = 0;
 	w->linelen = 0;
-	w->overlong = false;
+	w->write_err = 0;
 }
 
 static int minifw_writer_flush_cmds(struct minifw_writer *w)
@@ -1416,13 +1417,23 @@ static int minifw_writer_end_line(struct minifw_writer *w)
 
 	w->lineno++;
 	w->err.line = w->lineno;
-	if (w->overlong)
-		ret = minifw_fail(&w->err, "line longer than %d bytes", MINIFW_LINE_MAX);
-	else
-		ret = minifw_writer_line(w, w->line);
+	w->line[w->linelen] = '\0';
+	ret = minifw_writer_line(w, w->line);
 	w->linelen = 0;
-	w->overlong = false;
 	return ret;
+}
+
+/*
+ * Refuse the line being read at once (it is too long, or holds a NUL) and
+ * skip the rest of it, in this write or later ones, so that its tail is
+ * never taken for a line of its own.
+ */
+static int minifw_writer_bad_line(struct minifw_writer *w, const char *why)
+{
+	w->err.line = w->lineno + 1;
+	w->skipline = true;
+	w->linelen = 0;
+	return minifw_fail(&w->err, "%s", why);
 }
 
 /**
@@ -1432,43 +1443,51 @@ static int minifw_writer_end_line(struct minifw_writer *w)
  * @len: number of bytes
  *
  * Complete lines are parsed at once; outside a restore block their commands
- * wait for minifw_writer_end_write(). A partial last line is kept. On failure everything pending is
- * dropped and w->err says which line failed and why.
+ * wait for minifw_writer_end_write(). A partial last line is kept. After a
+ * failure everything pending is dropped, w->err says which line failed and
+ * why, and the rest of the write is only scanned to keep the line count
+ * (feed it all anyway).
  *
  * Context: control path, may sleep.
- * Return: 0, -EINVAL or -ENOMEM.
+ * Return: 0, or the write's error (-EINVAL, -ENOMEM).
  */
 int minifw_writer_feed(struct minifw_writer *w, const char *buf, size_t len)
 {
 	size_t i;
 	int ret;
 
-	if (w->failed) {
-		w->err.line = w->lineno;
-		return minifw_fail(&w->err, "an earlier line of this restore failed; the block was not applied");
+	if (w->failed && !w->write_err) {
+		w->err.line = w->lineno + 1;
+		minifw_fail(&w->err, "an earlier line of this restore failed; the block was not applied");
+		w->write_err = -EINVAL;
 	}
 	for (i = 0; i < len; i++) {
 		char ch = buf[i];
 
+		/* dropping: a refused line's tail, or the rest of a failed write */
+		if (w->write_err || w->skipline) {
+			if (ch == '\n')
+				w->lineno++;
+			w->skipline = ch != '\n';
+			continue;
+		}
 		if (ch == '\n') {
-			w->line[w->linelen] = '\0';
 			ret = minifw_writer_end_line(w);
-			if (ret)
-				goto fail;
 		} else if (ch == '\0') {
-			w->err.line = w->lineno + 1;
-			ret = minifw_fail(&w->err, "NUL byte in line");
-			goto fail;
+			ret = minifw_writer_bad_line(w, "NUL byte in line");
 		} else if (w->linelen < MINIFW_LINE_MAX) {
 			w->line[w->linelen++] = ch;
+			continue;
 		} else {
-			w->overlong = true;
+			ret = minifw_writer_bad_line(w, "line longer than "
+						     __stringify(MINIFW_LINE_MAX) " bytes");
+		}
+		if (ret) {
+			minifw_writer_abort(w);
+			w->write_err = ret;
 		}
 	}
-	return 0;
-fail:
-	minifw_writer_abort(w);
-	return ret;
+	return w->write_err;
 }
 
 /**
@@ -1480,13 +1499,14 @@ fail:
  * copied in chunks may be cut anywhere) or for minifw_writer_release().
  *
  * Context: control path, may sleep.
- * Return: 0, -EINVAL or -ENOMEM (everything of this write dropped).
+ * Return: 0, or -EINVAL / -ENOMEM: nothing of this write applied.
  */
 int minifw_writer_end_write(struct minifw_writer *w)
 {
-	int ret = 0;
+	int ret = w->write_err;
 
-	if (!w->block)
+	w->write_err = 0;
+	if (!ret && !w->block)
 		ret = minifw_writer_flush_cmds(w);
 	if (ret)
 		minifw_writer_abort(w);
@@ -1509,8 +1529,7 @@ int minifw_writer_release(struct minifw_writer *w)
 {
 	int ret = 0;
 
-	if (!w->failed && (w->linelen || w->overlong)) {
-		w->line[w->linelen] = '\0';
+	if (!w->failed && w->linelen && !w->skipline) {
 		ret = minifw_writer_end_line(w);
 		if (!ret)
 			ret = minifw_writer_end_write(w);

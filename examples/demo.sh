@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" != --in-vm ]; then
 	tests/install-deps.sh
-	kver=$(ls /boot/vmlinuz-6.1.*-amd64 | sed 's#^/boot/vmlinuz-##' | sort -V | tail -n 1)
+	kver=$(tests/kernels.sh 6.1)
 	make --no-print-directory "build/$kver/minifw.ko" >/dev/null
 	echo "booting Debian's $kver in QEMU (software emulation, about 10 s)..."
 	exec tests/vm/run-vm.sh "$kver" examples/demo.sh --in-vm
@@ -31,7 +31,7 @@ ip -n peer addr add 192.0.2.7/24 dev mfwp
 ip -n peer link set mfwp up
 
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { say "$*"; eval "$@" || echo "(exit status $?)"; }
+run() { say "$1"; eval "$1" || echo "(exit status $?)"; }
 
 run "modprobe minifw blocked_ips=192.0.2.7,198.51.100.0/24"
 run "cat /sys/module/minifw/parameters/blocked_ips"

@@ -201,7 +201,8 @@ struct minifw_writer {
 	void *ctx;
 	u32 lineno;			/* lines seen on this file so far */
 	u32 linelen;
-	bool overlong;			/* the current line passed MINIFW_LINE_MAX */
+	bool skipline;			/* dropping the rest of a refused line */
+	int write_err;			/* this write failed: drop the rest */
 	bool failed;			/* a restore block failed: refuse the rest */
 	struct minifw_ruleset *block;	/* restore block being built, or NULL */
 	struct minifw_cmd *cmds;	/* this write's commands outside a block */

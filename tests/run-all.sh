@@ -9,7 +9,7 @@
 # Ends with "N passed, N failed"; exits non-zero on any failure.
 # Usage: tests/run-all.sh [--check-only]   (steps 1-2 only)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 check_only=false
 [ "${1:-}" = --check-only ] && check_only=true
@@ -25,14 +25,9 @@ if ! tests/install-deps.sh; then
 	exit 1
 fi
 
-# The newest installed 6.1 and 6.12 kernels that have headers.
-kernels=()
-for series in 6.1 6.12; do
-	k=$(ls /boot/vmlinuz-"$series".*-amd64 /boot/vmlinuz-"$series".*+deb12-amd64 2>/dev/null |
-		sed 's#^/boot/vmlinuz-##' | sort -uV |
-		while read -r v; do [ -d "/lib/modules/$v/build" ] && echo "$v"; done | tail -n 1)
-	if [ -n "$k" ]; then kernels+=("$k"); else fail "no Debian $series kernel with headers installed"; fi
-done
+# Debian's 6.1 and 6.12 kernels, as installed above.
+mapfile -t kernels < <(tests/kernels.sh) || true
+[ ${#kernels[@]} -eq 2 ] || fail "both Debian kernels (6.1, 6.12) with headers are needed"
 
 mkdir -p build
 for k in "${kernels[@]}"; do

@@ -1478,12 +1478,11 @@ static const struct minifw_writer_ops h_ops = {
 	.commit_block = h_commit_block,
 };
 
-/* One write() as proc.c does it: feed, then end_write unless feed failed. */
+/* One write() as proc.c does it: feed it all, then end_write. */
 static int do_write(struct minifw_writer *w, const char *s, size_t len)
 {
-	int ret = minifw_writer_feed(w, s, len);
-
-	return ret ? ret : minifw_writer_end_write(w);
+	minifw_writer_feed(w, s, len);
+	return minifw_writer_end_write(w);
 }
 
 static int write_str(struct minifw_writer *w, const char *s)
@@ -1590,12 +1589,13 @@ static const struct writer_case {
 	{ .name = "':CHAIN POLICY' without counters", .live = "",
 	  .writes = { "*filter\n:INPUT DROP\nCOMMIT\n" }, .after = "-P INPUT DROP\n" },
 	/* a block that fails applies nothing and poisons the file */
+	/* a refused write on a poisoned file names its own first line */
 	{ .name = "a bad line aborts the block; later writes are refused", .live = BASE,
 	  .writes = { "*filter\n-A INPUT -p 209\n-A INPUT -j BOGUS\nCOMMIT\n", "-A INPUT -p 204\n" },
-	  .ret = { -EINVAL, -EINVAL }, .after = BASE, .errmsg = "earlier line", .errline = 3 },
+	  .ret = { -EINVAL, -EINVAL }, .after = BASE, .errmsg = "earlier line", .errline = 5 },
 	{ .name = "a bad line in a block spread over writes", .live = BASE,
 	  .writes = { "*filter\n-A INPUT -p 209\n", "-A INPUT --bogus\n", "COMMIT\n" },
-	  .ret = { 0, -EINVAL, -EINVAL }, .after = BASE, .errmsg = "earlier line", .errline = 3 },
+	  .ret = { 0, -EINVAL, -EINVAL }, .after = BASE, .errmsg = "earlier line", .errline = 4 },
 	{ .name = "the error of the bad line in a block", .live = BASE,
 	  .writes = { "*filter\n-A INPUT -p 209\n", "-A INPUT --bogus\n" },
 	  .ret = { 0, -EINVAL }, .after = BASE, .errmsg = "\"--bogus\"", .errline = 3 },
@@ -1798,10 +1798,12 @@ static void test_writer_limits(void)
 	h.live = minifw_ruleset_new();
 	minifw_writer_init(&w, &h_ops, &h);
 	line = long_line(MINIFW_LINE_MAX + 1, "");
-	expect_ret("write", 0, write_str(&w, line));
-	expect_ret("release()", -EINVAL, minifw_writer_release(&w));
+	expect_ret("write", -EINVAL, write_str(&w, line));
 	expect_contains("err.msg", "longer than", w.err.msg);
-	expect_listing("live", "", h.live);
+	/* the rest of the long line, in the next write, is dropped with it */
+	expect_ret("the line's tail", 0, write_str(&w, "-A INPUT -p 203\n-A INPUT -p 202\n"));
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	expect_listing("live", "-A INPUT -p 202\n", h.live);
 	free(line);
 	minifw_ruleset_put(h.live);
 	case_end();
