@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -39,15 +40,27 @@ module_param(blocked_ips, charp, 0444);
 MODULE_PARM_DESC(blocked_ips,
 		 "Comma-separated IPv4 addresses or CIDRs whose packets are dropped, each loaded as the rule \"-A PREROUTING -s ADDR -j DROP\" (e.g. 192.0.2.7,198.51.100.0/24)");
 
+/* Serialises every replacement of minifw_rules (edits, restores). */
+module_param_named(max_rules, minifw_max_rules, uint, 0644);
+MODULE_PARM_DESC(max_rules,
+		 "Most rules all chains may hold together, and most commands one write may carry (default " __stringify(MINIFW_DEFAULT_MAX_RULES) ")");
+
 DEFINE_MUTEX(minifw_lock);
 struct minifw_ruleset __rcu *minifw_rules;	/* replaced under minifw_lock */
 
 /* Name for a packet without an input or output device. */
 static const char minifw_noname[IFNAMSIZ];
 
-static void minifw_ruleset_free_rcu(struct rcu_head *head)
+/*
+ * Old rulesets are freed from a workqueue after a grace period, not from
+ * the RCU callback: freeing a large ruleset (per-CPU counters of every rule)
+ * is too much work for softirq context.
+ */
+static struct workqueue_struct *minifw_wq;
+
+static void minifw_ruleset_free_work(struct work_struct *work)
 {
-	minifw_ruleset_put(container_of(head, struct minifw_ruleset, rcu));
+	minifw_ruleset_put(container_of(to_rcu_work(work), struct minifw_ruleset, rwork));
 }
 
 /* Publish @rs; the old ruleset goes once no CPU can be walking it. */
@@ -56,17 +69,15 @@ static void minifw_publish(struct minifw_ruleset *rs)
 	struct minifw_ruleset *old;
 
 	old = rcu_replace_pointer(minifw_rules, rs, lockdep_is_held(&minifw_lock));
-	if (old)
-		call_rcu(&old->rcu, minifw_ruleset_free_rcu);
+	INIT_RCU_WORK(&old->rwork, minifw_ruleset_free_work);
+	queue_rcu_work(minifw_wq, &old->rwork);
 }
 
 /**
  * minifw_ruleset_get_live() - a reference to the live ruleset
  *
- * The listing files read from this snapshot, so one listing never mixes two
- * versions of the ruleset.
- *
- * Context: control path. Release with minifw_ruleset_put().
+ * Context: control path; release with minifw_ruleset_put(). The listing
+ * files read from this snapshot, so one listing never mixes two versions.
  * Return: the ruleset.
  */
 struct minifw_ruleset *minifw_ruleset_get_live(void)
@@ -96,6 +107,10 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 {
 	struct minifw_ruleset *rs;
 
+	/*
+	 * The commands were parsed outside the lock; applying them needs it,
+	 * as they refer to the live ruleset ("-D INPUT 3").
+	 */
 	mutex_lock(&minifw_lock);
 	rs = minifw_ruleset_edit(rcu_dereference_protected(minifw_rules,
 							   lockdep_is_held(&minifw_lock)),
@@ -136,11 +151,11 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 	pkt->daddr = iph->daddr;
 	pkt->proto = iph->protocol;
 	pkt->len = skb->len;
-	pkt->fragment = ntohs(iph->frag_off) & IP_OFFSET;
+	pkt->fragoff = ntohs(iph->frag_off) & IP_OFFSET;
 	pkt->l4 = false;
 	pkt->in = state->in ? state->in->name : minifw_noname;
 	pkt->out = state->out ? state->out->name : minifw_noname;
-	if (pkt->fragment)
+	if (pkt->fragoff)
 		return;
 
 	/* The whole header, as xt_tcp and xt_udp insist on, or no ports. */
@@ -149,7 +164,7 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		const struct tcphdr *th;
 
 		th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
-		if (th && th->doff * 4 >= sizeof(*th)) {
+		if (th) {
 			pkt->sport = th->source;
 			pkt->dport = th->dest;
 			pkt->l4 = true;
@@ -244,29 +259,39 @@ static int __init minifw_init(void)
 	struct minifw_ruleset *rs;
 	int ret;
 
-	rs = minifw_ruleset_new();
-	if (!rs)
+	minifw_wq = alloc_workqueue("minifw", 0, 0);
+	if (!minifw_wq)
 		return -ENOMEM;
+	rs = minifw_ruleset_new();
+	if (!rs) {
+		ret = -ENOMEM;
+		goto err_destroy_wq;
+	}
 	ret = minifw_load_blocked(rs);
 	if (ret)
-		goto err_free_rules;
+		goto err_put_rules;
 	RCU_INIT_POINTER(minifw_rules, rs);
 
-	ret = minifw_proc_init();
-	if (ret)
-		goto err_free_rules;
+	/* hooks first: once the proc files exist, writers may swap rulesets */
 	ret = nf_register_net_hooks(&init_net, minifw_hook_ops,
 				    ARRAY_SIZE(minifw_hook_ops));
 	if (ret)
-		goto err_remove_proc;
+		goto err_unpublish;
+	ret = minifw_proc_init();
+	if (ret)
+		goto err_unregister_hooks;
 	pr_info("loaded, %u rules\n", minifw_ruleset_count(rs));
 	return 0;
 
-err_remove_proc:
-	minifw_proc_exit();
-err_free_rules:
+err_unregister_hooks:
+	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
+err_unpublish:
 	RCU_INIT_POINTER(minifw_rules, NULL);
+	synchronize_rcu();
+err_put_rules:
 	minifw_ruleset_put(rs);
+err_destroy_wq:
+	destroy_workqueue(minifw_wq);
 	return ret;
 }
 
@@ -274,14 +299,16 @@ static void __exit minifw_exit(void)
 {
 	struct minifw_ruleset *rs;
 
-	/* no packet reaches us after this (it waits for running hooks) */
-	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
-	/* no reader or writer either: open files are shut down here */
+	/* no reader or writer after this: open files are shut down here */
 	minifw_proc_exit();
-	rs = rcu_dereference_protected(minifw_rules, true);
-	RCU_INIT_POINTER(minifw_rules, NULL);
-	/* old rulesets still queued by call_rcu() run our code: wait for them */
+	/* no packet either (it waits for running hooks) */
+	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
+	rs = rcu_replace_pointer(minifw_rules, NULL, true);
+	/* a hook that started before the unregistration may still read rs */
+	synchronize_rcu();
+	/* old rulesets queued by minifw_publish(): let them all be freed */
 	rcu_barrier();
+	destroy_workqueue(minifw_wq);
 	minifw_ruleset_put(rs);
 	pr_info("unloaded\n");
 }

@@ -2,8 +2,8 @@
 /*
  * minifw: /proc/minifw/rules and /proc/minifw/stats.
  *
- * Both files list one snapshot of the ruleset, taken at open, so a listing
- * never mixes two versions however many read() calls it takes. Writes to
+ * Both files list one snapshot of the ruleset, taken when a listing starts,
+ * so a listing never mixes two versions however many read() calls it takes. Writes to
  * rules go to the write protocol in rules.c, which hands finished
  * transactions to minifw_commit_cmds() / minifw_commit_block().
  */
@@ -96,6 +96,11 @@ static void *minifw_seq_start(struct seq_file *m, loff_t *pos)
 {
 	struct minifw_open *o = m->private;
 
+	/* a listing from the top is of the ruleset as it is now */
+	if (*pos == 0 && o->snap) {
+		minifw_ruleset_put(o->snap);
+		o->snap = minifw_ruleset_get_live();
+	}
 	return o->snap && minifw_locate(o, *pos) ? &o->cur : NULL;
 }
 
@@ -167,7 +172,7 @@ static int minifw_open_common(struct file *file, bool stats)
 		return -ENOMEM;
 	o->stats = stats;
 	mutex_init(&o->wlock);
-	if (file->f_mode & FMODE_WRITE) {
+	if (!stats && (file->f_mode & FMODE_WRITE)) {
 		o->w = kzalloc(sizeof(*o->w), GFP_KERNEL);
 		if (!o->w) {
 			seq_release_private(file_inode(file), file);

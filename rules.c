@@ -33,7 +33,9 @@
  * owner's mutex (minifw_ruleset_edit()); the first failure drops the copy,
  * so a failed write changes nothing. Inside "*filter" ... "COMMIT" the lines
  * build a fresh ruleset as they arrive (over any number of writes), which
- * replaces the live one at COMMIT, as iptables-restore does.
+ * replaces the live one at COMMIT, as iptables-restore does. A write that
+ * holds a block and other lines is applied in order, each block and each
+ * run of lines outside blocks being its own transaction.
  *
  * Matching
  * --------
@@ -67,6 +69,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/inet.h>
 #include <linux/ctype.h>
@@ -78,6 +81,12 @@
 #include "minifw.h"
 
 #define MINIFW_MAX_TOKENS	64
+
+/*
+ * Most rules a ruleset may hold (all chains together), and so also most
+ * commands one write() may queue: the max_rules module parameter.
+ */
+unsigned int minifw_max_rules = MINIFW_DEFAULT_MAX_RULES;
 
 static const char *const minifw_chain_names[MINIFW_NCHAINS] = {
 	[MINIFW_PREROUTING]	= "PREROUTING",
@@ -308,9 +317,14 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 	if (m->out[0] && ((memcmp(p->out, m->out, m->outlen) != 0) ^ !!(f & MINIFW_INV_OUT)))
 		return MINIFW_NOMATCH;
 	if (f & MINIFW_L4) {
-		/* As xt_tcp: a later fragment has no ports, so never matches. */
-		if (p->fragment)
-			return MINIFW_NOMATCH;
+		/*
+		 * As xt_tcp and xt_udp: a later fragment has no ports, so never
+		 * matches; a TCP fragment at offset 1 can only be an attempt to
+		 * rewrite the flags of the first one, and is dropped.
+		 */
+		if (p->fragoff)
+			return p->fragoff == 1 && p->proto == IPPROTO_TCP ?
+			       MINIFW_HOTDROP : MINIFW_NOMATCH;
 		/* ... and a header we cannot read drops the packet. */
 		if (!p->l4)
 			return MINIFW_HOTDROP;
@@ -404,6 +418,37 @@ static bool minifw_is_number(const char *s)
 	return true;
 }
 
+/*
+ * Numbers must be plain decimal. iptables reads numbers as C does, so
+ * "010" is 8 and "0x10" is 16 there: refuse what the two would read
+ * differently rather than guess.
+ */
+enum { MINIFW_DEC_OK, MINIFW_DEC_BAD, MINIFW_DEC_OCTAL };
+
+static int minifw_decimal(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return MINIFW_DEC_BAD;
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return MINIFW_DEC_BAD;
+	return len > 1 && s[0] == '0' ? MINIFW_DEC_OCTAL : MINIFW_DEC_OK;
+}
+
+static int minifw_not_decimal(struct minifw_err *err, const char *s, int why,
+			      const char *what)
+{
+	char tb[MINIFW_TOKBUF];
+
+	minifw_tok(tb, sizeof(tb), s);
+	if (why == MINIFW_DEC_OCTAL)
+		return minifw_fail(err, "\"%s\": leading zeros are ambiguous (iptables reads them as octal)",
+				   tb);
+	return minifw_fail(err, "\"%s\" is not %s", tb, what);
+}
+
 static int minifw_parse_chain(struct minifw_parser *p, const char *s, u8 *chain)
 {
 	unsigned int c;
@@ -421,7 +466,11 @@ static int minifw_parse_chain(struct minifw_parser *p, const char *s, u8 *chain)
 
 static int minifw_parse_num(struct minifw_parser *p, const char *s, u32 *num)
 {
-	if (kstrtou32(s, 10, num) || *num == 0)
+	int ret = minifw_decimal(s, strlen(s));
+
+	if (ret == MINIFW_DEC_OCTAL)
+		return minifw_not_decimal(p->err, s, ret, "");
+	if (ret != MINIFW_DEC_OK || kstrtou32(s, 10, num) || *num == 0)
 		return minifw_fail(p->err, "\"%s\" is not a rule number (rules count from 1)",
 				   minifw_q(p, s));
 	return 0;
@@ -444,6 +493,26 @@ static __be32 minifw_prefix_mask(unsigned int len)
 	return len ? htonl(~0U << (32 - len)) : 0;
 }
 
+/* Up to four dot-separated decimal parts of 1-3 digits; counts the dots. */
+static int minifw_dotted(const char *s, size_t len, unsigned int *dots)
+{
+	size_t start = 0, i;
+	int ret;
+
+	*dots = 0;
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != '.')
+			continue;
+		ret = minifw_decimal(s + start, i - start);
+		if (ret != MINIFW_DEC_OK)
+			return ret;
+		if (i - start > 3 || (i < len && ++*dots > 3))
+			return MINIFW_DEC_BAD;
+		start = i + 1;
+	}
+	return MINIFW_DEC_OK;
+}
+
 /**
  * minifw_parse_addr() - parse "ADDR[/LEN|/MASK]" as iptables does
  * @s: the text; "10/8" is 10.0.0.0/8, as in iptables
@@ -457,24 +526,25 @@ static __be32 minifw_prefix_mask(unsigned int len)
 int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
 		      struct minifw_err *err)
 {
-	char buf[24], tb[MINIFW_TOKBUF];
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned int dots = 0;
-	size_t i;
+	const char *end;
+	unsigned int dots;
+	char buf[24];
+	int ret;
 	u8 a[4];
 
-	if (!alen || alen > 15)
-		goto bad_addr;
-	for (i = 0; i < alen; i++)
-		dots += s[i] == '.';
+	ret = alen > 15 ? MINIFW_DEC_BAD : minifw_dotted(s, alen, &dots);
+	if (ret != MINIFW_DEC_OK)
+		return minifw_not_decimal(err, s, ret, "an IPv4 address");
 	memcpy(buf, s, alen);
 	buf[alen] = '\0';
 	/* iptables completes a short network address: "10" is 10.0.0.0 */
 	for (; dots < 3; dots++)
 		strcat(buf, ".0");
-	if (!in4_pton(buf, -1, a, -1, NULL))
-		goto bad_addr;
+	/* in4_pton() stops at any odd character: insist it read everything */
+	if (!in4_pton(buf, -1, a, -1, &end) || *end)
+		return minifw_not_decimal(err, s, MINIFW_DEC_BAD, "an IPv4 address");
 	memcpy(addr, a, 4);
 
 	if (!slash) {
@@ -482,29 +552,36 @@ int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
 	} else if (strchr(slash + 1, '.')) {
 		size_t mlen = strlen(slash + 1);
 
-		if (mlen > 15 || !in4_pton(slash + 1, (int)mlen, a, -1, NULL))
-			return minifw_fail(err, "\"%s\" is not a netmask",
-					   minifw_tok(tb, sizeof(tb), slash + 1));
+		ret = mlen > 15 ? MINIFW_DEC_BAD : minifw_dotted(slash + 1, mlen, &dots);
+		if (ret == MINIFW_DEC_OK && dots != 3)
+			ret = MINIFW_DEC_BAD;
+		if (ret != MINIFW_DEC_OK || !in4_pton(slash + 1, (int)mlen, a, -1, &end) ||
+		    end != slash + 1 + mlen)
+			return minifw_not_decimal(err, slash + 1, ret, "a netmask");
 		memcpy(mask, a, 4);
 	} else {
+		char tb[MINIFW_TOKBUF];
 		u8 len;
 
-		if (kstrtou8(slash + 1, 10, &len) || len > 32)
+		ret = minifw_decimal(slash + 1, strlen(slash + 1));
+		if (ret == MINIFW_DEC_OCTAL)
+			return minifw_not_decimal(err, slash + 1, ret, "");
+		if (ret != MINIFW_DEC_OK || kstrtou8(slash + 1, 10, &len) || len > 32)
 			return minifw_fail(err, "prefix length \"%s\" is not in 0-32",
 					   minifw_tok(tb, sizeof(tb), slash + 1));
 		*mask = minifw_prefix_mask(len);
 	}
 	*addr &= *mask;
 	return 0;
-
-bad_addr:
-	return minifw_fail(err, "\"%s\" is not an IPv4 address",
-			   minifw_tok(tb, sizeof(tb), s));
 }
 
 static int minifw_parse_port(struct minifw_parser *p, const char *s, u16 *port)
 {
-	if (kstrtou16(s, 10, port))
+	int ret = minifw_decimal(s, strlen(s));
+
+	if (ret == MINIFW_DEC_OCTAL)
+		return minifw_not_decimal(p->err, s, ret, "");
+	if (ret != MINIFW_DEC_OK || kstrtou16(s, 10, port))
 		return minifw_fail(p->err, "\"%s\" is not a port (0-65535)", minifw_q(p, s));
 	return 0;
 }
@@ -540,6 +617,8 @@ static int minifw_parse_proto(struct minifw_parser *p, const char *s, u8 *proto)
 	size_t i;
 
 	if (minifw_is_number(s)) {
+		if (minifw_decimal(s, strlen(s)) == MINIFW_DEC_OCTAL)
+			return minifw_not_decimal(p->err, s, MINIFW_DEC_OCTAL, "");
 		if (kstrtou8(s, 10, proto))
 			return minifw_fail(p->err, "protocol \"%s\" is not in 0-255",
 					   minifw_q(p, s));
@@ -547,7 +626,7 @@ static int minifw_parse_proto(struct minifw_parser *p, const char *s, u8 *proto)
 	}
 	/* iptables lower-cases protocol names: -p TCP works */
 	for (i = 0; s[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = tolower(s[i]);
+		lower[i] = tolower((unsigned char)s[i]);
 	lower[i] = '\0';
 	if (!s[i]) {
 		for (i = 0; i < ARRAY_SIZE(minifw_protos); i++) {
@@ -1007,7 +1086,7 @@ static int minifw_chain_reserve(struct minifw_chain *c, u32 need)
 	if (need <= c->cap)
 		return 0;
 	cap = max_t(u32, need, c->cap < 8 ? 8 : c->cap + c->cap / 2);
-	rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL);
+	rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL | __GFP_NOWARN);
 	if (!rules)
 		return -ENOMEM;
 	if (c->nrules)
@@ -1111,6 +1190,9 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 		pos = cmd->op == MINIFW_OP_APPEND ? c->nrules : (cmd->num ? cmd->num - 1 : 0);
 		if (minifw_check_num(cmd, c->nrules + 1, err))
 			return -EINVAL;
+		if (minifw_ruleset_count(rs) >= READ_ONCE(minifw_max_rules))
+			return minifw_fail(err, "too many rules: the limit is %u (module parameter max_rules)",
+					   READ_ONCE(minifw_max_rules));
 		if (minifw_chain_reserve(c, c->nrules + 1))
 			return minifw_nomem(err);
 		rule.cnt = minifw_counter_new();
@@ -1201,6 +1283,7 @@ struct minifw_ruleset *minifw_ruleset_edit(const struct minifw_ruleset *cur,
 	if (!rs)
 		return ERR_PTR(minifw_nomem(err));
 	for (i = 0; i < n; i++) {
+		cond_resched();
 		ret = minifw_ruleset_apply(rs, &cmds[i], err);
 		if (ret) {
 			err->line = cmds[i].lineno;
@@ -1300,9 +1383,13 @@ static int minifw_writer_flush_cmds(struct minifw_writer *w)
 
 static int minifw_writer_add_cmd(struct minifw_writer *w, const struct minifw_cmd *cmd)
 {
+	if (w->ncmds >= READ_ONCE(minifw_max_rules))
+		return minifw_fail(&w->err, "too many commands in one write: the limit is %u (max_rules)",
+				   READ_ONCE(minifw_max_rules));
 	if (w->ncmds == w->capcmds) {
 		u32 cap = w->capcmds ? w->capcmds * 2 : 16;
-		struct minifw_cmd *cmds = kvmalloc_array(cap, sizeof(*cmds), GFP_KERNEL);
+		struct minifw_cmd *cmds = kvmalloc_array(cap, sizeof(*cmds),
+							 GFP_KERNEL | __GFP_NOWARN);
 
 		if (!cmds)
 			return minifw_nomem(&w->err);
@@ -1353,6 +1440,18 @@ static int minifw_writer_chain_line(struct minifw_writer *w, char *s,
 			return minifw_fail(&w->err, "bad counters in \":%s\"", p.tok[0]);
 	}
 	return 0;
+}
+
+static bool minifw_is_block_start(const char *s)
+{
+	size_t len;
+
+	while (minifw_isspace(*s))
+		s++;
+	len = strlen(s);
+	while (len && minifw_isspace(s[len - 1]))
+		len--;
+	return len == 7 && !memcmp(s, "*filter", 7);
 }
 
 static int minifw_writer_line(struct minifw_writer *w, char *s)
@@ -1464,11 +1563,29 @@ int minifw_writer_feed(struct minifw_writer *w, const char *buf, size_t len)
 	for (i = 0; i < len; i++) {
 		char ch = buf[i];
 
-		/* dropping: a refused line's tail, or the rest of a failed write */
-		if (w->write_err || w->skipline) {
-			if (ch == '\n')
+		/* dropping the tail of a refused line */
+		if (w->skipline) {
+			if (ch == '\n') {
 				w->lineno++;
-			w->skipline = ch != '\n';
+				w->skipline = false;
+			}
+			continue;
+		}
+		/*
+		 * dropping the rest of a failed write: only count lines, and
+		 * mind a restore block starting there, whose lines must not
+		 * apply one by one in later writes
+		 */
+		if (w->write_err) {
+			if (ch == '\n') {
+				w->lineno++;
+				w->line[w->linelen] = '\0';
+				if (minifw_is_block_start(w->line))
+					w->failed = true;
+				w->linelen = 0;
+			} else if (w->linelen < MINIFW_LINE_MAX) {
+				w->line[w->linelen++] = ch;
+			}
 			continue;
 		}
 		if (ch == '\n') {
@@ -1499,12 +1616,16 @@ int minifw_writer_feed(struct minifw_writer *w, const char *buf, size_t len)
  * copied in chunks may be cut anywhere) or for minifw_writer_release().
  *
  * Context: control path, may sleep.
- * Return: 0, or -EINVAL / -ENOMEM: nothing of this write applied.
+ * Return: 0, or -EINVAL / -ENOMEM: nothing of this write's lines outside
+ * blocks applied (a block it closed with COMMIT did).
  */
 int minifw_writer_end_write(struct minifw_writer *w)
 {
 	int ret = w->write_err;
 
+	/* a failed write that ends inside a line drops all of that line */
+	if (ret && w->linelen)
+		w->skipline = true;
 	w->write_err = 0;
 	if (!ret && !w->block)
 		ret = minifw_writer_flush_cmds(w);

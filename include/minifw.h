@@ -16,6 +16,7 @@
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #else
 #include "minifw_user.h"
 #endif
@@ -47,6 +48,10 @@ enum minifw_target {
 #define MINIFW_INV_IN		0x0020
 #define MINIFW_INV_OUT		0x0040
 #define MINIFW_L4		0x0080	/* -m tcp / -m udp (explicit or implied) */
+
+/* Default of the max_rules module parameter. */
+#define MINIFW_DEFAULT_MAX_RULES	262144
+extern unsigned int minifw_max_rules;
 
 /* Longest line accepted from /proc/minifw/rules, newline excluded. */
 #define MINIFW_LINE_MAX		1024
@@ -109,7 +114,7 @@ struct minifw_chain {
 struct minifw_ruleset {
 	struct minifw_chain chain[MINIFW_NCHAINS];
 	refcount_t ref;
-	struct rcu_head rcu;
+	struct rcu_work rwork;		/* frees it after a grace period */
 };
 
 /* What the matcher needs to know of a packet; filled by the hook. */
@@ -117,8 +122,8 @@ struct minifw_pkt {
 	__be32 saddr, daddr;
 	__be16 sport, dport;	/* valid if l4 */
 	u8 proto;
-	bool fragment;		/* non-first fragment: no transport header */
 	bool l4;		/* ports were read */
+	u16 fragoff;		/* fragment offset, 8-byte units; 0: first or whole */
 	u32 len;		/* bytes counted: the IP packet length */
 	const char *in;		/* device names, "" if none */
 	const char *out;
@@ -196,6 +201,7 @@ struct minifw_writer_ops {
 			    struct minifw_err *err);
 };
 
+/* Serialised by its owner (proc.c: one mutex per open file). */
 struct minifw_writer {
 	const struct minifw_writer_ops *ops;
 	void *ctx;

@@ -46,9 +46,11 @@ typedef uint16_t __be16;
 #define ERR_PTR(e) ((void *)(long)(e))
 #define PTR_ERR(p) ((long)(p))
 #define GFP_KERNEL 0
+#define READ_ONCE(x) (x)
+#define cond_resched() do { } while (0)
 #define __GFP_NOWARN 0
 
-struct rcu_head {
+struct rcu_work {
 	void *unused;
 };
 
@@ -95,40 +97,83 @@ static inline void *kvmalloc_array(size_t n, size_t size, int gfp)
 #define per_cpu_ptr(p, cpu) (p)
 #define for_each_possible_cpu(cpu) for ((cpu) = 0; (cpu) < 1; (cpu)++)
 
-/* in4_pton(): 1 on success, 0 on failure, *end past the address. */
+/*
+ * in4_pton() as net/core/utils.c has it, including its quirk that with
+ * delim == -1 any unexpected character ends the address: callers must
+ * check *end.
+ */
+#define IN6PTON_XDIGIT		0x00010000
+#define IN6PTON_DIGIT		0x00020000
+#define IN6PTON_COLON_MASK	0x00700000
+#define IN6PTON_DOT		0x08000000
+#define IN6PTON_DELIM		0x10000000
+#define IN6PTON_UNKNOWN		0x40000000
+
+static inline int minifw_user_xdigit2bin(char c, int delim)
+{
+	int val;
+
+	if (c == delim || c == '\0')
+		return IN6PTON_DELIM;
+	if (c == ':')
+		return IN6PTON_COLON_MASK;
+	if (c == '.')
+		return IN6PTON_DOT;
+	if (c >= '0' && c <= '9')
+		val = c - '0';
+	else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		val = (c | 0x20) - 'a' + 10;
+	else
+		val = -1;
+	if (val >= 0)
+		return val | IN6PTON_XDIGIT | (val < 10 ? IN6PTON_DIGIT : 0);
+	if (delim == -1)
+		return IN6PTON_DELIM;
+	return IN6PTON_UNKNOWN;
+}
+
 static inline int in4_pton(const char *src, int srclen, u8 *dst, int delim,
 			   const char **end)
 {
-	const char *s = src, *lim;
-	u8 out[4];
-	int i;
+	const char *s = src;
+	u8 dbuf[4], *d = dbuf;
+	int ret = 0, i = 0, w = 0;
 
 	if (srclen < 0)
 		srclen = (int)strlen(src);
-	lim = src + srclen;
-	for (i = 0; i < 4; i++) {
-		unsigned int v = 0, digits = 0;
+	while (1) {
+		int c = minifw_user_xdigit2bin(srclen > 0 ? *s : '\0', delim);
 
-		while (s < lim && *s >= '0' && *s <= '9' && digits < 4) {
-			v = v * 10 + (unsigned int)(*s - '0');
-			s++;
-			digits++;
+		if (!(c & (IN6PTON_DIGIT | IN6PTON_DOT | IN6PTON_DELIM | IN6PTON_COLON_MASK)))
+			goto out;
+		if (c & (IN6PTON_DOT | IN6PTON_DELIM | IN6PTON_COLON_MASK)) {
+			if (w == 0)
+				goto out;
+			*d++ = w & 0xff;
+			w = 0;
+			i++;
+			if (c & (IN6PTON_DELIM | IN6PTON_COLON_MASK)) {
+				if (i != 4)
+					goto out;
+				break;
+			}
+			goto cont;
 		}
-		if (!digits || v > 255)
-			return 0;
-		out[i] = (u8)v;
-		if (i < 3) {
-			if (s >= lim || *s != '.')
-				return 0;
-			s++;
-		}
+		w = (w * 10) + c;
+		if ((w & 0xffff) > 255)
+			goto out;
+cont:
+		if (i >= 4)
+			goto out;
+		s++;
+		srclen--;
 	}
-	if (s < lim && *s != delim)
-		return 0;
-	memcpy(dst, out, 4);
+	ret = 1;
+	memcpy(dst, dbuf, sizeof(dbuf));
+out:
 	if (end)
 		*end = s;
-	return 1;
+	return ret;
 }
 
 /* kstrtoul()-like: decimal only here, whole string, range checked. */

@@ -78,6 +78,22 @@ COMMIT"
 	assert_output --partial '"10.0.0.0/8x"'
 }
 
+@test "max_rules bounds the ruleset; a change past it is refused whole" {
+	fw_load max_rules=3 blocked_ips=192.0.2.7
+	run cat /sys/module/minifw/parameters/max_rules
+	assert_output 3
+	fw "-A INPUT -p icmp"
+	run ! fw "-A INPUT -p tcp" "-A INPUT -p udp"
+	run grep -c -- '^-A' "$RULES"
+	assert_output 2
+	run dmesg_new
+	assert_output --partial "minifw: line 2: too many rules: the limit is 3"
+	echo 4 > /sys/module/minifw/parameters/max_rules
+	fw "-A INPUT -p tcp"
+	run grep -c -- '^-A' "$RULES"
+	assert_output 3
+}
+
 @test "rmmod while traffic flows" {
 	fw_load
 	fw "-A INPUT -p icmp" "-A OUTPUT -p icmp"

@@ -420,7 +420,8 @@ static bool parse_host(const char *s, __be32 *addr, __be16 *port)
  *	"tcp 10.1.2.3:1234 > 192.0.2.7:22 in=eth0 out=wlan0 len=60 frag nol4"
  * proto (tcp, udp, icmp or a number), source, ">", destination; then
  * optional: in= and out= (default ""), len= (default 100), "frag" (a
- * non-first fragment) and "nol4" (the transport header could not be read).
+ * non-first fragment), "frag1" (one at offset 1, i.e. 8 bytes) and "nol4"
+ * (the transport header could not be read).
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
@@ -452,7 +453,9 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		else if (!strncmp(w, "len=", 4))
 			t->p.len = (u32)atoi(w + 4);
 		else if (!strcmp(w, "frag"))
-			t->p.fragment = true;
+			t->p.fragoff = 100;
+		else if (!strcmp(w, "frag1"))
+			t->p.fragoff = 1;
 		else if (!strcmp(w, "nol4"))
 			t->p.l4 = false;
 		else
@@ -535,7 +538,6 @@ static const struct {
 	{ "-A INPUT -m udp --dport 53 -p udp", "-p udp -m udp --dport 53" },
 	{ "-A INPUT -p 6 --dport 22", "-p tcp -m tcp --dport 22" },
 	{ "-A INPUT -p TCP --dport 22", "-p tcp -m tcp --dport 22" },
-	{ "-A INPUT -p tcp --dport 022", "-p tcp -m tcp --dport 22" },
 	/* port ranges normalised */
 	{ "-A INPUT -p tcp --dport 1024:", "-p tcp -m tcp --dport 1024:65535" },
 	{ "-A INPUT -p tcp --dport :1023", "-p tcp -m tcp --dport 0:1023" },
@@ -767,6 +769,22 @@ static const struct {
 	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
 	/* addresses */
 	{ "-A INPUT -s 192.0.2.300", "\"192.0.2.300\" is not an IPv4 address" },
+	/* in4_pton() alone would stop at these and take the address before them */
+	{ "-A INPUT -d 10.0.0.1:80 -j DROP", "\"10.0.0.1:80\" is not an IPv4 address" },
+	{ "-A INPUT -s 1.2.3.4x", "\"1.2.3.4x\" is not an IPv4 address" },
+	{ "-A INPUT -s 1.2.3.4.", "\"1.2.3.4.\" is not an IPv4 address" },
+	{ "-A INPUT -s 10.0.0.0/255.0.0.0x", "\"255.0.0.0x\" is not a netmask" },
+	{ "-A INPUT -s 10.0.0.0/255.0.0", "\"255.0.0\" is not a netmask" },
+	{ "-A INPUT -s 0x0a.0.0.1", "\"0x0a.0.0.1\" is not an IPv4 address" },
+	{ "-A INPUT -s +1.2.3.4", "\"+1.2.3.4\" is not an IPv4 address" },
+	/* iptables reads a leading zero as octal: refused, not guessed */
+	{ "-A INPUT -s 010.0.0.1", "\"010.0.0.1\": leading zeros are ambiguous" },
+	{ "-A INPUT -s 10.0.0.0/08", "\"08\": leading zeros are ambiguous" },
+	{ "-A INPUT -p tcp --dport 022", "\"022\": leading zeros are ambiguous" },
+	{ "-A INPUT -p tcp --sport 1:080", "\"080\": leading zeros are ambiguous" },
+	{ "-A INPUT -p 06", "\"06\": leading zeros are ambiguous" },
+	{ "-D INPUT 01", "\"01\": leading zeros are ambiguous" },
+	{ "-A INPUT -p tcp --dport +22", "\"+22\" is not a port" },
 	{ "-A INPUT -s 1.2.3.4.5", "\"1.2.3.4.5\"" },
 	{ "-A INPUT -s 1..2.3", "\"1..2.3\"" },
 	{ "-A INPUT -s 1.2.3.", "\"1.2.3.\"" },
@@ -1412,6 +1430,11 @@ static const struct {
 	{ "-A FORWARD -i eth1 -p tcp --dport 22 -j DROP", PKT " nol4", "ACCEPT", "0:0 | 1:100" },
 	{ "-A FORWARD -s 10.0.0.0/8 -j DROP", PKT " nol4", "DROP", "1:100 | 0:0" },
 	{ "-A FORWARD -p tcp -j DROP", PKT " nol4", "DROP", "1:100 | 0:0" },
+	/* as xt_tcp: a TCP fragment at offset 1 is dropped by a port rule */
+	{ "-A FORWARD -p tcp --dport 22 -j ACCEPT", PKT " frag1", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p tcp -j ACCEPT", PKT " frag1", "ACCEPT", "1:100 | 0:0" },
+	{ "-A FORWARD -p udp --dport 53 -j ACCEPT", "udp 10.1.2.3:5353 > 192.0.2.7:53 frag1", "ACCEPT",
+	  "0:0 | 1:100" },
 	/* a fragment has no header to read: no hotdrop, the port rule is skipped */
 	{ "-A FORWARD -p tcp --dport 22 -j DROP", PKT " frag nol4", "ACCEPT", "0:0 | 1:100" },
 	{ "-P FORWARD DROP\n-A FORWARD -p tcp --dport 22 -j ACCEPT\n-A FORWARD -s 10.0.0.0/8 -j ACCEPT",
@@ -1868,6 +1891,73 @@ static void test_writer_limits(void)
 }
 
 /* 20,000 rules in one block, fed in page-sized pieces of one write. */
+/* The max_rules limit, and a failed write that starts a restore block. */
+static void test_writer_max_rules(void)
+{
+	struct harness h;
+	struct minifw_writer w;
+	unsigned int saved = minifw_max_rules;
+
+	minifw_max_rules = 3;
+	case_begin("writer", "max_rules: a write that would pass the limit changes nothing");
+	h.live = build("-A INPUT -p 201\n-A OUTPUT -p 202");
+	minifw_writer_init(&w, &h_ops, &h);
+	expect_ret("write", -EINVAL, write_str(&w, "-A FORWARD -p 203\n-A INPUT -p 204\n"));
+	expect_contains("err.msg", "too many rules: the limit is 3", w.err.msg);
+	expect_int("err.line", 2, w.err.line);
+	expect_listing("live", "-A INPUT -p 201\n-A OUTPUT -p 202\n", h.live);
+	/* deleting first makes room, in the same transaction */
+	expect_ret("delete then add", 0, write_str(&w, "-D INPUT 1\n-A FORWARD -p 203\n-A INPUT -p 204\n"));
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	expect_listing("live after", "-A INPUT -p 204\n-A FORWARD -p 203\n-A OUTPUT -p 202\n", h.live);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "max_rules: a restore block past the limit is refused");
+	h.live = build("-A INPUT -p 201");
+	minifw_writer_init(&w, &h_ops, &h);
+	expect_ret("write", -EINVAL,
+		   write_str(&w, "*filter\n-A INPUT -p 1\n-A INPUT -p 2\n-A INPUT -p 3\n-A INPUT -p 4\nCOMMIT\n"));
+	expect_int("err.line", 5, w.err.line);
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	expect_listing("live", "-A INPUT -p 201\n", h.live);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "max_rules: also bounds the commands of one write");
+	h.live = build("");
+	minifw_writer_init(&w, &h_ops, &h);
+	expect_ret("write", -EINVAL, write_str(&w, "-F\n-F\n-F\n-F\n"));
+	expect_contains("err.msg", "too many commands in one write", w.err.msg);
+	expect_int("err.line", 4, w.err.line);
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	minifw_ruleset_put(h.live);
+	case_end();
+	minifw_max_rules = saved;
+
+	case_begin("writer", "a restore block after a failed line of the same write stays refused");
+	h.live = build("-A INPUT -p 201");
+	minifw_writer_init(&w, &h_ops, &h);
+	expect_ret("write 1", -EINVAL, write_str(&w, "-A INPUT -j BOGUS\n*filter\n-A INPUT -p 2"));
+	expect_ret("write 2", -EINVAL, write_str(&w, "09\n-A INPUT -p 210\n"));
+	expect_ret("write 3", -EINVAL, write_str(&w, "COMMIT\n"));
+	expect_contains("err.msg", "earlier line of this restore failed", w.err.msg);
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	expect_listing("live", "-A INPUT -p 201\n", h.live);
+	minifw_ruleset_put(h.live);
+	case_end();
+
+	case_begin("writer", "line numbers count the lines of a failed write too");
+	h.live = build("");
+	minifw_writer_init(&w, &h_ops, &h);
+	expect_ret("write 1", -EINVAL, write_str(&w, "-A INPUT -j BOGUS\n-A INPUT -p 1\n\n# c\n"));
+	expect_ret("write 2", -EINVAL, write_str(&w, "-A INPUT -p 2\n-A INPUT --x\n"));
+	expect_int("err.line", 6, w.err.line);
+	expect_ret("release()", 0, minifw_writer_release(&w));
+	minifw_ruleset_put(h.live);
+	case_end();
+}
+
 static void test_writer_big(void)
 {
 	struct harness h = { .live = minifw_ruleset_new() };
@@ -2107,6 +2197,7 @@ int main(void)
 	test_match();
 	test_chains();
 	test_writer();
+	test_writer_max_rules();
 	test_nomem();
 	printf("unit: %u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
