@@ -25,11 +25,13 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <linux/icmp.h>
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <net/ip.h>
+#include <net/netfilter/ipv4/nf_reject.h>
 #include <net/net_namespace.h>
 
 #include "minifw.h"
@@ -158,7 +160,10 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 	if (pkt->fragoff)
 		return;
 
-	/* The whole header, as xt_tcp and xt_udp insist on, or no ports. */
+	/*
+	 * The whole header, as xt_tcp, xt_udp and xt_icmp insist on, or
+	 * nothing (and rules that need it drop the packet).
+	 */
 	if (pkt->proto == IPPROTO_TCP) {
 		struct tcphdr _th;
 		const struct tcphdr *th;
@@ -167,6 +172,17 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		if (th) {
 			pkt->sport = th->source;
 			pkt->dport = th->dest;
+			pkt->tcp_flags = ((const u8 *)th)[13];
+			pkt->l4 = true;
+		}
+	} else if (pkt->proto == IPPROTO_ICMP) {
+		struct icmphdr _ih;
+		const struct icmphdr *ih;
+
+		ih = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_ih), &_ih);
+		if (ih) {
+			pkt->icmp_type = ih->type;
+			pkt->icmp_code = ih->code;
 			pkt->l4 = true;
 		}
 	} else if (pkt->proto == IPPROTO_UDP) {
@@ -182,6 +198,27 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 	}
 }
 
+/* ICMP codes of --reject-with, as ipt_REJECT sends them */
+static const u8 minifw_reject_codes[] = {
+	[MINIFW_REJ_PORT_UNREACH]	= ICMP_PORT_UNREACH,
+	[MINIFW_REJ_NET_UNREACH]	= ICMP_NET_UNREACH,
+	[MINIFW_REJ_HOST_UNREACH]	= ICMP_HOST_UNREACH,
+	[MINIFW_REJ_PROTO_UNREACH]	= ICMP_PROT_UNREACH,
+	[MINIFW_REJ_NET_PROHIB]		= ICMP_NET_ANO,
+	[MINIFW_REJ_HOST_PROHIB]	= ICMP_HOST_ANO,
+	[MINIFW_REJ_ADMIN_PROHIB]	= ICMP_PKT_FILTERED,
+};
+
+/* Packet path: answer a rejected packet with the kernel's own helpers. */
+static void minifw_reject(struct sk_buff *skb, const struct nf_hook_state *state,
+			  unsigned int with)
+{
+	if (with == MINIFW_REJ_TCP_RESET)
+		nf_send_reset(state->net, state->sk, skb, state->hook);
+	else if (with < ARRAY_SIZE(minifw_reject_codes))
+		nf_send_unreach(skb, minifw_reject_codes[with], state->hook);
+}
+
 /* Packet path, RCU read side (nf_hook_slow() holds it). */
 static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
@@ -194,8 +231,10 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 	/* per-CPU counters: no softirq may preempt an update on this CPU */
 	local_bh_disable();
 	verdict = minifw_chain_eval(&rs->chain[(unsigned long)priv], &pkt);
+	if (MINIFW_VERDICT_TARGET(verdict) == MINIFW_T_REJECT)
+		minifw_reject(skb, state, MINIFW_VERDICT_ARG(verdict));
 	local_bh_enable();
-	return verdict == MINIFW_T_DROP ? NF_DROP : NF_ACCEPT;
+	return MINIFW_VERDICT_TARGET(verdict) == MINIFW_T_ACCEPT ? NF_ACCEPT : NF_DROP;
 }
 
 #define MINIFW_HOOK(_chain, _hooknum, _prio) {				\

@@ -25,6 +25,31 @@
 
 static struct proc_dir_entry *minifw_proc_dir;
 
+/*
+ * The last refused write, for /proc/minifw/error: what the kernel log says,
+ * for users without access to it.
+ */
+static DEFINE_MUTEX(minifw_error_lock);
+static char minifw_last_error[sizeof(((struct minifw_err *)0)->msg) + 16]; /* under minifw_error_lock */
+
+static void minifw_report(const struct minifw_err *err)
+{
+	pr_info_ratelimited("line %u: %s\n", err->line, err->msg);
+	mutex_lock(&minifw_error_lock);
+	snprintf(minifw_last_error, sizeof(minifw_last_error), "line %u: %s",
+		 err->line, err->msg);
+	mutex_unlock(&minifw_error_lock);
+}
+
+static int minifw_error_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&minifw_error_lock);
+	if (minifw_last_error[0])
+		seq_printf(m, "%s\n", minifw_last_error);
+	mutex_unlock(&minifw_error_lock);
+	return 0;
+}
+
 /* One line of a listing: the file's header, a policy, a rule or the end. */
 enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL };
 
@@ -202,7 +227,7 @@ static int minifw_release(struct inode *inode, struct file *file)
 	if (o->w) {
 		mutex_lock(&o->wlock);
 		if (minifw_writer_release(o->w))
-			pr_info_ratelimited("line %u: %s\n", o->w->err.line, o->w->err.msg);
+			minifw_report(&o->w->err);
 		mutex_unlock(&o->wlock);
 		kfree(o->w);
 	}
@@ -248,7 +273,7 @@ static ssize_t minifw_rules_write(struct file *file, const char __user *ubuf,
 	} else {
 		ret = minifw_writer_end_write(w);
 		if (ret)
-			pr_info_ratelimited("line %u: %s\n", w->err.line, w->err.msg);
+			minifw_report(&w->err);
 	}
 	mutex_unlock(&o->wlock);
 	kfree(buf);
@@ -271,7 +296,7 @@ static const struct proc_ops minifw_stats_ops = {
 };
 
 /**
- * minifw_proc_init() - create /proc/minifw/{rules,stats}
+ * minifw_proc_init() - create /proc/minifw/{rules,stats,error}
  *
  * Context: module init.
  * Return: 0 or -ENOMEM.
@@ -282,7 +307,8 @@ int minifw_proc_init(void)
 	if (!minifw_proc_dir)
 		return -ENOMEM;
 	if (!proc_create("rules", 0600, minifw_proc_dir, &minifw_rules_ops) ||
-	    !proc_create("stats", 0444, minifw_proc_dir, &minifw_stats_ops)) {
+	    !proc_create("stats", 0444, minifw_proc_dir, &minifw_stats_ops) ||
+	    !proc_create_single("error", 0444, minifw_proc_dir, minifw_error_show)) {
 		proc_remove(minifw_proc_dir);
 		return -ENOMEM;
 	}

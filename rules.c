@@ -122,6 +122,8 @@ const char *minifw_target_name(unsigned int target)
 		return "ACCEPT";
 	case MINIFW_T_DROP:
 		return "DROP";
+	case MINIFW_T_REJECT:
+		return "REJECT";
 	default:
 		return "";
 	}
@@ -292,7 +294,7 @@ static __always_inline void minifw_count(struct minifw_counter *c, u32 len)
 enum { MINIFW_NOMATCH, MINIFW_MATCH, MINIFW_HOTDROP };
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
-_Static_assert(sizeof(struct minifw_match) == 64, "struct minifw_match has padding");
+_Static_assert(sizeof(struct minifw_match) == 68, "struct minifw_match has padding");
 
 static __always_inline bool minifw_in_range(const u16 *range, __be16 port)
 {
@@ -318,9 +320,10 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 		return MINIFW_NOMATCH;
 	if (f & MINIFW_L4) {
 		/*
-		 * As xt_tcp and xt_udp: a later fragment has no ports, so never
-		 * matches; a TCP fragment at offset 1 can only be an attempt to
-		 * rewrite the flags of the first one, and is dropped.
+		 * As xt_tcp, xt_udp and xt_icmp: a later fragment has no
+		 * header, so never matches; a TCP fragment at offset 1 can only
+		 * be an attempt to rewrite the flags of the first one, and is
+		 * dropped.
 		 */
 		if (p->fragoff)
 			return p->fragoff == 1 && p->proto == IPPROTO_TCP ?
@@ -328,9 +331,20 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 		/* ... and a header we cannot read drops the packet. */
 		if (!p->l4)
 			return MINIFW_HOTDROP;
+		if (m->proto == IPPROTO_ICMP) {
+			/* as xt_icmp: type 0xff is "any" */
+			bool hit = m->icmp_type == 0xff ||
+				   (p->icmp_type == m->icmp_type &&
+				    p->icmp_code >= m->icmp_code[0] &&
+				    p->icmp_code <= m->icmp_code[1]);
+
+			return hit ^ !!(f & MINIFW_INV_ICMP) ? MINIFW_MATCH : MINIFW_NOMATCH;
+		}
 		if (!minifw_in_range(m->sport, p->sport) ^ !!(f & MINIFW_INV_SPORT))
 			return MINIFW_NOMATCH;
 		if (!minifw_in_range(m->dport, p->dport) ^ !!(f & MINIFW_INV_DPORT))
+			return MINIFW_NOMATCH;
+		if (((p->tcp_flags & m->tcp_fmsk) != m->tcp_fcmp) ^ !!(f & MINIFW_INV_TCPFLAGS))
 			return MINIFW_NOMATCH;
 	}
 	return MINIFW_MATCH;
@@ -345,7 +359,8 @@ static __always_inline int minifw_match(const struct minifw_match *m,
  * the policy when none decides.
  *
  * Context: packet path, RCU read side, bottom halves disabled.
- * Return: MINIFW_T_ACCEPT or MINIFW_T_DROP.
+ * Return: MINIFW_VERDICT(target, arg) of the deciding rule or policy; the
+ * target is MINIFW_T_ACCEPT, MINIFW_T_DROP or MINIFW_T_REJECT.
  */
 unsigned int minifw_chain_eval(const struct minifw_chain *chain,
 			       const struct minifw_pkt *pkt)
@@ -362,7 +377,7 @@ unsigned int minifw_chain_eval(const struct minifw_chain *chain,
 			return MINIFW_T_DROP;
 		minifw_count(r->cnt, pkt->len);
 		if (r->target != MINIFW_T_NONE)
-			return r->target;
+			return MINIFW_VERDICT(r->target, r->target_arg);
 	}
 	minifw_count(chain->policy_cnt, pkt->len);
 	return chain->policy;
@@ -388,23 +403,99 @@ static bool minifw_isspace(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+static int minifw_add_token(struct minifw_parser *p, char *tok)
+{
+	if (p->n == MINIFW_MAX_TOKENS)
+		return minifw_fail(p->err, "too many words (at most %d)", MINIFW_MAX_TOKENS);
+	p->tok[p->n++] = tok;
+	return 0;
+}
+
+/*
+ * Short options that take an argument, which getopt lets the user glue on:
+ * "-ptcp" is "-p tcp". Each is its own NUL-terminated string, so a glued
+ * word splits without moving the line.
+ */
+static const char *const minifw_short_args[] = {
+	"-A", "-I", "-D", "-R", "-P", "-F", "-Z", "-N", "-X",
+	"-s", "-d", "-p", "-i", "-o", "-j", "-m",
+};
+
+/* Split an unquoted word the way getopt reads it; tok is already added. */
+static int minifw_split_word(struct minifw_parser *p, char *tok)
+{
+	char *eq;
+	size_t k;
+
+	if (tok[0] != '-' || !tok[1] || !tok[2])
+		return 0;
+	if (tok[1] == '-') {
+		/* "--dport=22" */
+		eq = strchr(tok, '=');
+		if (!eq)
+			return 0;
+		*eq = '\0';
+		return minifw_add_token(p, eq + 1);
+	}
+	for (k = 0; k < ARRAY_SIZE(minifw_short_args); k++) {
+		if (tok[1] == minifw_short_args[k][1]) {
+			p->tok[p->n - 1] = (char *)minifw_short_args[k];
+			return minifw_add_token(p, tok + 2);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Split a line into words as iptables-restore and getopt do: blanks
+ * separate; "double quotes" group, with \" and \\ inside; 'single quotes'
+ * group as they are; "--opt=value" and "-ptcp" are two words each. Quotes
+ * are removed in place, so a word never grows.
+ */
 static int minifw_tokenize(struct minifw_parser *p, char *s)
 {
+	char *r = s, *w = s;
+	int ret;
+
 	p->n = 0;
 	p->i = 0;
 	for (;;) {
-		while (minifw_isspace(*s))
-			s++;
-		if (!*s)
+		bool quoted = false;
+		char *tok;
+
+		while (minifw_isspace(*r))
+			r++;
+		if (!*r)
 			return 0;
-		if (p->n == MINIFW_MAX_TOKENS)
-			return minifw_fail(p->err, "too many words (at most %d)",
-					   MINIFW_MAX_TOKENS);
-		p->tok[p->n++] = s;
-		while (*s && !minifw_isspace(*s))
-			s++;
-		if (*s)
-			*s++ = '\0';
+		tok = w;
+		while (*r && !minifw_isspace(*r)) {
+			char q = *r;
+
+			if (q != '"' && q != '\'') {
+				*w++ = *r++;
+				continue;
+			}
+			quoted = true;
+			r++;
+			while (*r && *r != q) {
+				if (q == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\'))
+					r++;
+				*w++ = *r++;
+			}
+			if (!*r)
+				return minifw_fail(p->err, "unterminated %s quote",
+						   q == '"' ? "double" : "single");
+			r++;
+		}
+		/* r is at a blank or the end; w <= r, so the NUL fits */
+		if (*r)
+			r++;
+		*w++ = '\0';
+		ret = minifw_add_token(p, tok);
+		if (!ret && !quoted)
+			ret = minifw_split_word(p, tok);
+		if (ret)
+			return ret;
 	}
 }
 
@@ -449,16 +540,89 @@ static int minifw_not_decimal(struct minifw_err *err, const char *s, int why,
 	return minifw_fail(err, "\"%s\" is not %s", tb, what);
 }
 
+/*
+ * "Did you mean": the closest known word within two edits (a swap of two
+ * neighbours counts as one), if exactly one is that close.
+ */
+struct minifw_best {
+	const char *word;
+	const char *best;
+	unsigned int dist;
+	bool tie;
+};
+
+static unsigned int minifw_distance(const char *a, const char *b)
+{
+	u8 d[3][MINIFW_TOKBUF];
+	size_t la = strlen(a), lb = strlen(b), i, j;
+
+	if (la >= MINIFW_TOKBUF || lb >= MINIFW_TOKBUF)
+		return 255;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		u8 *cur = d[i % 3], *prev = d[(i - 1) % 3], *prev2 = d[(i + 1) % 3];
+
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			bool same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+			u8 v = min_t(u8, prev[j] + 1, cur[j - 1] + 1);
+
+			v = min_t(u8, v, prev[j - 1] + !same);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+				v = min_t(u8, v, prev2[j - 2] + 1);
+			cur[j] = v;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+static void minifw_consider(struct minifw_best *b, const char *cand)
+{
+	unsigned int dist;
+
+	if (!cand)
+		return;
+	dist = minifw_distance(b->word, cand);
+	if (dist > 2 || dist * 2 > strlen(cand))
+		return;
+	if (b->best && dist == b->dist && strcmp(b->best, cand)) {
+		b->tie = true;
+	} else if (!b->best || dist < b->dist) {
+		b->best = cand;
+		b->dist = dist;
+		b->tie = false;
+	}
+}
+
+/* " (did you mean "x"?)" or "", for appending to an error */
+static const char *minifw_hint(const struct minifw_best *b, char *buf, size_t len)
+{
+	if (!b->best || b->tie)
+		return "";
+	scnprintf(buf, len, " (did you mean \"%s\"?)", b->best);
+	return buf;
+}
+
+#define MINIFW_HINTBUF 48
+
 static int minifw_parse_chain(struct minifw_parser *p, const char *s, u8 *chain)
 {
 	unsigned int c;
+
+	struct minifw_best b = { .word = s };
+	char hint[MINIFW_HINTBUF];
 
 	for (c = 0; c < MINIFW_NCHAINS; c++) {
 		if (!strcmp(s, minifw_chain_names[c])) {
 			*chain = c;
 			return 0;
 		}
+		minifw_consider(&b, minifw_chain_names[c]);
 	}
+	if (b.best)
+		return minifw_fail(p->err, "unknown chain \"%s\"%s", minifw_q(p, s),
+				   minifw_hint(&b, hint, sizeof(hint)));
 	return minifw_fail(p->err,
 			   "unknown chain \"%s\" (chains are PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING)",
 			   minifw_q(p, s));
@@ -476,15 +640,30 @@ static int minifw_parse_num(struct minifw_parser *p, const char *s, u32 *num)
 	return 0;
 }
 
-static int minifw_parse_verdict(struct minifw_parser *p, const char *s, u8 *t)
+/* A policy (ACCEPT, DROP) or, with @target, a rule's target (also REJECT). */
+static int minifw_parse_verdict(struct minifw_parser *p, const char *s, u8 *t,
+				bool target)
 {
+	struct minifw_best b = { .word = s };
+	char hint[MINIFW_HINTBUF];
+
 	if (!strcmp(s, "ACCEPT"))
 		*t = MINIFW_T_ACCEPT;
 	else if (!strcmp(s, "DROP"))
 		*t = MINIFW_T_DROP;
-	else
-		return minifw_fail(p->err, "unknown target \"%s\" (minifw has ACCEPT and DROP)",
+	else if (target && !strcmp(s, "REJECT"))
+		*t = MINIFW_T_REJECT;
+	else if (!target)
+		return minifw_fail(p->err, "\"%s\" is not a policy (a policy is ACCEPT or DROP)",
 				   minifw_q(p, s));
+	else {
+		minifw_consider(&b, "ACCEPT");
+		minifw_consider(&b, "DROP");
+		minifw_consider(&b, "REJECT");
+		return minifw_fail(p->err, "unknown target \"%s\"%s", minifw_q(p, s),
+				   b.best ? minifw_hint(&b, hint, sizeof(hint)) :
+				   " (minifw has ACCEPT, DROP and REJECT)");
+	}
 	return 0;
 }
 
@@ -659,25 +838,216 @@ static int minifw_parse_iface(struct minifw_parser *p, const char *s, char *name
 	return 0;
 }
 
+/* ICMP types by iptables' names (libxt_icmp), with their code ranges. */
+static const struct minifw_icmp_name {
+	const char *name;
+	u8 type, code_min, code_max;
+} minifw_icmp_names[] = {
+	{ "any", 0xff, 0, 0xff },
+	{ "echo-reply", 0, 0, 0xff },
+	{ "pong", 0, 0, 0xff },
+	{ "destination-unreachable", 3, 0, 0xff },
+	{ "network-unreachable", 3, 0, 0 },
+	{ "host-unreachable", 3, 1, 1 },
+	{ "protocol-unreachable", 3, 2, 2 },
+	{ "port-unreachable", 3, 3, 3 },
+	{ "fragmentation-needed", 3, 4, 4 },
+	{ "source-route-failed", 3, 5, 5 },
+	{ "network-unknown", 3, 6, 6 },
+	{ "host-unknown", 3, 7, 7 },
+	{ "network-prohibited", 3, 9, 9 },
+	{ "host-prohibited", 3, 10, 10 },
+	{ "TOS-network-unreachable", 3, 11, 11 },
+	{ "TOS-host-unreachable", 3, 12, 12 },
+	{ "communication-prohibited", 3, 13, 13 },
+	{ "host-precedence-violation", 3, 14, 14 },
+	{ "precedence-cutoff", 3, 15, 15 },
+	{ "source-quench", 4, 0, 0xff },
+	{ "redirect", 5, 0, 0xff },
+	{ "network-redirect", 5, 0, 0 },
+	{ "host-redirect", 5, 1, 1 },
+	{ "TOS-network-redirect", 5, 2, 2 },
+	{ "TOS-host-redirect", 5, 3, 3 },
+	{ "echo-request", 8, 0, 0xff },
+	{ "ping", 8, 0, 0xff },
+	{ "router-advertisement", 9, 0, 0xff },
+	{ "router-solicitation", 10, 0, 0xff },
+	{ "time-exceeded", 11, 0, 0xff },
+	{ "ttl-exceeded", 11, 0, 0xff },
+	{ "ttl-zero-during-transit", 11, 0, 0 },
+	{ "ttl-zero-during-reassembly", 11, 1, 1 },
+	{ "parameter-problem", 12, 0, 0xff },
+	{ "ip-header-bad", 12, 0, 0 },
+	{ "required-option-missing", 12, 1, 1 },
+	{ "timestamp-request", 13, 0, 0xff },
+	{ "timestamp-reply", 14, 0, 0xff },
+	{ "address-mask-request", 17, 0, 0xff },
+	{ "address-mask-reply", 18, 0, 0xff },
+};
+
+/* "any", a name (or a unique start of one), "TYPE" or "TYPE/CODE" */
+static int minifw_parse_icmp(struct minifw_parser *p, const char *s,
+			     struct minifw_match *m)
+{
+	const struct minifw_icmp_name *hit = NULL;
+	size_t len = strlen(s), i;
+	const char *slash;
+	char buf[8];
+	u8 v;
+
+	if (len && (s[0] < '0' || s[0] > '9')) {
+		for (i = 0; i < ARRAY_SIZE(minifw_icmp_names); i++) {
+			const struct minifw_icmp_name *n = &minifw_icmp_names[i];
+
+			if (strncasecmp(n->name, s, len))
+				continue;
+			if (strlen(n->name) == len) {
+				hit = n;
+				break;
+			}
+			/* a start shared by two types (not just aliases) */
+			if (hit && (hit->type != n->type || hit->code_min != n->code_min ||
+				    hit->code_max != n->code_max))
+				return minifw_fail(p->err, "\"%s\" is ambiguous: it starts \"%s\" and \"%s\"",
+						   minifw_q(p, s), hit->name, n->name);
+			hit = hit ?: n;
+		}
+		if (!hit)
+			return minifw_fail(p->err, "unknown ICMP type \"%s\" (a name such as echo-request, or TYPE[/CODE])",
+					   minifw_q(p, s));
+		m->icmp_type = hit->type;
+		m->icmp_code[0] = hit->code_min;
+		m->icmp_code[1] = hit->code_max;
+		return 0;
+	}
+	slash = strchr(s, '/');
+	if ((slash ? (size_t)(slash - s) : len) >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, slash ? (size_t)(slash - s) : len);
+	buf[slash ? slash - s : (long)len] = '\0';
+	if (minifw_decimal(buf, strlen(buf)) != MINIFW_DEC_OK || kstrtou8(buf, 10, &v) || v == 0xff)
+		goto bad;
+	m->icmp_type = v;
+	m->icmp_code[0] = 0;
+	m->icmp_code[1] = 0xff;
+	if (slash) {
+		if (minifw_decimal(slash + 1, strlen(slash + 1)) != MINIFW_DEC_OK ||
+		    kstrtou8(slash + 1, 10, &v))
+			goto bad;
+		m->icmp_code[0] = v;
+		m->icmp_code[1] = v;
+	}
+	return 0;
+bad:
+	return minifw_fail(p->err, "\"%s\" is not an ICMP type (TYPE[/CODE], each 0-255, or a name)",
+			   minifw_q(p, s));
+}
+
+/* TCP flags in iptables-save's order (libxt_tcp). */
+static const struct {
+	const char *name;
+	u8 bit;
+} minifw_tcp_flags[] = {
+	{ "FIN", 0x01 }, { "SYN", 0x02 }, { "RST", 0x04 }, { "PSH", 0x08 },
+	{ "ACK", 0x10 }, { "URG", 0x20 }, { "ALL", 0x3f }, { "NONE", 0 },
+};
+
+/* "SYN,ACK", "ALL", "NONE" */
+static int minifw_parse_tcp_flags(struct minifw_parser *p, const char *s, u8 *flags)
+{
+	const char *w = s;
+
+	*flags = 0;
+	for (;;) {
+		size_t len = strcspn(w, ","), i;
+
+		for (i = 0; i < ARRAY_SIZE(minifw_tcp_flags); i++)
+			if (strlen(minifw_tcp_flags[i].name) == len &&
+			    !strncasecmp(minifw_tcp_flags[i].name, w, len))
+				break;
+		if (i == ARRAY_SIZE(minifw_tcp_flags))
+			return minifw_fail(p->err, "\"%s\" is not a list of TCP flags (FIN,SYN,RST,PSH,ACK,URG, ALL or NONE)",
+					   minifw_q(p, s));
+		*flags |= minifw_tcp_flags[i].bit;
+		if (!w[len])
+			return 0;
+		w += len + 1;
+	}
+}
+
+/* --reject-with names and iptables' short aliases (libipt_REJECT). */
+static const struct {
+	const char *name, *alias;
+	u8 with;
+} minifw_rejects[] = {
+	{ "icmp-net-unreachable", "net-unreach", MINIFW_REJ_NET_UNREACH },
+	{ "icmp-host-unreachable", "host-unreach", MINIFW_REJ_HOST_UNREACH },
+	{ "icmp-proto-unreachable", "proto-unreach", MINIFW_REJ_PROTO_UNREACH },
+	{ "icmp-port-unreachable", "port-unreach", MINIFW_REJ_PORT_UNREACH },
+	{ "icmp-net-prohibited", "net-prohib", MINIFW_REJ_NET_PROHIB },
+	{ "icmp-host-prohibited", "host-prohib", MINIFW_REJ_HOST_PROHIB },
+	{ "tcp-reset", "tcp-rst", MINIFW_REJ_TCP_RESET },
+	{ "icmp-admin-prohibited", "admin-prohib", MINIFW_REJ_ADMIN_PROHIB },
+};
+
+static const char *minifw_reject_name(u8 with)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(minifw_rejects); i++)
+		if (minifw_rejects[i].with == with)
+			return minifw_rejects[i].name;
+	return "?";
+}
+
+static int minifw_parse_reject(struct minifw_parser *p, const char *s, u8 *with)
+{
+	struct minifw_best b = { .word = s };
+	char hint[MINIFW_HINTBUF];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(minifw_rejects); i++) {
+		if (!strcasecmp(s, minifw_rejects[i].name) || !strcasecmp(s, minifw_rejects[i].alias)) {
+			*with = minifw_rejects[i].with;
+			return 0;
+		}
+		minifw_consider(&b, minifw_rejects[i].name);
+	}
+	return minifw_fail(p->err, "unknown --reject-with \"%s\"%s", minifw_q(p, s),
+			   b.best ? minifw_hint(&b, hint, sizeof(hint)) :
+			   " (icmp-port-unreachable, icmp-host-prohibited, tcp-reset, ...)");
+}
+
 enum minifw_opt_id {
 	MINIFW_O_SRC, MINIFW_O_DST, MINIFW_O_PROTO, MINIFW_O_IN, MINIFW_O_OUT,
 	MINIFW_O_JUMP, MINIFW_O_MATCH, MINIFW_O_SPORT, MINIFW_O_DPORT,
+	MINIFW_O_TCPFLAGS, MINIFW_O_SYN, MINIFW_O_ICMPTYPE, MINIFW_O_REJECTWITH,
 };
+
+/* What an option needs before it: a protocol match or a target. */
+enum { MINIFW_NEED_NONE, MINIFW_NEED_TCPUDP, MINIFW_NEED_TCP, MINIFW_NEED_ICMP,
+       MINIFW_NEED_REJECT };
 
 static const struct minifw_opt {
 	const char *name, *alias1, *alias2;
 	u8 id;
 	bool invertible;
+	u8 nargs;
+	u8 needs;
 } minifw_opts[] = {
-	{ "-s", "--source", "--src", MINIFW_O_SRC, true },
-	{ "-d", "--destination", "--dst", MINIFW_O_DST, true },
-	{ "-p", "--protocol", NULL, MINIFW_O_PROTO, true },
-	{ "-i", "--in-interface", NULL, MINIFW_O_IN, true },
-	{ "-o", "--out-interface", NULL, MINIFW_O_OUT, true },
-	{ "-j", "--jump", NULL, MINIFW_O_JUMP, false },
-	{ "-m", "--match", NULL, MINIFW_O_MATCH, false },
-	{ "--sport", "--source-port", NULL, MINIFW_O_SPORT, true },
-	{ "--dport", "--destination-port", NULL, MINIFW_O_DPORT, true },
+	{ "-s", "--source", "--src", MINIFW_O_SRC, true, 1, MINIFW_NEED_NONE },
+	{ "-d", "--destination", "--dst", MINIFW_O_DST, true, 1, MINIFW_NEED_NONE },
+	{ "-p", "--protocol", NULL, MINIFW_O_PROTO, true, 1, MINIFW_NEED_NONE },
+	{ "-i", "--in-interface", NULL, MINIFW_O_IN, true, 1, MINIFW_NEED_NONE },
+	{ "-o", "--out-interface", NULL, MINIFW_O_OUT, true, 1, MINIFW_NEED_NONE },
+	{ "-j", "--jump", NULL, MINIFW_O_JUMP, false, 1, MINIFW_NEED_NONE },
+	{ "-m", "--match", NULL, MINIFW_O_MATCH, false, 1, MINIFW_NEED_NONE },
+	{ "--sport", "--source-port", NULL, MINIFW_O_SPORT, true, 1, MINIFW_NEED_TCPUDP },
+	{ "--dport", "--destination-port", NULL, MINIFW_O_DPORT, true, 1, MINIFW_NEED_TCPUDP },
+	{ "--tcp-flags", NULL, NULL, MINIFW_O_TCPFLAGS, true, 2, MINIFW_NEED_TCP },
+	{ "--syn", NULL, NULL, MINIFW_O_SYN, true, 0, MINIFW_NEED_TCP },
+	{ "--icmp-type", NULL, NULL, MINIFW_O_ICMPTYPE, true, 1, MINIFW_NEED_ICMP },
+	{ "--reject-with", NULL, NULL, MINIFW_O_REJECTWITH, false, 1, MINIFW_NEED_REJECT },
 };
 
 static const struct minifw_opt *minifw_find_opt(const char *s)
@@ -694,24 +1064,68 @@ static const struct minifw_opt *minifw_find_opt(const char *s)
 	return NULL;
 }
 
+static int minifw_unknown_option(struct minifw_parser *p, const char *name)
+{
+	struct minifw_best b = { .word = name };
+	char hint[MINIFW_HINTBUF];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(minifw_opts); i++) {
+		minifw_consider(&b, minifw_opts[i].name);
+		minifw_consider(&b, minifw_opts[i].alias1);
+		minifw_consider(&b, minifw_opts[i].alias2);
+	}
+	return minifw_fail(p->err, "unknown option \"%s\"%s", minifw_q(p, name),
+			   minifw_hint(&b, hint, sizeof(hint)));
+}
+
+/* Is the option's prerequisite (-p tcp, -j REJECT, ...) already there? */
+static int minifw_check_needs(struct minifw_parser *p, const struct minifw_opt *o,
+			      u8 proto, u8 target)
+{
+	switch (o->needs) {
+	case MINIFW_NEED_TCPUDP:
+		if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+			return minifw_fail(p->err, "%s needs -p tcp or -p udp before it", o->name);
+		break;
+	case MINIFW_NEED_TCP:
+		if (proto != IPPROTO_TCP)
+			return minifw_fail(p->err, "%s needs -p tcp before it", o->name);
+		break;
+	case MINIFW_NEED_ICMP:
+		if (proto != IPPROTO_ICMP)
+			return minifw_fail(p->err, "%s needs -p icmp before it", o->name);
+		break;
+	case MINIFW_NEED_REJECT:
+		if (target != MINIFW_T_REJECT)
+			return minifw_fail(p->err, "%s needs -j REJECT before it", o->name);
+		break;
+	}
+	return 0;
+}
+
+static const char *minifw_l4_name(u8 proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : proto == IPPROTO_ICMP ? "icmp" : "tcp";
+}
+
 /* The rule part of -A/-I/-D/-R: options up to the end of the line. */
 static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 {
 	struct minifw_match *m = &cmd->m;
-	u8 l4match = 0;			/* protocol named by -m tcp/udp */
+	u8 l4match = 0;			/* protocol named by -m tcp/udp/icmp */
 	bool inv = false;
 	u32 seen = 0;
 	int ret;
 
 	m->sport[1] = 0xffff;
 	m->dport[1] = 0xffff;
-	m->smsk = 0;
-	m->dmsk = 0;
 
 	while (p->i < p->n) {
 		const char *name = p->tok[p->i++];
 		const struct minifw_opt *o;
-		char *arg;
+		char *arg = NULL;
+		u8 id;
 
 		if (!strcmp(name, "!")) {
 			if (inv)
@@ -721,18 +1135,23 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		}
 		o = minifw_find_opt(name);
 		if (!o)
-			return minifw_fail(p->err, "unknown option \"%s\"", minifw_q(p, name));
-		if ((o->id == MINIFW_O_SPORT || o->id == MINIFW_O_DPORT) &&
-		    !(m->proto == IPPROTO_TCP || m->proto == IPPROTO_UDP || l4match))
-			return minifw_fail(p->err, "%s needs -p tcp or -p udp before it", o->name);
-		if (p->i == p->n)
-			return minifw_fail(p->err, "%s needs an argument", o->name);
-		arg = p->tok[p->i++];
+			return minifw_unknown_option(p, name);
+		ret = minifw_check_needs(p, o, l4match ?: m->proto, cmd->target);
+		if (ret)
+			return ret;
+		if (p->n - p->i < o->nargs)
+			return minifw_fail(p->err, "%s needs %s", o->name,
+					   o->nargs == 1 ? "an argument" : "two arguments");
+		if (o->nargs)
+			arg = p->tok[p->i++];
 		if (inv && !o->invertible)
 			return minifw_fail(p->err, "%s cannot be negated with !", o->name);
-		if (seen & (1U << o->id))
-			return minifw_fail(p->err, "%s given twice", o->name);
-		seen |= 1U << o->id;
+		/* --syn is a short --tcp-flags: one or the other */
+		id = o->id == MINIFW_O_SYN ? MINIFW_O_TCPFLAGS : o->id;
+		if (seen & (1U << id))
+			return minifw_fail(p->err, "%s given twice%s", o->name,
+					   id == MINIFW_O_TCPFLAGS ? " (or with --syn/--tcp-flags)" : "");
+		seen |= 1U << id;
 
 		switch (o->id) {
 		case MINIFW_O_SRC:
@@ -758,15 +1177,17 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			m->flags |= inv ? MINIFW_INV_OUT : 0;
 			break;
 		case MINIFW_O_JUMP:
-			ret = minifw_parse_verdict(p, arg, &cmd->target);
+			ret = minifw_parse_verdict(p, arg, &cmd->target, true);
 			break;
 		case MINIFW_O_MATCH:
 			if (!strcmp(arg, "tcp"))
 				l4match = IPPROTO_TCP;
 			else if (!strcmp(arg, "udp"))
 				l4match = IPPROTO_UDP;
+			else if (!strcmp(arg, "icmp"))
+				l4match = IPPROTO_ICMP;
 			else
-				return minifw_fail(p->err, "unknown match \"%s\" (minifw has -m tcp and -m udp)",
+				return minifw_fail(p->err, "unknown match \"%s\" (minifw has -m tcp, -m udp and -m icmp)",
 						   minifw_q(p, arg));
 			m->flags |= MINIFW_L4;
 			ret = 0;
@@ -778,6 +1199,25 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		case MINIFW_O_DPORT:
 			ret = minifw_parse_ports(p, arg, m->dport);
 			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_DPORT : 0);
+			break;
+		case MINIFW_O_TCPFLAGS:
+			ret = minifw_parse_tcp_flags(p, arg, &m->tcp_fmsk) ?:
+			      minifw_parse_tcp_flags(p, p->tok[p->i++], &m->tcp_fcmp);
+			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_TCPFLAGS : 0);
+			break;
+		case MINIFW_O_SYN:
+			/* FIN,SYN,RST,ACK SYN: a connection's first packet */
+			m->tcp_fmsk = 0x17;
+			m->tcp_fcmp = 0x02;
+			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_TCPFLAGS : 0);
+			ret = 0;
+			break;
+		case MINIFW_O_ICMPTYPE:
+			ret = minifw_parse_icmp(p, arg, m);
+			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_ICMP : 0);
+			break;
+		case MINIFW_O_REJECTWITH:
+			ret = minifw_parse_reject(p, arg, &cmd->target_arg);
 			break;
 		default:
 			ret = -EINVAL;
@@ -794,8 +1234,12 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 
 		if (m->proto != want || (m->flags & MINIFW_INV_PROTO))
 			return minifw_fail(p->err, "-m %s needs -p %s (not negated)",
-					   want == IPPROTO_UDP ? "udp" : "tcp",
-					   want == IPPROTO_UDP ? "udp" : "tcp");
+					   minifw_l4_name(want), minifw_l4_name(want));
+		/* as libxt_icmp: no --icmp-type is "any" */
+		if (want == IPPROTO_ICMP && !(seen & (1U << MINIFW_O_ICMPTYPE))) {
+			m->icmp_type = 0xff;
+			m->icmp_code[1] = 0xff;
+		}
 	}
 	/* As iptables: no input device after routing out, no output before. */
 	if (m->in[0] && (cmd->chain == MINIFW_OUTPUT || cmd->chain == MINIFW_POSTROUTING))
@@ -804,6 +1248,14 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 	if (m->out[0] && (cmd->chain == MINIFW_PREROUTING || cmd->chain == MINIFW_INPUT))
 		return minifw_fail(p->err, "-o cannot be used in %s (packets there have no output interface yet)",
 				   minifw_chain_name(cmd->chain));
+	if (cmd->target == MINIFW_T_REJECT) {
+		/* as ipt_REJECT: only where an answer can be routed */
+		if (cmd->chain == MINIFW_PREROUTING || cmd->chain == MINIFW_POSTROUTING)
+			return minifw_fail(p->err, "-j REJECT is only valid in INPUT, FORWARD and OUTPUT");
+		if (cmd->target_arg == MINIFW_REJ_TCP_RESET &&
+		    (m->proto != IPPROTO_TCP || (m->flags & MINIFW_INV_PROTO)))
+			return minifw_fail(p->err, "--reject-with tcp-reset needs -p tcp");
+	}
 	return 0;
 }
 
@@ -890,7 +1342,7 @@ int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err
 	case MINIFW_OP_POLICY:
 		if (p.i == p.n)
 			return minifw_fail(err, "-P needs ACCEPT or DROP");
-		ret = minifw_parse_verdict(&p, p.tok[p.i++], &cmd->policy);
+		ret = minifw_parse_verdict(&p, p.tok[p.i++], &cmd->policy, false);
 		break;
 	case MINIFW_OP_ZERO:
 		/* -Z CHAIN N zeroes one rule, as in iptables */
@@ -963,6 +1415,23 @@ static void minifw_put_ports(struct minifw_buf *b, const char *opt, bool inv,
 		minifw_put(b, "%s %u:%u", opt, range[0], range[1]);
 }
 
+/* "FIN,SYN,RST,ACK" as iptables-save prints flags; "NONE" for none */
+static const char *minifw_tcp_flag_names(u8 flags, char *buf, size_t len)
+{
+	struct minifw_buf b = { .s = buf, .len = len };
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 6; i++) {
+		if (!(flags & minifw_tcp_flags[i].bit))
+			continue;
+		if (b.pos)
+			b.s[b.pos++] = ',';
+		b.pos += scnprintf(b.s + b.pos, b.len - b.pos, "%s", minifw_tcp_flags[i].name);
+	}
+	return b.pos ? buf : "NONE";
+}
+
 static const char *minifw_proto_name(u8 num)
 {
 	size_t i;
@@ -1011,12 +1480,33 @@ int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
 			minifw_put(&b, "-p %u", m->proto);
 	}
 	if (f & MINIFW_L4) {
-		minifw_put(&b, "-m %s", m->proto == IPPROTO_UDP ? "udp" : "tcp");
+		minifw_put(&b, "-m %s", minifw_l4_name(m->proto));
+		if (m->proto == IPPROTO_ICMP) {
+			if (f & MINIFW_INV_ICMP)
+				minifw_put(&b, "!");
+			if (m->icmp_type == 0xff)
+				minifw_put(&b, "--icmp-type any");
+			else if (m->icmp_code[0] == 0 && m->icmp_code[1] == 0xff)
+				minifw_put(&b, "--icmp-type %u", m->icmp_type);
+			else
+				minifw_put(&b, "--icmp-type %u/%u", m->icmp_type, m->icmp_code[0]);
+		}
 		minifw_put_ports(&b, "--sport", f & MINIFW_INV_SPORT, m->sport);
 		minifw_put_ports(&b, "--dport", f & MINIFW_INV_DPORT, m->dport);
+		if (m->tcp_fmsk || (f & MINIFW_INV_TCPFLAGS)) {
+			char fm[32], fc[32];
+
+			if (f & MINIFW_INV_TCPFLAGS)
+				minifw_put(&b, "!");
+			minifw_put(&b, "--tcp-flags %s %s",
+				   minifw_tcp_flag_names(m->tcp_fmsk, fm, sizeof(fm)),
+				   minifw_tcp_flag_names(m->tcp_fcmp, fc, sizeof(fc)));
+		}
 	}
 	if (r->target != MINIFW_T_NONE)
 		minifw_put(&b, "-j %s", minifw_target_name(r->target));
+	if (r->target == MINIFW_T_REJECT)
+		minifw_put(&b, "--reject-with %s", minifw_reject_name(r->target_arg));
 	return (int)b.pos;
 }
 
@@ -1180,7 +1670,8 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 			 struct minifw_err *err)
 {
 	struct minifw_chain *c = cmd->chain < MINIFW_NCHAINS ? &rs->chain[cmd->chain] : NULL;
-	struct minifw_rule rule = { .m = cmd->m, .target = cmd->target };
+	struct minifw_rule rule = { .m = cmd->m, .target = cmd->target,
+				    .target_arg = cmd->target_arg };
 	unsigned int k;
 	u32 pos = 0, i;
 
@@ -1206,6 +1697,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 	case MINIFW_OP_DELETE_RULE:
 		for (i = 0; i < c->nrules; i++)
 			if (c->rules[i].target == rule.target &&
+			    c->rules[i].target_arg == rule.target_arg &&
 			    !memcmp(&c->rules[i].m, &rule.m, sizeof(rule.m)))
 				break;
 		if (i == c->nrules)
@@ -1423,7 +1915,7 @@ static int minifw_writer_chain_line(struct minifw_writer *w, char *s,
 	if (!strcmp(p.tok[1], "-"))
 		return minifw_fail(&w->err, "user-defined chains are not supported (\":%s -\")",
 				   minifw_q(&p, p.tok[0]));
-	ret = minifw_parse_verdict(&p, p.tok[1], &cmd->policy);
+	ret = minifw_parse_verdict(&p, p.tok[1], &cmd->policy, false);
 	if (ret)
 		return ret;
 	if (p.n == 3) {

@@ -36,8 +36,29 @@ enum minifw_target {
 	MINIFW_T_NONE,		/* no -j: count and go on to the next rule */
 	MINIFW_T_ACCEPT,
 	MINIFW_T_DROP,
+	MINIFW_T_REJECT,	/* drop and answer; target_arg: enum minifw_reject */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
 };
+
+/* -j REJECT --reject-with ... */
+enum minifw_reject {
+	MINIFW_REJ_PORT_UNREACH,	/* the default */
+	MINIFW_REJ_NET_UNREACH,
+	MINIFW_REJ_HOST_UNREACH,
+	MINIFW_REJ_PROTO_UNREACH,
+	MINIFW_REJ_NET_PROHIB,
+	MINIFW_REJ_HOST_PROHIB,
+	MINIFW_REJ_ADMIN_PROHIB,
+	MINIFW_REJ_TCP_RESET,
+};
+
+/*
+ * What minifw_chain_eval() returns: the target in the low byte, its
+ * argument (enum minifw_reject) above it.
+ */
+#define MINIFW_VERDICT(target, arg)	((target) | (arg) << 8)
+#define MINIFW_VERDICT_TARGET(v)	((v) & 0xff)
+#define MINIFW_VERDICT_ARG(v)		((v) >> 8)
 
 /* struct minifw_match.flags */
 #define MINIFW_INV_SRC		0x0001
@@ -47,7 +68,9 @@ enum minifw_target {
 #define MINIFW_INV_DPORT	0x0010
 #define MINIFW_INV_IN		0x0020
 #define MINIFW_INV_OUT		0x0040
-#define MINIFW_L4		0x0080	/* -m tcp / -m udp (explicit or implied) */
+#define MINIFW_L4		0x0080	/* -m tcp/udp/icmp (explicit or implied) */
+#define MINIFW_INV_ICMP		0x0100
+#define MINIFW_INV_TCPFLAGS	0x0200
 
 /* Default of the max_rules module parameter. */
 #define MINIFW_DEFAULT_MAX_RULES	262144
@@ -71,9 +94,12 @@ struct minifw_match {
 	u16 flags;		/* MINIFW_INV_*, MINIFW_L4 */
 	u8 proto;		/* 0 = any */
 	u8 inlen, outlen;	/* bytes of in/out compared; "eth+" -> 3 */
+	u8 icmp_type;		/* --icmp-type; 0xff = any */
+	u8 icmp_code[2];	/* inclusive code range */
+	u8 tcp_fmsk, tcp_fcmp;	/* --tcp-flags: (flags & fmsk) == fcmp */
 	char in[IFNAMSIZ];	/* as written, "" = any */
 	char out[IFNAMSIZ];
-	u8 pad[3];		/* explicit, so memcmp() sees only zeroes */
+	u8 pad[2];		/* explicit, so memcmp() sees only zeroes */
 };
 
 /*
@@ -96,6 +122,7 @@ struct minifw_counter {
 struct minifw_rule {
 	struct minifw_match m;
 	u8 target;			/* enum minifw_target */
+	u8 target_arg;			/* REJECT: enum minifw_reject */
 	struct minifw_counter *cnt;
 };
 
@@ -120,7 +147,9 @@ struct minifw_ruleset {
 /* What the matcher needs to know of a packet; filled by the hook. */
 struct minifw_pkt {
 	__be32 saddr, daddr;
-	__be16 sport, dport;	/* valid if l4 */
+	__be16 sport, dport;	/* TCP, UDP: valid if l4 */
+	u8 icmp_type, icmp_code;	/* ICMP: valid if l4 */
+	u8 tcp_flags;		/* TCP: byte 13 of the header, valid if l4 */
 	u8 proto;
 	bool l4;		/* ports were read */
 	u16 fragoff;		/* fragment offset, 8-byte units; 0: first or whole */
@@ -149,6 +178,7 @@ struct minifw_cmd {
 	u32 lineno;		/* for errors found when applying */
 	struct minifw_match m;
 	u8 target;
+	u8 target_arg;
 };
 
 /* Why a line was refused: "line 3: unknown option \"--dprot\"" */

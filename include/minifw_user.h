@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -227,6 +228,19 @@ static inline int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap
 	if (n < 0)
 		return 0;
 	return (size_t)n >= size ? (int)size - 1 : n;
+}
+
+static inline int scnprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vscnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 #endif /* MINIFW_USER_H */

@@ -42,7 +42,7 @@ refused() {
 	refused "-A OUTPUT -i mfw0 -j DROP" "-i cannot be used in OUTPUT"
 	refused "-A INPUT -o mfw0 -j DROP" "-o cannot be used in INPUT"
 }
-@test "bad policy" { refused "-P INPUT REJECT" 'unknown target "REJECT"'; }
+@test "bad policy" { refused "-P INPUT REJECT" '"REJECT" is not a policy (a policy is ACCEPT or DROP)'; }
 @test "interface name too long" { refused "-A INPUT -i abcdefghijklmnop" 'interface name "abcdefghijklmnop" is longer than 15'; }
 @test "stray !" { refused "-A INPUT -p tcp !" '"!" at the end of the line'; }
 

@@ -59,7 +59,10 @@ net_down() {
 	ip link del mfw1 2>/dev/null || true
 }
 
+# insmod, unlike modprobe, does not load what minifw needs: REJECT's
+# helpers (nf_reject_ipv4).
 fw_load() {
+	modprobe -q nf_reject_ipv4
 	insmod "$MINIFW_KO" "$@"
 }
 
@@ -112,22 +115,24 @@ noreply() { ! ping -c1 -W0.5 -q "$@" >/dev/null 2>&1; }
 dmesg_mark() { DMESG_START=$(dmesg | wc -l); }
 dmesg_new() { dmesg | tail -n +"$((DMESG_START + 1))"; }
 
-# A TCP server in netns $1 on port $2 answering "hi"; killed by net_down.
+# A TCP server in netns $1 on port $2 answering "hi"; stopped by
+# stop_servers at the end of each test.
 tcp_server() {
-	ip netns exec "$1" socat TCP-LISTEN:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
+	run_in "$1" socat TCP-LISTEN:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
 	wait_port "$1" tcp "$2"
 }
 
 # A UDP server in netns $1 on port $2 answering "hi" to each datagram.
 udp_server() {
-	ip netns exec "$1" socat UDP-RECVFROM:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
+	run_in "$1" socat UDP-RECVFROM:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
 	wait_port "$1" udp "$2"
 }
 
+# wait_port NETNS PROTO PORT: until a server listens ("" is the root netns)
 wait_port() {
 	local i
 	for i in $(seq 100); do
-		if ip netns exec "$1" ss -Hln --"$2" | grep -q ":$3 "; then
+		if run_in "$1" ss -Hln --"$2" | grep -q ":$3 "; then
 			return 0
 		fi
 		sleep 0.05

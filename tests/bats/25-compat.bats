@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# iptables compatibility: REJECT, --icmp-type, --tcp-flags/--syn, option
+# syntax, errors that teach. Real packets, as everywhere.
+
+load helpers
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# Capture the first ICMP unreachable seen in the peer namespace while
+# running "$@"; print tcpdump's line for it.
+peer_icmp_capture() {
+	local out=$BATS_TEST_TMPDIR/icmp.txt
+	ip netns exec peer tcpdump -n -l -c 1 -i mfwp 'icmp[icmptype] == icmp-unreach' >"$out" 2>/dev/null 3>&- &
+	local pid=$!
+	sleep 1 # tcpdump needs a moment to open its socket
+	"$@" || true
+	local i
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	cat "$out"
+}
+
+peer_udp_send() {
+	echo x | ip netns exec peer socat -T1 - UDP:192.0.2.1:"$1" >/dev/null 2>&1
+}
+
+@test "REJECT --reject-with tcp-reset: connect refused at once, not a timeout" {
+	fw "-A INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset"
+	run ip netns exec peer socat -T5 - TCP:192.0.2.1:8080,connect-timeout=5 </dev/null
+	assert_failure
+	assert_output --partial "Connection refused"
+	assert_equal "$(pkts INPUT 1)" 1
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset"
+}
+
+@test "REJECT default: UDP draws an ICMP port unreachable (tcpdump in the peer)" {
+	fw "-A INPUT -p udp --dport 5353 -j REJECT"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p udp -m udp --dport 5353 -j REJECT --reject-with icmp-port-unreachable"
+	run peer_icmp_capture peer_udp_send 5353
+	assert_output --partial "192.0.2.1 > 192.0.2.2: ICMP 192.0.2.1 udp port 5353 unreachable"
+}
+
+@test "REJECT --reject-with icmp-host-prohibited and icmp-admin-prohibited" {
+	fw "-A INPUT -p udp --dport 5353 -j REJECT --reject-with icmp-host-prohibited"
+	run peer_icmp_capture peer_udp_send 5353
+	assert_output --partial "ICMP host 192.0.2.1 unreachable - admin prohibited"
+	fw "-R INPUT 1 -p udp --dport 5353 -j REJECT --reject-with admin-prohib"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p udp -m udp --dport 5353 -j REJECT --reject-with icmp-admin-prohibited"
+	run peer_icmp_capture peer_udp_send 5353
+	assert_output --partial "ICMP host 192.0.2.1 unreachable - admin prohibited filter"
+}
+
+@test "REJECT in FORWARD answers for the far host; refused in PREROUTING" {
+	fw "-A FORWARD -p icmp -j REJECT --reject-with icmp-net-unreachable"
+	run peer_icmp_capture peer_ping 203.0.113.2
+	assert_output --partial "ICMP net 203.0.113.2 unreachable"
+	run ! fw "-A PREROUTING -j REJECT"
+	run cat /proc/minifw/error
+	assert_output "line 1: -j REJECT is only valid in INPUT, FORWARD and OUTPUT"
+	run ! fw "-A INPUT -p udp -j REJECT --reject-with tcp-reset"
+	run cat /proc/minifw/error
+	assert_output "line 1: --reject-with tcp-reset needs -p tcp"
+}
+
+@test "--icmp-type by name and number, and its negation" {
+	fw "-A INPUT -p icmp --icmp-type echo-request -j DROP"
+	peer_noreply 192.0.2.1
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p icmp -m icmp --icmp-type 8 -j DROP"
+	fw "-F" "-A INPUT -p icmp -m icmp ! --icmp-type 8 -j DROP"
+	peer_ping 192.0.2.1
+	# the host's own ping: its echo reply is not type 8, so dropped
+	noreply 192.0.2.2
+	fw "-F" "-A INPUT -p icmp --icmp-type 3/3" "-A INPUT -p icmp --icmp-type any"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p icmp -m icmp --icmp-type 3/3
+-A INPUT -p icmp -m icmp --icmp-type any"
+	peer_ping 192.0.2.1
+	assert_equal "$(pkts INPUT 1)" 0
+	assert_equal "$(pkts INPUT 2)" 1
+}
+
+@test "--syn drops new connections while an established one goes on" {
+	socat TCP-LISTEN:8080,reuseaddr,fork EXEC:cat 3>&- &
+	wait_port "" tcp 8080
+	coproc CONN { ip netns exec peer socat - TCP:192.0.2.1:8080 3>&-; }
+	local line
+	echo one >&"${CONN[1]}"
+	read -r -t 5 line <&"${CONN[0]}"
+	assert_equal "$line" one
+	fw "-A INPUT -p tcp --dport 8080 --syn -j DROP"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p tcp -m tcp --dport 8080 --tcp-flags FIN,SYN,RST,ACK SYN -j DROP"
+	# established: still flows
+	echo two >&"${CONN[1]}"
+	read -r -t 5 line <&"${CONN[0]}"
+	assert_equal "$line" two
+	# new: the SYN is dropped
+	run ! ip netns exec peer socat -T1 - TCP:192.0.2.1:8080,connect-timeout=1 </dev/null
+	# the SYN (a retransmission may follow within the second)
+	[ "$(pkts INPUT 1)" -ge 1 ]
+	kill "$CONN_PID" 2>/dev/null || true
+}
+
+@test "--tcp-flags counts exactly the SYN-ACKs of a connection" {
+	tcp_server peer 8080
+	fw "-A INPUT -p tcp --tcp-flags SYN,ACK SYN,ACK" "-A INPUT -p tcp ! --tcp-flags ALL NONE"
+	run tcp_ok 192.0.2.2 8080
+	assert_output hi
+	assert_equal "$(pkts INPUT 1)" 1
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p tcp -m tcp --tcp-flags SYN,ACK SYN,ACK
+-A INPUT -p tcp -m tcp ! --tcp-flags FIN,SYN,RST,PSH,ACK,URG NONE"
+}
+
+@test "option syntax: long options, --opt=value, glued, quoted, dotted masks" {
+	fw "--append INPUT --source=192.0.2.0/255.255.255.0 --protocol tcp --destination-port=8080 --jump DROP" \
+	   "-AINPUT -ptcp -s192.0.2.7 -jACCEPT" \
+	   "-A INPUT -p \"udp\" --dport '53' -j 'DROP'" \
+	   "--insert OUTPUT 1 ! --out-interface mfw1 --jump ACCEPT"
+	run grep -- '^-A' "$RULES"
+	assert_output "-A INPUT -s 192.0.2.0/24 -p tcp -m tcp --dport 8080 -j DROP
+-A INPUT -s 192.0.2.7/32 -p tcp -j ACCEPT
+-A INPUT -p udp -m udp --dport 53 -j DROP
+-A OUTPUT ! -o mfw1 -j ACCEPT"
+}
+
+@test "errors that teach: did you mean, the fix, and /proc/minifw/error" {
+	run ! fw "-A INPUT -p tcp --dprot 22 -j DROP"
+	run cat /proc/minifw/error
+	assert_output 'line 1: unknown option "--dprot" (did you mean "--dport"?)'
+	run ! fw "-A INPUT -p tcp -j ACCEPT" "-A INPTU -j DROP"
+	run cat /proc/minifw/error
+	assert_output 'line 2: unknown chain "INPTU" (did you mean "INPUT"?)'
+	run ! fw "-A INPUT --dport 22 -j DROP"
+	run cat /proc/minifw/error
+	assert_output "line 1: --dport needs -p tcp or -p udp before it"
+	run ! fw "-A INPUT -p tcp --dport 022 -j DROP"
+	run cat /proc/minifw/error
+	assert_output 'line 1: "022": leading zeros are ambiguous (iptables reads them as octal)'
+	# readable by anyone, like the stats
+	run stat -c %a /proc/minifw/error
+	assert_output 444
+}
