@@ -32,6 +32,9 @@
 #include <linux/netfilter_ipv4.h>
 #include <net/ip.h>
 #include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/nf_log.h>
+#include <linux/ratelimit.h>
+#include <linux/kmod.h>
 #include <net/net_namespace.h>
 
 #include "minifw.h"
@@ -49,6 +52,66 @@ MODULE_PARM_DESC(max_rules,
 
 DEFINE_MUTEX(minifw_lock);
 struct minifw_ruleset __rcu *minifw_rules;	/* replaced under minifw_lock */
+
+/*
+ * -j LOG prints through the kernel's packet logger (nf_log_syslog, the one
+ * iptables' LOG uses, so lines look the same). The first ruleset with a LOG
+ * rule loads it and minifw holds it until unload.
+ */
+static bool minifw_logger_held;		/* under minifw_lock */
+
+/* LOG lines are rate-limited: a flood must not flood the log too. */
+static DEFINE_RATELIMIT_STATE(minifw_log_ratelimit, 5 * HZ, 50);
+
+/* What the hook hands minifw_log() through struct minifw_pkt.ctx. */
+struct minifw_hook_ctx {
+	struct sk_buff *skb;
+	const struct nf_hook_state *state;
+};
+
+/* Control path, under minifw_lock: make sure LOG rules can log. */
+static int minifw_need_logger(const struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	int ret;
+
+	if (minifw_logger_held || !minifw_ruleset_has_target(rs, MINIFW_T_LOG))
+		return 0;
+	ret = nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+	if (ret) {
+		/* not loaded yet: nf_log_syslog goes by this alias */
+		request_module("nf-logger-%u-%u", NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+		ret = nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+	}
+	if (ret) {
+		scnprintf(err->msg, sizeof(err->msg),
+			  "-j LOG needs the kernel's packet logger (nf_log_syslog): error %d", ret);
+		return ret;
+	}
+	minifw_logger_held = true;
+	return 0;
+}
+
+/**
+ * minifw_log() - log a packet for a -j LOG rule
+ * @r: the rule
+ * @pkt: the packet; pkt->ctx is the hook's struct minifw_hook_ctx
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ */
+void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
+{
+	const struct minifw_hook_ctx *c = pkt->ctx;
+	struct nf_loginfo li = {
+		.type = NF_LOG_TYPE_LOG,
+		.u.log.level = r->ext->log_level,
+		.u.log.logflags = r->ext->log_flags,
+	};
+
+	if (!__ratelimit(&minifw_log_ratelimit))
+		return;
+	nf_log_packet(c->state->net, NFPROTO_IPV4, c->state->hook, c->skb,
+		      c->state->in, c->state->out, &li, "%s", r->ext->log_prefix);
+}
 
 /* Name for a packet without an input or output device. */
 static const char minifw_noname[IFNAMSIZ];
@@ -108,6 +171,7 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 		       struct minifw_err *err)
 {
 	struct minifw_ruleset *rs;
+	int ret;
 
 	/*
 	 * The commands were parsed outside the lock; applying them needs it,
@@ -117,30 +181,43 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 	rs = minifw_ruleset_edit(rcu_dereference_protected(minifw_rules,
 							   lockdep_is_held(&minifw_lock)),
 				 cmds, n, err);
-	if (!IS_ERR(rs))
-		minifw_publish(rs);
+	if (!IS_ERR(rs)) {
+		ret = minifw_need_logger(rs, err);
+		if (ret)
+			minifw_ruleset_put(rs);
+		else
+			minifw_publish(rs);
+	} else {
+		ret = PTR_ERR(rs);
+	}
 	mutex_unlock(&minifw_lock);
-	return PTR_ERR_OR_ZERO(rs);
+	return ret;
 }
 
 /**
  * minifw_commit_block() - replace the live ruleset by a restore block's
  * @ctx: unused
  * @rs: the block's ruleset; taken over
- * @err: unused, nothing can fail
+ * @err: reason on failure
  *
  * Context: control path, may sleep, takes minifw_lock.
- * Return: 0.
+ * Return: 0, or an error (the packet logger for LOG rules did not load).
  */
 int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
 			struct minifw_err *err)
 {
+	int ret;
+
 	mutex_lock(&minifw_lock);
 	minifw_ruleset_inherit_policies(rs, rcu_dereference_protected(minifw_rules,
 								      lockdep_is_held(&minifw_lock)));
-	minifw_publish(rs);
+	ret = minifw_need_logger(rs, err);
+	if (ret)
+		minifw_ruleset_put(rs);
+	else
+		minifw_publish(rs);
 	mutex_unlock(&minifw_lock);
-	return 0;
+	return ret;
 }
 
 /* Packet path: gather what the rules look at; never fails. */
@@ -224,10 +301,12 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	const struct minifw_ruleset *rs = rcu_dereference(minifw_rules);
+	struct minifw_hook_ctx ctx = { .skb = skb, .state = state };
 	struct minifw_pkt pkt;
 	unsigned int verdict;
 
 	minifw_fill_pkt(&pkt, skb, state);
+	pkt.ctx = &ctx;
 	/* per-CPU counters: no softirq may preempt an update on this CPU */
 	local_bh_disable();
 	verdict = minifw_chain_eval(&rs->chain[(unsigned long)priv], &pkt);
@@ -349,6 +428,8 @@ static void __exit minifw_exit(void)
 	rcu_barrier();
 	destroy_workqueue(minifw_wq);
 	minifw_ruleset_put(rs);
+	if (minifw_logger_held)
+		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
 	pr_info("unloaded\n");
 }
 

@@ -66,6 +66,7 @@ struct minifw_open {
 	bool stats;			/* which layout */
 	struct mutex wlock;		/* serialises writes to this file */
 	struct minifw_writer *w;	/* opened for writing, else NULL */
+	char text[MINIFW_RULE_TEXT_MAX];	/* a rule being printed */
 };
 
 static const struct minifw_writer_ops minifw_writer_ops = {
@@ -145,7 +146,7 @@ static int minifw_seq_show(struct seq_file *m, void *v)
 	const struct minifw_cursor *c = v;
 	const struct minifw_chain *ch = &o->snap->chain[c->chain];
 	const char *name = minifw_chain_name(c->chain);
-	char text[MINIFW_RULE_TEXT_MAX];
+	char *text = o->text;
 	u64 pkts, bytes;
 
 	switch (c->kind) {
@@ -165,7 +166,7 @@ static int minifw_seq_show(struct seq_file *m, void *v)
 				   minifw_target_name(ch->policy), pkts, bytes);
 		break;
 	case MINIFW_L_RULE:
-		minifw_rule_format(&ch->rules[c->idx], text, sizeof(text));
+		minifw_rule_format(&ch->rules[c->idx], text, sizeof(o->text));
 		if (o->stats) {
 			minifw_counter_read(ch->rules[c->idx].cnt, &pkts, &bytes);
 			seq_printf(m, "%s %u %llu %llu%s%s\n", name, c->idx + 1, pkts, bytes,

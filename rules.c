@@ -124,6 +124,8 @@ const char *minifw_target_name(unsigned int target)
 		return "DROP";
 	case MINIFW_T_REJECT:
 		return "REJECT";
+	case MINIFW_T_LOG:
+		return "LOG";
 	default:
 		return "";
 	}
@@ -272,6 +274,41 @@ void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes)
 #endif
 }
 
+/* Extensions (control path): shared like counters, freed with the last user. */
+static struct minifw_ext *minifw_ext_get(struct minifw_ext *e)
+{
+	if (e)
+		refcount_inc(&e->ref);
+	return e;
+}
+
+static void minifw_ext_put(const struct minifw_ext *e)
+{
+	struct minifw_ext *x = (struct minifw_ext *)e;
+
+	if (x && refcount_dec_and_test(&x->ref))
+		kfree(x);
+}
+
+static bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !memcmp(a, b, offsetof(struct minifw_ext, ref));
+}
+
+/**
+ * minifw_cmd_free() - drop what a parsed command holds
+ * @cmd: a command from minifw_parse_line()
+ *
+ * Context: control path.
+ */
+void minifw_cmd_free(struct minifw_cmd *cmd)
+{
+	minifw_ext_put(cmd->ext);
+	cmd->ext = NULL;
+}
+
 /* Packet path: the caller has bottom halves disabled (see minifw.c). */
 static __always_inline void minifw_count(struct minifw_counter *c, u32 len)
 {
@@ -350,6 +387,42 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 	return MINIFW_MATCH;
 }
 
+/* -m multiport, -m iprange: only for the rules that have them. */
+static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt *p)
+{
+	const struct minifw_ext *e = r->ext;
+	u16 f = r->m.flags;
+
+	if (f & MINIFW_SRCRANGE) {
+		u32 a = ntohl(p->saddr);
+
+		if ((a < e->src_range[0] || a > e->src_range[1]) ^ !!(f & MINIFW_INV_SRCRANGE))
+			return MINIFW_NOMATCH;
+	}
+	if (f & MINIFW_DSTRANGE) {
+		u32 a = ntohl(p->daddr);
+
+		if ((a < e->dst_range[0] || a > e->dst_range[1]) ^ !!(f & MINIFW_INV_DSTRANGE))
+			return MINIFW_NOMATCH;
+	}
+	if (f & MINIFW_MULTIPORT) {
+		bool hit = false;
+		unsigned int i;
+
+		/* as xt_multiport: no ports in a later fragment */
+		if (p->fragoff)
+			return MINIFW_NOMATCH;
+		if (!p->l4)
+			return MINIFW_HOTDROP;
+		for (i = 0; i < e->nports && !hit; i++)
+			hit = (e->mp_dir != MINIFW_MP_DST && minifw_in_range(e->ports[i], p->sport)) ||
+			      (e->mp_dir != MINIFW_MP_SRC && minifw_in_range(e->ports[i], p->dport));
+		if (!hit ^ !!(f & MINIFW_INV_MULTIPORT))
+			return MINIFW_NOMATCH;
+	}
+	return MINIFW_MATCH;
+}
+
 /**
  * minifw_chain_eval() - run a packet through a chain
  * @chain: chain of a published ruleset
@@ -371,11 +444,17 @@ unsigned int minifw_chain_eval(const struct minifw_chain *chain,
 	for (; r < end; r++) {
 		int res = minifw_match(&r->m, pkt);
 
+		if (res == MINIFW_MATCH && unlikely(r->ext))
+			res = minifw_match_ext(r, pkt);
 		if (res == MINIFW_NOMATCH)
 			continue;
 		if (unlikely(res == MINIFW_HOTDROP))
 			return MINIFW_T_DROP;
 		minifw_count(r->cnt, pkt->len);
+		if (r->target == MINIFW_T_LOG) {
+			minifw_log(r, pkt);
+			continue;
+		}
 		if (r->target != MINIFW_T_NONE)
 			return MINIFW_VERDICT(r->target, r->target_arg);
 	}
@@ -448,7 +527,7 @@ static int minifw_split_word(struct minifw_parser *p, char *tok)
 
 /*
  * Split a line into words as iptables-restore and getopt do: blanks
- * separate; "double quotes" group, with \" and \\ inside; 'single quotes'
+ * separate; "double quotes" group, with \", \\ and \' inside; 'single quotes'
  * group as they are; "--opt=value" and "-ptcp" are two words each. Quotes
  * are removed in place, so a word never grows.
  */
@@ -478,7 +557,7 @@ static int minifw_tokenize(struct minifw_parser *p, char *s)
 			quoted = true;
 			r++;
 			while (*r && *r != q) {
-				if (q == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\'))
+				if (q == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\' || r[1] == '\''))
 					r++;
 				*w++ = *r++;
 			}
@@ -653,6 +732,8 @@ static int minifw_parse_verdict(struct minifw_parser *p, const char *s, u8 *t,
 		*t = MINIFW_T_DROP;
 	else if (target && !strcmp(s, "REJECT"))
 		*t = MINIFW_T_REJECT;
+	else if (target && !strcmp(s, "LOG"))
+		*t = MINIFW_T_LOG;
 	else if (!target)
 		return minifw_fail(p->err, "\"%s\" is not a policy (a policy is ACCEPT or DROP)",
 				   minifw_q(p, s));
@@ -660,9 +741,10 @@ static int minifw_parse_verdict(struct minifw_parser *p, const char *s, u8 *t,
 		minifw_consider(&b, "ACCEPT");
 		minifw_consider(&b, "DROP");
 		minifw_consider(&b, "REJECT");
+		minifw_consider(&b, "LOG");
 		return minifw_fail(p->err, "unknown target \"%s\"%s", minifw_q(p, s),
 				   b.best ? minifw_hint(&b, hint, sizeof(hint)) :
-				   " (minifw has ACCEPT, DROP and REJECT)");
+				   " (minifw has ACCEPT, DROP, REJECT and LOG)");
 	}
 	return 0;
 }
@@ -825,11 +907,14 @@ static int minifw_parse_iface(struct minifw_parser *p, const char *s, char *name
 	size_t len = strlen(s);
 	size_t i;
 
+	if (!len)
+		return minifw_fail(p->err, "an empty interface name matches nothing; leave the option out");
 	if (len >= IFNAMSIZ)
 		return minifw_fail(p->err, "interface name \"%s\" is longer than %d characters",
 				   minifw_q(p, s), IFNAMSIZ - 1);
+	/* what the kernel refuses in a name, and quotes, which would not list back */
 	for (i = 0; i < len; i++)
-		if (s[i] == '/' || s[i] == ':' || s[i] < 0x21 || s[i] > 0x7e)
+		if (strchr("/:\"'\\", s[i]) || s[i] < 0x21 || s[i] > 0x7e)
 			return minifw_fail(p->err, "\"%s\" is not an interface name",
 					   minifw_q(p, s));
 	memcpy(name, s, len);
@@ -1006,8 +1091,10 @@ static int minifw_parse_reject(struct minifw_parser *p, const char *s, u8 *with)
 	char hint[MINIFW_HINTBUF];
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(minifw_rejects); i++) {
-		if (!strcasecmp(s, minifw_rejects[i].name) || !strcasecmp(s, minifw_rejects[i].alias)) {
+	/* as libipt_REJECT: the first name or alias in its order that starts so */
+	for (i = 0; *s && i < ARRAY_SIZE(minifw_rejects); i++) {
+		if (!strncasecmp(minifw_rejects[i].name, s, strlen(s)) ||
+		    !strncasecmp(minifw_rejects[i].alias, s, strlen(s))) {
 			*with = minifw_rejects[i].with;
 			return 0;
 		}
@@ -1018,15 +1105,39 @@ static int minifw_parse_reject(struct minifw_parser *p, const char *s, u8 *with)
 			   " (icmp-port-unreachable, icmp-host-prohibited, tcp-reset, ...)");
 }
 
+/* syslog levels by name, as libxt_LOG takes them */
+static const struct {
+	const char *name;
+	u8 level;
+} minifw_log_levels[] = {
+	{ "emerg", 0 }, { "panic", 0 }, { "alert", 1 }, { "crit", 2 },
+	{ "error", 3 }, { "err", 3 }, { "warning", 4 }, { "warn", 4 },
+	{ "notice", 5 }, { "info", 6 }, { "debug", 7 },
+};
+
+#define MINIFW_LOG_DEFAULT_LEVEL	4	/* warning, as iptables */
+
+/* NF_LOG_* flags of nf_log.h, by their LOG option */
+static const struct {
+	const char *opt;
+	u8 flag;
+} minifw_log_flags[] = {
+	{ "--log-tcp-sequence", 0x01 }, { "--log-tcp-options", 0x02 },
+	{ "--log-ip-options", 0x04 }, { "--log-uid", 0x08 }, { "--log-macdecode", 0x20 },
+};
+
 enum minifw_opt_id {
 	MINIFW_O_SRC, MINIFW_O_DST, MINIFW_O_PROTO, MINIFW_O_IN, MINIFW_O_OUT,
 	MINIFW_O_JUMP, MINIFW_O_MATCH, MINIFW_O_SPORT, MINIFW_O_DPORT,
 	MINIFW_O_TCPFLAGS, MINIFW_O_SYN, MINIFW_O_ICMPTYPE, MINIFW_O_REJECTWITH,
+	MINIFW_O_MPORTS, MINIFW_O_SRCRANGE, MINIFW_O_DSTRANGE, MINIFW_O_COMMENT,
+	MINIFW_O_LOGPREFIX, MINIFW_O_LOGLEVEL, MINIFW_O_LOGFLAG,
 };
 
-/* What an option needs before it: a protocol match or a target. */
+/* What an option needs before it: a protocol match, a match or a target. */
 enum { MINIFW_NEED_NONE, MINIFW_NEED_TCPUDP, MINIFW_NEED_TCP, MINIFW_NEED_ICMP,
-       MINIFW_NEED_REJECT };
+       MINIFW_NEED_REJECT, MINIFW_NEED_MULTIPORT, MINIFW_NEED_IPRANGE,
+       MINIFW_NEED_COMMENT, MINIFW_NEED_LOG };
 
 static const struct minifw_opt {
 	const char *name, *alias1, *alias2;
@@ -1048,6 +1159,19 @@ static const struct minifw_opt {
 	{ "--syn", NULL, NULL, MINIFW_O_SYN, true, 0, MINIFW_NEED_TCP },
 	{ "--icmp-type", NULL, NULL, MINIFW_O_ICMPTYPE, true, 1, MINIFW_NEED_ICMP },
 	{ "--reject-with", NULL, NULL, MINIFW_O_REJECTWITH, false, 1, MINIFW_NEED_REJECT },
+	{ "--sports", "--source-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_MULTIPORT },
+	{ "--dports", "--destination-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_MULTIPORT },
+	{ "--ports", NULL, NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_MULTIPORT },
+	{ "--src-range", NULL, NULL, MINIFW_O_SRCRANGE, true, 1, MINIFW_NEED_IPRANGE },
+	{ "--dst-range", NULL, NULL, MINIFW_O_DSTRANGE, true, 1, MINIFW_NEED_IPRANGE },
+	{ "--comment", NULL, NULL, MINIFW_O_COMMENT, false, 1, MINIFW_NEED_COMMENT },
+	{ "--log-prefix", NULL, NULL, MINIFW_O_LOGPREFIX, false, 1, MINIFW_NEED_LOG },
+	{ "--log-level", NULL, NULL, MINIFW_O_LOGLEVEL, false, 1, MINIFW_NEED_LOG },
+	{ "--log-tcp-sequence", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
+	{ "--log-tcp-options", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
+	{ "--log-ip-options", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
+	{ "--log-uid", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
+	{ "--log-macdecode", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
 };
 
 static const struct minifw_opt *minifw_find_opt(const char *s)
@@ -1081,9 +1205,25 @@ static int minifw_unknown_option(struct minifw_parser *p, const char *name)
 
 /* Is the option's prerequisite (-p tcp, -j REJECT, ...) already there? */
 static int minifw_check_needs(struct minifw_parser *p, const struct minifw_opt *o,
-			      u8 proto, u8 target)
+			      u8 proto, u8 target, u8 matches)
 {
 	switch (o->needs) {
+	case MINIFW_NEED_MULTIPORT:
+		if (!(matches & (1U << MINIFW_M_MULTIPORT)))
+			return minifw_fail(p->err, "%s needs -m multiport before it", o->name);
+		break;
+	case MINIFW_NEED_IPRANGE:
+		if (!(matches & (1U << MINIFW_M_IPRANGE)))
+			return minifw_fail(p->err, "%s needs -m iprange before it", o->name);
+		break;
+	case MINIFW_NEED_COMMENT:
+		if (!(matches & (1U << MINIFW_M_COMMENT)))
+			return minifw_fail(p->err, "%s needs -m comment before it", o->name);
+		break;
+	case MINIFW_NEED_LOG:
+		if (target != MINIFW_T_LOG)
+			return minifw_fail(p->err, "%s needs -j LOG before it", o->name);
+		break;
 	case MINIFW_NEED_TCPUDP:
 		if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 			return minifw_fail(p->err, "%s needs -p tcp or -p udp before it", o->name);
@@ -1109,13 +1249,120 @@ static const char *minifw_l4_name(u8 proto)
 	return proto == IPPROTO_UDP ? "udp" : proto == IPPROTO_ICMP ? "icmp" : "tcp";
 }
 
+/* The matches of a rule as they are given, for listing them in that order. */
+struct minifw_matches {
+	u8 given;		/* bit per MINIFW_M_* */
+	u8 n;
+	u16 order;		/* MINIFW_M_* values, 3 bits each, first lowest */
+};
+
+static void minifw_note_match(struct minifw_matches *ms, unsigned int kind)
+{
+	if (ms->given & (1U << kind))
+		return;
+	ms->given |= 1U << kind;
+	ms->order |= kind << (3 * ms->n++);
+}
+
+static struct minifw_ext *minifw_cmd_ext(struct minifw_parser *p, struct minifw_cmd *cmd)
+{
+	if (!cmd->ext) {
+		cmd->ext = kzalloc(sizeof(*cmd->ext), GFP_KERNEL);
+		if (!cmd->ext) {
+			minifw_fail(p->err, "out of memory");
+			return NULL;
+		}
+		refcount_set(&cmd->ext->ref, 1);
+		cmd->ext->log_level = MINIFW_LOG_DEFAULT_LEVEL;
+	}
+	return cmd->ext;
+}
+
+/* "22,80,1000:2000": at most 15 ports, a range counting two, as iptables */
+static int minifw_parse_multiport(struct minifw_parser *p, char *s, struct minifw_ext *e)
+{
+	unsigned int slots = 0;
+	char *w = s, *next;
+	int ret;
+
+	do {
+		next = strchr(w, ',');
+		if (next)
+			*next = '\0';
+		if (e->nports == MINIFW_MP_MAX || slots + (strchr(w, ':') ? 2 : 1) > MINIFW_MP_MAX) {
+			ret = minifw_fail(p->err, "too many ports in a multiport list (at most %d, a range counts two)",
+					  MINIFW_MP_MAX);
+		} else if (!*w) {
+			ret = minifw_fail(p->err, "empty port in a multiport list");
+		} else {
+			slots += strchr(w, ':') ? 2 : 1;
+			ret = minifw_parse_ports(p, w, e->ports[e->nports++]);
+		}
+		if (next)
+			*next = ',';
+		if (ret)
+			return ret;
+		w = next + 1;
+	} while (next);
+	return 0;
+}
+
+/* "192.0.2.1-192.0.2.9", whole addresses, first <= last */
+static int minifw_parse_iprange(struct minifw_parser *p, char *s, u32 *range)
+{
+	char *dash = strchr(s, '-');
+	__be32 a[2], mask;
+	int i, ret = 0;
+
+	if (!dash || strchr(s, '/'))
+		return minifw_fail(p->err, "\"%s\" is not an address range (FIRST-LAST)", minifw_q(p, s));
+	*dash = '\0';
+	for (i = 0; i < 2 && !ret; i++) {
+		const char *addr = i ? dash + 1 : s;
+		unsigned int dots;
+
+		/* no "10" for 10.0.0.0 here: a range is of whole addresses */
+		if (minifw_dotted(addr, strlen(addr), &dots) == MINIFW_DEC_OK && dots != 3)
+			ret = minifw_fail(p->err, "\"%s\" is not a whole IPv4 address", minifw_q(p, addr));
+		else
+			ret = minifw_parse_addr(addr, &a[i], &mask, p->err);
+	}
+	*dash = '-';
+	if (ret)
+		return ret;
+	range[0] = ntohl(a[0]);
+	range[1] = ntohl(a[1]);
+	if (range[0] > range[1])
+		return minifw_fail(p->err, "\"%s\" is a reversed range (first > last)", minifw_q(p, s));
+	return 0;
+}
+
+static int minifw_parse_log_level(struct minifw_parser *p, const char *s, u8 *level)
+{
+	size_t i;
+
+	if (minifw_decimal(s, strlen(s)) == MINIFW_DEC_OK && !kstrtou8(s, 10, level) && *level <= 7)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(minifw_log_levels); i++) {
+		if (!strcasecmp(s, minifw_log_levels[i].name)) {
+			*level = minifw_log_levels[i].level;
+			return 0;
+		}
+	}
+	return minifw_fail(p->err, "\"%s\" is not a log level (0-7, or emerg, alert, crit, error, warning, notice, info, debug)",
+			   minifw_q(p, s));
+}
+
 /* The rule part of -A/-I/-D/-R: options up to the end of the line. */
 static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 {
 	struct minifw_match *m = &cmd->m;
+	struct minifw_matches ms = {};
+	struct minifw_ext *e;
 	u8 l4match = 0;			/* protocol named by -m tcp/udp/icmp */
 	bool inv = false;
 	u32 seen = 0;
+	size_t k;
 	int ret;
 
 	m->sport[1] = 0xffff;
@@ -1136,7 +1383,7 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		o = minifw_find_opt(name);
 		if (!o)
 			return minifw_unknown_option(p, name);
-		ret = minifw_check_needs(p, o, l4match ?: m->proto, cmd->target);
+		ret = minifw_check_needs(p, o, l4match ?: m->proto, cmd->target, ms.given);
 		if (ret)
 			return ret;
 		if (p->n - p->i < o->nargs)
@@ -1148,10 +1395,15 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			return minifw_fail(p->err, "%s cannot be negated with !", o->name);
 		/* --syn is a short --tcp-flags: one or the other */
 		id = o->id == MINIFW_O_SYN ? MINIFW_O_TCPFLAGS : o->id;
-		if (seen & (1U << id))
+		if (id != MINIFW_O_MATCH && id != MINIFW_O_LOGFLAG && (seen & (1U << id)))
 			return minifw_fail(p->err, "%s given twice%s", o->name,
-					   id == MINIFW_O_TCPFLAGS ? " (or with --syn/--tcp-flags)" : "");
+					   id == MINIFW_O_TCPFLAGS ? " (or with --syn/--tcp-flags)" :
+					   id == MINIFW_O_MPORTS ? " (one of --sports, --dports, --ports per rule)" : "");
 		seen |= 1U << id;
+		/* a port, flag or type option loads tcp/udp/icmp here, as in iptables */
+		if (o->needs == MINIFW_NEED_TCPUDP || o->needs == MINIFW_NEED_TCP ||
+		    o->needs == MINIFW_NEED_ICMP)
+			minifw_note_match(&ms, MINIFW_M_L4);
 
 		switch (o->id) {
 		case MINIFW_O_SRC:
@@ -1178,20 +1430,43 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			break;
 		case MINIFW_O_JUMP:
 			ret = minifw_parse_verdict(p, arg, &cmd->target, true);
+			if (!ret && cmd->target == MINIFW_T_LOG && !minifw_cmd_ext(p, cmd))
+				ret = -ENOMEM;
 			break;
-		case MINIFW_O_MATCH:
-			if (!strcmp(arg, "tcp"))
-				l4match = IPPROTO_TCP;
-			else if (!strcmp(arg, "udp"))
-				l4match = IPPROTO_UDP;
-			else if (!strcmp(arg, "icmp"))
-				l4match = IPPROTO_ICMP;
-			else
-				return minifw_fail(p->err, "unknown match \"%s\" (minifw has -m tcp, -m udp and -m icmp)",
+		case MINIFW_O_MATCH: {
+			static const char *const names[] = {
+				[MINIFW_M_MULTIPORT] = "multiport",
+				[MINIFW_M_IPRANGE] = "iprange",
+				[MINIFW_M_COMMENT] = "comment",
+			};
+			unsigned int kind = 0;
+			u8 proto = !strcmp(arg, "tcp") ? IPPROTO_TCP :
+				   !strcmp(arg, "udp") ? IPPROTO_UDP :
+				   !strcmp(arg, "icmp") ? IPPROTO_ICMP : 0;
+
+			if (proto) {
+				if (l4match && l4match != proto)
+					return minifw_fail(p->err, "-m %s and -m %s: one protocol match per rule",
+							   minifw_l4_name(l4match), arg);
+				l4match = proto;
+				kind = MINIFW_M_L4;
+				m->flags |= MINIFW_L4;
+			}
+			for (k = MINIFW_M_MULTIPORT; !kind && k < ARRAY_SIZE(names); k++)
+				if (!strcmp(arg, names[k]))
+					kind = k;
+			if (!kind)
+				return minifw_fail(p->err, "unknown match \"%s\" (minifw has tcp, udp, icmp, multiport, iprange and comment)",
 						   minifw_q(p, arg));
-			m->flags |= MINIFW_L4;
+			/* a second -m tcp (iptables loads one per -m) adds nothing */
+			if ((ms.given & (1U << kind)) && kind != MINIFW_M_L4)
+				return minifw_fail(p->err, "-m %s given twice", arg);
+			minifw_note_match(&ms, kind);
 			ret = 0;
+			if (kind != MINIFW_M_L4 && !minifw_cmd_ext(p, cmd))
+				ret = -ENOMEM;
 			break;
+		}
 		case MINIFW_O_SPORT:
 			ret = minifw_parse_ports(p, arg, m->sport);
 			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_SPORT : 0);
@@ -1203,6 +1478,10 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		case MINIFW_O_TCPFLAGS:
 			ret = minifw_parse_tcp_flags(p, arg, &m->tcp_fmsk) ?:
 			      minifw_parse_tcp_flags(p, p->tok[p->i++], &m->tcp_fcmp);
+			/* iptables takes it, but such a rule never matches */
+			if (!ret && (m->tcp_fcmp & ~m->tcp_fmsk))
+				ret = minifw_fail(p->err, "--tcp-flags %s %s: the flags to compare must be among the flags to look at",
+						  arg, p->tok[p->i - 1]);
 			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_TCPFLAGS : 0);
 			break;
 		case MINIFW_O_SYN:
@@ -1218,6 +1497,44 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			break;
 		case MINIFW_O_REJECTWITH:
 			ret = minifw_parse_reject(p, arg, &cmd->target_arg);
+			break;
+		case MINIFW_O_MPORTS:
+			e = cmd->ext;
+			e->mp_dir = name[2] == 's' ? MINIFW_MP_SRC :
+				    name[2] == 'd' ? MINIFW_MP_DST : MINIFW_MP_ANY;
+			ret = minifw_parse_multiport(p, arg, e);
+			m->flags |= MINIFW_MULTIPORT | (inv ? MINIFW_INV_MULTIPORT : 0);
+			break;
+		case MINIFW_O_SRCRANGE:
+			ret = minifw_parse_iprange(p, arg, cmd->ext->src_range);
+			m->flags |= MINIFW_SRCRANGE | (inv ? MINIFW_INV_SRCRANGE : 0);
+			break;
+		case MINIFW_O_DSTRANGE:
+			ret = minifw_parse_iprange(p, arg, cmd->ext->dst_range);
+			m->flags |= MINIFW_DSTRANGE | (inv ? MINIFW_INV_DSTRANGE : 0);
+			break;
+		case MINIFW_O_COMMENT:
+			if (strlen(arg) > MINIFW_COMMENT_MAX)
+				return minifw_fail(p->err, "--comment is longer than %d characters",
+						   MINIFW_COMMENT_MAX);
+			strcpy(cmd->ext->comment, arg);
+			ret = 0;
+			break;
+		case MINIFW_O_LOGPREFIX:
+			if (strlen(arg) > MINIFW_LOG_PREFIX_MAX)
+				return minifw_fail(p->err, "--log-prefix is longer than %d characters",
+						   MINIFW_LOG_PREFIX_MAX);
+			strcpy(cmd->ext->log_prefix, arg);
+			ret = 0;
+			break;
+		case MINIFW_O_LOGLEVEL:
+			ret = minifw_parse_log_level(p, arg, &cmd->ext->log_level);
+			break;
+		case MINIFW_O_LOGFLAG:
+			for (k = 0; k < ARRAY_SIZE(minifw_log_flags); k++)
+				if (!strcmp(name, minifw_log_flags[k].opt))
+					cmd->ext->log_flags |= minifw_log_flags[k].flag;
+			ret = 0;
 			break;
 		default:
 			ret = -EINVAL;
@@ -1241,6 +1558,17 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			m->icmp_code[1] = 0xff;
 		}
 	}
+	if ((ms.given & (1U << MINIFW_M_MULTIPORT)) && !(m->flags & MINIFW_MULTIPORT))
+		return minifw_fail(p->err, "-m multiport needs --sports, --dports or --ports");
+	if ((m->flags & MINIFW_MULTIPORT) &&
+	    ((m->proto != IPPROTO_TCP && m->proto != IPPROTO_UDP) || (m->flags & MINIFW_INV_PROTO)))
+		return minifw_fail(p->err, "-m multiport needs -p tcp or -p udp");
+	if ((ms.given & (1U << MINIFW_M_IPRANGE)) && !(m->flags & (MINIFW_SRCRANGE | MINIFW_DSTRANGE)))
+		return minifw_fail(p->err, "-m iprange needs --src-range or --dst-range");
+	if ((ms.given & (1U << MINIFW_M_COMMENT)) && !cmd->ext->comment[0])
+		return minifw_fail(p->err, "-m comment needs --comment TEXT");
+	if (cmd->ext)
+		cmd->ext->order = ms.order;
 	/* As iptables: no input device after routing out, no output before. */
 	if (m->in[0] && (cmd->chain == MINIFW_OUTPUT || cmd->chain == MINIFW_POSTROUTING))
 		return minifw_fail(p->err, "-i cannot be used in %s (packets there have no input interface)",
@@ -1273,16 +1601,8 @@ static const struct {
 	{ "-Z", "--zero", MINIFW_OP_ZERO, false },
 };
 
-/**
- * minifw_parse_line() - parse one command line ("-A INPUT -p tcp -j DROP")
- * @line: the line, without newline; tokenized in place
- * @cmd: the command, out
- * @err: reason on failure
- *
- * Context: any.
- * Return: 0 or -EINVAL.
- */
-int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err)
+/* minifw_parse_line() without the cleanup on failure */
+static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_err *err)
 {
 	struct minifw_parser p = { .err = err };
 	const char *c;
@@ -1358,6 +1678,24 @@ int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err
 		return minifw_fail(err, "unexpected \"%s\" after %s", minifw_q(&p, p.tok[p.i]),
 				   minifw_commands[k].name);
 	return 0;
+}
+
+/**
+ * minifw_parse_line() - parse one command line ("-A INPUT -p tcp -j DROP")
+ * @line: the line, without newline; tokenized in place
+ * @cmd: the command, out; release with minifw_cmd_free()
+ * @err: reason on failure
+ *
+ * Context: control path (a rule with -m comment etc. allocates).
+ * Return: 0, -EINVAL or -ENOMEM; on failure @cmd holds nothing.
+ */
+int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err)
+{
+	int ret = minifw_parse_cmd(line, cmd, err);
+
+	if (ret)
+		minifw_cmd_free(cmd);
+	return ret;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1442,6 +1780,126 @@ static const char *minifw_proto_name(u8 num)
 	return NULL;
 }
 
+/* -m tcp|udp|icmp and their options */
+static void minifw_put_l4(struct minifw_buf *b, const struct minifw_match *m)
+{
+	u16 f = m->flags;
+
+	minifw_put(b, "-m %s", minifw_l4_name(m->proto));
+	if (m->proto == IPPROTO_ICMP) {
+		if (f & MINIFW_INV_ICMP)
+			minifw_put(b, "!");
+		if (m->icmp_type == 0xff)
+			minifw_put(b, "--icmp-type any");
+		else if (m->icmp_code[0] == 0 && m->icmp_code[1] == 0xff)
+			minifw_put(b, "--icmp-type %u", m->icmp_type);
+		else
+			minifw_put(b, "--icmp-type %u/%u", m->icmp_type, m->icmp_code[0]);
+	}
+	minifw_put_ports(b, "--sport", f & MINIFW_INV_SPORT, m->sport);
+	minifw_put_ports(b, "--dport", f & MINIFW_INV_DPORT, m->dport);
+	if (m->tcp_fmsk || (f & MINIFW_INV_TCPFLAGS)) {
+		char fm[32], fc[32];
+
+		if (f & MINIFW_INV_TCPFLAGS)
+			minifw_put(b, "!");
+		minifw_put(b, "--tcp-flags %s %s",
+			   minifw_tcp_flag_names(m->tcp_fmsk, fm, sizeof(fm)),
+			   minifw_tcp_flag_names(m->tcp_fcmp, fc, sizeof(fc)));
+	}
+}
+
+/*
+ * A string argument as xtables_save_string() prints it: bare if it is only
+ * letters, digits, '_' and '-', else in double quotes with ", \ and '
+ * escaped, which the tokenizer reads back.
+ */
+static void minifw_put_string(struct minifw_buf *b, const char *opt, const char *v)
+{
+	size_t plain = 0;
+	const char *c;
+
+	for (c = v; *c; c++)
+		plain += isalnum((unsigned char)*c) || *c == '_' || *c == '-';
+	if (*v && plain == strlen(v)) {
+		minifw_put(b, "%s %s", opt, v);
+		return;
+	}
+	minifw_put(b, "%s \"", opt);
+	for (c = v; *c && b->pos + 3 < b->len; c++) {
+		if (*c == '"' || *c == '\\' || *c == '\'')
+			b->s[b->pos++] = '\\';
+		b->s[b->pos++] = *c;
+	}
+	if (b->pos + 1 < b->len)
+		b->s[b->pos++] = '"';
+	b->s[b->pos] = '\0';
+}
+
+static void minifw_put_range(struct minifw_buf *b, const char *opt, bool inv,
+			     const u32 *range)
+{
+	if (inv)
+		minifw_put(b, "!");
+	minifw_put(b, "%s %u.%u.%u.%u-%u.%u.%u.%u", opt,
+		   range[0] >> 24, (range[0] >> 16) & 0xff, (range[0] >> 8) & 0xff, range[0] & 0xff,
+		   range[1] >> 24, (range[1] >> 16) & 0xff, (range[1] >> 8) & 0xff, range[1] & 0xff);
+}
+
+static void minifw_put_match(struct minifw_buf *b, const struct minifw_rule *r,
+			     unsigned int kind)
+{
+	const struct minifw_ext *e = r->ext;
+	u16 f = r->m.flags;
+	unsigned int i;
+
+	switch (kind) {
+	case MINIFW_M_L4:
+		minifw_put_l4(b, &r->m);
+		break;
+	case MINIFW_M_MULTIPORT:
+		minifw_put(b, "-m multiport");
+		if (f & MINIFW_INV_MULTIPORT)
+			minifw_put(b, "!");
+		minifw_put(b, "%s", e->mp_dir == MINIFW_MP_SRC ? "--sports" :
+				    e->mp_dir == MINIFW_MP_DST ? "--dports" : "--ports");
+		for (i = 0; i < e->nports && b->pos + 1 < b->len; i++) {
+			b->s[b->pos++] = i ? ',' : ' ';
+			if (e->ports[i][0] == e->ports[i][1])
+				b->pos += scnprintf(b->s + b->pos, b->len - b->pos, "%u", e->ports[i][0]);
+			else
+				b->pos += scnprintf(b->s + b->pos, b->len - b->pos, "%u:%u",
+						    e->ports[i][0], e->ports[i][1]);
+		}
+		break;
+	case MINIFW_M_IPRANGE:
+		minifw_put(b, "-m iprange");
+		if (f & MINIFW_SRCRANGE)
+			minifw_put_range(b, "--src-range", f & MINIFW_INV_SRCRANGE, e->src_range);
+		if (f & MINIFW_DSTRANGE)
+			minifw_put_range(b, "--dst-range", f & MINIFW_INV_DSTRANGE, e->dst_range);
+		break;
+	case MINIFW_M_COMMENT:
+		minifw_put(b, "-m comment");
+		minifw_put_string(b, "--comment", e->comment);
+		break;
+	}
+}
+
+/* LOG's options, as libxt_LOG saves them */
+static void minifw_put_log(struct minifw_buf *b, const struct minifw_ext *e)
+{
+	size_t k;
+
+	if (e->log_prefix[0])
+		minifw_put_string(b, "--log-prefix", e->log_prefix);
+	if (e->log_level != MINIFW_LOG_DEFAULT_LEVEL)
+		minifw_put(b, "--log-level %u", e->log_level);
+	for (k = 0; k < ARRAY_SIZE(minifw_log_flags); k++)
+		if (e->log_flags & minifw_log_flags[k].flag)
+			minifw_put(b, "%s", minifw_log_flags[k].opt);
+}
+
 /**
  * minifw_rule_format() - print a rule's options as iptables-save does
  * @r: the rule
@@ -1463,6 +1921,7 @@ int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
 	if (!len)
 		return 0;
 	buf[0] = '\0';
+	/* Printed in iptables-save's order: -s -d -i -o -p, matches, -j. */
 	minifw_put_addr(&b, "-s", f & MINIFW_INV_SRC, m->src, m->smsk);
 	minifw_put_addr(&b, "-d", f & MINIFW_INV_DST, m->dst, m->dmsk);
 	if (m->in[0])
@@ -1479,46 +1938,41 @@ int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
 		else
 			minifw_put(&b, "-p %u", m->proto);
 	}
-	if (f & MINIFW_L4) {
-		minifw_put(&b, "-m %s", minifw_l4_name(m->proto));
-		if (m->proto == IPPROTO_ICMP) {
-			if (f & MINIFW_INV_ICMP)
-				minifw_put(&b, "!");
-			if (m->icmp_type == 0xff)
-				minifw_put(&b, "--icmp-type any");
-			else if (m->icmp_code[0] == 0 && m->icmp_code[1] == 0xff)
-				minifw_put(&b, "--icmp-type %u", m->icmp_type);
-			else
-				minifw_put(&b, "--icmp-type %u/%u", m->icmp_type, m->icmp_code[0]);
-		}
-		minifw_put_ports(&b, "--sport", f & MINIFW_INV_SPORT, m->sport);
-		minifw_put_ports(&b, "--dport", f & MINIFW_INV_DPORT, m->dport);
-		if (m->tcp_fmsk || (f & MINIFW_INV_TCPFLAGS)) {
-			char fm[32], fc[32];
+	if (!r->ext) {
+		if (f & MINIFW_L4)
+			minifw_put_l4(&b, m);
+	} else {
+		u16 order;
 
-			if (f & MINIFW_INV_TCPFLAGS)
-				minifw_put(&b, "!");
-			minifw_put(&b, "--tcp-flags %s %s",
-				   minifw_tcp_flag_names(m->tcp_fmsk, fm, sizeof(fm)),
-				   minifw_tcp_flag_names(m->tcp_fcmp, fc, sizeof(fc)));
-		}
+		/* the matches in the order they were given, as iptables-save */
+		for (order = r->ext->order; order; order >>= 3)
+			minifw_put_match(&b, r, order & 7);
 	}
 	if (r->target != MINIFW_T_NONE)
 		minifw_put(&b, "-j %s", minifw_target_name(r->target));
 	if (r->target == MINIFW_T_REJECT)
 		minifw_put(&b, "--reject-with %s", minifw_reject_name(r->target_arg));
+	if (r->target == MINIFW_T_LOG)
+		minifw_put_log(&b, r->ext);
 	return (int)b.pos;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Rulesets (control path)                                                 */
 
+/* Drop what a rule in a chain holds: its counters and extension. */
+static void minifw_rule_release(struct minifw_rule *r)
+{
+	minifw_counter_put(r->cnt);
+	minifw_ext_put(r->ext);
+}
+
 static void minifw_chain_free(struct minifw_chain *c)
 {
 	u32 i;
 
 	for (i = 0; i < c->nrules; i++)
-		minifw_counter_put(c->rules[i].cnt);
+		minifw_rule_release(&c->rules[i]);
 	kvfree(c->rules);
 	minifw_counter_put(c->policy_cnt);
 }
@@ -1610,6 +2064,7 @@ static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *
 		for (i = 0; i < from->nrules; i++) {
 			to->rules[i] = from->rules[i];
 			minifw_counter_get(to->rules[i].cnt);
+			minifw_ext_get((struct minifw_ext *)to->rules[i].ext);
 		}
 		to->nrules = from->nrules;
 	}
@@ -1671,7 +2126,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 {
 	struct minifw_chain *c = cmd->chain < MINIFW_NCHAINS ? &rs->chain[cmd->chain] : NULL;
 	struct minifw_rule rule = { .m = cmd->m, .target = cmd->target,
-				    .target_arg = cmd->target_arg };
+				    .target_arg = cmd->target_arg, .ext = cmd->ext };
 	unsigned int k;
 	u32 pos = 0, i;
 
@@ -1689,6 +2144,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 		rule.cnt = minifw_counter_new();
 		if (!rule.cnt)
 			return minifw_nomem(err);
+		minifw_ext_get(cmd->ext);
 		memmove(&c->rules[pos + 1], &c->rules[pos],
 			(c->nrules - pos) * sizeof(rule));
 		c->rules[pos] = rule;
@@ -1698,7 +2154,8 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 		for (i = 0; i < c->nrules; i++)
 			if (c->rules[i].target == rule.target &&
 			    c->rules[i].target_arg == rule.target_arg &&
-			    !memcmp(&c->rules[i].m, &rule.m, sizeof(rule.m)))
+			    !memcmp(&c->rules[i].m, &rule.m, sizeof(rule.m)) &&
+			    minifw_ext_equal(c->rules[i].ext, rule.ext))
 				break;
 		if (i == c->nrules)
 			return minifw_fail(err, "no such rule in %s (-D needs the rule exactly as listed, or its number)",
@@ -1711,7 +2168,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 				return -EINVAL;
 			pos = cmd->num;
 		}
-		minifw_counter_put(c->rules[pos - 1].cnt);
+		minifw_rule_release(&c->rules[pos - 1]);
 		memmove(&c->rules[pos - 1], &c->rules[pos],
 			(c->nrules - pos) * sizeof(rule));
 		c->nrules--;
@@ -1722,7 +2179,8 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 		rule.cnt = minifw_counter_new();
 		if (!rule.cnt)
 			return minifw_nomem(err);
-		minifw_counter_put(c->rules[cmd->num - 1].cnt);
+		minifw_ext_get(cmd->ext);
+		minifw_rule_release(&c->rules[cmd->num - 1]);
 		c->rules[cmd->num - 1] = rule;
 		return 0;
 	case MINIFW_OP_POLICY:
@@ -1744,7 +2202,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 				continue;
 			}
 			for (i = 0; i < ch->nrules; i++)
-				minifw_counter_put(ch->rules[i].cnt);
+				minifw_rule_release(&ch->rules[i]);
 			ch->nrules = 0;
 		}
 		return 0;
@@ -1806,6 +2264,26 @@ void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
 }
 
 /**
+ * minifw_ruleset_has_target() - does any rule jump to @target?
+ * @rs: ruleset
+ * @target: enum minifw_target
+ *
+ * Context: control path.
+ * Return: true if one does.
+ */
+bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int target)
+{
+	unsigned int c;
+	u32 i;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		for (i = 0; i < rs->chain[c].nrules; i++)
+			if (rs->chain[c].rules[i].target == target)
+				return true;
+	return false;
+}
+
+/**
  * minifw_ruleset_count() - number of rules in all chains
  * @rs: ruleset
  *
@@ -1842,6 +2320,15 @@ void minifw_writer_init(struct minifw_writer *w, const struct minifw_writer_ops 
 	w->line[0] = '\0';
 }
 
+static void minifw_writer_drop_cmds(struct minifw_writer *w)
+{
+	u32 i;
+
+	for (i = 0; i < w->ncmds; i++)
+		minifw_cmd_free(&w->cmds[i]);
+	w->ncmds = 0;
+}
+
 /**
  * minifw_writer_abort() - drop everything pending
  * @w: writer
@@ -1858,7 +2345,7 @@ void minifw_writer_abort(struct minifw_writer *w)
 		w->block = NULL;
 		w->failed = true;
 	}
-	w->ncmds = 0;
+	minifw_writer_drop_cmds(w);
 	w->linelen = 0;
 	w->write_err = 0;
 }
@@ -1869,7 +2356,7 @@ static int minifw_writer_flush_cmds(struct minifw_writer *w)
 
 	if (w->ncmds)
 		ret = w->ops->commit_cmds(w->ctx, w->cmds, w->ncmds, &w->err);
-	w->ncmds = 0;
+	minifw_writer_drop_cmds(w);
 	return ret;
 }
 
@@ -1997,9 +2484,15 @@ static int minifw_writer_line(struct minifw_writer *w, char *s)
 	if (ret)
 		return ret;
 	cmd.lineno = w->lineno;
-	if (w->block)
-		return minifw_ruleset_apply(w->block, &cmd, &w->err);
-	return minifw_writer_add_cmd(w, &cmd);
+	if (w->block) {
+		ret = minifw_ruleset_apply(w->block, &cmd, &w->err);
+		minifw_cmd_free(&cmd);
+		return ret;
+	}
+	ret = minifw_writer_add_cmd(w, &cmd);
+	if (ret)
+		minifw_cmd_free(&cmd);
+	return ret;
 }
 
 static int minifw_writer_end_line(struct minifw_writer *w)
@@ -2153,9 +2646,9 @@ int minifw_writer_release(struct minifw_writer *w)
 	}
 	minifw_ruleset_put(w->block);
 	w->block = NULL;
+	minifw_writer_drop_cmds(w);
 	kvfree(w->cmds);
 	w->cmds = NULL;
-	w->ncmds = 0;
 	w->capcmds = 0;
 	return ret;
 }

@@ -37,6 +37,7 @@ enum minifw_target {
 	MINIFW_T_ACCEPT,
 	MINIFW_T_DROP,
 	MINIFW_T_REJECT,	/* drop and answer; target_arg: enum minifw_reject */
+	MINIFW_T_LOG,		/* log and go on; options in struct minifw_ext */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
 };
 
@@ -71,6 +72,12 @@ enum minifw_reject {
 #define MINIFW_L4		0x0080	/* -m tcp/udp/icmp (explicit or implied) */
 #define MINIFW_INV_ICMP		0x0100
 #define MINIFW_INV_TCPFLAGS	0x0200
+#define MINIFW_MULTIPORT	0x0400	/* -m multiport, in struct minifw_ext */
+#define MINIFW_INV_MULTIPORT	0x0800
+#define MINIFW_SRCRANGE		0x1000	/* -m iprange --src-range */
+#define MINIFW_INV_SRCRANGE	0x2000
+#define MINIFW_DSTRANGE		0x4000	/* -m iprange --dst-range */
+#define MINIFW_INV_DSTRANGE	0x8000
 
 /* Default of the max_rules module parameter. */
 #define MINIFW_DEFAULT_MAX_RULES	262144
@@ -79,7 +86,17 @@ extern unsigned int minifw_max_rules;
 /* Longest line accepted from /proc/minifw/rules, newline excluded. */
 #define MINIFW_LINE_MAX		1024
 /* Longest rule text the printer produces (options only, no "-A CHAIN"). */
-#define MINIFW_RULE_TEXT_MAX	192
+#define MINIFW_RULE_TEXT_MAX	1024
+
+#define MINIFW_MP_MAX		15	/* -m multiport: ports, a range counts 2 */
+#define MINIFW_COMMENT_MAX	255	/* -m comment --comment */
+#define MINIFW_LOG_PREFIX_MAX	29	/* -j LOG --log-prefix */
+
+/* -m multiport: which ports */
+enum { MINIFW_MP_SRC = 1, MINIFW_MP_DST, MINIFW_MP_ANY };
+
+/* Matches a rule may have, for struct minifw_ext.order */
+enum { MINIFW_M_L4 = 1, MINIFW_M_MULTIPORT, MINIFW_M_IPRANGE, MINIFW_M_COMMENT };
 
 /*
  * What a rule matches. Every field is canonical (host bits masked, unused
@@ -119,10 +136,30 @@ struct minifw_counter {
 	struct minifw_cpu_counter __percpu *pcpu;
 };
 
+/*
+ * What few rules have: -m multiport, -m iprange, -m comment, LOG's options.
+ * Immutable; shared, like counters, by every ruleset version holding the
+ * rule. Everything before .ref is compared with memcmp(): keep it zeroed.
+ */
+struct minifw_ext {
+	u32 src_range[2];	/* --src-range, host order, inclusive */
+	u32 dst_range[2];
+	u16 ports[MINIFW_MP_MAX][2];	/* multiport: inclusive ranges */
+	u8 nports;		/* entries used in ports */
+	u8 mp_dir;		/* MINIFW_MP_* */
+	u8 log_level;		/* 0-7, syslog's */
+	u8 log_flags;		/* NF_LOG_* */
+	u16 order;		/* MINIFW_M_* in the order given, 3 bits each */
+	char log_prefix[MINIFW_LOG_PREFIX_MAX + 1];
+	char comment[MINIFW_COMMENT_MAX + 1];
+	refcount_t ref;
+};
+
 struct minifw_rule {
 	struct minifw_match m;
 	u8 target;			/* enum minifw_target */
 	u8 target_arg;			/* REJECT: enum minifw_reject */
+	const struct minifw_ext *ext;	/* or NULL */
 	struct minifw_counter *cnt;
 };
 
@@ -156,7 +193,14 @@ struct minifw_pkt {
 	u32 len;		/* bytes counted: the IP packet length */
 	const char *in;		/* device names, "" if none */
 	const char *out;
+	const void *ctx;	/* the hook's, for minifw_log() */
 };
+
+/*
+ * -j LOG: the owner of the packet path logs the packet (minifw.c; the
+ * user-space tests have their own).
+ */
+void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt);
 
 enum minifw_op {
 	MINIFW_OP_APPEND,	/* -A */
@@ -179,6 +223,7 @@ struct minifw_cmd {
 	struct minifw_match m;
 	u8 target;
 	u8 target_arg;
+	struct minifw_ext *ext;	/* a reference, or NULL: see minifw_cmd_free() */
 };
 
 /* Why a line was refused: "line 3: unknown option \"--dprot\"" */
@@ -193,6 +238,7 @@ const char *minifw_target_name(unsigned int target);
 
 /* rules.c: parser and printer */
 int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
+void minifw_cmd_free(struct minifw_cmd *cmd);
 int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
 		      struct minifw_err *err);
 int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len);
@@ -213,6 +259,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
 				     const struct minifw_ruleset *cur);
 u32 minifw_ruleset_count(const struct minifw_ruleset *rs);
+bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int target);
 
 /* rules.c: matcher (packet path) */
 unsigned int minifw_chain_eval(const struct minifw_chain *chain,

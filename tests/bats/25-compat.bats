@@ -151,3 +151,75 @@ peer_udp_send() {
 	run stat -c %a /proc/minifw/error
 	assert_output 444
 }
+
+@test "LOG: an iptables-format line per packet, and the packet goes on" {
+	fw "-A INPUT -p icmp -j LOG --log-prefix \"mfw-ping: \" --log-level info" \
+	   "-A INPUT -p icmp -j DROP"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output '-A INPUT -p icmp -j LOG --log-prefix "mfw-ping: " --log-level 6
+-A INPUT -p icmp -j DROP'
+	dmesg_mark
+	peer_noreply 192.0.2.1
+	assert_equal "$(pkts INPUT 1)" 1
+	assert_equal "$(pkts INPUT 2)" 1
+	run dmesg_new
+	assert_output --regexp 'mfw-ping: IN=mfw0 OUT= MAC=[0-9a-f:]+ SRC=192\.0\.2\.2 DST=192\.0\.2\.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=[0-9]+ (DF )?PROTO=ICMP TYPE=8 CODE=0 ID=[0-9]+ SEQ=1'
+}
+
+@test "LOG: TCP ports in the line, default level, flags listed" {
+	tcp_server peer 8080
+	fw "-A OUTPUT -p tcp --dport 8080 --syn -j LOG --log-prefix out-syn --log-tcp-options --log-uid"
+	run grep -- '^-A OUTPUT' "$RULES"
+	assert_output "-A OUTPUT -p tcp -m tcp --dport 8080 --tcp-flags FIN,SYN,RST,ACK SYN -j LOG --log-prefix out-syn --log-tcp-options --log-uid"
+	dmesg_mark
+	run tcp_ok 192.0.2.2 8080
+	assert_output hi
+	run dmesg_new
+	assert_output --regexp 'out-synIN= OUT=mfw0 SRC=192\.0\.2\.1 DST=192\.0\.2\.2 .*PROTO=TCP SPT=[0-9]+ DPT=8080 .*SYN .*UID=0'
+	assert_equal "$(pkts OUTPUT 1)" 1
+}
+
+@test "-m multiport --dports, with a range, and its negation" {
+	tcp_server "" 8080
+	tcp_server "" 8081
+	tcp_server "" 8085
+	fw "-A INPUT -p tcp -m multiport --dports 8080,8082:8090 -j DROP"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p tcp -m multiport --dports 8080,8082:8090 -j DROP"
+	NS=peer tcp_blocked 192.0.2.1 8080
+	NS=peer run tcp_ok 192.0.2.1 8081
+	assert_output hi
+	NS=peer tcp_blocked 192.0.2.1 8085
+	fw "-F" "-A INPUT -p tcp -m multiport ! --ports 8081 -j DROP"
+	NS=peer run tcp_ok 192.0.2.1 8081
+	assert_output hi
+	NS=peer tcp_blocked 192.0.2.1 8080
+}
+
+@test "-m iprange --src-range and ! --dst-range" {
+	fw "-A INPUT -m iprange --src-range 192.0.2.5-192.0.2.9 -j DROP"
+	peer_noreply -I 192.0.2.7 192.0.2.1
+	peer_ping -I 192.0.2.2 192.0.2.1
+	fw "-F" "-A INPUT -p icmp -m iprange ! --dst-range 192.0.2.1-192.0.2.1 -j DROP"
+	peer_ping 192.0.2.1
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p icmp -m iprange ! --dst-range 192.0.2.1-192.0.2.1 -j DROP"
+}
+
+@test "-m comment: quoted text round-trips through the listing" {
+	fw "-A INPUT -p tcp --dport 22 -m comment --comment \"ssh from the \\\"ops\\\" net\" -j ACCEPT" \
+	   "-A INPUT -p icmp -m comment --comment plain_word"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output '-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "ssh from the \"ops\" net" -j ACCEPT
+-A INPUT -p icmp -m comment --comment plain_word'
+	cat "$RULES" > "$BATS_TEST_TMPDIR/saved"
+	fw "-F"
+	cat "$BATS_TEST_TMPDIR/saved" > "$RULES"
+	run diff <(sed -E 's/ \[[0-9]+:[0-9]+\]$//' "$BATS_TEST_TMPDIR/saved") <(listing)
+	assert_success
+	# -D by text needs the comment too
+	run ! fw "-D INPUT -p icmp -m comment --comment other"
+	fw "-D INPUT -p icmp -m comment --comment plain_word"
+	run grep -c -- '^-A INPUT' "$RULES"
+	assert_output 1
+}

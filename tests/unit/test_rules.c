@@ -23,12 +23,23 @@
  *   6. writer    the write protocol of /proc/minifw/rules: transactions,
  *                restore blocks, line limits, iptables-save round trip
  *   7. nomem     every allocation failing in turn changes nothing
+ *   8. conformance  tests/unit/conformance.txt: iptables rule lines and
+ *                the iptables-save text or the error each must give
  */
 #include "minifw.h"
 
 /* The shim's failure injection: <0 never fails, 0 = the next allocation
  * fails, N = fail after N successful allocations. */
 long minifw_user_alloc_fail_after = -1;
+
+/* -j LOG: rules.c calls the packet path's logger; here it only counts. */
+static unsigned int n_logged;
+void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
+{
+	(void)r;
+	(void)pkt;
+	n_logged++;
+}
 
 /* ---------------------------------------------------------------------- */
 /* Cases and checks                                                        */
@@ -254,7 +265,8 @@ static int parse(const char *line, struct minifw_cmd *cmd, struct minifw_err *er
 /* The options of a parsed -A/-I/-D/-R, printed as the listing prints them. */
 static void format_cmd(const struct minifw_cmd *cmd, char *buf, size_t len)
 {
-	struct minifw_rule r = { .m = cmd->m, .target = cmd->target };
+	struct minifw_rule r = { .m = cmd->m, .target = cmd->target,
+				 .target_arg = cmd->target_arg, .ext = cmd->ext };
 
 	minifw_rule_format(&r, buf, len);
 }
@@ -305,6 +317,8 @@ static struct minifw_ruleset *build(const char *script)
 			break;
 		}
 	}
+	for (i = 0; i < n; i++)
+		minifw_cmd_free(&cmds[i]);
 	return rs;
 }
 
@@ -313,12 +327,16 @@ static struct minifw_ruleset *edit(const struct minifw_ruleset *cur, const char 
 				   struct minifw_err *err)
 {
 	struct minifw_cmd cmds[64];
-	u32 n;
+	struct minifw_ruleset *rs;
+	u32 n, i;
 
 	memset(err, 0, sizeof(*err));
 	if (parse_script(script, cmds, ARRAY_SIZE(cmds), &n))
 		return ERR_PTR(-EBADMSG);
-	return minifw_ruleset_edit(cur, cmds, n, err);
+	rs = minifw_ruleset_edit(cur, cmds, n, err);
+	for (i = 0; i < n; i++)
+		minifw_cmd_free(&cmds[i]);
+	return rs;
 }
 
 /*
@@ -619,7 +637,7 @@ static void test_listing(void)
 		struct minifw_cmd cmd, cmd2;
 		struct minifw_err err;
 		char once[MINIFW_RULE_TEXT_MAX], twice[MINIFW_RULE_TEXT_MAX];
-		char again[MINIFW_LINE_MAX];
+		char again[MINIFW_RULE_TEXT_MAX + 32];
 		int ret;
 
 		case_begin("listing", line);
@@ -844,14 +862,14 @@ static const struct {
 	{ "-A INPUT -p icmp -m tcp", "-m tcp needs -p tcp" },
 	{ "-A INPUT -p tcp -m state --state NEW", "unknown match \"state\"" },
 	{ "-A INPUT -p tcp -m TCP", "\"TCP\"" },
-	{ "-A INPUT -p tcp -m tcp -m tcp", "-m given twice" },
+	{ "-A INPUT -m comment --comment a -m comment --comment b", "-m comment given twice" },
 	{ "-A INPUT -p tcp --dport 22 --dport 23", "--dport given twice" },
 	{ "-A INPUT -p tcp --dport 22 --destination-port 23", "--dport given twice" },
 	{ "-A INPUT -p tcp --sport 1 --source-port 2", "--sport given twice" },
 	/* targets */
 	{ "-A INPUT -j REJCT", "unknown target \"REJCT\" (did you mean \"REJECT\"?)" },
 	{ "-A INPUT -j accept", "\"accept\"" },
-	{ "-A INPUT -j LOG", "\"LOG\"" },
+	{ "-A INPUT -j LOGG", "unknown target \"LOGG\" (did you mean \"LOG\"?)" },
 	{ "-A INPUT -j RETURN", "\"RETURN\"" },
 	{ "-A INPUT -j DROP -j ACCEPT", "-j given twice" },
 	{ "-A INPUT -j DROP --jump DROP", "-j given twice" },
@@ -1398,6 +1416,30 @@ static void test_match(void)
 static const struct {
 	const char *rules, *pkt, *verdict, *counts;
 } chain_cases[] = {
+	/* -m multiport: any listed port or range; a later fragment never */
+	{ "-A FORWARD -p tcp -m multiport --dports 80,20:23 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -p tcp -m multiport --dports 80,443 -j DROP", PKT, "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -p tcp -m multiport ! --dports 80,443 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -p tcp -m multiport --sports 1234 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -p tcp -m multiport --sports 22 -j DROP", PKT, "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -p tcp -m multiport --ports 22 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -p tcp -m multiport --ports 1234 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -p tcp -m multiport --dports 22 -j DROP", PKT " frag", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -p tcp -m multiport ! --dports 80 -j DROP", PKT " frag", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -p tcp -m multiport --dports 22 -j ACCEPT", PKT " nol4", "DROP", "0:0 | 0:0" },
+	/* -m iprange: inclusive, host order */
+	{ "-A FORWARD -m iprange --src-range 10.1.2.3-10.1.2.3 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -m iprange --src-range 10.1.2.4-10.255.0.0 -j DROP", PKT, "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -m iprange --src-range 9.255.255.255-10.1.2.2 -j DROP", PKT, "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -m iprange ! --src-range 10.1.2.4-10.255.0.0 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -m iprange --dst-range 192.0.2.0-192.0.2.255 -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -m iprange --src-range 10.0.0.0-10.255.255.255 ! --dst-range 192.0.2.7-192.0.2.7 -j DROP",
+	  PKT, "ACCEPT", "0:0 | 1:100" },
+	/* -m comment matches everything */
+	{ "-A FORWARD -m comment --comment x -j DROP", PKT, "DROP", "1:100 | 0:0" },
+	/* LOG counts, logs and goes on */
+	{ "-A FORWARD -j LOG\n-A FORWARD -j LOG --log-prefix x\n-A FORWARD -p tcp -j DROP", PKT,
+	  "DROP", "1:100 1:100 1:100 | 0:0" },
 	/* first match wins */
 	{ "-A FORWARD -p tcp -j ACCEPT\n-A FORWARD -p tcp -j DROP", PKT,
 	  "ACCEPT", "1:100 0:0 | 0:0" },
@@ -1451,9 +1493,12 @@ static void test_chains(void)
 		case_beginf("match", "rules \"%s\" with packet \"%s\"", chain_cases[k].rules,
 			    chain_cases[k].pkt);
 		rs = build(chain_cases[k].rules);
+		n_logged = 0;
 		expect_str("verdict", chain_cases[k].verdict,
 			   eval_name(rs, MINIFW_FORWARD, chain_cases[k].pkt));
 		expect_str("counters", chain_cases[k].counts, counts(rs, MINIFW_FORWARD));
+		expect_int("LOG rules that logged", minifw_ruleset_has_target(rs, MINIFW_T_LOG) ? 2 : 0,
+			   n_logged);
 		minifw_ruleset_put(rs);
 		case_end();
 	}
@@ -2186,6 +2231,138 @@ static void test_nomem(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* 8. Conformance table                                                    */
+
+/*
+ * tests/unit/conformance.txt (or $MINIFW_CONFORMANCE): one case a line,
+ * "RULE-LINE => CANONICAL-OPTIONS" or "RULE-LINE => !ERROR-SUBSTRING";
+ * '#' comments and blank lines are skipped. A canonical text is what
+ * minifw_rule_format() prints for the parsed rule, and "-A CHAIN " plus it
+ * must parse back to the same text and match; "!" directly followed by
+ * text means the line is refused with -EINVAL and err.msg contains the
+ * text ("! -s ..." is a canonical text that starts with a negation). Each
+ * line is a case named by its line number; a line that is none of these is
+ * a failed case too.
+ */
+static void test_conformance(void)
+{
+	const char *path = getenv("MINIFW_CONFORMANCE");
+	char def[512], raw[MINIFW_LINE_MAX + 256];
+	unsigned int lineno = 0, ncases = 0;
+	FILE *f;
+
+	if (!path) {
+		/* next to this file, as the compiler was given it */
+		const char *slash = strrchr(__FILE__, '/');
+
+		snprintf(def, sizeof(def), "%.*sconformance.txt",
+			 slash ? (int)(slash + 1 - __FILE__) : 0, __FILE__);
+		path = def;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		case_beginf("conformance", "%s", path);
+		case_fail("open the table", "a readable file", strerror(errno), false);
+		case_end();
+		return;
+	}
+	while (fgets(raw, sizeof(raw), f)) {
+		char once[MINIFW_RULE_TEXT_MAX], twice[MINIFW_RULE_TEXT_MAX];
+		char again[MINIFW_RULE_TEXT_MAX + 32];
+		struct minifw_cmd cmd, cmd2;
+		struct minifw_err err;
+		size_t n = strlen(raw);
+		char *rule = raw, *want, *sep, *s;
+		bool refused;
+		int ret, c;
+
+		lineno++;
+		if (n && raw[n - 1] == '\n') {
+			raw[--n] = '\0';
+		} else if (!feof(f)) {
+			/* longer than raw: drop the rest of it */
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			case_beginf("conformance", "line %u: %.60s", lineno, raw);
+			case_fail("table line", "a text line that fits the reader's buffer",
+				  "a longer line, or a NUL byte", false);
+			case_end();
+			continue;
+		}
+		if (n && raw[n - 1] == '\r')
+			raw[--n] = '\0';
+		for (s = raw; isspace((unsigned char)*s); s++)
+			;
+		if (!*s || *s == '#')
+			continue;
+		ncases++;
+
+		/* RULE-LINE => EXPECTED, or "RULE-LINE =>" for a rule without options */
+		sep = strstr(raw, " => ");
+		if (sep) {
+			*sep = '\0';
+			want = sep + 4;
+		} else if (n >= 3 && !strcmp(raw + n - 3, " =>")) {
+			raw[n - 3] = '\0';
+			want = raw + n - 3;	/* "" */
+		} else {
+			case_beginf("conformance", "line %u: %s", lineno, raw);
+			case_fail("table line", "RULE-LINE => CANONICAL or RULE-LINE => !ERROR",
+				  "no \" => \"", false);
+			case_end();
+			continue;
+		}
+		while (isspace((unsigned char)*want))
+			want++;
+		for (s = want + strlen(want); s > want && isspace((unsigned char)s[-1]); )
+			*--s = '\0';
+		refused = want[0] == '!' && want[1] != ' ';
+		case_beginf("conformance", "line %u: %s", lineno, rule);
+		if (refused && !want[1]) {
+			case_fail("table line", "text after \"!\" (part of the error)", "\"!\" alone",
+				  false);
+			case_end();
+			continue;
+		}
+
+		ret = parse(rule, &cmd, &err);
+		if (refused) {
+			if (!ret) {
+				format_cmd(&cmd, once, sizeof(once));
+				case_fail("parse", "refused (-EINVAL)", once, true);
+			}
+			expect_ret("parse", -EINVAL, ret);
+			expect_contains("err.msg", want + 1, err.msg);
+		} else if (expect_str("parse error", "", err.msg) && expect_ret("parse", 0, ret) &&
+			   expect_bool("parsed to -A, -I, -D RULE or -R",
+				       true, cmd.op == MINIFW_OP_APPEND || cmd.op == MINIFW_OP_INSERT ||
+				       cmd.op == MINIFW_OP_DELETE_RULE || cmd.op == MINIFW_OP_REPLACE)) {
+			format_cmd(&cmd, once, sizeof(once));
+			expect_str("printed", want, once);
+			/* round trip: the printed rule parses back to itself */
+			snprintf(again, sizeof(again), "-A %s %s", minifw_chain_name(cmd.chain), once);
+			ret = parse(again, &cmd2, &err);
+			if (expect_str("parse the printed rule", "", err.msg) &&
+			    expect_ret("parse the printed rule", 0, ret)) {
+				format_cmd(&cmd2, twice, sizeof(twice));
+				expect_str("printed again", once, twice);
+				expect_int("same struct minifw_match after the round trip", 0,
+					   memcmp(&cmd.m, &cmd2.m, sizeof(cmd.m)));
+				expect_int("same target", cmd.target, cmd2.target);
+				expect_int("same target_arg", cmd.target_arg, cmd2.target_arg);
+			}
+			minifw_cmd_free(&cmd2);
+		}
+		minifw_cmd_free(&cmd);
+		case_end();
+	}
+	fclose(f);
+	case_beginf("conformance", "%s", path);
+	expect_bool("the table has cases", true, ncases > 0);
+	case_end();
+}
+
+/* ---------------------------------------------------------------------- */
 
 int main(void)
 {
@@ -2199,6 +2376,7 @@ int main(void)
 	test_writer();
 	test_writer_max_rules();
 	test_nomem();
+	test_conformance();
 	printf("unit: %u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
