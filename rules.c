@@ -75,6 +75,7 @@
 #include <linux/ctype.h>
 #include <linux/kstrtox.h>
 #include <linux/stringify.h>
+#include <linux/jiffies.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -387,7 +388,55 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 	return MINIFW_MATCH;
 }
 
-/* -m multiport, -m iprange: only for the rules that have them. */
+/*
+ * -m limit, as xt_limit: a token bucket of "credits". Time adds
+ * MINIFW_CREDITS_PER_JIFFY a jiffy up to limit_cap; a packet that finds
+ * limit_cost credits takes them and matches. Lockless: the last update's
+ * time is swapped in with xchg(), the credits with cmpxchg().
+ */
+#define MINIFW_MAX_CPJ		(0xFFFFFFFFUL / (HZ * 60 * 60 * 24))
+#define MINIFW_CREDITS_PER_JIFFY	(1UL << (63 - __builtin_clzl(MINIFW_MAX_CPJ)))
+
+static u32 minifw_user2credits(u64 user)
+{
+	u64 c = user * HZ * MINIFW_CREDITS_PER_JIFFY / MINIFW_LIMIT_SCALE;
+
+	return c > 0xffffffffULL ? 0xffffffffU : (u32)c;
+}
+
+/* Packet path, lockless. */
+static bool minifw_limit(const struct minifw_ext *e, struct minifw_counter *c)
+{
+	u32 old_credit, new_credit;
+	u64 increase = 0;
+	unsigned long now;
+	bool ret;
+
+	/* nothing to add, nothing to take: the common case under a flood */
+	if (READ_ONCE(c->credit) < e->limit_cost && READ_ONCE(c->prev) == jiffies)
+		return false;
+	do {
+		now = jiffies;
+		increase += (u64)(now - xchg(&c->prev, now)) * MINIFW_CREDITS_PER_JIFFY;
+		old_credit = READ_ONCE(c->credit);
+		new_credit = min_t(u64, (u64)old_credit + increase, e->limit_cap);
+		ret = new_credit >= e->limit_cost;
+		if (ret)
+			new_credit -= e->limit_cost;
+	} while (cmpxchg(&c->credit, old_credit, new_credit) != old_credit);
+	return ret;
+}
+
+/* A new limit rule starts with a full bucket. */
+static void minifw_limit_init(const struct minifw_rule *r)
+{
+	if (r->ext && r->ext->limit_avg) {
+		r->cnt->credit = r->ext->limit_cap;
+		r->cnt->prev = jiffies;
+	}
+}
+
+/* -m multiport, -m iprange, -m limit: only for the rules that have them. */
 static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt *p)
 {
 	const struct minifw_ext *e = r->ext;
@@ -420,6 +469,9 @@ static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt
 		if (!hit ^ !!(f & MINIFW_INV_MULTIPORT))
 			return MINIFW_NOMATCH;
 	}
+	/* last: only packets that match all else spend credits */
+	if (e->limit_avg && !minifw_limit(e, r->cnt))
+		return MINIFW_NOMATCH;
 	return MINIFW_MATCH;
 }
 
@@ -1132,12 +1184,13 @@ enum minifw_opt_id {
 	MINIFW_O_TCPFLAGS, MINIFW_O_SYN, MINIFW_O_ICMPTYPE, MINIFW_O_REJECTWITH,
 	MINIFW_O_MPORTS, MINIFW_O_SRCRANGE, MINIFW_O_DSTRANGE, MINIFW_O_COMMENT,
 	MINIFW_O_LOGPREFIX, MINIFW_O_LOGLEVEL, MINIFW_O_LOGFLAG,
+	MINIFW_O_LIMIT, MINIFW_O_LIMITBURST,
 };
 
 /* What an option needs before it: a protocol match, a match or a target. */
 enum { MINIFW_NEED_NONE, MINIFW_NEED_TCPUDP, MINIFW_NEED_TCP, MINIFW_NEED_ICMP,
        MINIFW_NEED_REJECT, MINIFW_NEED_MULTIPORT, MINIFW_NEED_IPRANGE,
-       MINIFW_NEED_COMMENT, MINIFW_NEED_LOG };
+       MINIFW_NEED_COMMENT, MINIFW_NEED_LOG, MINIFW_NEED_LIMIT };
 
 static const struct minifw_opt {
 	const char *name, *alias1, *alias2;
@@ -1172,6 +1225,8 @@ static const struct minifw_opt {
 	{ "--log-ip-options", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
 	{ "--log-uid", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
 	{ "--log-macdecode", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
+	{ "--limit", NULL, NULL, MINIFW_O_LIMIT, false, 1, MINIFW_NEED_LIMIT },
+	{ "--limit-burst", NULL, NULL, MINIFW_O_LIMITBURST, false, 1, MINIFW_NEED_LIMIT },
 };
 
 static const struct minifw_opt *minifw_find_opt(const char *s)
@@ -1219,6 +1274,10 @@ static int minifw_check_needs(struct minifw_parser *p, const struct minifw_opt *
 	case MINIFW_NEED_COMMENT:
 		if (!(matches & (1U << MINIFW_M_COMMENT)))
 			return minifw_fail(p->err, "%s needs -m comment before it", o->name);
+		break;
+	case MINIFW_NEED_LIMIT:
+		if (!(matches & (1U << MINIFW_M_LIMIT)))
+			return minifw_fail(p->err, "%s needs -m limit before it", o->name);
 		break;
 	case MINIFW_NEED_LOG:
 		if (target != MINIFW_T_LOG)
@@ -1337,6 +1396,50 @@ static int minifw_parse_iprange(struct minifw_parser *p, char *s, u32 *range)
 	return 0;
 }
 
+/* libxt_limit's units, longest first as print_rate() tries them */
+static const struct {
+	const char *name;	/* as printed */
+	const char *word;	/* as parsed: any start of it */
+	u32 secs;
+} minifw_rates[] = {
+	{ "day", "day", 24 * 60 * 60 }, { "hour", "hour", 60 * 60 },
+	{ "min", "minute", 60 }, { "sec", "second", 1 },
+};
+
+/* "N[/second|/minute|/hour|/day]" (or a start of the unit): period in 1/10000 s */
+static int minifw_parse_rate(struct minifw_parser *p, const char *s, u32 *avg)
+{
+	const char *slash = strchr(s, '/');
+	u32 secs = 1, n;
+	char num[12];
+	size_t len = slash ? (size_t)(slash - s) : strlen(s), i;
+
+	if (slash) {
+		size_t ulen = strlen(slash + 1);
+
+		for (i = 0; ulen && i < ARRAY_SIZE(minifw_rates); i++)
+			if (!strncasecmp(minifw_rates[i].word, slash + 1, ulen))
+				break;
+		if (!ulen || i == ARRAY_SIZE(minifw_rates))
+			goto bad;
+		secs = minifw_rates[i].secs;
+	}
+	if (len >= sizeof(num))
+		goto bad;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if (minifw_decimal(num, len) != MINIFW_DEC_OK || kstrtou32(num, 10, &n) || !n)
+		goto bad;
+	*avg = (u32)((u64)MINIFW_LIMIT_SCALE * secs / n);
+	if (!*avg)
+		return minifw_fail(p->err, "--limit \"%s\" is too fast (at most 10000/second)",
+				   minifw_q(p, s));
+	return 0;
+bad:
+	return minifw_fail(p->err, "\"%s\" is not a rate (N/second, N/minute, N/hour or N/day)",
+			   minifw_q(p, s));
+}
+
 static int minifw_parse_log_level(struct minifw_parser *p, const char *s, u8 *level)
 {
 	size_t i;
@@ -1438,6 +1541,7 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 				[MINIFW_M_MULTIPORT] = "multiport",
 				[MINIFW_M_IPRANGE] = "iprange",
 				[MINIFW_M_COMMENT] = "comment",
+				[MINIFW_M_LIMIT] = "limit",
 			};
 			unsigned int kind = 0;
 			u8 proto = !strcmp(arg, "tcp") ? IPPROTO_TCP :
@@ -1456,7 +1560,7 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 				if (!strcmp(arg, names[k]))
 					kind = k;
 			if (!kind)
-				return minifw_fail(p->err, "unknown match \"%s\" (minifw has tcp, udp, icmp, multiport, iprange and comment)",
+				return minifw_fail(p->err, "unknown match \"%s\" (minifw has tcp, udp, icmp, multiport, iprange, limit and comment)",
 						   minifw_q(p, arg));
 			/* a second -m tcp (iptables loads one per -m) adds nothing */
 			if ((ms.given & (1U << kind)) && kind != MINIFW_M_L4)
@@ -1530,6 +1634,17 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		case MINIFW_O_LOGLEVEL:
 			ret = minifw_parse_log_level(p, arg, &cmd->ext->log_level);
 			break;
+		case MINIFW_O_LIMIT:
+			ret = minifw_parse_rate(p, arg, &cmd->ext->limit_avg);
+			break;
+		case MINIFW_O_LIMITBURST:
+			if (minifw_decimal(arg, strlen(arg)) != MINIFW_DEC_OK ||
+			    kstrtou32(arg, 10, &cmd->ext->limit_burst) ||
+			    cmd->ext->limit_burst > MINIFW_LIMIT_BURST_MAX)
+				return minifw_fail(p->err, "--limit-burst \"%s\" is not in 0-%d",
+						   minifw_q(p, arg), MINIFW_LIMIT_BURST_MAX);
+			ret = 0;
+			break;
 		case MINIFW_O_LOGFLAG:
 			for (k = 0; k < ARRAY_SIZE(minifw_log_flags); k++)
 				if (!strcmp(name, minifw_log_flags[k].opt))
@@ -1567,6 +1682,16 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		return minifw_fail(p->err, "-m iprange needs --src-range or --dst-range");
 	if ((ms.given & (1U << MINIFW_M_COMMENT)) && !cmd->ext->comment[0])
 		return minifw_fail(p->err, "-m comment needs --comment TEXT");
+	if (ms.given & (1U << MINIFW_M_LIMIT)) {
+		e = cmd->ext;
+		/* as libxt_limit: 3/hour, burst 5, unless given */
+		if (!(seen & (1U << MINIFW_O_LIMIT)))
+			e->limit_avg = MINIFW_LIMIT_SCALE * 3600 / 3;
+		if (!(seen & (1U << MINIFW_O_LIMITBURST)))
+			e->limit_burst = MINIFW_LIMIT_BURST;
+		e->limit_cost = minifw_user2credits(e->limit_avg);
+		e->limit_cap = minifw_user2credits((u64)e->limit_avg * e->limit_burst);
+	}
 	if (cmd->ext)
 		cmd->ext->order = ms.order;
 	/* As iptables: no input device after routing out, no output before. */
@@ -1883,6 +2008,20 @@ static void minifw_put_match(struct minifw_buf *b, const struct minifw_rule *r,
 		minifw_put(b, "-m comment");
 		minifw_put_string(b, "--comment", e->comment);
 		break;
+	case MINIFW_M_LIMIT:
+		/* libxt_limit's print_rate(): the largest unit that is exact enough */
+		for (i = 1; i < ARRAY_SIZE(minifw_rates); i++) {
+			u32 mult = MINIFW_LIMIT_SCALE * minifw_rates[i].secs;
+
+			if (e->limit_avg > mult || mult / e->limit_avg < mult % e->limit_avg)
+				break;
+		}
+		minifw_put(b, "-m limit --limit %u/%s",
+			   MINIFW_LIMIT_SCALE * minifw_rates[i - 1].secs / e->limit_avg,
+			   minifw_rates[i - 1].name);
+		if (e->limit_burst != MINIFW_LIMIT_BURST)
+			minifw_put(b, "--limit-burst %u", e->limit_burst);
+		break;
 	}
 }
 
@@ -2099,6 +2238,7 @@ static int minifw_zero(struct minifw_chain *c, u32 num)
 			return -ENOMEM;
 		minifw_counter_put(c->rules[i].cnt);
 		c->rules[i].cnt = fresh;
+		minifw_limit_init(&c->rules[i]);
 	}
 	if (!num) {
 		fresh = minifw_counter_new();
@@ -2144,6 +2284,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 		rule.cnt = minifw_counter_new();
 		if (!rule.cnt)
 			return minifw_nomem(err);
+		minifw_limit_init(&rule);
 		minifw_ext_get(cmd->ext);
 		memmove(&c->rules[pos + 1], &c->rules[pos],
 			(c->nrules - pos) * sizeof(rule));
@@ -2179,6 +2320,7 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 		rule.cnt = minifw_counter_new();
 		if (!rule.cnt)
 			return minifw_nomem(err);
+		minifw_limit_init(&rule);
 		minifw_ext_get(cmd->ext);
 		minifw_rule_release(&c->rules[cmd->num - 1]);
 		c->rules[cmd->num - 1] = rule;

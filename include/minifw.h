@@ -96,7 +96,13 @@ extern unsigned int minifw_max_rules;
 enum { MINIFW_MP_SRC = 1, MINIFW_MP_DST, MINIFW_MP_ANY };
 
 /* Matches a rule may have, for struct minifw_ext.order */
-enum { MINIFW_M_L4 = 1, MINIFW_M_MULTIPORT, MINIFW_M_IPRANGE, MINIFW_M_COMMENT };
+enum { MINIFW_M_L4 = 1, MINIFW_M_MULTIPORT, MINIFW_M_IPRANGE, MINIFW_M_COMMENT,
+       MINIFW_M_LIMIT };
+
+/* -m limit: rates in iptables' unit, 1/MINIFW_LIMIT_SCALE second per packet */
+#define MINIFW_LIMIT_SCALE	10000
+#define MINIFW_LIMIT_BURST	5	/* default --limit-burst */
+#define MINIFW_LIMIT_BURST_MAX	10000
 
 /*
  * What a rule matches. Every field is canonical (host bits masked, unused
@@ -134,6 +140,9 @@ struct minifw_cpu_counter {
 struct minifw_counter {
 	refcount_t ref;
 	struct minifw_cpu_counter __percpu *pcpu;
+	/* -m limit's token bucket, as xt_limit: updated without locks */
+	unsigned long prev;		/* jiffies of the last update */
+	u32 credit;
 };
 
 /*
@@ -150,6 +159,10 @@ struct minifw_ext {
 	u8 log_level;		/* 0-7, syslog's */
 	u8 log_flags;		/* NF_LOG_* */
 	u16 order;		/* MINIFW_M_* in the order given, 3 bits each */
+	u32 limit_avg;		/* -m limit: period per packet, MINIFW_LIMIT_SCALE units; 0 = none */
+	u32 limit_burst;
+	u32 limit_cost;		/* credits per packet, and at most (as xt_limit) */
+	u32 limit_cap;
 	char log_prefix[MINIFW_LOG_PREFIX_MAX + 1];
 	char comment[MINIFW_COMMENT_MAX + 1];
 	refcount_t ref;

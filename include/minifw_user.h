@@ -94,6 +94,13 @@ static inline void *kvmalloc_array(size_t n, size_t size, int gfp)
 	return minifw_user_alloc(n * size);
 }
 
+/* Time, for -m limit: the tests set it. */
+#define HZ 100
+extern unsigned long minifw_user_jiffies;
+#define jiffies minifw_user_jiffies
+#define xchg(p, v) ({ __typeof__(*(p)) __old = *(p); *(p) = (v); __old; })
+#define cmpxchg(p, o, n) ({ __typeof__(*(p)) __old = *(p); if (__old == (o)) *(p) = (n); __old; })
+
 #define this_cpu_ptr(p) (p)
 #define per_cpu_ptr(p, cpu) (p)
 #define for_each_possible_cpu(cpu) for ((cpu) = 0; (cpu) < 1; (cpu)++)

@@ -10,7 +10,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio xz-utils zstd   # the test VM
 	bats bats-support bats-assert               # the test suite
-	iproute2 iputils-ping socat procps libcap2-bin util-linux nftables tcpdump
+	iproute2 iputils-ping socat procps libcap2-bin util-linux nftables tcpdump iptables
 )
 
 missing=()

@@ -223,3 +223,22 @@ peer_udp_send() {
 	run grep -c -- '^-A INPUT' "$RULES"
 	assert_output 1
 }
+
+@test "-m limit lets the burst through, then the rate" {
+	fw "-A INPUT -p icmp -m limit --limit 2/sec --limit-burst 3 -j ACCEPT" "-A INPUT -p icmp -j DROP"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p icmp -m limit --limit 2/sec --limit-burst 3 -j ACCEPT
+-A INPUT -p icmp -j DROP"
+	local start end passed
+	start=$(date +%s%N)
+	ip netns exec peer ping -c 20 -i 0.002 -W 0.5 -q 192.0.2.1 >/dev/null 2>&1 || true
+	end=$(date +%s%N)
+	passed=$(pkts INPUT 1)
+	assert_equal "$((passed + $(pkts INPUT 2)))" 20
+	# the burst at least; beyond it, no more than the rate allowed meanwhile
+	[ "$passed" -ge 3 ]
+	[ "$passed" -le $((3 + 2 * (end - start) / 1000000000 + 1)) ]
+	# after a pause the bucket has refilled
+	sleep 1.5
+	peer_ping 192.0.2.1
+}

@@ -32,6 +32,9 @@
  * fails, N = fail after N successful allocations. */
 long minifw_user_alloc_fail_after = -1;
 
+/* -m limit reads the time here; tests move it. */
+unsigned long minifw_user_jiffies = 1000;
+
 /* -j LOG: rules.c calls the packet path's logger; here it only counts. */
 static unsigned int n_logged;
 void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
@@ -1504,6 +1507,53 @@ static void test_chains(void)
 	}
 }
 
+/* -m limit: the burst passes, then one packet per period, as xt_limit. */
+static void test_limit(void)
+{
+	struct minifw_ruleset *rs;
+	struct test_pkt t;
+	int i, passed;
+	char what[64];
+
+	case_begin("limit", "burst 5 then 1/second (HZ 100 in user space)");
+	rs = build("-A FORWARD -m limit --limit 1/sec -j ACCEPT\n-P FORWARD DROP");
+	make_pkt(&t, PKT);
+	for (i = 0, passed = 0; i < 20; i++)
+		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+	expect_int("passed at once (the burst)", 5, passed);
+	minifw_user_jiffies += HZ / 2;
+	passed = minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+	expect_int("passed after half a period", 0, passed);
+	minifw_user_jiffies += HZ / 2;
+	for (i = 0, passed = 0; i < 5; i++)
+		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+	expect_int("passed after a whole period", 1, passed);
+	/* a long pause refills the bucket to the burst, no more */
+	minifw_user_jiffies += 3600UL * 24 * 3 * HZ;
+	for (i = 0, passed = 0; i < 20; i++)
+		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+	expect_int("passed after three days", 5, passed);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("limit", "a limit rule keeps its bucket when other rules change");
+	rs = build("-A FORWARD -m limit --limit 2/min --limit-burst 3 -j ACCEPT\n-P FORWARD DROP");
+	for (i = 0, passed = 0; i < 2; i++)
+		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+	{
+		struct minifw_err err;
+		struct minifw_ruleset *rs2 = edit(rs, "-I FORWARD -p udp -j DROP", &err);
+
+		for (i = 0; i < 5; i++)
+			passed += minifw_chain_eval(&rs2->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+		snprintf(what, sizeof(what), "passed over both versions");
+		expect_int(what, 3, passed);
+		minifw_ruleset_put(rs2);
+	}
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
 /* ---------------------------------------------------------------------- */
 /* 6. The writer                                                           */
 
@@ -2373,6 +2423,7 @@ int main(void)
 	test_edit();
 	test_match();
 	test_chains();
+	test_limit();
 	test_writer();
 	test_writer_max_rules();
 	test_nomem();
