@@ -225,6 +225,9 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	u8 buf[sizeof(struct tcphdr)];
+	unsigned int need;
+	const u8 *h;
 
 	pkt->saddr = iph->saddr;
 	pkt->daddr = iph->daddr;
@@ -238,41 +241,36 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		return;
 
 	/*
-	 * The whole header, as xt_tcp, xt_udp and xt_icmp insist on, or
-	 * nothing (and rules that need it drop the packet).
+	 * The whole transport header, as xt_tcp, xt_udp and xt_icmp insist
+	 * on, or nothing (and rules that need it drop the packet). Ports and
+	 * ICMP type/code are the first bytes of each.
 	 */
-	if (pkt->proto == IPPROTO_TCP) {
-		struct tcphdr _th;
-		const struct tcphdr *th;
-
-		th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
-		if (th) {
-			pkt->sport = th->source;
-			pkt->dport = th->dest;
-			pkt->tcp_flags = ((const u8 *)th)[13];
-			pkt->l4 = true;
-		}
-	} else if (pkt->proto == IPPROTO_ICMP) {
-		struct icmphdr _ih;
-		const struct icmphdr *ih;
-
-		ih = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_ih), &_ih);
-		if (ih) {
-			pkt->icmp_type = ih->type;
-			pkt->icmp_code = ih->code;
-			pkt->l4 = true;
-		}
-	} else if (pkt->proto == IPPROTO_UDP) {
-		struct udphdr _uh;
-		const struct udphdr *uh;
-
-		uh = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_uh), &_uh);
-		if (uh) {
-			pkt->sport = uh->source;
-			pkt->dport = uh->dest;
-			pkt->l4 = true;
-		}
+	switch (pkt->proto) {
+	case IPPROTO_TCP:
+		need = sizeof(struct tcphdr);
+		break;
+	case IPPROTO_UDP:
+		need = sizeof(struct udphdr);
+		break;
+	case IPPROTO_ICMP:
+		need = sizeof(struct icmphdr);
+		break;
+	default:
+		return;
 	}
+	h = skb_header_pointer(skb, ip_hdrlen(skb), need, buf);
+	if (!h)
+		return;
+	pkt->l4 = true;
+	if (pkt->proto == IPPROTO_ICMP) {
+		pkt->icmp_type = h[0];
+		pkt->icmp_code = h[1];
+		return;
+	}
+	memcpy(&pkt->sport, h, sizeof(pkt->sport));
+	memcpy(&pkt->dport, h + 2, sizeof(pkt->dport));
+	if (pkt->proto == IPPROTO_TCP)
+		pkt->tcp_flags = h[13];	/* the flags byte, as xt_tcp reads it */
 }
 
 /* ICMP codes of --reject-with, as ipt_REJECT sends them */

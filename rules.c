@@ -1187,46 +1187,54 @@ enum minifw_opt_id {
 	MINIFW_O_LIMIT, MINIFW_O_LIMITBURST,
 };
 
-/* What an option needs before it: a protocol match, a match or a target. */
+/* What an option needs before it: a protocol or a target (or a match, below). */
 enum { MINIFW_NEED_NONE, MINIFW_NEED_TCPUDP, MINIFW_NEED_TCP, MINIFW_NEED_ICMP,
-       MINIFW_NEED_REJECT, MINIFW_NEED_MULTIPORT, MINIFW_NEED_IPRANGE,
-       MINIFW_NEED_COMMENT, MINIFW_NEED_LOG, MINIFW_NEED_LIMIT };
+       MINIFW_NEED_REJECT, MINIFW_NEED_LOG };
+
+/* -m names of the matches other than tcp/udp/icmp, by MINIFW_M_* */
+static const char *const minifw_match_names[] = {
+	[MINIFW_M_MULTIPORT]	= "multiport",
+	[MINIFW_M_IPRANGE]	= "iprange",
+	[MINIFW_M_COMMENT]	= "comment",
+	[MINIFW_M_LIMIT]	= "limit",
+};
 
 static const struct minifw_opt {
 	const char *name, *alias1, *alias2;
 	u8 id;
 	bool invertible;
 	u8 nargs;
-	u8 needs;
+	u8 needs;		/* MINIFW_NEED_* */
+	u8 match;		/* the -m it belongs to (MINIFW_M_*), or 0 */
 } minifw_opts[] = {
-	{ "-s", "--source", "--src", MINIFW_O_SRC, true, 1, MINIFW_NEED_NONE },
-	{ "-d", "--destination", "--dst", MINIFW_O_DST, true, 1, MINIFW_NEED_NONE },
-	{ "-p", "--protocol", NULL, MINIFW_O_PROTO, true, 1, MINIFW_NEED_NONE },
-	{ "-i", "--in-interface", NULL, MINIFW_O_IN, true, 1, MINIFW_NEED_NONE },
-	{ "-o", "--out-interface", NULL, MINIFW_O_OUT, true, 1, MINIFW_NEED_NONE },
-	{ "-j", "--jump", NULL, MINIFW_O_JUMP, false, 1, MINIFW_NEED_NONE },
-	{ "-m", "--match", NULL, MINIFW_O_MATCH, false, 1, MINIFW_NEED_NONE },
-	{ "--sport", "--source-port", NULL, MINIFW_O_SPORT, true, 1, MINIFW_NEED_TCPUDP },
-	{ "--dport", "--destination-port", NULL, MINIFW_O_DPORT, true, 1, MINIFW_NEED_TCPUDP },
-	{ "--tcp-flags", NULL, NULL, MINIFW_O_TCPFLAGS, true, 2, MINIFW_NEED_TCP },
-	{ "--syn", NULL, NULL, MINIFW_O_SYN, true, 0, MINIFW_NEED_TCP },
-	{ "--icmp-type", NULL, NULL, MINIFW_O_ICMPTYPE, true, 1, MINIFW_NEED_ICMP },
-	{ "--reject-with", NULL, NULL, MINIFW_O_REJECTWITH, false, 1, MINIFW_NEED_REJECT },
-	{ "--sports", "--source-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_MULTIPORT },
-	{ "--dports", "--destination-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_MULTIPORT },
-	{ "--ports", NULL, NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_MULTIPORT },
-	{ "--src-range", NULL, NULL, MINIFW_O_SRCRANGE, true, 1, MINIFW_NEED_IPRANGE },
-	{ "--dst-range", NULL, NULL, MINIFW_O_DSTRANGE, true, 1, MINIFW_NEED_IPRANGE },
-	{ "--comment", NULL, NULL, MINIFW_O_COMMENT, false, 1, MINIFW_NEED_COMMENT },
-	{ "--log-prefix", NULL, NULL, MINIFW_O_LOGPREFIX, false, 1, MINIFW_NEED_LOG },
-	{ "--log-level", NULL, NULL, MINIFW_O_LOGLEVEL, false, 1, MINIFW_NEED_LOG },
-	{ "--log-tcp-sequence", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
-	{ "--log-tcp-options", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
-	{ "--log-ip-options", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
-	{ "--log-uid", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
-	{ "--log-macdecode", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG },
-	{ "--limit", NULL, NULL, MINIFW_O_LIMIT, false, 1, MINIFW_NEED_LIMIT },
-	{ "--limit-burst", NULL, NULL, MINIFW_O_LIMITBURST, false, 1, MINIFW_NEED_LIMIT },
+	{ "-s", "--source", "--src", MINIFW_O_SRC, true, 1, MINIFW_NEED_NONE, 0 },
+	{ "-d", "--destination", "--dst", MINIFW_O_DST, true, 1, MINIFW_NEED_NONE, 0 },
+	{ "-p", "--protocol", NULL, MINIFW_O_PROTO, true, 1, MINIFW_NEED_NONE, 0 },
+	{ "-i", "--in-interface", NULL, MINIFW_O_IN, true, 1, MINIFW_NEED_NONE, 0 },
+	{ "-o", "--out-interface", NULL, MINIFW_O_OUT, true, 1, MINIFW_NEED_NONE, 0 },
+	{ "-j", "--jump", NULL, MINIFW_O_JUMP, false, 1, MINIFW_NEED_NONE, 0 },
+	{ "-m", "--match", NULL, MINIFW_O_MATCH, false, 1, MINIFW_NEED_NONE, 0 },
+	{ "--sport", "--source-port", NULL, MINIFW_O_SPORT, true, 1, MINIFW_NEED_TCPUDP, 0 },
+	{ "--dport", "--destination-port", NULL, MINIFW_O_DPORT, true, 1, MINIFW_NEED_TCPUDP, 0 },
+	{ "--tcp-flags", NULL, NULL, MINIFW_O_TCPFLAGS, true, 2, MINIFW_NEED_TCP, 0 },
+	{ "--syn", NULL, NULL, MINIFW_O_SYN, true, 0, MINIFW_NEED_TCP, 0 },
+	{ "--icmp-type", NULL, NULL, MINIFW_O_ICMPTYPE, true, 1, MINIFW_NEED_ICMP, 0 },
+	{ "--reject-with", NULL, NULL, MINIFW_O_REJECTWITH, false, 1, MINIFW_NEED_REJECT, 0 },
+	{ "--sports", "--source-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE, MINIFW_M_MULTIPORT },
+	{ "--dports", "--destination-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE, MINIFW_M_MULTIPORT },
+	{ "--ports", NULL, NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE, MINIFW_M_MULTIPORT },
+	{ "--src-range", NULL, NULL, MINIFW_O_SRCRANGE, true, 1, MINIFW_NEED_NONE, MINIFW_M_IPRANGE },
+	{ "--dst-range", NULL, NULL, MINIFW_O_DSTRANGE, true, 1, MINIFW_NEED_NONE, MINIFW_M_IPRANGE },
+	{ "--comment", NULL, NULL, MINIFW_O_COMMENT, false, 1, MINIFW_NEED_NONE, MINIFW_M_COMMENT },
+	{ "--log-prefix", NULL, NULL, MINIFW_O_LOGPREFIX, false, 1, MINIFW_NEED_LOG, 0 },
+	{ "--log-level", NULL, NULL, MINIFW_O_LOGLEVEL, false, 1, MINIFW_NEED_LOG, 0 },
+	{ "--log-tcp-sequence", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
+	{ "--log-tcp-options", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
+	{ "--log-ip-options", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
+	{ "--log-uid", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
+	{ "--log-macdecode", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
+	{ "--limit", NULL, NULL, MINIFW_O_LIMIT, false, 1, MINIFW_NEED_NONE, MINIFW_M_LIMIT },
+	{ "--limit-burst", NULL, NULL, MINIFW_O_LIMITBURST, false, 1, MINIFW_NEED_NONE, MINIFW_M_LIMIT },
 };
 
 static const struct minifw_opt *minifw_find_opt(const char *s)
@@ -1262,23 +1270,10 @@ static int minifw_unknown_option(struct minifw_parser *p, const char *name)
 static int minifw_check_needs(struct minifw_parser *p, const struct minifw_opt *o,
 			      u8 proto, u8 target, u8 matches)
 {
+	if (o->match && !(matches & (1U << o->match)))
+		return minifw_fail(p->err, "%s needs -m %s before it", o->name,
+				   minifw_match_names[o->match]);
 	switch (o->needs) {
-	case MINIFW_NEED_MULTIPORT:
-		if (!(matches & (1U << MINIFW_M_MULTIPORT)))
-			return minifw_fail(p->err, "%s needs -m multiport before it", o->name);
-		break;
-	case MINIFW_NEED_IPRANGE:
-		if (!(matches & (1U << MINIFW_M_IPRANGE)))
-			return minifw_fail(p->err, "%s needs -m iprange before it", o->name);
-		break;
-	case MINIFW_NEED_COMMENT:
-		if (!(matches & (1U << MINIFW_M_COMMENT)))
-			return minifw_fail(p->err, "%s needs -m comment before it", o->name);
-		break;
-	case MINIFW_NEED_LIMIT:
-		if (!(matches & (1U << MINIFW_M_LIMIT)))
-			return minifw_fail(p->err, "%s needs -m limit before it", o->name);
-		break;
 	case MINIFW_NEED_LOG:
 		if (target != MINIFW_T_LOG)
 			return minifw_fail(p->err, "%s needs -j LOG before it", o->name);
@@ -1537,12 +1532,6 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 				ret = -ENOMEM;
 			break;
 		case MINIFW_O_MATCH: {
-			static const char *const names[] = {
-				[MINIFW_M_MULTIPORT] = "multiport",
-				[MINIFW_M_IPRANGE] = "iprange",
-				[MINIFW_M_COMMENT] = "comment",
-				[MINIFW_M_LIMIT] = "limit",
-			};
 			unsigned int kind = 0;
 			u8 proto = !strcmp(arg, "tcp") ? IPPROTO_TCP :
 				   !strcmp(arg, "udp") ? IPPROTO_UDP :
@@ -1556,8 +1545,8 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 				kind = MINIFW_M_L4;
 				m->flags |= MINIFW_L4;
 			}
-			for (k = MINIFW_M_MULTIPORT; !kind && k < ARRAY_SIZE(names); k++)
-				if (!strcmp(arg, names[k]))
+			for (k = MINIFW_M_MULTIPORT; !kind && k < ARRAY_SIZE(minifw_match_names); k++)
+				if (!strcmp(arg, minifw_match_names[k]))
 					kind = k;
 			if (!kind)
 				return minifw_fail(p->err, "unknown match \"%s\" (minifw has tcp, udp, icmp, multiport, iprange, limit and comment)",

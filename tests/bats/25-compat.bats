@@ -63,12 +63,8 @@ peer_udp_send() {
 	fw "-A FORWARD -p icmp -j REJECT --reject-with icmp-net-unreachable"
 	run peer_icmp_capture peer_ping 203.0.113.2
 	assert_output --partial "ICMP net 203.0.113.2 unreachable"
-	run ! fw "-A PREROUTING -j REJECT"
-	run cat /proc/minifw/error
-	assert_output "line 1: -j REJECT is only valid in INPUT, FORWARD and OUTPUT"
-	run ! fw "-A INPUT -p udp -j REJECT --reject-with tcp-reset"
-	run cat /proc/minifw/error
-	assert_output "line 1: --reject-with tcp-reset needs -p tcp"
+	fw_refused "line 1: -j REJECT is only valid in INPUT, FORWARD and OUTPUT" "-A PREROUTING -j REJECT"
+	fw_refused "line 1: --reject-with tcp-reset needs -p tcp" "-A INPUT -p udp -j REJECT --reject-with tcp-reset"
 }
 
 @test "--icmp-type by name and number, and its negation" {
@@ -135,18 +131,10 @@ peer_udp_send() {
 }
 
 @test "errors that teach: did you mean, the fix, and /proc/minifw/error" {
-	run ! fw "-A INPUT -p tcp --dprot 22 -j DROP"
-	run cat /proc/minifw/error
-	assert_output 'line 1: unknown option "--dprot" (did you mean "--dport"?)'
-	run ! fw "-A INPUT -p tcp -j ACCEPT" "-A INPTU -j DROP"
-	run cat /proc/minifw/error
-	assert_output 'line 2: unknown chain "INPTU" (did you mean "INPUT"?)'
-	run ! fw "-A INPUT --dport 22 -j DROP"
-	run cat /proc/minifw/error
-	assert_output "line 1: --dport needs -p tcp or -p udp before it"
-	run ! fw "-A INPUT -p tcp --dport 022 -j DROP"
-	run cat /proc/minifw/error
-	assert_output 'line 1: "022": leading zeros are ambiguous (iptables reads them as octal)'
+	fw_refused 'line 1: unknown option "--dprot" (did you mean "--dport"?)' "-A INPUT -p tcp --dprot 22 -j DROP"
+	fw_refused 'line 2: unknown chain "INPTU" (did you mean "INPUT"?)' "-A INPUT -p tcp -j ACCEPT" "-A INPTU -j DROP"
+	fw_refused "line 1: --dport needs -p tcp or -p udp before it" "-A INPUT --dport 22 -j DROP"
+	fw_refused 'line 1: "022": leading zeros are ambiguous (iptables reads them as octal)' "-A INPUT -p tcp --dport 022 -j DROP"
 	# readable by anyone, like the stats
 	run stat -c %a /proc/minifw/error
 	assert_output 444

@@ -97,6 +97,16 @@ fw() {
 	printf '%s\n' "$@" | dd of="$RULES" bs=16M iflag=fullblock status=none
 }
 
+# fw_refused MESSAGE LINE...: the write is refused, and /proc/minifw/error
+# says "line N: ..." exactly as MESSAGE.
+fw_refused() {
+	local msg=$1
+	shift
+	run ! fw "$@"
+	run cat /proc/minifw/error
+	assert_output "$msg"
+}
+
 # Packets / bytes of rule N of CHAIN, or of its policy with N=policy.
 pkts() { awk -v c="$1" -v n="$2" '$1 == c && $2 == n { print $3 }' "$STATS"; }
 bytes() { awk -v c="$1" -v n="$2" '$1 == c && $2 == n { print $4 }' "$STATS"; }
