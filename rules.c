@@ -1237,8 +1237,16 @@ static const struct minifw_opt {
 	{ "--limit-burst", NULL, NULL, MINIFW_O_LIMITBURST, false, 1, MINIFW_NEED_NONE, MINIFW_M_LIMIT },
 };
 
+/* Is @s a start of the long option @name, as getopt_long() takes them? */
+static bool minifw_long_prefix(const char *s, const char *name)
+{
+	return name && name[0] == '-' && name[1] == '-' && s[0] == '-' && s[1] == '-' && s[2] &&
+	       !strncmp(name, s, strlen(s));
+}
+
 static const struct minifw_opt *minifw_find_opt(const char *s)
 {
+	const struct minifw_opt *hit = NULL;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(minifw_opts); i++) {
@@ -1248,7 +1256,18 @@ static const struct minifw_opt *minifw_find_opt(const char *s)
 		    (o->alias2 && !strcmp(s, o->alias2)))
 			return o;
 	}
-	return NULL;
+	/* "--proto" for "--protocol": a start of exactly one long option */
+	for (i = 0; i < ARRAY_SIZE(minifw_opts); i++) {
+		const struct minifw_opt *o = &minifw_opts[i];
+
+		if (!minifw_long_prefix(s, o->name) && !minifw_long_prefix(s, o->alias1) &&
+		    !minifw_long_prefix(s, o->alias2))
+			continue;
+		if (hit)
+			return NULL;
+		hit = o;
+	}
+	return hit;
 }
 
 static int minifw_unknown_option(struct minifw_parser *p, const char *name)
@@ -1732,7 +1751,7 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 
 	c = p.tok[p.i++];
 	for (k = 0; k < ARRAY_SIZE(minifw_commands); k++)
-		if (!strcmp(c, minifw_commands[k].name) || !strcmp(c, minifw_commands[k].alias))
+		if (!strcmp(c, minifw_commands[k].name) || minifw_long_prefix(c, minifw_commands[k].alias))
 			break;
 	if (k == ARRAY_SIZE(minifw_commands))
 		return minifw_fail(err, "\"%s\" is not a command (-A, -I, -D, -R, -F, -P or -Z)",
