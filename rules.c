@@ -490,10 +490,10 @@ static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt
 unsigned int minifw_chain_eval(const struct minifw_chain *chain,
 			       const struct minifw_pkt *pkt)
 {
-	const struct minifw_rule *r = chain->rules;
-	const struct minifw_rule *end = r + chain->nrules;
+	u32 i;
 
-	for (; r < end; r++) {
+	for (i = 0; i < chain->nrules; i++) {
+		const struct minifw_rule *r = &chain->rules[i];
 		int res = minifw_match(&r->m, pkt);
 
 		if (res == MINIFW_MATCH && unlikely(r->ext))
@@ -519,6 +519,7 @@ unsigned int minifw_chain_eval(const struct minifw_chain *chain,
 
 struct minifw_parser {
 	char *tok[MINIFW_MAX_TOKENS];
+	bool quoted[MINIFW_MAX_TOKENS];	/* not to be split by minifw_unglue() */
 	int n, i;
 	struct minifw_err *err;
 	char tb[MINIFW_TOKBUF];		/* for quoting tokens in errors */
@@ -534,10 +535,11 @@ static bool minifw_isspace(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int minifw_add_token(struct minifw_parser *p, char *tok)
+static int minifw_add_token(struct minifw_parser *p, char *tok, bool quoted)
 {
 	if (p->n == MINIFW_MAX_TOKENS)
 		return minifw_fail(p->err, "too many words (at most %d)", MINIFW_MAX_TOKENS);
+	p->quoted[p->n] = quoted;
 	p->tok[p->n++] = tok;
 	return 0;
 }
@@ -552,36 +554,49 @@ static const char *const minifw_short_args[] = {
 	"-s", "-d", "-p", "-i", "-o", "-j", "-m",
 };
 
-/* Split an unquoted word the way getopt reads it; tok is already added. */
-static int minifw_split_word(struct minifw_parser *p, char *tok)
+/*
+ * getopt reads "-ptcp" as "-p tcp" and "--dport=22" as "--dport 22", but
+ * only where an option stands: an argument is taken whole ("-i -dth0" is
+ * the interface "-dth0"). The parser calls this at each option's place;
+ * a split inserts the argument as the next word.
+ */
+static int minifw_unglue(struct minifw_parser *p)
 {
-	char *eq;
+	char *tok = p->tok[p->i], *rest = NULL, *eq;
 	size_t k;
 
-	if (tok[0] != '-' || !tok[1] || !tok[2])
+	if (p->quoted[p->i] || tok[0] != '-' || !tok[1] || !tok[2])
 		return 0;
 	if (tok[1] == '-') {
-		/* "--dport=22" */
 		eq = strchr(tok, '=');
 		if (!eq)
 			return 0;
 		*eq = '\0';
-		return minifw_add_token(p, eq + 1);
+		rest = eq + 1;
+	} else {
+		for (k = 0; k < ARRAY_SIZE(minifw_short_args); k++)
+			if (tok[1] == minifw_short_args[k][1])
+				break;
+		if (k == ARRAY_SIZE(minifw_short_args))
+			return 0;
+		p->tok[p->i] = (char *)minifw_short_args[k];
+		rest = tok + 2;
 	}
-	for (k = 0; k < ARRAY_SIZE(minifw_short_args); k++) {
-		if (tok[1] == minifw_short_args[k][1]) {
-			p->tok[p->n - 1] = (char *)minifw_short_args[k];
-			return minifw_add_token(p, tok + 2);
-		}
-	}
+	if (p->n == MINIFW_MAX_TOKENS)
+		return minifw_fail(p->err, "too many words (at most %d)", MINIFW_MAX_TOKENS);
+	memmove(&p->tok[p->i + 2], &p->tok[p->i + 1], (p->n - p->i - 1) * sizeof(p->tok[0]));
+	memmove(&p->quoted[p->i + 2], &p->quoted[p->i + 1], (p->n - p->i - 1) * sizeof(p->quoted[0]));
+	p->tok[p->i + 1] = rest;
+	p->quoted[p->i + 1] = true;	/* an argument: never split again */
+	p->n++;
 	return 0;
 }
 
 /*
  * Split a line into words as iptables-restore and getopt do: blanks
  * separate; "double quotes" group, with \", \\ and \' inside; 'single quotes'
- * group as they are; "--opt=value" and "-ptcp" are two words each. Quotes
- * are removed in place, so a word never grows.
+ * group as they are. Quotes are removed in place, so a word never grows;
+ * glued options ("-ptcp") are split later, by minifw_unglue().
  */
 static int minifw_tokenize(struct minifw_parser *p, char *s)
 {
@@ -622,9 +637,7 @@ static int minifw_tokenize(struct minifw_parser *p, char *s)
 		if (*r)
 			r++;
 		*w++ = '\0';
-		ret = minifw_add_token(p, tok);
-		if (!ret && !quoted)
-			ret = minifw_split_word(p, tok);
+		ret = minifw_add_token(p, tok, quoted);
 		if (ret)
 			return ret;
 	}
@@ -1358,7 +1371,7 @@ static int minifw_parse_multiport(struct minifw_parser *p, char *s, struct minif
 	char *w = s, *next;
 	int ret;
 
-	do {
+	for (;;) {
 		next = strchr(w, ',');
 		if (next)
 			*next = '\0';
@@ -1371,13 +1384,13 @@ static int minifw_parse_multiport(struct minifw_parser *p, char *s, struct minif
 			slots += strchr(w, ':') ? 2 : 1;
 			ret = minifw_parse_ports(p, w, e->ports[e->nports++]);
 		}
-		if (next)
-			*next = ',';
 		if (ret)
 			return ret;
+		if (!next)
+			return 0;
+		*next = ',';
 		w = next + 1;
-	} while (next);
-	return 0;
+	}
 }
 
 /* "192.0.2.1-192.0.2.9", whole addresses, first <= last */
@@ -1486,10 +1499,15 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 	m->dport[1] = 0xffff;
 
 	while (p->i < p->n) {
-		const char *name = p->tok[p->i++];
 		const struct minifw_opt *o;
+		const char *name;
 		char *arg = NULL;
 		u8 id;
+
+		ret = minifw_unglue(p);
+		if (ret)
+			return ret;
+		name = p->tok[p->i++];
 
 		if (!strcmp(name, "!")) {
 			if (inv)
@@ -1749,6 +1767,9 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 	if (!p.n)
 		return minifw_fail(err, "empty command");
 
+	ret = minifw_unglue(&p);
+	if (ret)
+		return ret;
 	c = p.tok[p.i++];
 	for (k = 0; k < ARRAY_SIZE(minifw_commands); k++)
 		if (!strcmp(c, minifw_commands[k].name) || minifw_long_prefix(c, minifw_commands[k].alias))

@@ -4,7 +4,8 @@
 #   1. install the Debian packages it needs (tests/install-deps.sh)
 #   2. build minifw.ko for Debian's 6.1 and 6.12 kernels, W=1, warnings fatal,
 #      and run sparse (C=2) over it: any sparse warning fails
-#   3. user-space unit tests of rules.c (make unit)
+#   3. user-space unit tests of rules.c (make unit, gcc and clang builds)
+#      and a one-minute fuzz of its write path (make fuzz)
 #   4. boot each kernel in QEMU and run the bats suite inside (tests/bats)
 # Ends with "N passed, N failed"; exits non-zero on any failure.
 # Usage: tests/run-all.sh [--check-only]   (steps 1-2 only)
@@ -42,16 +43,23 @@ for k in "${kernels[@]}"; do
 done
 
 if ! $check_only; then
+	# unit tests, built with gcc and with clang: one summary line each
 	if out=$(make --no-print-directory unit 2>&1); then :; fi
 	echo "$out" | tail -n 40
-	line=$(echo "$out" | grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-	if [ -n "$line" ]; then
-		read -r p f < <(echo "$line" | sed -E 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
+	lines=$(echo "$out" | grep -cE '^unit: [0-9]+ passed, [0-9]+ failed$')
+	while read -r p f; do
 		passed=$((passed + p))
 		failed=$((failed + f))
 		[ "$f" -eq 0 ] || failures+=("unit tests: $f failed")
+	done < <(echo "$out" | sed -nE 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p')
+	[ "$lines" -eq 2 ] || fail "unit tests did not all run (make unit: $lines of 2 builds reported)"
+
+	# a short fuzz of the write path; any finding fails
+	if make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >build/fuzz.log 2>&1; then
+		pass "fuzz rules.c for ${FUZZ_SECONDS:-60} s ($(sed -nE 's/^stat::number_of_executed_units: *//p' build/fuzz.log) inputs)"
 	else
-		fail "unit tests did not run (make unit)"
+		tail -n 30 build/fuzz.log
+		fail "fuzz found a problem (see build/fuzz.log and build/fuzz/crash-*)"
 	fi
 
 	for k in "${kernels[@]}"; do

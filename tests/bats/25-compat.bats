@@ -11,12 +11,16 @@ teardown() { common_teardown; }
 # Capture the first ICMP unreachable seen in the peer namespace while
 # running "$@"; print tcpdump's line for it.
 peer_icmp_capture() {
-	local out=$BATS_TEST_TMPDIR/icmp.txt
-	ip netns exec peer tcpdump -n -l -c 1 -i mfwp 'icmp[icmptype] == icmp-unreach' >"$out" 2>/dev/null 3>&- &
+	local out=$BATS_TEST_TMPDIR/icmp.txt log=$BATS_TEST_TMPDIR/tcpdump.log i
+	ip netns exec peer tcpdump -n -l -c 1 -i mfwp 'icmp[icmptype] == icmp-unreach' \
+		>"$out" 2>"$log" 3>&- &
 	local pid=$!
-	sleep 1 # tcpdump needs a moment to open its socket
+	# tcpdump says so once its socket is open
+	for i in $(seq 100); do
+		grep -q "listening on" "$log" && break
+		sleep 0.1
+	done
 	"$@" || true
-	local i
 	for i in $(seq 50); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1

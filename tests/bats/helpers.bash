@@ -35,6 +35,8 @@ net_up() {
 	ip link set mfw1 up
 	ip route add 198.51.100.0/24 via 192.0.2.2
 	sysctl -qw net.ipv4.ip_forward=1
+	# REJECT's ICMP errors must not be held back by the per-peer limit
+	sysctl -qw net.ipv4.icmp_ratelimit=0
 	ip -n peer link set lo up
 	ip -n peer addr add 192.0.2.2/24 dev mfwp
 	ip -n peer addr add 192.0.2.7/24 dev mfwp
