@@ -45,11 +45,11 @@ module_param(blocked_ips, charp, 0444);
 MODULE_PARM_DESC(blocked_ips,
 		 "Comma-separated IPv4 addresses or CIDRs whose packets are dropped, each loaded as the rule \"-A PREROUTING -s ADDR -j DROP\" (e.g. 192.0.2.7,198.51.100.0/24)");
 
-/* Serialises every replacement of minifw_rules (edits, restores). */
 module_param_named(max_rules, minifw_max_rules, uint, 0644);
 MODULE_PARM_DESC(max_rules,
 		 "Most rules all chains may hold together, and most commands one write may carry (default " __stringify(MINIFW_DEFAULT_MAX_RULES) ")");
 
+/* Serialises every replacement of minifw_rules (edits, restores). */
 DEFINE_MUTEX(minifw_lock);
 struct minifw_ruleset __rcu *minifw_rules;	/* replaced under minifw_lock */
 
@@ -361,8 +361,11 @@ static int __init minifw_load_blocked(struct minifw_ruleset *rs)
 			break;
 		}
 		snprintf(line, sizeof(line), "-A PREROUTING -s %s -j DROP", entry);
-		ret = minifw_parse_line(line, &cmd, &err) ?:
-		      minifw_ruleset_apply(rs, &cmd, &err);
+		ret = minifw_parse_line(line, &cmd, &err);
+		if (!ret) {
+			ret = minifw_ruleset_apply(rs, &cmd, &err);
+			minifw_cmd_free(&cmd);
+		}
 		if (ret)
 			pr_err("blocked_ips: bad entry \"%s\": %s\n", entry, err.msg);
 	}

@@ -14,8 +14,10 @@
  * ---------------
  * A ruleset (&struct minifw_ruleset) holds one chain per netfilter hook. A
  * chain is a policy plus a flat array of rules; a rule is a &struct
- * minifw_match (the canonical form of its options), a target and a pointer
- * to its counters. A published ruleset is never modified: every edit builds
+ * minifw_match (the canonical form of the options most rules use), a
+ * target, a pointer to its counters and, for the few rules that need it,
+ * a pointer to a &struct minifw_ext (multiport, iprange, comment, limit,
+ * LOG's options). A published ruleset is never modified: every edit builds
  * a new ruleset, minifw.c publishes it with rcu_replace_pointer() and the old
  * one is freed after an RCU grace period.
  *
@@ -24,6 +26,8 @@
  * on the counters of every rule it copies, so a rule that survives an edit
  * keeps counting into the same counters, even while packets still walk the
  * old ruleset. Counters are freed when the last ruleset holding them goes.
+ * A -m limit rule's token bucket lives there too, for the same reason;
+ * extensions are shared the same way but never change.
  *
  * Transactions
  * ------------
@@ -40,8 +44,9 @@
  * Matching
  * --------
  * minifw_chain_eval() walks the chain in order; the first rule whose every
- * option matches and that has a target decides. A rule without a target
- * only counts. If nothing decides, the policy does. Each option costs a
+ * option matches and that has a deciding target (ACCEPT, DROP, REJECT)
+ * decides. A rule without a target only counts; a LOG rule counts, logs and
+ * goes on. If nothing decides, the policy does. Each option costs a
  * compare or two: addresses are stored pre-masked, so "-s 10.1.2.3/8" is
  * stored as src 10.0.0.0, smsk 255.0.0.0 and tested as
  * (saddr & smsk) == src.
@@ -76,6 +81,7 @@
 #include <linux/kstrtox.h>
 #include <linux/stringify.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -333,6 +339,7 @@ enum { MINIFW_NOMATCH, MINIFW_MATCH, MINIFW_HOTDROP };
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
 _Static_assert(sizeof(struct minifw_match) == 68, "struct minifw_match has padding");
+_Static_assert(offsetof(struct minifw_ext, ref) == 388, "struct minifw_ext has padding");
 
 static __always_inline bool minifw_in_range(const u16 *range, __be16 port)
 {
@@ -392,32 +399,39 @@ static __always_inline int minifw_match(const struct minifw_match *m,
  * -m limit, as xt_limit: a token bucket of "credits". Time adds
  * MINIFW_CREDITS_PER_JIFFY a jiffy up to limit_cap; a packet that finds
  * limit_cost credits takes them and matches. Lockless: the last update's
- * time is swapped in with xchg(), the credits with cmpxchg().
+ * time and the credits are both moved with cmpxchg(). The bucket lives in
+ * the rule's counters object, which survives edits of other rules.
  */
 #define MINIFW_MAX_CPJ		(0xFFFFFFFFUL / (HZ * 60 * 60 * 24))
-#define MINIFW_CREDITS_PER_JIFFY	(1UL << (63 - __builtin_clzl(MINIFW_MAX_CPJ)))
+#define MINIFW_CREDITS_PER_JIFFY	(1U << (31 - __builtin_clz(MINIFW_MAX_CPJ)))
 
-static u32 minifw_user2credits(u64 user)
+/* Credits for a period in MINIFW_LIMIT_SCALE units; more than u32 holds: 0 */
+static u64 minifw_user2credits(u64 user)
 {
-	u64 c = user * HZ * MINIFW_CREDITS_PER_JIFFY / MINIFW_LIMIT_SCALE;
-
-	return c > 0xffffffffULL ? 0xffffffffU : (u32)c;
+	return div_u64(user * HZ * MINIFW_CREDITS_PER_JIFFY, MINIFW_LIMIT_SCALE);
 }
 
 /* Packet path, lockless. */
 static bool minifw_limit(const struct minifw_ext *e, struct minifw_counter *c)
 {
 	u32 old_credit, new_credit;
+	unsigned long now, prev;
 	u64 increase = 0;
-	unsigned long now;
 	bool ret;
 
 	/* nothing to add, nothing to take: the common case under a flood */
 	if (READ_ONCE(c->credit) < e->limit_cost && READ_ONCE(c->prev) == jiffies)
 		return false;
 	do {
+		/*
+		 * Each jiffy is credited once: only the CPU that moves prev
+		 * forward adds the time since (xt_limit's xchg() could see a
+		 * prev from the future and add almost ULONG_MAX jiffies).
+		 */
 		now = jiffies;
-		increase += (u64)(now - xchg(&c->prev, now)) * MINIFW_CREDITS_PER_JIFFY;
+		prev = READ_ONCE(c->prev);
+		if (time_after(now, prev) && cmpxchg(&c->prev, prev, now) == prev)
+			increase += (u64)(now - prev) * MINIFW_CREDITS_PER_JIFFY;
 		old_credit = READ_ONCE(c->credit);
 		new_credit = min_t(u64, (u64)old_credit + increase, e->limit_cap);
 		ret = new_credit >= e->limit_cost;
@@ -784,7 +798,7 @@ static int minifw_parse_num(struct minifw_parser *p, const char *s, u32 *num)
 	return 0;
 }
 
-/* A policy (ACCEPT, DROP) or, with @target, a rule's target (also REJECT). */
+/* A policy (ACCEPT, DROP) or, with @target, a rule's target (also REJECT, LOG). */
 static int minifw_parse_verdict(struct minifw_parser *p, const char *s, u8 *t,
 				bool target)
 {
@@ -1457,7 +1471,7 @@ static int minifw_parse_rate(struct minifw_parser *p, const char *s, u32 *avg)
 	num[len] = '\0';
 	if (minifw_decimal(num, len) != MINIFW_DEC_OK || kstrtou32(num, 10, &n) || !n)
 		goto bad;
-	*avg = (u32)((u64)MINIFW_LIMIT_SCALE * secs / n);
+	*avg = (u32)div_u64((u64)MINIFW_LIMIT_SCALE * secs, n);
 	if (!*avg)
 		return minifw_fail(p->err, "--limit \"%s\" is too fast (at most 10000/second)",
 				   minifw_q(p, s));
@@ -1630,8 +1644,8 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			break;
 		case MINIFW_O_MPORTS:
 			e = cmd->ext;
-			e->mp_dir = name[2] == 's' ? MINIFW_MP_SRC :
-				    name[2] == 'd' ? MINIFW_MP_DST : MINIFW_MP_ANY;
+			e->mp_dir = o->name[2] == 's' ? MINIFW_MP_SRC :
+				    o->name[2] == 'd' ? MINIFW_MP_DST : MINIFW_MP_ANY;
 			ret = minifw_parse_multiport(p, arg, e);
 			m->flags |= MINIFW_MULTIPORT | (inv ? MINIFW_INV_MULTIPORT : 0);
 			break;
@@ -1666,14 +1680,14 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		case MINIFW_O_LIMITBURST:
 			if (minifw_decimal(arg, strlen(arg)) != MINIFW_DEC_OK ||
 			    kstrtou32(arg, 10, &cmd->ext->limit_burst) ||
-			    cmd->ext->limit_burst > MINIFW_LIMIT_BURST_MAX)
-				return minifw_fail(p->err, "--limit-burst \"%s\" is not in 0-%d",
+			    !cmd->ext->limit_burst || cmd->ext->limit_burst > MINIFW_LIMIT_BURST_MAX)
+				return minifw_fail(p->err, "--limit-burst \"%s\" is not in 1-%d",
 						   minifw_q(p, arg), MINIFW_LIMIT_BURST_MAX);
 			ret = 0;
 			break;
 		case MINIFW_O_LOGFLAG:
 			for (k = 0; k < ARRAY_SIZE(minifw_log_flags); k++)
-				if (!strcmp(name, minifw_log_flags[k].opt))
+				if (!strcmp(o->name, minifw_log_flags[k].opt))
 					cmd->ext->log_flags |= minifw_log_flags[k].flag;
 			ret = 0;
 			break;
@@ -1715,6 +1729,12 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			e->limit_avg = MINIFW_LIMIT_SCALE * 3600 / 3;
 		if (!(seen & (1U << MINIFW_O_LIMITBURST)))
 			e->limit_burst = MINIFW_LIMIT_BURST;
+		/* as xt_limit: the whole burst must fit in the bucket's u32 */
+		if (minifw_user2credits((u64)e->limit_avg * e->limit_burst) > 0xffffffffULL)
+			return minifw_fail(p->err, "--limit-burst %u is too large for this rate (at most %llu)",
+					   e->limit_burst,
+					   (unsigned long long)div_u64(0xffffffffULL,
+								       minifw_user2credits(e->limit_avg) ?: 1));
 		e->limit_cost = minifw_user2credits(e->limit_avg);
 		e->limit_cap = minifw_user2credits((u64)e->limit_avg * e->limit_burst);
 	}
@@ -1974,7 +1994,8 @@ static void minifw_put_string(struct minifw_buf *b, const char *opt, const char 
 	const char *c;
 
 	for (c = v; *c; c++)
-		plain += isalnum((unsigned char)*c) || *c == '_' || *c == '-';
+		plain += (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			 (*c >= '0' && *c <= '9') || *c == '_' || *c == '-';
 	if (*v && plain == strlen(v)) {
 		minifw_put(b, "%s %s", opt, v);
 		return;
@@ -1998,6 +2019,18 @@ static void minifw_put_range(struct minifw_buf *b, const char *opt, bool inv,
 	minifw_put(b, "%s %u.%u.%u.%u-%u.%u.%u.%u", opt,
 		   range[0] >> 24, (range[0] >> 16) & 0xff, (range[0] >> 8) & 0xff, range[0] & 0xff,
 		   range[1] >> 24, (range[1] >> 16) & 0xff, (range[1] >> 8) & 0xff, range[1] & 0xff);
+}
+
+/* Does "N/unit" for @avg parse back to @avg? */
+static bool minifw_rate_exact(u32 avg, unsigned int unit)
+{
+	u32 mult, n;
+
+	if (unit >= ARRAY_SIZE(minifw_rates))
+		return true;	/* none is: keep the last */
+	mult = MINIFW_LIMIT_SCALE * minifw_rates[unit].secs;
+	n = mult / avg;
+	return n && mult / n == avg;
 }
 
 static void minifw_put_match(struct minifw_buf *b, const struct minifw_rule *r,
@@ -2045,6 +2078,12 @@ static void minifw_put_match(struct minifw_buf *b, const struct minifw_rule *r,
 			if (e->limit_avg > mult || mult / e->limit_avg < mult % e->limit_avg)
 				break;
 		}
+		/* ... unless it would not read back as this rate: then the
+		 * smallest unit that does */
+		if (!minifw_rate_exact(e->limit_avg, i - 1))
+			for (i = ARRAY_SIZE(minifw_rates); i > 1; i--)
+				if (minifw_rate_exact(e->limit_avg, i - 1))
+					break;
 		minifw_put(b, "-m limit --limit %u/%s",
 			   MINIFW_LIMIT_SCALE * minifw_rates[i - 1].secs / e->limit_avg,
 			   minifw_rates[i - 1].name);
@@ -2072,7 +2111,7 @@ static void minifw_put_log(struct minifw_buf *b, const struct minifw_ext *e)
  * minifw_rule_format() - print a rule's options as iptables-save does
  * @r: the rule
  * @buf: output, NUL-terminated
- * @len: size of @buf; MINIFW_RULE_TEXT_MAX always suffices
+ * @len: size of @buf; MINIFW_RULE_TEXT_MAX always suffices (see there)
  *
  * Prints "-s 192.0.2.0/24 -p tcp -m tcp --dport 22 -j ACCEPT": options in
  * iptables-save order, canonical values, no leading "-A CHAIN".
@@ -2265,9 +2304,11 @@ static int minifw_zero(struct minifw_chain *c, u32 num)
 		fresh = minifw_counter_new();
 		if (!fresh)
 			return -ENOMEM;
+		/* as iptables -Z: counts restart, a limit's bucket does not */
+		fresh->credit = c->rules[i].cnt->credit;
+		fresh->prev = c->rules[i].cnt->prev;
 		minifw_counter_put(c->rules[i].cnt);
 		c->rules[i].cnt = fresh;
-		minifw_limit_init(&c->rules[i]);
 	}
 	if (!num) {
 		fresh = minifw_counter_new();

@@ -83,10 +83,16 @@ enum minifw_reject {
 #define MINIFW_DEFAULT_MAX_RULES	262144
 extern unsigned int minifw_max_rules;
 
-/* Longest line accepted from /proc/minifw/rules, newline excluded. */
-#define MINIFW_LINE_MAX		1024
-/* Longest rule text the printer produces (options only, no "-A CHAIN"). */
-#define MINIFW_RULE_TEXT_MAX	1024
+/*
+ * Longest rule text the printer produces (options only, no "-A CHAIN"):
+ * every option at its longest is 1193 bytes (negated dotted masks 74,
+ * interfaces 42, tcp with both ports and flags 113, 15 multiport slots 114,
+ * two ranges 103, a comment of 255 quotes 534, limit 57, LOG 175).
+ */
+#define MINIFW_RULE_TEXT_MAX	1280
+/* Longest line accepted from /proc/minifw/rules, newline excluded: any
+ * listed line ("-A POSTROUTING " and the rule) fits. */
+#define MINIFW_LINE_MAX		1536
 
 #define MINIFW_MP_MAX		15	/* -m multiport: ports, a range counts 2 */
 #define MINIFW_COMMENT_MAX	255	/* -m comment --comment */
@@ -146,7 +152,8 @@ struct minifw_counter {
 };
 
 /*
- * What few rules have: -m multiport, -m iprange, -m comment, LOG's options.
+ * What few rules have: -m multiport, -m iprange, -m comment, -m limit's
+ * rate, LOG's options.
  * Immutable; shared, like counters, by every ruleset version holding the
  * rule. Everything before .ref is compared with memcmp(): keep it zeroed.
  */
@@ -159,12 +166,14 @@ struct minifw_ext {
 	u8 log_level;		/* 0-7, syslog's */
 	u8 log_flags;		/* NF_LOG_* */
 	u16 order;		/* MINIFW_M_* in the order given, 3 bits each */
+	u16 pad;		/* explicit, so memcmp() sees only zeroes */
 	u32 limit_avg;		/* -m limit: period per packet, MINIFW_LIMIT_SCALE units; 0 = none */
 	u32 limit_burst;
 	u32 limit_cost;		/* credits per packet, and at most (as xt_limit) */
 	u32 limit_cap;
 	char log_prefix[MINIFW_LOG_PREFIX_MAX + 1];
 	char comment[MINIFW_COMMENT_MAX + 1];
+	u8 pad2[2];
 	refcount_t ref;
 };
 

@@ -98,6 +98,8 @@ static inline void *kvmalloc_array(size_t n, size_t size, int gfp)
 #define HZ 100
 extern unsigned long minifw_user_jiffies;
 #define jiffies minifw_user_jiffies
+#define time_after(a, b) ((long)((b) - (a)) < 0)
+#define div_u64(a, b) ((u64)(a) / (b))
 #define xchg(p, v) ({ __typeof__(*(p)) __old = *(p); *(p) = (v); __old; })
 #define cmpxchg(p, o, n) ({ __typeof__(*(p)) __old = *(p); if (__old == (o)) *(p) = (n); __old; })
 

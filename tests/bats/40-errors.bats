@@ -48,13 +48,13 @@ refused() {
 
 @test "over-long line refused, the longest legal line accepted" {
 	local line
-	printf -v line '%s%*s%s' "-A INPUT -p udp" 1002 "" "-j DROP"
-	[ "${#line}" -eq 1024 ]
+	printf -v line '%s%*s%s' "-A INPUT -p udp" 1514 "" "-j DROP"
+	[ "${#line}" -eq 1536 ]
 	fw "$line"
 	run grep -c -- '^-A INPUT -p udp -j DROP$' "$RULES"
 	assert_output 1
 	BEFORE=$(listing)
-	refused "${line}x" "line longer than 1024 bytes"
+	refused "${line}x" "line longer than 1536 bytes"
 	# one mebibyte in one line
 	dmesg_mark
 	run ! bash -c "head -c 1048576 /dev/zero | tr '\\0' a > $RULES"

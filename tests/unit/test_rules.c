@@ -1554,6 +1554,45 @@ static void test_limit(void)
 	case_end();
 }
 
+/* The longest rule there is lists within MINIFW_RULE_TEXT_MAX and reads back. */
+static void test_longest_rule(void)
+{
+	char line[MINIFW_LINE_MAX + 1], text[MINIFW_RULE_TEXT_MAX], back[MINIFW_LINE_MAX + 1];
+	char again[MINIFW_RULE_TEXT_MAX];
+	struct minifw_cmd cmd, cmd2;
+	struct minifw_err err;
+	int n;
+
+	case_begin("listing", "the longest rule");
+	n = snprintf(line, sizeof(line),
+		     "-A FORWARD ! -s 100.100.100.100/255.0.255.0 ! -d 100.100.100.100/255.0.255.0 "
+		     "! -i abcdefghijklmno ! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
+		     "! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
+		     "10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
+		     "10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
+		     "! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '%.255s' "
+		     "-m limit --limit 3015/min --limit-burst 10000 -j LOG --log-prefix '%.29s' "
+		     "--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
+		     "--log-macdecode",
+		     "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
+		     "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"");
+	expect_int("the input fits a line", 1, n > 0 && n <= MINIFW_LINE_MAX);
+	if (expect_ret("parse", 0, minifw_parse_line(line, &cmd, &err))) {
+		format_cmd(&cmd, text, sizeof(text));
+		expect_int("listed within MINIFW_RULE_TEXT_MAX", 1, strlen(text) < sizeof(text) - 1);
+		expect_int("listed in full (ends with the last LOG flag)", 1,
+			   strstr(text, "--log-uid --log-macdecode") != NULL);
+		snprintf(back, sizeof(back), "-A FORWARD %s", text);
+		if (expect_ret("parse the listing", 0, minifw_parse_line(back, &cmd2, &err))) {
+			format_cmd(&cmd2, again, sizeof(again));
+			expect_str("listed again", text, again);
+			minifw_cmd_free(&cmd2);
+		}
+		minifw_cmd_free(&cmd);
+	}
+	case_end();
+}
+
 /* ---------------------------------------------------------------------- */
 /* 6. The writer                                                           */
 
@@ -1903,7 +1942,7 @@ static void test_writer_limits(void)
 	line = long_line(MINIFW_LINE_MAX + 1, "\n");
 	expect_ret("write", -EINVAL, write_str(&w, line));
 	expect_int("err.line", 1, w.err.line);
-	expect_contains("err.msg", "longer than 1024 bytes", w.err.msg);
+	expect_contains("err.msg", "longer than " __stringify(MINIFW_LINE_MAX) " bytes", w.err.msg);
 	expect_listing("live after the long line", "", h.live);
 	expect_ret("next write", 0, write_str(&w, "-A INPUT -p 202\n"));
 	expect_listing("live after the next write", "-A INPUT -p 202\n", h.live);
@@ -2424,6 +2463,7 @@ int main(void)
 	test_match();
 	test_chains();
 	test_limit();
+	test_longest_rule();
 	test_writer();
 	test_writer_max_rules();
 	test_nomem();
