@@ -79,7 +79,7 @@ check:
 	tests/run-all.sh --check-only
 
 demo:
-	tests/demo.sh
+	examples/demo.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

@@ -40,7 +40,7 @@ run "ip netns exec peer ping -c1 -W1 -I 192.0.2.7 192.0.2.1 | grep -E 'transmitt
 run "echo '-A INPUT -p icmp -j DROP' > /proc/minifw/rules"
 run "ip netns exec peer ping -c1 -W1 -I 192.0.2.2 192.0.2.1 | grep -E 'transmitted'   # now dropped by INPUT"
 run "echo '-A INPUT -p tcp --dport 99999' > /proc/minifw/rules   # refused"
-run "dmesg | grep 'minifw: line' | tail -n 1"
+run "cat /proc/minifw/error   # also in the kernel log"
 run "cat /proc/minifw/rules"
 run "cat /proc/minifw/stats"
 run "rmmod minifw"
