@@ -7,7 +7,7 @@
 #                       and run the bats suite there
 #   make unit           user-space unit tests of rules.c
 #   make fuzz           fuzz rules.c's write path (FUZZ_SECONDS=60)
-#   make check          sparse (C=2) for every test kernel
+#   make check          W=1 and sparse (C=2) for both kernels, cppcheck
 #   make demo           boot a VM and show minifw at work
 #   make install        install into /lib/modules/$(KVER)/updates + depmod
 #   make uninstall      remove it again

@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential libelf-dev kmod sparse      # building the module
-	clang libclang-rt-dev                       # unit tests' second compiler, make fuzz
+	clang libclang-rt-dev cppcheck              # second compiler, make fuzz, checks
 	linux-image-amd64 linux-headers-amd64       # Debian's 6.1 kernel
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static cpio xz-utils zstd   # the test VM

@@ -3,7 +3,8 @@
 # `make test`: everything, from a fresh Debian 12 machine (as root).
 #   1. install the Debian packages it needs (tests/install-deps.sh)
 #   2. build minifw.ko for Debian's 6.1 and 6.12 kernels, W=1, warnings fatal,
-#      and run sparse (C=2) over it: any sparse warning fails
+#      and run sparse (C=2) over it: any sparse warning fails; cppcheck
+#      over the user-space build
 #   3. user-space unit tests of rules.c (make unit, gcc and clang builds)
 #      and a one-minute fuzz of its write path (make fuzz)
 #   4. boot each kernel in QEMU and run the bats suite inside (tests/bats)
@@ -41,6 +42,19 @@ for k in "${kernels[@]}"; do
 		fail "build and sparse for $k (see $log)"
 	fi
 done
+
+# cppcheck over the user-space build of rules.c and its tests. Not its
+# "style" class: what it says there is mostly about declaring variables at
+# the top of a function and about bool ^ bool for negation, both the
+# kernel's own idioms.
+if cppcheck --quiet --enable=warning,performance,portability --std=c11 \
+	--error-exitcode=1 --suppress=missingIncludeSystem -Iinclude -U__KERNEL__ \
+	rules.c tests/unit/test_rules.c tests/fuzz/fuzz_rules.c >build/cppcheck.log 2>&1; then
+	pass "cppcheck"
+else
+	cat build/cppcheck.log
+	fail "cppcheck (see build/cppcheck.log)"
+fi
 
 if ! $check_only; then
 	# unit tests, built with gcc and with clang: one summary line each

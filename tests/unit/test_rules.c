@@ -61,7 +61,7 @@ static void print_quoted(const char *s, size_t max)
 	size_t i;
 
 	putchar('"');
-	for (i = 0; s[i] && i < max; i++) {
+	for (i = 0; i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '\n')
