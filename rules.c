@@ -1481,6 +1481,18 @@ bad:
 			   minifw_q(p, s));
 }
 
+/* --comment, --log-prefix: kept as given, refused if too long, never cut */
+static int minifw_copy_text(struct minifw_parser *p, const char *opt, char *dst,
+			    size_t size, const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (len >= size)
+		return minifw_fail(p->err, "%s is longer than %zu characters", opt, size - 1);
+	memcpy(dst, arg, len + 1);
+	return 0;
+}
+
 static int minifw_parse_log_level(struct minifw_parser *p, const char *s, u8 *level)
 {
 	size_t i;
@@ -1658,18 +1670,12 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			m->flags |= MINIFW_DSTRANGE | (inv ? MINIFW_INV_DSTRANGE : 0);
 			break;
 		case MINIFW_O_COMMENT:
-			if (strlen(arg) > MINIFW_COMMENT_MAX)
-				return minifw_fail(p->err, "--comment is longer than %d characters",
-						   MINIFW_COMMENT_MAX);
-			strcpy(cmd->ext->comment, arg);
-			ret = 0;
+			ret = minifw_copy_text(p, o->name, cmd->ext->comment,
+					       sizeof(cmd->ext->comment), arg);
 			break;
 		case MINIFW_O_LOGPREFIX:
-			if (strlen(arg) > MINIFW_LOG_PREFIX_MAX)
-				return minifw_fail(p->err, "--log-prefix is longer than %d characters",
-						   MINIFW_LOG_PREFIX_MAX);
-			strcpy(cmd->ext->log_prefix, arg);
-			ret = 0;
+			ret = minifw_copy_text(p, o->name, cmd->ext->log_prefix,
+					       sizeof(cmd->ext->log_prefix), arg);
 			break;
 		case MINIFW_O_LOGLEVEL:
 			ret = minifw_parse_log_level(p, arg, &cmd->ext->log_level);
