@@ -657,16 +657,6 @@ static int minifw_tokenize(struct minifw_parser *p, char *s)
 	}
 }
 
-static bool minifw_is_number(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 /*
  * Numbers must be plain decimal. iptables reads numbers as C does, so
  * "010" is 8 and "0x10" is 16 there: refuse what the two would read
@@ -684,6 +674,12 @@ static int minifw_decimal(const char *s, size_t len)
 		if (s[i] < '0' || s[i] > '9')
 			return MINIFW_DEC_BAD;
 	return len > 1 && s[0] == '0' ? MINIFW_DEC_OCTAL : MINIFW_DEC_OK;
+}
+
+/* All digits: a number, though maybe one minifw_decimal() refuses. */
+static bool minifw_is_number(const char *s)
+{
+	return minifw_decimal(s, strlen(s)) != MINIFW_DEC_BAD;
 }
 
 static int minifw_not_decimal(struct minifw_err *err, const char *s, int why,
@@ -2639,29 +2635,30 @@ static int minifw_writer_chain_line(struct minifw_writer *w, char *s,
 	return 0;
 }
 
-static bool minifw_is_block_start(const char *s)
+/* A line without its leading and trailing blanks (cut in place). */
+static char *minifw_trim(char *s)
 {
-	size_t len;
-
-	while (minifw_isspace(*s))
-		s++;
-	len = strlen(s);
-	while (len && minifw_isspace(s[len - 1]))
-		len--;
-	return len == 7 && !memcmp(s, "*filter", 7);
-}
-
-static int minifw_writer_line(struct minifw_writer *w, char *s)
-{
-	struct minifw_cmd cmd;
 	char *end;
-	int ret;
 
 	while (minifw_isspace(*s))
 		s++;
 	end = s + strlen(s);
 	while (end > s && minifw_isspace(end[-1]))
 		*--end = '\0';
+	return s;
+}
+
+static bool minifw_is_block_start(char *s)
+{
+	return !strcmp(minifw_trim(s), "*filter");
+}
+
+static int minifw_writer_line(struct minifw_writer *w, char *s)
+{
+	struct minifw_cmd cmd;
+	int ret;
+
+	s = minifw_trim(s);
 	if (!*s || *s == '#')
 		return 0;
 
