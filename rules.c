@@ -51,6 +51,15 @@
  * stored as src 10.0.0.0, smsk 255.0.0.0 and tested as
  * (saddr & smsk) == src.
  *
+ * Both families walk the same chains. A rule's family (&struct
+ * minifw_match.family) is set by the options that imply one (an address,
+ * -p icmp, -p ipv6-icmp, an ICMP reject type, -4, -6) and is tested first:
+ * an IPv4 rule never looks at an IPv6 packet's addresses. A rule without
+ * one matches both, with all-zero addresses and masks that every packet
+ * passes. The connection state (-m conntrack/state) is one bit of the
+ * packet, given by the hook from the conntrack entry, tested against the
+ * rule's set of wanted states.
+ *
  * Worked example
  * --------------
  * The rules file::
@@ -87,7 +96,8 @@
 
 #include "minifw.h"
 
-#define MINIFW_MAX_TOKENS	64
+/* The longest listing a rule can have is 67 words: it must read back. */
+#define MINIFW_MAX_TOKENS	80
 
 /*
  * Most rules a ruleset may hold (all chains together), and so also most
@@ -148,6 +158,16 @@ static const struct {
 	{ "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "ospf", 89 }, { "sctp", 132 },
 	{ "udplite", 136 },
 };
+
+static const char *minifw_proto_name(u8 num)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(minifw_protos); i++)
+		if (minifw_protos[i].num == num)
+			return minifw_protos[i].name;
+	return NULL;
+}
 
 /* ---------------------------------------------------------------------- */
 /* Errors                                                                  */
@@ -338,8 +358,8 @@ static __always_inline void minifw_count(struct minifw_counter *c, u32 len)
 enum { MINIFW_NOMATCH, MINIFW_MATCH, MINIFW_HOTDROP };
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
-_Static_assert(sizeof(struct minifw_match) == 68, "struct minifw_match has padding");
-_Static_assert(offsetof(struct minifw_ext, ref) == 388, "struct minifw_ext has padding");
+_Static_assert(sizeof(struct minifw_match) == 124, "struct minifw_match has padding");
+_Static_assert(offsetof(struct minifw_ext, ref) == 384, "struct minifw_ext has padding");
 
 static __always_inline bool minifw_in_range(const u16 *range, __be16 port)
 {
@@ -348,27 +368,53 @@ static __always_inline bool minifw_in_range(const u16 *range, __be16 port)
 	return p >= range[0] && p <= range[1];
 }
 
+/* (a & mask) == net, for the packet's family */
+static __always_inline bool minifw_addr_in(const union minifw_addr *a,
+					   const union minifw_addr *net,
+					   const union minifw_addr *mask, u8 family)
+{
+	if (family == MINIFW_FAM_IPV4)
+		return (a->ip & mask->ip) == net->ip;
+	return !(((a->ip6[0] & mask->ip6[0]) ^ net->ip6[0]) |
+		 ((a->ip6[1] & mask->ip6[1]) ^ net->ip6[1]) |
+		 ((a->ip6[2] & mask->ip6[2]) ^ net->ip6[2]) |
+		 ((a->ip6[3] & mask->ip6[3]) ^ net->ip6[3]));
+}
+
 static __always_inline int minifw_match(const struct minifw_match *m,
 					const struct minifw_pkt *p)
 {
-	u16 f = m->flags;
+	u32 f = m->flags;
 
-	if (((p->saddr & m->smsk) != m->src) ^ !!(f & MINIFW_INV_SRC))
+	if (m->family && m->family != p->family)
 		return MINIFW_NOMATCH;
-	if (((p->daddr & m->dmsk) != m->dst) ^ !!(f & MINIFW_INV_DST))
+	if (!minifw_addr_in(&p->saddr, &m->src, &m->smsk, p->family) ^ !!(f & MINIFW_INV_SRC))
 		return MINIFW_NOMATCH;
-	if (m->proto && ((p->proto != m->proto) ^ !!(f & MINIFW_INV_PROTO)))
+	if (!minifw_addr_in(&p->daddr, &m->dst, &m->dmsk, p->family) ^ !!(f & MINIFW_INV_DST))
 		return MINIFW_NOMATCH;
 	if (m->in[0] && ((memcmp(p->in, m->in, m->inlen) != 0) ^ !!(f & MINIFW_INV_IN)))
 		return MINIFW_NOMATCH;
 	if (m->out[0] && ((memcmp(p->out, m->out, m->outlen) != 0) ^ !!(f & MINIFW_INV_OUT)))
 		return MINIFW_NOMATCH;
+	if (m->proto) {
+		/*
+		 * as ip6_tables (after the interfaces): no upper-layer
+		 * protocol found drops the packet
+		 */
+		if (unlikely(p->badhdr))
+			return MINIFW_HOTDROP;
+		if ((p->proto != m->proto) ^ !!(f & MINIFW_INV_PROTO))
+			return MINIFW_NOMATCH;
+	}
+	if ((f & MINIFW_CTSTATE) && (!(m->ctstate & p->ctstate) ^ !!(f & MINIFW_INV_CTSTATE)))
+		return MINIFW_NOMATCH;
 	if (f & MINIFW_L4) {
 		/*
-		 * As xt_tcp, xt_udp and xt_icmp: a later fragment has no
-		 * header, so never matches; a TCP fragment at offset 1 can only
-		 * be an attempt to rewrite the flags of the first one, and is
-		 * dropped.
+		 * As xt_tcp, xt_udp, xt_icmp and ip6t_icmp6: a later fragment has
+		 * no header, so never matches; an IPv4 TCP fragment at offset 1
+		 * (8 bytes) can only be an attempt to rewrite the flags of the
+		 * first one, and is dropped. (IPv6 offsets are in bytes, so never
+		 * 1, as in ip6_tables.)
 		 */
 		if (p->fragoff)
 			return p->fragoff == 1 && p->proto == IPPROTO_TCP ?
@@ -376,7 +422,7 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 		/* ... and a header we cannot read drops the packet. */
 		if (!p->l4)
 			return MINIFW_HOTDROP;
-		if (m->proto == IPPROTO_ICMP) {
+		if (m->proto == IPPROTO_ICMP || m->proto == IPPROTO_ICMPV6) {
 			/* as xt_icmp: type 0xff is "any" */
 			bool hit = m->icmp_type == 0xff ||
 				   (p->icmp_type == m->icmp_type &&
@@ -454,16 +500,17 @@ static void minifw_limit_init(const struct minifw_rule *r)
 static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt *p)
 {
 	const struct minifw_ext *e = r->ext;
-	u16 f = r->m.flags;
+	u32 f = r->m.flags;
 
+	/* -m iprange rules are IPv4's: minifw_match() checked the family */
 	if (f & MINIFW_SRCRANGE) {
-		u32 a = ntohl(p->saddr);
+		u32 a = ntohl(p->saddr.ip);
 
 		if ((a < e->src_range[0] || a > e->src_range[1]) ^ !!(f & MINIFW_INV_SRCRANGE))
 			return MINIFW_NOMATCH;
 	}
 	if (f & MINIFW_DSTRANGE) {
-		u32 a = ntohl(p->daddr);
+		u32 a = ntohl(p->daddr.ip);
 
 		if ((a < e->dst_range[0] || a > e->dst_range[1]) ^ !!(f & MINIFW_INV_DSTRANGE))
 			return MINIFW_NOMATCH;
@@ -536,6 +583,7 @@ struct minifw_parser {
 	bool quoted[MINIFW_MAX_TOKENS];	/* not to be split by minifw_unglue() */
 	int n, i;
 	struct minifw_err *err;
+	const char *family_opt;		/* the option that set the rule's family */
 	char tb[MINIFW_TOKBUF];		/* for quoting tokens in errors */
 };
 
@@ -849,18 +897,74 @@ static int minifw_dotted(const char *s, size_t len, unsigned int *dots)
 	return MINIFW_DEC_OK;
 }
 
+/*
+ * What in6_pton() takes but inet_pton(), and so ip6tables, does not: a
+ * group of more than four digits ("02001") and an IPv4 tail with leading
+ * zeros ("::ffff:010.0.0.1").
+ */
+static bool minifw_ip6_text(const char *s, size_t len)
+{
+	size_t start = 0, i;
+	unsigned int dots;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != ':')
+			continue;
+		if (memchr(s + start, '.', i - start))
+			return minifw_dotted(s + start, i - start, &dots) == MINIFW_DEC_OK &&
+			       dots == 3 && i == len;
+		if (i - start > 4)
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+/* "2001:db8::/32": in6_pton() and a prefix length, as ip6tables takes them */
+static int minifw_parse_addr6(const char *s, union minifw_addr *addr,
+			      union minifw_addr *mask, struct minifw_err *err)
+{
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	char tb[MINIFW_TOKBUF];
+	const char *end;
+	unsigned int i;
+	u8 len = 128;
+	int ret;
+
+	if (!alen || alen > 45 || !minifw_ip6_text(s, alen) ||
+	    !in6_pton(s, (int)alen, (u8 *)addr->ip6, -1, &end) || end != s + alen)
+		return minifw_fail(err, "\"%s\" is not an IPv6 address",
+				   minifw_tok(tb, sizeof(tb), s));
+	if (slash) {
+		ret = minifw_decimal(slash + 1, strlen(slash + 1));
+		if (ret == MINIFW_DEC_OCTAL)
+			return minifw_not_decimal(err, slash + 1, ret, "");
+		if (ret != MINIFW_DEC_OK || kstrtou8(slash + 1, 10, &len) || len > 128)
+			return minifw_fail(err, "IPv6 prefix length \"%s\" is not in 0-128",
+					   minifw_tok(tb, sizeof(tb), slash + 1));
+	}
+	for (i = 0; i < 4; i++, len -= min_t(u8, len, 32)) {
+		mask->ip6[i] = minifw_prefix_mask(min_t(u8, len, 32));
+		addr->ip6[i] &= mask->ip6[i];
+	}
+	return 0;
+}
+
 /**
- * minifw_parse_addr() - parse "ADDR[/LEN|/MASK]" as iptables does
- * @s: the text; "10/8" is 10.0.0.0/8, as in iptables
- * @addr: address with host bits cleared, out
- * @mask: netmask, out (/32 when no length is given)
+ * minifw_parse_addr() - parse an address as iptables or ip6tables does
+ * @s: "ADDR[/LEN|/MASK]" for IPv4 ("10/8" is 10.0.0.0/8, as in iptables),
+ *     "ADDR6[/LEN]" for IPv6 (any text with a colon)
+ * @addr: address with host bits cleared, out; IPv4 in the first word
+ * @mask: netmask, out (all ones when no length is given)
+ * @family: MINIFW_FAM_IPV4 or MINIFW_FAM_IPV6, out
  * @err: reason on failure
  *
  * Context: any.
  * Return: 0 or -EINVAL.
  */
-int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
-		      struct minifw_err *err)
+int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr *mask,
+		      u8 *family, struct minifw_err *err)
 {
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
@@ -870,6 +974,14 @@ int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
 	int ret;
 	u8 a[4];
 
+	memset(addr, 0, sizeof(*addr));
+	memset(mask, 0, sizeof(*mask));
+	/* a colon makes it IPv6, unless after a dot ("10.0.0.1:80") */
+	if (memchr(s, ':', alen) && strcspn(s, ".") > strcspn(s, ":")) {
+		*family = MINIFW_FAM_IPV6;
+		return minifw_parse_addr6(s, addr, mask, err);
+	}
+	*family = MINIFW_FAM_IPV4;
 	ret = alen > 15 ? MINIFW_DEC_BAD : minifw_dotted(s, alen, &dots);
 	if (ret != MINIFW_DEC_OK)
 		return minifw_not_decimal(err, s, ret, "an IPv4 address");
@@ -881,10 +993,10 @@ int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
 	/* in4_pton() stops at any odd character: insist it read everything */
 	if (!in4_pton(buf, -1, a, -1, &end) || *end)
 		return minifw_not_decimal(err, s, MINIFW_DEC_BAD, "an IPv4 address");
-	memcpy(addr, a, 4);
+	memcpy(&addr->ip, a, 4);
 
 	if (!slash) {
-		*mask = htonl(0xffffffff);
+		mask->ip = htonl(0xffffffff);
 	} else if (strchr(slash + 1, '.')) {
 		size_t mlen = strlen(slash + 1);
 
@@ -894,7 +1006,7 @@ int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
 		if (ret != MINIFW_DEC_OK || !in4_pton(slash + 1, (int)mlen, a, -1, &end) ||
 		    end != slash + 1 + mlen)
 			return minifw_not_decimal(err, slash + 1, ret, "a netmask");
-		memcpy(mask, a, 4);
+		memcpy(&mask->ip, a, 4);
 	} else {
 		char tb[MINIFW_TOKBUF];
 		u8 len;
@@ -905,9 +1017,9 @@ int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
 		if (ret != MINIFW_DEC_OK || kstrtou8(slash + 1, 10, &len) || len > 32)
 			return minifw_fail(err, "prefix length \"%s\" is not in 0-32",
 					   minifw_tok(tb, sizeof(tb), slash + 1));
-		*mask = minifw_prefix_mask(len);
+		mask->ip = minifw_prefix_mask(len);
 	}
-	*addr &= *mask;
+	addr->ip &= mask->ip;
 	return 0;
 }
 
@@ -1045,10 +1157,48 @@ static const struct minifw_icmp_name {
 	{ "address-mask-reply", 18, 0, 0xff },
 };
 
-/* "any", a name (or a unique start of one), "TYPE" or "TYPE/CODE" */
+/* ICMPv6 types by ip6tables' names (libip6t_icmp6) */
+static const struct minifw_icmp_name minifw_icmp6_names[] = {
+	{ "destination-unreachable", 1, 0, 0xff },
+	{ "no-route", 1, 0, 0 },
+	{ "communication-prohibited", 1, 1, 1 },
+	{ "beyond-scope", 1, 2, 2 },
+	{ "address-unreachable", 1, 3, 3 },
+	{ "port-unreachable", 1, 4, 4 },
+	{ "failed-policy", 1, 5, 5 },
+	{ "reject-route", 1, 6, 6 },
+	{ "packet-too-big", 2, 0, 0xff },
+	{ "time-exceeded", 3, 0, 0xff },
+	{ "ttl-exceeded", 3, 0, 0xff },
+	{ "ttl-zero-during-transit", 3, 0, 0 },
+	{ "ttl-zero-during-reassembly", 3, 1, 1 },
+	{ "parameter-problem", 4, 0, 0xff },
+	{ "bad-header", 4, 0, 0 },
+	{ "unknown-header-type", 4, 1, 1 },
+	{ "unknown-option", 4, 2, 2 },
+	{ "echo-request", 128, 0, 0xff },
+	{ "ping", 128, 0, 0xff },
+	{ "echo-reply", 129, 0, 0xff },
+	{ "pong", 129, 0, 0xff },
+	{ "router-solicitation", 133, 0, 0xff },
+	{ "router-advertisement", 134, 0, 0xff },
+	{ "neighbour-solicitation", 135, 0, 0xff },
+	{ "neighbor-solicitation", 135, 0, 0xff },
+	{ "neighbour-advertisement", 136, 0, 0xff },
+	{ "neighbor-advertisement", 136, 0, 0xff },
+	{ "redirect", 137, 0, 0xff },
+};
+
+/*
+ * --icmp-type: "any", a name (or a unique start of one), "TYPE" or
+ * "TYPE/CODE"; --icmpv6-type (@v6) the same with ICMPv6's names, which
+ * have no "any" (libip6t_icmp6).
+ */
 static int minifw_parse_icmp(struct minifw_parser *p, const char *s,
-			     struct minifw_match *m)
+			     struct minifw_match *m, bool v6)
 {
+	const struct minifw_icmp_name *names = v6 ? minifw_icmp6_names : minifw_icmp_names;
+	size_t nnames = v6 ? ARRAY_SIZE(minifw_icmp6_names) : ARRAY_SIZE(minifw_icmp_names);
 	const struct minifw_icmp_name *hit = NULL;
 	size_t len = strlen(s), i;
 	const char *slash;
@@ -1056,8 +1206,8 @@ static int minifw_parse_icmp(struct minifw_parser *p, const char *s,
 	u8 v;
 
 	if (len && (s[0] < '0' || s[0] > '9')) {
-		for (i = 0; i < ARRAY_SIZE(minifw_icmp_names); i++) {
-			const struct minifw_icmp_name *n = &minifw_icmp_names[i];
+		for (i = 0; i < nnames; i++) {
+			const struct minifw_icmp_name *n = &names[i];
 
 			if (strncasecmp(n->name, s, len))
 				continue;
@@ -1073,8 +1223,8 @@ static int minifw_parse_icmp(struct minifw_parser *p, const char *s,
 			hit = hit ?: n;
 		}
 		if (!hit)
-			return minifw_fail(p->err, "unknown ICMP type \"%s\" (a name such as echo-request, or TYPE[/CODE])",
-					   minifw_q(p, s));
+			return minifw_fail(p->err, "unknown %s type \"%s\" (a name such as echo-request, or TYPE[/CODE])",
+					   v6 ? "ICMPv6" : "ICMP", minifw_q(p, s));
 		m->icmp_type = hit->type;
 		m->icmp_code[0] = hit->code_min;
 		m->icmp_code[1] = hit->code_max;
@@ -1085,6 +1235,7 @@ static int minifw_parse_icmp(struct minifw_parser *p, const char *s,
 		goto bad;
 	memcpy(buf, s, slash ? (size_t)(slash - s) : len);
 	buf[slash ? slash - s : (long)len] = '\0';
+	/* 255 stands for "any" in struct minifw_match (ICMPv6 reserves it) */
 	if (minifw_decimal(buf, strlen(buf)) != MINIFW_DEC_OK || kstrtou8(buf, 10, &v) || v == 0xff)
 		goto bad;
 	m->icmp_type = v;
@@ -1099,8 +1250,8 @@ static int minifw_parse_icmp(struct minifw_parser *p, const char *s,
 	}
 	return 0;
 bad:
-	return minifw_fail(p->err, "\"%s\" is not an ICMP type (TYPE[/CODE], each 0-255, or a name)",
-			   minifw_q(p, s));
+	return minifw_fail(p->err, "\"%s\" is not an %s type (TYPE[/CODE], each 0-255, or a name)",
+			   minifw_q(p, s), v6 ? "ICMPv6" : "ICMP");
 }
 
 /* TCP flags in iptables-save's order (libxt_tcp). */
@@ -1135,49 +1286,79 @@ static int minifw_parse_tcp_flags(struct minifw_parser *p, const char *s, u8 *fl
 	}
 }
 
-/* --reject-with names and iptables' short aliases (libipt_REJECT). */
+/*
+ * --reject-with names and their short aliases: libipt_REJECT's, then
+ * libip6t_REJECT's. Each implies its family, but for the two that both
+ * tools take ("port-unreach", "tcp-reset"): those fit both families.
+ */
 static const struct {
 	const char *name, *alias;
 	u8 with;
+	u8 family;
 } minifw_rejects[] = {
-	{ "icmp-net-unreachable", "net-unreach", MINIFW_REJ_NET_UNREACH },
-	{ "icmp-host-unreachable", "host-unreach", MINIFW_REJ_HOST_UNREACH },
-	{ "icmp-proto-unreachable", "proto-unreach", MINIFW_REJ_PROTO_UNREACH },
-	{ "icmp-port-unreachable", "port-unreach", MINIFW_REJ_PORT_UNREACH },
-	{ "icmp-net-prohibited", "net-prohib", MINIFW_REJ_NET_PROHIB },
-	{ "icmp-host-prohibited", "host-prohib", MINIFW_REJ_HOST_PROHIB },
-	{ "tcp-reset", "tcp-rst", MINIFW_REJ_TCP_RESET },
-	{ "icmp-admin-prohibited", "admin-prohib", MINIFW_REJ_ADMIN_PROHIB },
+	{ "icmp-net-unreachable", "net-unreach", MINIFW_REJ_NET_UNREACH, MINIFW_FAM_IPV4 },
+	{ "icmp-host-unreachable", "host-unreach", MINIFW_REJ_HOST_UNREACH, MINIFW_FAM_IPV4 },
+	{ "icmp-proto-unreachable", "proto-unreach", MINIFW_REJ_PROTO_UNREACH, MINIFW_FAM_IPV4 },
+	{ "icmp-port-unreachable", NULL, MINIFW_REJ_PORT_UNREACH, MINIFW_FAM_IPV4 },
+	{ "port-unreach", NULL, MINIFW_REJ_PORT_UNREACH, MINIFW_FAM_ANY },
+	{ "icmp-net-prohibited", "net-prohib", MINIFW_REJ_NET_PROHIB, MINIFW_FAM_IPV4 },
+	{ "icmp-host-prohibited", "host-prohib", MINIFW_REJ_HOST_PROHIB, MINIFW_FAM_IPV4 },
+	{ "tcp-reset", "tcp-rst", MINIFW_REJ_TCP_RESET, MINIFW_FAM_ANY },
+	{ "icmp-admin-prohibited", "admin-prohib", MINIFW_REJ_ADMIN_PROHIB, MINIFW_FAM_IPV4 },
+	{ "icmp6-no-route", "no-route", MINIFW_REJ_NOROUTE, MINIFW_FAM_IPV6 },
+	{ "icmp6-adm-prohibited", "adm-prohibited", MINIFW_REJ_ADMIN_PROHIB, MINIFW_FAM_IPV6 },
+	{ "icmp6-addr-unreachable", "addr-unreach", MINIFW_REJ_ADDR_UNREACH, MINIFW_FAM_IPV6 },
+	{ "icmp6-port-unreachable", NULL, MINIFW_REJ_PORT_UNREACH, MINIFW_FAM_IPV6 },
 };
 
-static const char *minifw_reject_name(u8 with)
+/*
+ * The name iptables-save or ip6tables-save lists; NULL for the default
+ * (port unreachable) in a rule for both families, which lists as a bare
+ * "-j REJECT" so that it reads back as such.
+ */
+static const char *minifw_reject_name(u8 with, u8 family)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(minifw_rejects); i++)
-		if (minifw_rejects[i].with == with)
+		if (minifw_rejects[i].with == with && family &&
+		    (minifw_rejects[i].family == family || with == MINIFW_REJ_TCP_RESET))
 			return minifw_rejects[i].name;
-	return "?";
+	return with == MINIFW_REJ_TCP_RESET ? "tcp-reset" : NULL;
 }
 
-static int minifw_parse_reject(struct minifw_parser *p, const char *s, u8 *with)
+/*
+ * As lib*_REJECT: the first name or alias in its order that starts so,
+ * among the family's names if the rule has one (then "adm" is IPv6's
+ * icmp6-adm-prohibited, as ip6tables reads it), else among all. Called
+ * once the whole line is read, as the family may come after.
+ */
+static int minifw_parse_reject(struct minifw_parser *p, const char *s, u8 rule_family,
+			       u8 *with, u8 *family)
 {
 	struct minifw_best b = { .word = s };
 	char hint[MINIFW_HINTBUF];
-	size_t i;
+	size_t i, len = strlen(s);
+	int pass;
 
-	/* as libipt_REJECT: the first name or alias in its order that starts so */
-	for (i = 0; *s && i < ARRAY_SIZE(minifw_rejects); i++) {
-		if (!strncasecmp(minifw_rejects[i].name, s, strlen(s)) ||
-		    !strncasecmp(minifw_rejects[i].alias, s, strlen(s))) {
-			*with = minifw_rejects[i].with;
-			return 0;
+	for (pass = rule_family ? 0 : 1; pass < 2; pass++) {
+		for (i = 0; len && i < ARRAY_SIZE(minifw_rejects); i++) {
+			if (!pass && minifw_rejects[i].family &&
+			    minifw_rejects[i].family != rule_family)
+				continue;
+			if (!strncasecmp(minifw_rejects[i].name, s, len) ||
+			    (minifw_rejects[i].alias &&
+			     !strncasecmp(minifw_rejects[i].alias, s, len))) {
+				*with = minifw_rejects[i].with;
+				*family = minifw_rejects[i].family;
+				return 0;
+			}
+			minifw_consider(&b, minifw_rejects[i].name);
 		}
-		minifw_consider(&b, minifw_rejects[i].name);
 	}
 	return minifw_fail(p->err, "unknown --reject-with \"%s\"%s", minifw_q(p, s),
 			   b.best ? minifw_hint(&b, hint, sizeof(hint)) :
-			   " (icmp-port-unreachable, icmp-host-prohibited, tcp-reset, ...)");
+			   " (icmp-port-unreachable, icmp-host-prohibited, tcp-reset, icmp6-adm-prohibited, ...)");
 }
 
 /* syslog levels by name, as libxt_LOG takes them */
@@ -1207,12 +1388,13 @@ enum minifw_opt_id {
 	MINIFW_O_TCPFLAGS, MINIFW_O_SYN, MINIFW_O_ICMPTYPE, MINIFW_O_REJECTWITH,
 	MINIFW_O_MPORTS, MINIFW_O_SRCRANGE, MINIFW_O_DSTRANGE, MINIFW_O_COMMENT,
 	MINIFW_O_LOGPREFIX, MINIFW_O_LOGLEVEL, MINIFW_O_LOGFLAG,
-	MINIFW_O_LIMIT, MINIFW_O_LIMITBURST,
+	MINIFW_O_LIMIT, MINIFW_O_LIMITBURST, MINIFW_O_FAMILY, MINIFW_O_ICMP6TYPE,
+	MINIFW_O_CTSTATE,
 };
 
 /* What an option needs before it: a protocol or a target (or a match, below). */
 enum { MINIFW_NEED_NONE, MINIFW_NEED_TCPUDP, MINIFW_NEED_TCP, MINIFW_NEED_ICMP,
-       MINIFW_NEED_REJECT, MINIFW_NEED_LOG };
+       MINIFW_NEED_ICMP6, MINIFW_NEED_REJECT, MINIFW_NEED_LOG };
 
 /* -m names of the matches other than tcp/udp/icmp, by MINIFW_M_* */
 static const char *const minifw_match_names[] = {
@@ -1220,6 +1402,8 @@ static const char *const minifw_match_names[] = {
 	[MINIFW_M_IPRANGE]	= "iprange",
 	[MINIFW_M_COMMENT]	= "comment",
 	[MINIFW_M_LIMIT]	= "limit",
+	[MINIFW_M_CONNTRACK]	= "conntrack",
+	[MINIFW_M_STATE]	= "state",
 };
 
 static const struct minifw_opt {
@@ -1258,6 +1442,11 @@ static const struct minifw_opt {
 	{ "--log-macdecode", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
 	{ "--limit", NULL, NULL, MINIFW_O_LIMIT, false, 1, MINIFW_NEED_NONE, MINIFW_M_LIMIT },
 	{ "--limit-burst", NULL, NULL, MINIFW_O_LIMITBURST, false, 1, MINIFW_NEED_NONE, MINIFW_M_LIMIT },
+	{ "-4", "--ipv4", NULL, MINIFW_O_FAMILY, false, 0, MINIFW_NEED_NONE, 0 },
+	{ "-6", "--ipv6", NULL, MINIFW_O_FAMILY, false, 0, MINIFW_NEED_NONE, 0 },
+	{ "--icmpv6-type", NULL, NULL, MINIFW_O_ICMP6TYPE, true, 1, MINIFW_NEED_ICMP6, 0 },
+	{ "--ctstate", NULL, NULL, MINIFW_O_CTSTATE, true, 1, MINIFW_NEED_NONE, MINIFW_M_CONNTRACK },
+	{ "--state", NULL, NULL, MINIFW_O_CTSTATE, true, 1, MINIFW_NEED_NONE, MINIFW_M_STATE },
 };
 
 /* Is @s a start of the long option @name, as getopt_long() takes them? */
@@ -1332,6 +1521,10 @@ static int minifw_check_needs(struct minifw_parser *p, const struct minifw_opt *
 		if (proto != IPPROTO_ICMP)
 			return minifw_fail(p->err, "%s needs -p icmp before it", o->name);
 		break;
+	case MINIFW_NEED_ICMP6:
+		if (proto != IPPROTO_ICMPV6)
+			return minifw_fail(p->err, "%s needs -p ipv6-icmp before it", o->name);
+		break;
 	case MINIFW_NEED_REJECT:
 		if (target != MINIFW_T_REJECT)
 			return minifw_fail(p->err, "%s needs -j REJECT before it", o->name);
@@ -1340,16 +1533,18 @@ static int minifw_check_needs(struct minifw_parser *p, const struct minifw_opt *
 	return 0;
 }
 
+/* The -m a protocol's options come in */
 static const char *minifw_l4_name(u8 proto)
 {
-	return proto == IPPROTO_UDP ? "udp" : proto == IPPROTO_ICMP ? "icmp" : "tcp";
+	return proto == IPPROTO_UDP ? "udp" : proto == IPPROTO_ICMP ? "icmp" :
+	       proto == IPPROTO_ICMPV6 ? "icmp6" : "tcp";
 }
 
 /* The matches of a rule as they are given, for listing them in that order. */
 struct minifw_matches {
 	u8 given;		/* bit per MINIFW_M_* */
 	u8 n;
-	u16 order;		/* MINIFW_M_* values, 3 bits each, first lowest */
+	u32 order;		/* MINIFW_M_* values, first lowest */
 };
 
 static void minifw_note_match(struct minifw_matches *ms, unsigned int kind)
@@ -1357,7 +1552,58 @@ static void minifw_note_match(struct minifw_matches *ms, unsigned int kind)
 	if (ms->given & (1U << kind))
 		return;
 	ms->given |= 1U << kind;
-	ms->order |= kind << (3 * ms->n++);
+	ms->order |= kind << (MINIFW_M_BITS * ms->n++);
+}
+
+/*
+ * A rule is for one family as soon as an option implies it (an address,
+ * -p icmp, an ICMPv6 reject, -4 ...); options of both cannot mix.
+ */
+static int minifw_set_family(struct minifw_parser *p, struct minifw_match *m,
+			     u8 family, const char *opt)
+{
+	if (!family || m->family == family)
+		return 0;
+	if (m->family)
+		return minifw_fail(p->err, "%s makes the rule IPv%u, but %s made it IPv%u",
+				   opt, family, p->family_opt, m->family);
+	m->family = family;
+	p->family_opt = opt;
+	return 0;
+}
+
+/* -m conntrack --ctstate, -m state --state: names in listing order */
+static const char *const minifw_ct_names[] = {
+	"INVALID", "NEW", "RELATED", "ESTABLISHED", "UNTRACKED",
+};
+
+/* ... and in the order libxt_conntrack tries them, where "E" is ESTABLISHED */
+static const u8 minifw_ct_try[] = { 0, 1, 3, 2, 4 };
+
+/* "RELATED,ESTABLISHED"; as libxt_conntrack, a start of a name will do */
+static int minifw_parse_ctstate(struct minifw_parser *p, const char *s, u8 *mask)
+{
+	const char *w = s;
+
+	*mask = 0;
+	for (;;) {
+		size_t len = strcspn(w, ","), i;
+
+		for (i = 0; len && i < ARRAY_SIZE(minifw_ct_try); i++)
+			if (len <= strlen(minifw_ct_names[minifw_ct_try[i]]) &&
+			    !strncasecmp(minifw_ct_names[minifw_ct_try[i]], w, len))
+				break;
+		if (!len || i == ARRAY_SIZE(minifw_ct_try)) {
+			if (len == 4 && (!strncasecmp(w, "SNAT", 4) || !strncasecmp(w, "DNAT", 4)))
+				return minifw_fail(p->err, "state %.4s is not supported (minifw does no NAT)", w);
+			return minifw_fail(p->err, "\"%s\" is not a list of states (INVALID, NEW, ESTABLISHED, RELATED, UNTRACKED, separated by commas)",
+					   minifw_q(p, s));
+		}
+		*mask |= 1U << minifw_ct_try[i];
+		if (!w[len])
+			return 0;
+		w += len + 1;
+	}
 }
 
 static struct minifw_ext *minifw_cmd_ext(struct minifw_parser *p, struct minifw_cmd *cmd)
@@ -1407,8 +1653,9 @@ static int minifw_parse_multiport(struct minifw_parser *p, char *s, struct minif
 static int minifw_parse_iprange(struct minifw_parser *p, char *s, u32 *range)
 {
 	char *dash = strchr(s, '-');
-	__be32 a[2], mask;
+	union minifw_addr a[2], mask;
 	int i, ret = 0;
+	u8 fam;
 
 	if (!dash || strchr(s, '/'))
 		return minifw_fail(p->err, "\"%s\" is not an address range (FIRST-LAST)", minifw_q(p, s));
@@ -1418,16 +1665,18 @@ static int minifw_parse_iprange(struct minifw_parser *p, char *s, u32 *range)
 		unsigned int dots;
 
 		/* no "10" for 10.0.0.0 here: a range is of whole addresses */
-		if (minifw_dotted(addr, strlen(addr), &dots) == MINIFW_DEC_OK && dots != 3)
-			ret = minifw_fail(p->err, "\"%s\" is not a whole IPv4 address", minifw_q(p, addr));
+		if ((minifw_dotted(addr, strlen(addr), &dots) == MINIFW_DEC_OK && dots != 3) ||
+		    strchr(addr, ':'))
+			ret = minifw_fail(p->err, "\"%s\" is not a whole IPv4 address (minifw's ranges are IPv4 only)",
+					  minifw_q(p, addr));
 		else
-			ret = minifw_parse_addr(addr, &a[i], &mask, p->err);
+			ret = minifw_parse_addr(addr, &a[i], &mask, &fam, p->err);
 	}
 	*dash = '-';
 	if (ret)
 		return ret;
-	range[0] = ntohl(a[0]);
-	range[1] = ntohl(a[1]);
+	range[0] = ntohl(a[0].ip);
+	range[1] = ntohl(a[1].ip);
 	if (range[0] > range[1])
 		return minifw_fail(p->err, "\"%s\" is a reversed range (first > last)", minifw_q(p, s));
 	return 0;
@@ -1511,8 +1760,10 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 	struct minifw_match *m = &cmd->m;
 	struct minifw_matches ms = {};
 	struct minifw_ext *e;
-	u8 l4match = 0;			/* protocol named by -m tcp/udp/icmp */
+	u8 l4match = 0;			/* protocol named by -m tcp/udp/icmp/icmp6 */
+	const char *reject_with = NULL;
 	bool inv = false;
+	u8 fam;
 	u32 seen = 0;
 	size_t k;
 	int ret;
@@ -1552,29 +1803,41 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			return minifw_fail(p->err, "%s cannot be negated with !", o->name);
 		/* --syn is a short --tcp-flags: one or the other */
 		id = o->id == MINIFW_O_SYN ? MINIFW_O_TCPFLAGS : o->id;
-		if (id != MINIFW_O_MATCH && id != MINIFW_O_LOGFLAG && (seen & (1U << id)))
+		if (id != MINIFW_O_MATCH && id != MINIFW_O_LOGFLAG && id != MINIFW_O_FAMILY &&
+		    (seen & (1U << id)))
 			return minifw_fail(p->err, "%s given twice%s", o->name,
 					   id == MINIFW_O_TCPFLAGS ? " (or with --syn/--tcp-flags)" :
 					   id == MINIFW_O_MPORTS ? " (one of --sports, --dports, --ports per rule)" : "");
 		seen |= 1U << id;
-		/* a port, flag or type option loads tcp/udp/icmp here, as in iptables */
+		/* a port, flag or type option loads tcp/udp/icmp/icmp6 here, as in iptables */
 		if (o->needs == MINIFW_NEED_TCPUDP || o->needs == MINIFW_NEED_TCP ||
-		    o->needs == MINIFW_NEED_ICMP)
+		    o->needs == MINIFW_NEED_ICMP || o->needs == MINIFW_NEED_ICMP6)
 			minifw_note_match(&ms, MINIFW_M_L4);
 
 		switch (o->id) {
 		case MINIFW_O_SRC:
-			ret = minifw_parse_addr(arg, &m->src, &m->smsk, p->err);
+			ret = minifw_parse_addr(arg, &m->src, &m->smsk, &fam, p->err) ?:
+			      minifw_set_family(p, m, fam, o->name);
 			m->flags |= inv ? MINIFW_INV_SRC : 0;
 			break;
 		case MINIFW_O_DST:
-			ret = minifw_parse_addr(arg, &m->dst, &m->dmsk, p->err);
+			ret = minifw_parse_addr(arg, &m->dst, &m->dmsk, &fam, p->err) ?:
+			      minifw_set_family(p, m, fam, o->name);
 			m->flags |= inv ? MINIFW_INV_DST : 0;
+			break;
+		case MINIFW_O_FAMILY:
+			ret = minifw_set_family(p, m, o->name[1] == '4' ? MINIFW_FAM_IPV4 :
+						MINIFW_FAM_IPV6, o->name);
 			break;
 		case MINIFW_O_PROTO:
 			ret = minifw_parse_proto(p, arg, &m->proto);
 			if (!ret && inv && !m->proto)
 				ret = minifw_fail(p->err, "! -p all would never match");
+			/* ICMP is IPv4's, ICMPv6 IPv6's */
+			if (!ret && !inv)
+				ret = minifw_set_family(p, m, m->proto == IPPROTO_ICMP ? MINIFW_FAM_IPV4 :
+							m->proto == IPPROTO_ICMPV6 ? MINIFW_FAM_IPV6 : 0,
+							o->name);
 			m->flags |= inv ? MINIFW_INV_PROTO : 0;
 			break;
 		case MINIFW_O_IN:
@@ -1594,7 +1857,10 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			unsigned int kind = 0;
 			u8 proto = !strcmp(arg, "tcp") ? IPPROTO_TCP :
 				   !strcmp(arg, "udp") ? IPPROTO_UDP :
-				   !strcmp(arg, "icmp") ? IPPROTO_ICMP : 0;
+				   !strcmp(arg, "icmp") ? IPPROTO_ICMP :
+				   /* libxtables takes the protocol's names too */
+				   !strcmp(arg, "icmp6") || !strcmp(arg, "icmpv6") ||
+				   !strcmp(arg, "ipv6-icmp") ? IPPROTO_ICMPV6 : 0;
 
 			if (proto) {
 				if (l4match && l4match != proto)
@@ -1608,14 +1874,19 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 				if (!strcmp(arg, minifw_match_names[k]))
 					kind = k;
 			if (!kind)
-				return minifw_fail(p->err, "unknown match \"%s\" (minifw has tcp, udp, icmp, multiport, iprange, limit and comment)",
+				return minifw_fail(p->err, "unknown match \"%s\" (minifw has tcp, udp, icmp, icmp6, multiport, iprange, conntrack, state, limit and comment)",
 						   minifw_q(p, arg));
 			/* a second -m tcp (iptables loads one per -m) adds nothing */
 			if ((ms.given & (1U << kind)) && kind != MINIFW_M_L4)
 				return minifw_fail(p->err, "-m %s given twice", arg);
+			if ((kind == MINIFW_M_STATE && (ms.given & (1U << MINIFW_M_CONNTRACK))) ||
+			    (kind == MINIFW_M_CONNTRACK && (ms.given & (1U << MINIFW_M_STATE))))
+				return minifw_fail(p->err, "-m state and -m conntrack: one state match per rule");
 			minifw_note_match(&ms, kind);
 			ret = 0;
-			if (kind != MINIFW_M_L4 && !minifw_cmd_ext(p, cmd))
+			/* the matches that keep their options in struct minifw_ext */
+			if (kind >= MINIFW_M_MULTIPORT && kind <= MINIFW_M_LIMIT &&
+			    !minifw_cmd_ext(p, cmd))
 				ret = -ENOMEM;
 			break;
 		}
@@ -1644,11 +1915,17 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			ret = 0;
 			break;
 		case MINIFW_O_ICMPTYPE:
-			ret = minifw_parse_icmp(p, arg, m);
+		case MINIFW_O_ICMP6TYPE:
+			ret = minifw_parse_icmp(p, arg, m, o->id == MINIFW_O_ICMP6TYPE);
 			m->flags |= MINIFW_L4 | (inv ? MINIFW_INV_ICMP : 0);
 			break;
+		case MINIFW_O_CTSTATE:
+			ret = minifw_parse_ctstate(p, arg, &m->ctstate);
+			m->flags |= MINIFW_CTSTATE | (inv ? MINIFW_INV_CTSTATE : 0);
+			break;
 		case MINIFW_O_REJECTWITH:
-			ret = minifw_parse_reject(p, arg, &cmd->target_arg);
+			reject_with = arg;	/* read at the end, knowing the family */
+			ret = 0;
 			break;
 		case MINIFW_O_MPORTS:
 			e = cmd->ext;
@@ -1658,11 +1935,13 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			m->flags |= MINIFW_MULTIPORT | (inv ? MINIFW_INV_MULTIPORT : 0);
 			break;
 		case MINIFW_O_SRCRANGE:
-			ret = minifw_parse_iprange(p, arg, cmd->ext->src_range);
+			ret = minifw_set_family(p, m, MINIFW_FAM_IPV4, o->name) ?:
+			      minifw_parse_iprange(p, arg, cmd->ext->src_range);
 			m->flags |= MINIFW_SRCRANGE | (inv ? MINIFW_INV_SRCRANGE : 0);
 			break;
 		case MINIFW_O_DSTRANGE:
-			ret = minifw_parse_iprange(p, arg, cmd->ext->dst_range);
+			ret = minifw_set_family(p, m, MINIFW_FAM_IPV4, o->name) ?:
+			      minifw_parse_iprange(p, arg, cmd->ext->dst_range);
 			m->flags |= MINIFW_DSTRANGE | (inv ? MINIFW_INV_DSTRANGE : 0);
 			break;
 		case MINIFW_O_COMMENT:
@@ -1702,19 +1981,40 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 	}
 	if (inv)
 		return minifw_fail(p->err, "\"!\" at the end of the line negates nothing");
+	if (reject_with) {
+		ret = minifw_parse_reject(p, reject_with, m->family, &cmd->target_arg, &fam) ?:
+		      minifw_set_family(p, m, fam, "--reject-with");
+		if (ret)
+			return ret;
+	}
 
 	if (m->flags & MINIFW_L4) {
 		u8 want = l4match ? l4match : m->proto;
 
 		if (m->proto != want || (m->flags & MINIFW_INV_PROTO))
 			return minifw_fail(p->err, "-m %s needs -p %s (not negated)",
-					   minifw_l4_name(want), minifw_l4_name(want));
+					   minifw_l4_name(want), minifw_proto_name(want));
 		/* as libxt_icmp: no --icmp-type is "any" */
 		if (want == IPPROTO_ICMP && !(seen & (1U << MINIFW_O_ICMPTYPE))) {
 			m->icmp_type = 0xff;
 			m->icmp_code[1] = 0xff;
 		}
+		/* libip6t_icmp6 has no "any" */
+		if (want == IPPROTO_ICMPV6 && !(seen & (1U << MINIFW_O_ICMP6TYPE)))
+			return minifw_fail(p->err, "-m icmp6 needs --icmpv6-type");
 	}
+	if ((ms.given & ((1U << MINIFW_M_CONNTRACK) | (1U << MINIFW_M_STATE))) &&
+	    !(m->flags & MINIFW_CTSTATE))
+		return minifw_fail(p->err, "-m %s needs %s",
+				   ms.given & (1U << MINIFW_M_STATE) ? "state" : "conntrack",
+				   ms.given & (1U << MINIFW_M_STATE) ? "--state" : "--ctstate");
+	/*
+	 * minifw's PREROUTING hook runs before connection tracking (so that
+	 * blocked sources cost no conntrack entry): no state is known there.
+	 */
+	if ((m->flags & MINIFW_CTSTATE) && cmd->chain == MINIFW_PREROUTING)
+		return minifw_fail(p->err, "-m %s cannot be used in PREROUTING: minifw filters there before connection tracking (use INPUT or FORWARD)",
+				   ms.given & (1U << MINIFW_M_STATE) ? "state" : "conntrack");
 	if ((ms.given & (1U << MINIFW_M_MULTIPORT)) && !(m->flags & MINIFW_MULTIPORT))
 		return minifw_fail(p->err, "-m multiport needs --sports, --dports or --ports");
 	if ((m->flags & MINIFW_MULTIPORT) &&
@@ -1740,8 +2040,7 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		e->limit_cost = minifw_user2credits(e->limit_avg);
 		e->limit_cap = minifw_user2credits((u64)e->limit_avg * e->limit_burst);
 	}
-	if (cmd->ext)
-		cmd->ext->order = ms.order;
+	m->order = ms.order;
 	/* As iptables: no input device after routing out, no output before. */
 	if (m->in[0] && (cmd->chain == MINIFW_OUTPUT || cmd->chain == MINIFW_POSTROUTING))
 		return minifw_fail(p->err, "-i cannot be used in %s (packets there have no input interface)",
@@ -1897,23 +2196,74 @@ static void minifw_put(struct minifw_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv,
-			    __be32 addr, __be32 mask)
+/*
+ * An IPv6 address as ip6tables-save prints it (glibc's inet_ntop()): the
+ * longest run of two or more zero groups, the first of equal runs, as
+ * "::"; lowercase hex; the IPv4-mapped and -compatible forms end in
+ * dotted IPv4.
+ */
+static void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a)
 {
-	const u8 *a = (const u8 *)&addr, *k = (const u8 *)&mask;
-	u32 hm = ntohl(mask);
+	int best = -1, bestlen = 0, run = 0, i;
+	size_t pos = 0;
+	u16 w[8];
 
-	if (!mask && !inv)
+	for (i = 0; i < 8; i++) {
+		w[i] = ntohl(a->ip6[i / 2]) >> (i % 2 ? 0 : 16);
+		run = w[i] ? 0 : run + 1;
+		if (run > bestlen && run >= 2) {
+			bestlen = run;
+			best = i + 1 - run;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			pos += scnprintf(buf + pos, len - pos, "::");
+			i += bestlen - 1;
+			continue;
+		}
+		if (i == 6 && best == 0 && (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff))) {
+			scnprintf(buf + pos, len - pos, "%s%u.%u.%u.%u", bestlen == 5 ? ":" : "",
+				  w[6] >> 8, w[6] & 0xff, w[7] >> 8, w[7] & 0xff);
+			return;
+		}
+		pos += scnprintf(buf + pos, len - pos, "%s%x",
+				 i && i != best + bestlen ? ":" : "", w[i]);
+	}
+}
+
+/* Is the address option listed: a mask, or "! -s 0.0.0.0/0"? */
+static bool minifw_addr_listed(const union minifw_addr *mask, bool inv)
+{
+	return inv || mask->ip6[0] || mask->ip6[1] || mask->ip6[2] || mask->ip6[3];
+}
+
+static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv, u8 family,
+			    const union minifw_addr *addr, const union minifw_addr *mask)
+{
+	const u8 *a = (const u8 *)&addr->ip, *k = (const u8 *)&mask->ip;
+	u32 hm = ntohl(mask->ip);
+
+	if (!minifw_addr_listed(mask, inv))
 		return;
 	if (inv)
 		minifw_put(b, "!");
-	/* contiguous masks list as a length, others dotted, as iptables-save */
-	if (hm == 0 || (~hm & (~hm + 1)) == 0)
+	if (family == MINIFW_FAM_IPV6) {
+		unsigned int plen = 0, i;
+		char text[48];
+
+		for (i = 0; i < 4; i++)
+			plen += hweight32((__force u32)mask->ip6[i]);
+		minifw_fmt_ip6(text, sizeof(text), addr);
+		minifw_put(b, "%s %s/%u", opt, text, plen);
+	} else if (hm == 0 || (~hm & (~hm + 1)) == 0) {
+		/* contiguous masks list as a length, others dotted, as iptables-save */
 		minifw_put(b, "%s %u.%u.%u.%u/%u", opt, a[0], a[1], a[2], a[3],
 			   hm ? 32 - (unsigned int)__builtin_ctz(hm) : 0);
-	else
+	} else {
 		minifw_put(b, "%s %u.%u.%u.%u/%u.%u.%u.%u", opt, a[0], a[1], a[2], a[3],
 			   k[0], k[1], k[2], k[3]);
+	}
 }
 
 static void minifw_put_ports(struct minifw_buf *b, const char *opt, bool inv,
@@ -1946,22 +2296,21 @@ static const char *minifw_tcp_flag_names(u8 flags, char *buf, size_t len)
 	return b.pos ? buf : "NONE";
 }
 
-static const char *minifw_proto_name(u8 num)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(minifw_protos); i++)
-		if (minifw_protos[i].num == num)
-			return minifw_protos[i].name;
-	return NULL;
-}
-
-/* -m tcp|udp|icmp and their options */
+/* -m tcp|udp|icmp|icmp6 and their options */
 static void minifw_put_l4(struct minifw_buf *b, const struct minifw_match *m)
 {
-	u16 f = m->flags;
+	u32 f = m->flags;
 
 	minifw_put(b, "-m %s", minifw_l4_name(m->proto));
+	if (m->proto == IPPROTO_ICMPV6) {
+		/* libip6t_icmp6 saves numbers */
+		if (f & MINIFW_INV_ICMP)
+			minifw_put(b, "!");
+		if (m->icmp_code[0] == 0 && m->icmp_code[1] == 0xff)
+			minifw_put(b, "--icmpv6-type %u", m->icmp_type);
+		else
+			minifw_put(b, "--icmpv6-type %u/%u", m->icmp_type, m->icmp_code[0]);
+	}
 	if (m->proto == IPPROTO_ICMP) {
 		if (f & MINIFW_INV_ICMP)
 			minifw_put(b, "!");
@@ -2039,12 +2388,26 @@ static void minifw_put_match(struct minifw_buf *b, const struct minifw_rule *r,
 			     unsigned int kind)
 {
 	const struct minifw_ext *e = r->ext;
-	u16 f = r->m.flags;
+	u32 f = r->m.flags;
 	unsigned int i;
 
 	switch (kind) {
 	case MINIFW_M_L4:
 		minifw_put_l4(b, &r->m);
+		break;
+	case MINIFW_M_CONNTRACK:
+	case MINIFW_M_STATE:
+		minifw_put(b, "-m %s", kind == MINIFW_M_STATE ? "state" : "conntrack");
+		if (f & MINIFW_INV_CTSTATE)
+			minifw_put(b, "!");
+		minifw_put(b, "%s", kind == MINIFW_M_STATE ? "--state" : "--ctstate");
+		for (i = 0; i < ARRAY_SIZE(minifw_ct_names) && b->pos + 1 < b->len; i++) {
+			if (!(r->m.ctstate & (1U << i)))
+				continue;
+			b->pos += scnprintf(b->s + b->pos, b->len - b->pos, "%s%s",
+					    r->m.ctstate & ((1U << i) - 1) ? "," : " ",
+					    minifw_ct_names[i]);
+		}
 		break;
 	case MINIFW_M_MULTIPORT:
 		minifw_put(b, "-m multiport");
@@ -2125,14 +2488,22 @@ int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
 {
 	const struct minifw_match *m = &r->m;
 	struct minifw_buf b = { .s = buf, .len = len };
-	u16 f = m->flags;
+	u32 f = m->flags;
+	u32 order;
 
 	if (!len)
 		return 0;
 	buf[0] = '\0';
-	/* Printed in iptables-save's order: -s -d -i -o -p, matches, -j. */
-	minifw_put_addr(&b, "-s", f & MINIFW_INV_SRC, m->src, m->smsk);
-	minifw_put_addr(&b, "-d", f & MINIFW_INV_DST, m->dst, m->dmsk);
+	/* -4 or -6 first, where nothing else listed says the family */
+	if (m->family && !minifw_addr_listed(&m->smsk, f & MINIFW_INV_SRC) &&
+	    !minifw_addr_listed(&m->dmsk, f & MINIFW_INV_DST) &&
+	    !(f & (MINIFW_SRCRANGE | MINIFW_DSTRANGE)) &&
+	    ((m->proto != IPPROTO_ICMP && m->proto != IPPROTO_ICMPV6) || (f & MINIFW_INV_PROTO)) &&
+	    (r->target != MINIFW_T_REJECT || r->target_arg == MINIFW_REJ_TCP_RESET))
+		minifw_put(&b, "-%u", m->family);
+	/* Then in iptables-save's order: -s -d -i -o -p, matches, -j. */
+	minifw_put_addr(&b, "-s", f & MINIFW_INV_SRC, m->family, &m->src, &m->smsk);
+	minifw_put_addr(&b, "-d", f & MINIFW_INV_DST, m->family, &m->dst, &m->dmsk);
 	if (m->in[0])
 		minifw_put(&b, "%s-i %s", f & MINIFW_INV_IN ? "! " : "", m->in);
 	if (m->out[0])
@@ -2147,20 +2518,17 @@ int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
 		else
 			minifw_put(&b, "-p %u", m->proto);
 	}
-	if (!r->ext) {
-		if (f & MINIFW_L4)
-			minifw_put_l4(&b, m);
-	} else {
-		u16 order;
-
-		/* the matches in the order they were given, as iptables-save */
-		for (order = r->ext->order; order; order >>= 3)
-			minifw_put_match(&b, r, order & 7);
-	}
+	/* the matches in the order they were given, as iptables-save */
+	for (order = m->order; order; order >>= MINIFW_M_BITS)
+		minifw_put_match(&b, r, order & ((1U << MINIFW_M_BITS) - 1));
 	if (r->target != MINIFW_T_NONE)
 		minifw_put(&b, "-j %s", minifw_target_name(r->target));
-	if (r->target == MINIFW_T_REJECT)
-		minifw_put(&b, "--reject-with %s", minifw_reject_name(r->target_arg));
+	if (r->target == MINIFW_T_REJECT) {
+		const char *with = minifw_reject_name(r->target_arg, m->family);
+
+		if (with)
+			minifw_put(&b, "--reject-with %s", with);
+	}
 	if (r->target == MINIFW_T_LOG)
 		minifw_put_log(&b, r->ext);
 	return (int)b.pos;
@@ -2493,6 +2861,25 @@ bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int tar
 	for (c = 0; c < MINIFW_NCHAINS; c++)
 		for (i = 0; i < rs->chain[c].nrules; i++)
 			if (rs->chain[c].rules[i].target == target)
+				return true;
+	return false;
+}
+
+/**
+ * minifw_ruleset_has_ctstate() - does any rule match on connection state?
+ * @rs: ruleset
+ *
+ * Context: control path.
+ * Return: true if one does (then connection tracking must run).
+ */
+bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs)
+{
+	unsigned int c;
+	u32 i;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		for (i = 0; i < rs->chain[c].nrules; i++)
+			if (rs->chain[c].rules[i].m.flags & MINIFW_CTSTATE)
 				return true;
 	return false;
 }

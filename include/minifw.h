@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/if.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/u64_stats_sync.h>
@@ -51,7 +52,25 @@ enum minifw_reject {
 	MINIFW_REJ_HOST_PROHIB,
 	MINIFW_REJ_ADMIN_PROHIB,
 	MINIFW_REJ_TCP_RESET,
+	MINIFW_REJ_NOROUTE,		/* IPv6 only: icmp6-no-route */
+	MINIFW_REJ_ADDR_UNREACH,	/* IPv6 only: icmp6-addr-unreachable */
 };
+
+/*
+ * Address families a rule applies to (struct minifw_match.family) and a
+ * packet has (struct minifw_pkt.family). A rule with no address, like an
+ * nftables "inet" rule, applies to both.
+ */
+#define MINIFW_FAM_ANY		0
+#define MINIFW_FAM_IPV4		4
+#define MINIFW_FAM_IPV6		6
+
+/* -m conntrack --ctstate, -m state --state: bits in listing order */
+#define MINIFW_CT_INVALID	0x01
+#define MINIFW_CT_NEW		0x02
+#define MINIFW_CT_RELATED	0x04
+#define MINIFW_CT_ESTABLISHED	0x08
+#define MINIFW_CT_UNTRACKED	0x10
 
 /*
  * What minifw_chain_eval() returns: the target in the low byte, its
@@ -78,6 +97,8 @@ enum minifw_reject {
 #define MINIFW_INV_SRCRANGE	0x2000
 #define MINIFW_DSTRANGE		0x4000	/* -m iprange --dst-range */
 #define MINIFW_INV_DSTRANGE	0x8000
+#define MINIFW_CTSTATE		0x10000	/* -m conntrack/state: ctstate */
+#define MINIFW_INV_CTSTATE	0x20000
 
 /* Default of the max_rules module parameter. */
 #define MINIFW_DEFAULT_MAX_RULES	262144
@@ -85,9 +106,11 @@ extern unsigned int minifw_max_rules;
 
 /*
  * Longest rule text the printer produces (options only, no "-A CHAIN"):
- * every option at its longest is 1193 bytes (negated dotted masks 74,
+ * every option at its longest is 1258 bytes (negated dotted masks 74,
  * interfaces 42, tcp with both ports and flags 113, 15 multiport slots 114,
- * two ranges 103, a comment of 255 quotes 534, limit 57, LOG 175).
+ * two ranges 103, a comment of 255 quotes 534, limit 57, conntrack 65,
+ * LOG 175). An IPv6 rule is shorter: its addresses take 98, but it has no
+ * -m iprange.
  */
 #define MINIFW_RULE_TEXT_MAX	1280
 /* Longest line accepted from /proc/minifw/rules, newline excluded: any
@@ -101,14 +124,24 @@ extern unsigned int minifw_max_rules;
 /* -m multiport: which ports */
 enum { MINIFW_MP_SRC = 1, MINIFW_MP_DST, MINIFW_MP_ANY };
 
-/* Matches a rule may have, for struct minifw_ext.order */
+/*
+ * Matches a rule may have, for struct minifw_match.order. L4 is the one
+ * named by the protocol: tcp, udp, icmp or icmp6.
+ */
 enum { MINIFW_M_L4 = 1, MINIFW_M_MULTIPORT, MINIFW_M_IPRANGE, MINIFW_M_COMMENT,
-       MINIFW_M_LIMIT };
+       MINIFW_M_LIMIT, MINIFW_M_CONNTRACK, MINIFW_M_STATE };
+#define MINIFW_M_BITS		3	/* bits of one entry in .order */
 
 /* -m limit: rates in iptables' unit, 1/MINIFW_LIMIT_SCALE second per packet */
 #define MINIFW_LIMIT_SCALE	10000
 #define MINIFW_LIMIT_BURST	5	/* default --limit-burst */
 #define MINIFW_LIMIT_BURST_MAX	10000
+
+/* An IPv4 address is the first word, the other three zero. */
+union minifw_addr {
+	__be32 ip;
+	__be32 ip6[4];
+};
 
 /*
  * What a rule matches. Every field is canonical (host bits masked, unused
@@ -116,16 +149,19 @@ enum { MINIFW_M_L4 = 1, MINIFW_M_MULTIPORT, MINIFW_M_IPRANGE, MINIFW_M_COMMENT,
  * that is how "-D CHAIN rule" finds its rule.
  */
 struct minifw_match {
-	__be32 src, smsk;	/* match if (saddr & smsk) == src */
-	__be32 dst, dmsk;
+	union minifw_addr src, smsk;	/* match if (saddr & smsk) == src */
+	union minifw_addr dst, dmsk;
 	u16 sport[2];		/* inclusive range, host order; 0:65535 = any */
 	u16 dport[2];
-	u16 flags;		/* MINIFW_INV_*, MINIFW_L4 */
+	u32 flags;		/* MINIFW_INV_*, MINIFW_L4, ... */
+	u32 order;		/* MINIFW_M_* as given, MINIFW_M_BITS each, first lowest */
+	u8 family;		/* MINIFW_FAM_* */
 	u8 proto;		/* 0 = any */
 	u8 inlen, outlen;	/* bytes of in/out compared; "eth+" -> 3 */
-	u8 icmp_type;		/* --icmp-type; 0xff = any */
+	u8 icmp_type;		/* --icmp-type, --icmpv6-type; 0xff = any */
 	u8 icmp_code[2];	/* inclusive code range */
 	u8 tcp_fmsk, tcp_fcmp;	/* --tcp-flags: (flags & fmsk) == fcmp */
+	u8 ctstate;		/* MINIFW_CT_* */
 	char in[IFNAMSIZ];	/* as written, "" = any */
 	char out[IFNAMSIZ];
 	u8 pad[2];		/* explicit, so memcmp() sees only zeroes */
@@ -165,8 +201,6 @@ struct minifw_ext {
 	u8 mp_dir;		/* MINIFW_MP_* */
 	u8 log_level;		/* 0-7, syslog's */
 	u8 log_flags;		/* NF_LOG_* */
-	u16 order;		/* MINIFW_M_* in the order given, 3 bits each */
-	u16 pad;		/* explicit, so memcmp() sees only zeroes */
 	u32 limit_avg;		/* -m limit: period per packet, MINIFW_LIMIT_SCALE units; 0 = none */
 	u32 limit_burst;
 	u32 limit_cost;		/* credits per packet, and at most (as xt_limit) */
@@ -205,13 +239,20 @@ struct minifw_ruleset {
 
 /* What the matcher needs to know of a packet; filled by the hook. */
 struct minifw_pkt {
-	__be32 saddr, daddr;
-	__be16 sport, dport;	/* TCP, UDP: valid if l4 */
-	u8 icmp_type, icmp_code;	/* ICMP: valid if l4 */
-	u8 tcp_flags;		/* TCP: byte 13 of the header, valid if l4 */
-	u8 proto;
+	union minifw_addr saddr, daddr;	/* IPv4: only .ip is set */
+	u8 family;		/* MINIFW_FAM_IPV4 or MINIFW_FAM_IPV6 */
+	u8 proto;		/* IPv6: the header after the extension headers */
+	bool badhdr;		/* IPv6: the extension headers could not be read */
 	bool l4;		/* ports were read */
-	u16 fragoff;		/* fragment offset, 8-byte units; 0: first or whole */
+	__be16 sport, dport;	/* TCP, UDP: valid if l4 */
+	u8 icmp_type, icmp_code;	/* ICMP, ICMPv6: valid if l4 */
+	u8 tcp_flags;		/* TCP: byte 13 of the header, valid if l4 */
+	u8 ctstate;		/* one MINIFW_CT_* bit */
+	/*
+	 * Fragment offset, 0 for a first fragment or a whole packet; IPv4 in
+	 * 8-byte units, IPv6 in bytes (as ip_tables and ip6_tables have it).
+	 */
+	u16 fragoff;
 	u32 len;		/* bytes counted: the IP packet length */
 	const char *in;		/* device names, "" if none */
 	const char *out;
@@ -261,8 +302,8 @@ const char *minifw_target_name(unsigned int target);
 /* rules.c: parser and printer */
 int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
 void minifw_cmd_free(struct minifw_cmd *cmd);
-int minifw_parse_addr(const char *s, __be32 *addr, __be32 *mask,
-		      struct minifw_err *err);
+int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr *mask,
+		      u8 *family, struct minifw_err *err);
 int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len);
 
 /* rules.c: counters */
@@ -282,6 +323,7 @@ void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
 				     const struct minifw_ruleset *cur);
 u32 minifw_ruleset_count(const struct minifw_ruleset *rs);
 bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int target);
+bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs);
 
 /* rules.c: matcher (packet path) */
 unsigned int minifw_chain_eval(const struct minifw_chain *chain,

@@ -31,6 +31,7 @@ typedef uint16_t __be16;
 
 #define __percpu
 #define __rcu
+#define __force
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
@@ -115,8 +116,12 @@ extern unsigned long minifw_user_jiffies;
 #define IN6PTON_XDIGIT		0x00010000
 #define IN6PTON_DIGIT		0x00020000
 #define IN6PTON_COLON_MASK	0x00700000
-#define IN6PTON_DOT		0x08000000
+#define IN6PTON_COLON_1		0x00100000	/* single : requested */
+#define IN6PTON_COLON_2		0x00200000	/* second : requested */
+#define IN6PTON_COLON_1_2	0x00400000	/* :: requested */
+#define IN6PTON_DOT		0x00800000	/* . */
 #define IN6PTON_DELIM		0x10000000
+#define IN6PTON_NULL		0x20000000	/* first/tail */
 #define IN6PTON_UNKNOWN		0x40000000
 
 static inline int minifw_user_xdigit2bin(char c, int delim)
@@ -185,6 +190,106 @@ out:
 		*end = s;
 	return ret;
 }
+
+/* in6_pton() as net/core/utils.c has it (same quirks as in4_pton()). */
+static inline int in6_pton(const char *src, int srclen, u8 *dst, int delim,
+			   const char **end)
+{
+	const char *s, *tok = NULL;
+	u8 *d, *dc = NULL;
+	u8 dbuf[16];
+	int ret = 0;
+	int i;
+	int state = IN6PTON_COLON_1_2 | IN6PTON_XDIGIT | IN6PTON_NULL;
+	int w = 0;
+
+	memset(dbuf, 0, sizeof(dbuf));
+	s = src;
+	d = dbuf;
+	if (srclen < 0)
+		srclen = (int)strlen(src);
+	while (1) {
+		int c = minifw_user_xdigit2bin(srclen > 0 ? *s : '\0', delim);
+
+		if (!(c & state))
+			goto out;
+		if (c & (IN6PTON_DELIM | IN6PTON_COLON_MASK)) {
+			/* process one 16-bit word */
+			if (!(state & IN6PTON_NULL)) {
+				*d++ = (w >> 8) & 0xff;
+				*d++ = w & 0xff;
+			}
+			w = 0;
+			if (c & IN6PTON_DELIM)
+				break;
+			switch (state & IN6PTON_COLON_MASK) {
+			case IN6PTON_COLON_2:
+				dc = d;
+				state = IN6PTON_XDIGIT | IN6PTON_DELIM;
+				if (dc - dbuf >= (long)sizeof(dbuf))
+					state |= IN6PTON_NULL;
+				break;
+			case IN6PTON_COLON_1 | IN6PTON_COLON_1_2:
+				state = IN6PTON_XDIGIT | IN6PTON_COLON_2;
+				break;
+			case IN6PTON_COLON_1:
+				state = IN6PTON_XDIGIT;
+				break;
+			case IN6PTON_COLON_1_2:
+				state = IN6PTON_COLON_2;
+				break;
+			default:
+				state = 0;
+			}
+			tok = s + 1;
+			goto cont;
+		}
+		if (c & IN6PTON_DOT) {
+			ret = in4_pton(tok ? tok : s, srclen + (int)(s - tok), d, delim, &s);
+			if (ret > 0) {
+				d += 4;
+				break;
+			}
+			goto out;
+		}
+		w = (w << 4) | (0xff & c);
+		state = IN6PTON_COLON_1 | IN6PTON_DELIM;
+		if (!(w & 0xf000))
+			state |= IN6PTON_XDIGIT;
+		if (!dc && d + 2 < dbuf + sizeof(dbuf)) {
+			state |= IN6PTON_COLON_1_2;
+			state &= ~IN6PTON_DELIM;
+		}
+		if (d + 2 >= dbuf + sizeof(dbuf))
+			state &= ~(IN6PTON_COLON_1 | IN6PTON_COLON_1_2);
+cont:
+		if ((dc && d + 4 < dbuf + sizeof(dbuf)) || d + 4 == dbuf + sizeof(dbuf))
+			state |= IN6PTON_DOT;
+		if (d >= dbuf + sizeof(dbuf))
+			state &= ~(IN6PTON_XDIGIT | IN6PTON_COLON_MASK);
+		s++;
+		srclen--;
+	}
+	i = 15;
+	d--;
+	if (dc) {
+		while (d >= dc)
+			dst[i--] = *d--;
+		while (i >= dc - dbuf)
+			dst[i--] = 0;
+		while (i >= 0)
+			dst[i--] = *d--;
+	} else {
+		memcpy(dst, dbuf, sizeof(dbuf));
+	}
+	ret = 1;
+out:
+	if (end)
+		*end = s;
+	return ret;
+}
+
+#define hweight32(x) __builtin_popcount(x)
 
 /* kstrtoul()-like: decimal only here, whole string, range checked. */
 static inline int minifw_user_kstrtoul(const char *s, unsigned long max,

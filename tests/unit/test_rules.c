@@ -19,7 +19,10 @@
  *   4. edit      minifw_ruleset_edit(): order after -A/-I/-D/-R/-F/-P/-Z,
  *                rule numbers, failures, and counters kept or renewed
  *   5. match     minifw_chain_eval(): each match and its negation, first
- *                match wins, counting rules, policy, fragments, hotdrop
+ *                match wins, counting rules, policy, fragments, hotdrop;
+ *                IPv4 and IPv6 packets through rules of either family or
+ *                both, IPv6 prefixes at every word boundary, connection
+ *                states; IPv6 address text against glibc's inet_ntop()
  *   6. writer    the write protocol of /proc/minifw/rules: transactions,
  *                restore blocks, line limits, iptables-save round trip
  *   7. nomem     every allocation failing in turn changes nothing
@@ -422,33 +425,71 @@ struct test_pkt {
 	char in[IFNAMSIZ], out[IFNAMSIZ];
 };
 
-static bool parse_host(const char *s, __be32 *addr, __be16 *port)
+/* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
+static bool parse_host(const char *s, union minifw_addr *addr, __be16 *port, u8 *family)
 {
-	char a[32];
-	const char *colon = strchr(s, ':');
-	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	char a[64];
+	const char *colon, *start = s;
+	size_t n;
 
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close)
+			return false;
+		start = s + 1;
+		n = (size_t)(close - start);
+		colon = close[1] == ':' ? close + 1 : NULL;
+		*family = MINIFW_FAM_IPV6;
+	} else {
+		colon = strchr(s, ':');
+		n = colon ? (size_t)(colon - s) : strlen(s);
+		*family = MINIFW_FAM_IPV4;
+	}
 	if (n >= sizeof(a))
 		return false;
-	memcpy(a, s, n);
+	memcpy(a, start, n);
 	a[n] = '\0';
 	*port = htons(colon ? (u16)atoi(colon + 1) : 0);
-	return inet_pton(AF_INET, a, addr) == 1;
+	memset(addr, 0, sizeof(*addr));
+	return inet_pton(*family == MINIFW_FAM_IPV6 ? AF_INET6 : AF_INET, a, addr) == 1;
+}
+
+/* The MINIFW_CT_* bit of a state name, 0 if none. */
+static u8 ct_bit(const char *name)
+{
+	static const char *const names[] = {
+		"INVALID", "NEW", "RELATED", "ESTABLISHED", "UNTRACKED",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return (u8)(1U << i);
+	return 0;
 }
 
 /*
  * A packet from a spec such as
  *	"tcp 10.1.2.3:1234 > 192.0.2.7:22 in=eth0 out=wlan0 len=60 frag nol4"
- * proto (tcp, udp, icmp or a number), source, ">", destination; then
- * optional: in= and out= (default ""), len= (default 100), "frag" (a
- * non-first fragment), "frag1" (one at offset 1, i.e. 8 bytes) and "nol4"
- * (the transport header could not be read).
+ *	"icmpv6 [2001:db8::1] > [2001:db8::2] type=128/0 ct=NEW"
+ * proto (tcp, udp, icmp, icmpv6 or a number), source, ">", destination
+ * (IPv6 ones in brackets; both of one family); then optional: in= and
+ * out= (default ""), len= (default 100), "frag" (a non-first fragment),
+ * "frag1" (one at offset 1, i.e. 8 bytes: IPv4's units), "fragoff=N" (the
+ * offset as the hook gives it: IPv4 in 8-byte units, IPv6 in bytes),
+ * "nol4" (the transport header could not be read), "badhdr" (IPv6: the
+ * extension headers could not be read, so neither could the transport
+ * header), "type=T[/C]" (ICMP or ICMPv6 type and code, default 0/0) and
+ * "ct=STATE" (the connection tracking state: INVALID, NEW, RELATED,
+ * ESTABLISHED or UNTRACKED; default none of them).
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
 	char buf[256], *save = NULL, *w;
 	int field = 0;
 	bool ok = true;
+	u8 fam;
 
 	memset(t, 0, sizeof(*t));
 	t->p.in = t->in;
@@ -460,13 +501,14 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		if (field == 0)
 			t->p.proto = !strcmp(w, "tcp") ? IPPROTO_TCP :
 				     !strcmp(w, "udp") ? IPPROTO_UDP :
-				     !strcmp(w, "icmp") ? IPPROTO_ICMP : (u8)atoi(w);
+				     !strcmp(w, "icmp") ? IPPROTO_ICMP :
+				     !strcmp(w, "icmpv6") ? IPPROTO_ICMPV6 : (u8)atoi(w);
 		else if (field == 1)
-			ok &= parse_host(w, &t->p.saddr, &t->p.sport);
+			ok &= parse_host(w, &t->p.saddr, &t->p.sport, &t->p.family);
 		else if (field == 2)
 			ok &= !strcmp(w, ">");
 		else if (field == 3)
-			ok &= parse_host(w, &t->p.daddr, &t->p.dport);
+			ok &= parse_host(w, &t->p.daddr, &t->p.dport, &fam) && fam == t->p.family;
 		else if (!strncmp(w, "in=", 3))
 			snprintf(t->in, sizeof(t->in), "%s", w + 3);
 		else if (!strncmp(w, "out=", 4))
@@ -477,10 +519,23 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->p.fragoff = 100;
 		else if (!strcmp(w, "frag1"))
 			t->p.fragoff = 1;
+		else if (!strncmp(w, "fragoff=", 8))
+			t->p.fragoff = (u16)atoi(w + 8);
 		else if (!strcmp(w, "nol4"))
 			t->p.l4 = false;
-		else
+		else if (!strcmp(w, "badhdr")) {
+			t->p.badhdr = true;
+			t->p.l4 = false;
+			ok &= t->p.family == MINIFW_FAM_IPV6;
+		} else if (!strncmp(w, "type=", 5)) {
+			t->p.icmp_type = (u8)atoi(w + 5);
+			t->p.icmp_code = strchr(w, '/') ? (u8)atoi(strchr(w, '/') + 1) : 0;
+		} else if (!strncmp(w, "ct=", 3)) {
+			t->p.ctstate = ct_bit(w + 3);
+			ok &= t->p.ctstate != 0;
+		} else {
 			ok = false;
+		}
 	}
 	if (!ok || field < 4) {
 		fprintf(stderr, "test_rules: bad packet spec \"%s\"\n", spec);
@@ -510,10 +565,13 @@ static const struct {
 	{ "-A INPUT -d 198.51.100.7/24", "-d 198.51.100.0/24" },
 	{ "-A INPUT -d 255.255.255.255", "-d 255.255.255.255/32" },
 	{ "-A INPUT -d 0.0.0.0/32", "-d 0.0.0.0/32" },
-	/* 0.0.0.0/0 (any mask of 0) is no match at all, unless negated */
-	{ "-A INPUT -s 0.0.0.0/0", "" },
-	{ "-A INPUT -s 1.2.3.4/0", "" },
-	{ "-A INPUT -d 0.0.0.0/0", "" },
+	/*
+	 * 0.0.0.0/0 (any mask of 0) matches every IPv4 address, unless
+	 * negated; the rule is IPv4's, which "-4" keeps in the listing
+	 */
+	{ "-A INPUT -s 0.0.0.0/0", "-4" },
+	{ "-A INPUT -s 1.2.3.4/0", "-4" },
+	{ "-A INPUT -d 0.0.0.0/0", "-4" },
 	{ "-A INPUT ! -s 0.0.0.0/0", "! -s 0.0.0.0/0" },
 	{ "-A INPUT ! -d 9.9.9.9/0", "! -d 0.0.0.0/0" },
 	/* iptables completes short network addresses: "10" is 10.0.0.0 */
@@ -521,12 +579,12 @@ static const struct {
 	{ "-A INPUT -s 10", "-s 10.0.0.0/32" },
 	{ "-A INPUT -s 172.16/12", "-s 172.16.0.0/12" },
 	{ "-A INPUT -s 1.2.3", "-s 1.2.3.0/32" },
-	{ "-A INPUT -s 0/0", "" },
+	{ "-A INPUT -s 0/0", "-4" },
 	/* dotted masks: contiguous ones print as a length, others dotted */
 	{ "-A INPUT -s 10.1.2.3/255.255.0.0", "-s 10.1.0.0/16" },
 	{ "-A INPUT -s 10.1.2.3/255.255.255.255", "-s 10.1.2.3/32" },
 	{ "-A INPUT -d 10.1.2.3/255.255.255.254", "-d 10.1.2.2/31" },
-	{ "-A INPUT -s 10.1.2.3/0.0.0.0", "" },
+	{ "-A INPUT -s 10.1.2.3/0.0.0.0", "-4" },
 	{ "-A INPUT -s 10.1.2.3/255.0.255.0", "-s 10.0.2.0/255.0.255.0" },
 	{ "-A INPUT -d 10.1.2.3/0.0.0.255", "-d 0.0.0.3/0.0.0.255" },
 	{ "-A INPUT ! -s 10.1.2.3/255.255.0.255", "! -s 10.1.0.3/255.255.0.255" },
@@ -622,6 +680,41 @@ static const struct {
 	{ "-D INPUT -p tcp --dport 22 -j ACCEPT", "-p tcp -m tcp --dport 22 -j ACCEPT" },
 	{ "-R INPUT 1 -p udp -j DROP", "-p udp -j DROP" },
 	{ "  -A\tINPUT   -s 10.0.0.0/8\t-j DROP  \r", "-s 10.0.0.0/8 -j DROP" },
+	/* IPv6: as glibc's inet_ntop() prints, host bits masked, /128 printed */
+	{ "-A INPUT -s 2001:db8::1", "-s 2001:db8::1/128" },
+	{ "-A INPUT -s 2001:DB8:0:0:0:0:0:1/128", "-s 2001:db8::1/128" },
+	{ "-A INPUT -d 2001:db8:1:2:3:4:5:6/64", "-d 2001:db8:1:2::/64" },
+	{ "-A INPUT -s ::", "-s ::/128" },
+	{ "-A INPUT -s ::1", "-s ::1/128" },
+	{ "-A INPUT -s ::ffff:192.0.2.1", "-s ::ffff:192.0.2.1/128" },
+	{ "-A INPUT -s 1:0:0:2:0:0:3:4", "-s 1::2:0:0:3:4/128" },
+	{ "-A INPUT -s ::/0", "-6" },
+	{ "-A INPUT ! -s ::/0", "! -s ::/0" },
+	{ "-A INPUT ! -d 2001:db8::/32 -p tcp --dport 22", "! -d 2001:db8::/32 -p tcp -m tcp --dport 22" },
+	/* -4 and -6 where nothing else says the family */
+	{ "-A INPUT -4", "-4" },
+	{ "-A INPUT --ipv6", "-6" },
+	{ "-A INPUT -6 -s 2001:db8::1", "-s 2001:db8::1/128" },
+	{ "-A INPUT -4 -p icmp", "-p icmp" },
+	{ "-A INPUT -6 -p tcp -j DROP", "-6 -p tcp -j DROP" },
+	{ "-A INPUT -6 ! -p ipv6-icmp", "-6 ! -p ipv6-icmp" },
+	/* ICMPv6 types, saved as numbers */
+	{ "-A INPUT -p ipv6-icmp --icmpv6-type echo-request", "-p ipv6-icmp -m icmp6 --icmpv6-type 128" },
+	{ "-A INPUT -p icmpv6 -m icmp6 ! --icmpv6-type port-unreachable",
+	  "-p ipv6-icmp -m icmp6 ! --icmpv6-type 1/4" },
+	/* REJECT: the default is family-neutral; each family's names */
+	{ "-A INPUT -j REJECT", "-j REJECT" },
+	{ "-A INPUT -4 -j REJECT", "-j REJECT --reject-with icmp-port-unreachable" },
+	{ "-A INPUT -6 -j REJECT", "-j REJECT --reject-with icmp6-port-unreachable" },
+	{ "-A FORWARD -j REJECT --reject-with adm-prohibited", "-j REJECT --reject-with icmp6-adm-prohibited" },
+	{ "-A INPUT -6 -p tcp -j REJECT --reject-with tcp-reset", "-6 -p tcp -j REJECT --reject-with tcp-reset" },
+	/* connection tracking state, in libxt_conntrack's order */
+	{ "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+	  "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT" },
+	{ "-A INPUT -m state --state new", "-m state --state NEW" },
+	{ "-A FORWARD -m conntrack ! --ctstate E,I", "-m conntrack ! --ctstate INVALID,ESTABLISHED" },
+	{ "-A OUTPUT -p tcp --dport 22 -m state --state NEW -m comment --comment ssh",
+	  "-p tcp -m tcp --dport 22 -m state --state NEW -m comment --comment ssh" },
 	/* the longest rule there is still fits MINIFW_RULE_TEXT_MAX */
 	{ "-A FORWARD ! -s 255.255.255.253/255.255.255.253 ! -d 255.255.255.253/255.255.255.253 "
 	  "! -i 0123456789abcde ! -o 0123456789abcd+ -p udp ! --sport 65534:65535 "
@@ -659,7 +752,9 @@ static void test_listing(void)
 				expect_str("printed twice", once, twice);
 				expect_int("same struct minifw_match", 0,
 					   memcmp(&cmd.m, &cmd2.m, sizeof(cmd.m)));
+				minifw_cmd_free(&cmd2);
 			}
+			minifw_cmd_free(&cmd);
 		}
 		case_end();
 	}
@@ -787,7 +882,7 @@ static const struct {
 	{ "-A INPUT -j DROP extra", "\"extra\"" },
 	{ "-A INPUT --\x01" "bad", "\"--?bad\"" },
 	{ "-A INPUT -s 1.2.3.4 -p udp -m udp --dport 22 --syn", "--syn needs -p tcp" },
-	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
+	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
 	/* addresses */
 	{ "-A INPUT -s 192.0.2.300", "\"192.0.2.300\" is not an IPv4 address" },
 	/* in4_pton() alone would stop at these and take the address before them */
@@ -814,7 +909,8 @@ static const struct {
 	{ "-A INPUT -s junk/0", "\"junk/0\"" },
 	{ "-A INPUT -d example.com", "\"example.com\"" },
 	{ "-A INPUT -s localhost", "\"localhost\"" },
-	{ "-A INPUT -s 2001:db8::1", "\"2001:db8::1\"" },
+	{ "-A INPUT -s 2001:db8::1 -d 192.0.2.1", "-d makes the rule IPv4, but -s made it IPv6" },
+	{ "-A INPUT -s 2001:db8::1::2", "\"2001:db8::1::2\" is not an IPv6 address" },
 	{ "-A INPUT -s 0x0a000001", "\"0x0a000001\"" },
 	{ "-A INPUT -s /8", "\"/8\"" },
 	{ "-A INPUT -s 1.2.3.-4", "\"1.2.3.-4\"" },
@@ -863,7 +959,8 @@ static const struct {
 	{ "-A INPUT -m tcp", "-m tcp needs -p tcp" },
 	{ "-A INPUT -m tcp --dport 22", "-m tcp needs -p tcp" },
 	{ "-A INPUT -p icmp -m tcp", "-m tcp needs -p tcp" },
-	{ "-A INPUT -p tcp -m state --state NEW", "unknown match \"state\"" },
+	{ "-A INPUT -p tcp -m states --state NEW", "unknown match \"states\"" },
+	{ "-A INPUT -p tcp -m state --state NEW -m conntrack --ctstate NEW", "one state match per rule" },
 	{ "-A INPUT -p tcp -m TCP", "\"TCP\"" },
 	{ "-A INPUT -m comment --comment a -m comment --comment b", "-m comment given twice" },
 	{ "-A INPUT -p tcp --dport 22 --dport 23", "--dport given twice" },
@@ -970,12 +1067,14 @@ static void test_errors(void)
 	case_begin("errors", "minifw_parse_addr(\"192.0.2.77/255.255.255.0\") and (\"300.1.1.1\")");
 	{
 		struct minifw_err err = { 0 };
-		__be32 addr = 1, mask = 1;
+		union minifw_addr addr = { .ip = 1 }, mask = { .ip = 1 };
+		u8 fam = 0;
 
-		expect_ret("parse", 0, minifw_parse_addr("192.0.2.77/255.255.255.0", &addr, &mask, &err));
-		expect_int("addr", htonl(0xc0000200), addr);
-		expect_int("mask", htonl(0xffffff00), mask);
-		expect_ret("bad address", -EINVAL, minifw_parse_addr("300.1.1.1", &addr, &mask, &err));
+		expect_ret("parse", 0, minifw_parse_addr("192.0.2.77/255.255.255.0", &addr, &mask, &fam, &err));
+		expect_int("addr", htonl(0xc0000200), addr.ip);
+		expect_int("mask", htonl(0xffffff00), mask.ip);
+		expect_int("family", MINIFW_FAM_IPV4, fam);
+		expect_ret("bad address", -EINVAL, minifw_parse_addr("300.1.1.1", &addr, &mask, &fam, &err));
 		expect_contains("err.msg", "\"300.1.1.1\"", err.msg);
 	}
 	case_end();
@@ -1050,6 +1149,38 @@ static const struct edit_case {
 	{ .before = "-A INPUT ! -s 10.0.0.0/8", .edit = "-D INPUT -s 10.0.0.0/8",
 	  .errmsg = "no such rule", .errline = 1 },
 	{ .before = "-A INPUT -p 201\n-A OUTPUT -p 201", .edit = "-D OUTPUT -p 201", .after = "-A INPUT -p 201\n" },
+	/* ... the family is part of the rule: "-6" is implied by an IPv6 address */
+	{ .before = "-A INPUT -6 -s 2001:db8::1 -j DROP", .edit = "-D INPUT -s 2001:db8::1/128 -j DROP",
+	  .after = "" },
+	{ .before = "-A INPUT -s 2001:DB8::1/64", .edit = "-D INPUT -s 2001:db8::/64", .after = "" },
+	{ .before = "-A INPUT -s 2001:db8::/64", .edit = "-D INPUT -s 2001:db8::/63",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -4 -p tcp", .edit = "-D INPUT -p tcp", .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -p tcp", .edit = "-D INPUT -6 -p tcp", .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -4 -p tcp\n-A INPUT -6 -p tcp\n-A INPUT -p tcp", .edit = "-D INPUT -6 -p tcp",
+	  .after = "-A INPUT -4 -p tcp\n-A INPUT -p tcp\n" },
+	{ .before = "-A INPUT -j REJECT", .edit = "-D INPUT -4 -j REJECT", .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -4 -j REJECT", .edit = "-D INPUT -j REJECT --reject-with icmp-port-unreachable",
+	  .after = "" },
+	{ .before = "-A INPUT -6 -j REJECT --reject-with icmp6-adm-prohibited",
+	  .edit = "-D INPUT -j REJECT --reject-with icmp-admin-prohibited", .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -p ipv6-icmp --icmpv6-type echo-request",
+	  .edit = "-D INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128", .after = "" },
+	{ .before = "-A INPUT -p ipv6-icmp --icmpv6-type 128", .edit = "-D INPUT -p ipv6-icmp --icmpv6-type 128/0",
+	  .errmsg = "no such rule", .errline = 1 },
+	/* ... states in any order and case, but the same match, negation and match order */
+	{ .before = "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+	  .edit = "-D INPUT -m conntrack --ctstate related,established -j ACCEPT", .after = "" },
+	{ .before = "-A INPUT -m conntrack --ctstate NEW", .edit = "-D INPUT -m state --state NEW",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -m conntrack ! --ctstate NEW", .edit = "-D INPUT -m conntrack --ctstate NEW",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -m conntrack --ctstate NEW", .edit = "-D INPUT -m conntrack --ctstate NEW,INVALID",
+	  .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -m conntrack --ctstate NEW -m comment --comment x",
+	  .edit = "-D INPUT -m comment --comment x -m conntrack --ctstate NEW", .errmsg = "no such rule", .errline = 1 },
+	{ .before = "-A INPUT -m conntrack --ctstate NEW -m comment --comment x",
+	  .edit = "-D INPUT -m conntrack --ctstate N -m comment --comment x", .after = "" },
 	/* -R replaces rule N */
 	{ .before = BASE, .edit = "-R INPUT 2 -p 200 -j DROP",
 	  .after = "-A INPUT -p 201\n-A INPUT -p 200 -j DROP\n-A INPUT -p 203\n" },
@@ -1275,6 +1406,8 @@ static void test_edit(void)
 /* 5. Matcher                                                              */
 
 #define PKT "tcp 10.1.2.3:1234 > 192.0.2.7:22 in=eth0 out=wlan0"
+#define PKT6 "tcp [2001:db8:1:2:3:4:5:6]:1234 > [2001:db8::7]:22 in=eth0 out=wlan0"
+#define ICMP6 "icmpv6 [2001:db8::1] > [2001:db8::2]"
 
 /*
  * One rule "-A FORWARD <opts> -j DROP", policy ACCEPT: the packet (PKT when
@@ -1381,6 +1514,154 @@ static const struct {
 	{ "-s 10.0.0.0/8", PKT " frag", true },
 	{ "-s 10.0.0.0/8 -d 192.0.2.7 -i eth0", PKT " frag", true },
 	{ "-p udp --dport 53", "udp 10.1.2.3:5353 > 192.0.2.7:53 frag", false },
+
+	/*
+	 * Families: a rule with an IPv6 address (or -6, -p ipv6-icmp) is for
+	 * IPv6 packets only, one with an IPv4 address (or -4, -p icmp) for
+	 * IPv4 only, whether its options are negated or not; a rule with
+	 * neither applies to both.
+	 */
+	{ "-s 2001:db8::/32", NULL, false },
+	{ "-s 2001:db8::/32", PKT6, true },
+	{ "-s 10.0.0.0/8", PKT6, false },
+	{ "! -s 10.0.0.0/8", PKT6, false },
+	{ "! -s 2001:db8::/32", NULL, false },
+	{ "! -s 2001:db9::/32", NULL, false },
+	{ "! -d 192.0.2.8", PKT6, false },
+	{ "-s 0.0.0.0/0", NULL, true },
+	{ "-s 0.0.0.0/0", PKT6, false },
+	{ "-s ::/0", NULL, false },
+	{ "-s ::/0", PKT6, true },
+	{ "! -s ::/0", PKT6, false },
+	{ "! -s 0.0.0.0/0", PKT6, false },
+	{ "-4", NULL, true },
+	{ "-4", PKT6, false },
+	{ "-6", NULL, false },
+	{ "-6", PKT6, true },
+	{ "", PKT6, true },
+	{ "-p tcp", PKT6, true },
+	{ "-p tcp --sport 1234 --dport 22", PKT6, true },
+	{ "-p tcp --dport 23", PKT6, false },
+	{ "-p tcp -m multiport --dports 80,22", PKT6, true },
+	{ "! -p udp", PKT6, true },
+	{ "-i eth0 -o wlan+", PKT6, true },
+	{ "-i eth1", PKT6, false },
+	{ "-4 -p tcp", PKT6, false },
+	{ "-6 -p tcp", PKT6, true },
+	{ "-6 -p tcp", NULL, false },
+	{ "-p icmp", "icmp 10.1.2.3 > 192.0.2.7", true },
+	{ "-p icmp", "1 [2001:db8::1] > [2001:db8::2]", false },
+	{ "-p ipv6-icmp", "icmpv6 [2001:db8::1] > [2001:db8::2]", true },
+	{ "-p ipv6-icmp", "58 10.1.2.3 > 192.0.2.7", false },
+	{ "-p 58", "icmpv6 [2001:db8::1] > [2001:db8::2]", true },
+	{ "! -p icmp", "icmpv6 [2001:db8::1] > [2001:db8::2]", true },
+	{ "! -p icmp", "1 [2001:db8::1] > [2001:db8::2]", false },
+	{ "! -p ipv6-icmp", PKT6, true },
+	{ "! -p ipv6-icmp", NULL, true },
+	{ "-m iprange --src-range 0.0.0.0-255.255.255.255", PKT6, false },
+	{ "-m iprange --src-range 0.0.0.0-255.255.255.255", NULL, true },
+	/* IPv6 addresses: every word counts */
+	{ "-s 2001:db8:1:2:3:4:5:6", PKT6, true },
+	{ "-s 2001:db8:1:2:3:4:5:6/128", PKT6, true },
+	{ "-s 2001:db9:1:2:3:4:5:6", PKT6, false },
+	{ "-s 2001:db8:1:3:3:4:5:6", PKT6, false },
+	{ "-s 2001:db8:1:2:3:5:5:6", PKT6, false },
+	{ "-s 2001:db8:1:2:3:4:5:7", PKT6, false },
+	{ "-s 2001:db8:1:2:3:4:5:6/127", PKT6, true },
+	{ "-s 2001:db8:1:2:3:4:5:7/127", PKT6, true },
+	{ "-s 2001:db8:1:2:3:4:5:4/127", PKT6, false },
+	{ "-d 2001:db8::7", PKT6, true },
+	{ "-d 2001:db8::/64", PKT6, true },
+	{ "-d 2001:db8:0:1::/64", PKT6, false },
+	{ "-s 2001:db8:1:2::/64 -d 2001:db8::/96", PKT6, true },
+	{ "-s 2001:db8:1:2::/64 -d 2001:db8:0:0:1::/96", PKT6, false },
+	/* negated IPv6 addresses */
+	{ "! -s 2001:db8::/32", PKT6, false },
+	{ "! -s 2001:db9::/32", PKT6, true },
+	{ "! -s 2001:db8:1:2:3:4:5:7", PKT6, true },
+	{ "! -d 2001:db8::7", PKT6, false },
+	{ "! -d 2001:db8::8", PKT6, true },
+	{ "! -d ::/0", PKT6, false },
+	{ "! -s 2001:db9::/32 ! -d 2001:db8::7", PKT6, false },
+	/* an IPv4-mapped IPv6 address is an IPv6 packet's, not IPv4's */
+	{ "-s 10.1.2.3", "tcp [::ffff:10.1.2.3]:1 > [2001:db8::7]:22", false },
+	{ "-s ::ffff:10.1.2.3", "tcp [::ffff:10.1.2.3]:1 > [2001:db8::7]:22", true },
+	{ "-s ::ffff:10.0.0.0/104", "tcp [::ffff:10.1.2.3]:1 > [2001:db8::7]:22", true },
+	{ "-s ::ffff:11.0.0.0/104", "tcp [::ffff:10.1.2.3]:1 > [2001:db8::7]:22", false },
+	{ "-s ::ffff:10.1.2.3", "tcp 10.1.2.3:1 > 192.0.2.7:22", false },
+	/* IPv6 fragments: offsets in bytes; later fragments have no ports */
+	{ "-p tcp --dport 22", PKT6 " fragoff=8", false },
+	{ "-p tcp ! --dport 23", PKT6 " fragoff=8", false },
+	{ "-p tcp", PKT6 " fragoff=8", true },
+	{ "-s 2001:db8::/32 -p tcp", PKT6 " fragoff=1448", true },
+	{ "-p udp --dport 53", "udp [2001:db8::1]:53 > [2001:db8::2]:53 fragoff=8", false },
+
+	/* ICMPv6 types and codes (ip6t_icmp6: no "any" type) */
+	{ "-p ipv6-icmp --icmpv6-type echo-request", ICMP6 " type=128/0", true },
+	{ "-p ipv6-icmp --icmpv6-type echo-request", ICMP6 " type=129/0", false },
+	{ "-p ipv6-icmp --icmpv6-type 128", ICMP6 " type=128/7", true },
+	{ "-p ipv6-icmp --icmpv6-type 128/0", ICMP6 " type=128/0", true },
+	{ "-p ipv6-icmp --icmpv6-type 128/0", ICMP6 " type=128/1", false },
+	{ "-p ipv6-icmp ! --icmpv6-type echo-request", ICMP6 " type=128/0", false },
+	{ "-p ipv6-icmp ! --icmpv6-type echo-request", ICMP6 " type=129/0", true },
+	{ "-p ipv6-icmp ! --icmpv6-type 1/4", ICMP6 " type=1/3", true },
+	{ "-p ipv6-icmp --icmpv6-type destination-unreachable", ICMP6 " type=1/4", true },
+	{ "-p ipv6-icmp --icmpv6-type port-unreachable", ICMP6 " type=1/4", true },
+	{ "-p ipv6-icmp --icmpv6-type port-unreachable", ICMP6 " type=1/3", false },
+	{ "-p ipv6-icmp --icmpv6-type address-unreachable", ICMP6 " type=1/3", true },
+	{ "-p ipv6-icmp --icmpv6-type no-route", ICMP6 " type=1/0", true },
+	{ "-p ipv6-icmp --icmpv6-type no-route", ICMP6 " type=2/0", false },
+	{ "-p ipv6-icmp --icmpv6-type packet-too-big", ICMP6 " type=2/0", true },
+	{ "-p ipv6-icmp --icmpv6-type neighbour-solicitation", ICMP6 " type=135/0", true },
+	{ "-p ipv6-icmp --icmpv6-type neighbor-advertisement", ICMP6 " type=136/0", true },
+	{ "-p ipv6-icmp --icmpv6-type neighbor-advertisement", ICMP6 " type=135/0", false },
+	{ "-p ipv6-icmp --icmpv6-type 0", ICMP6 " type=0/0", true },
+	{ "-p ipv6-icmp --icmpv6-type 0", ICMP6 " type=255/0", false },
+	{ "-p ipv6-icmp --icmpv6-type 254", ICMP6 " type=255/0", false },
+	{ "-p ipv6-icmp --icmpv6-type 254/255", ICMP6 " type=254/255", true },
+	{ "-p ipv6-icmp", ICMP6 " type=255/255", true },
+	/* ICMPv6 is not ICMP, whatever the numbers */
+	{ "-p ipv6-icmp --icmpv6-type 8", "icmp 10.1.2.3 > 192.0.2.7 type=8/0", false },
+	{ "-p icmp --icmp-type 128", "icmpv6 [2001:db8::1] > [2001:db8::2] type=128/0", false },
+	{ "-p icmp --icmp-type any", "icmpv6 [2001:db8::1] > [2001:db8::2] type=128/0", false },
+	{ "-p icmp --icmp-type echo-request", "icmp 10.1.2.3 > 192.0.2.7 type=8/0", true },
+	/* a later fragment has no ICMPv6 header: the type match never matches */
+	{ "-p ipv6-icmp --icmpv6-type 128", ICMP6 " type=128/0 fragoff=8", false },
+	{ "-p ipv6-icmp ! --icmpv6-type 128", ICMP6 " type=128/0 fragoff=8", false },
+	{ "-p ipv6-icmp", ICMP6 " type=128/0 fragoff=8", true },
+
+	/* connection tracking state: the packet's one state in the rule's set */
+	{ "-m conntrack --ctstate NEW", PKT " ct=NEW", true },
+	{ "-m conntrack --ctstate NEW", PKT " ct=ESTABLISHED", false },
+	{ "-m conntrack --ctstate NEW,ESTABLISHED", PKT " ct=ESTABLISHED", true },
+	{ "-m conntrack --ctstate RELATED,ESTABLISHED", PKT " ct=RELATED", true },
+	{ "-m conntrack --ctstate RELATED,ESTABLISHED", PKT " ct=NEW", false },
+	{ "-m conntrack --ctstate INVALID", PKT " ct=INVALID", true },
+	{ "-m conntrack --ctstate NEW,RELATED,ESTABLISHED,UNTRACKED", PKT " ct=INVALID", false },
+	{ "-m conntrack --ctstate UNTRACKED", PKT " ct=UNTRACKED", true },
+	{ "-m conntrack --ctstate INVALID", PKT " ct=UNTRACKED", false },
+	{ "-m conntrack --ctstate INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED", PKT " ct=INVALID", true },
+	{ "-m conntrack --ctstate INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED", PKT " ct=UNTRACKED", true },
+	{ "-m conntrack ! --ctstate NEW", PKT " ct=NEW", false },
+	{ "-m conntrack ! --ctstate NEW", PKT " ct=ESTABLISHED", true },
+	{ "-m conntrack ! --ctstate NEW,RELATED,ESTABLISHED", PKT " ct=INVALID", true },
+	{ "-m conntrack ! --ctstate INVALID", PKT " ct=INVALID", false },
+	{ "-m conntrack ! --ctstate INVALID", PKT " ct=UNTRACKED", true },
+	{ "-m conntrack ! --ctstate UNTRACKED", PKT " ct=UNTRACKED", false },
+	{ "-m conntrack ! --ctstate INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED", PKT " ct=NEW", false },
+	{ "-m state --state NEW", PKT " ct=NEW", true },
+	{ "-m state --state ESTABLISHED", PKT " ct=NEW", false },
+	{ "-m state ! --state NEW", PKT " ct=NEW", false },
+	{ "-m state ! --state NEW", PKT " ct=RELATED", true },
+	{ "-m state --state INVALID,UNTRACKED", PKT " ct=UNTRACKED", true },
+	{ "-m conntrack --ctstate ESTABLISHED", PKT6 " ct=ESTABLISHED", true },
+	{ "-s 2001:db8::/32 -m state --state ESTABLISHED", PKT6 " ct=ESTABLISHED", true },
+	{ "-s 10.0.0.0/8 -m state --state ESTABLISHED", PKT6 " ct=ESTABLISHED", false },
+	{ "-m conntrack --ctstate ESTABLISHED", PKT " frag ct=ESTABLISHED", true },
+	{ "-p tcp --dport 22 -m conntrack --ctstate NEW", PKT " ct=NEW", true },
+	{ "-p tcp --dport 22 -m conntrack --ctstate NEW", PKT " ct=ESTABLISHED", false },
+	{ "-p tcp --dport 23 -m conntrack --ctstate NEW", PKT " ct=NEW", false },
+	{ "-m conntrack --ctstate NEW -m comment --comment x", PKT " ct=NEW", true },
 };
 
 static void test_match(void)
@@ -1484,6 +1765,61 @@ static const struct {
 	{ "-A FORWARD -p tcp --dport 22 -j DROP", PKT " frag nol4", "ACCEPT", "0:0 | 1:100" },
 	{ "-P FORWARD DROP\n-A FORWARD -p tcp --dport 22 -j ACCEPT\n-A FORWARD -s 10.0.0.0/8 -j ACCEPT",
 	  PKT " frag", "ACCEPT", "0:0 1:100 | 0:0" },
+
+	/*
+	 * IPv6 fragment offsets are in bytes (ip6_tables): a fragment at 8
+	 * bytes is not IPv4's offset-1 attack, so a port rule skips it
+	 */
+	{ "-P FORWARD DROP\n-A FORWARD -p tcp --dport 22 -j DROP\n-A FORWARD -j ACCEPT", PKT6 " fragoff=8",
+	  "ACCEPT", "0:0 1:100 | 0:0" },
+	{ "-P FORWARD DROP\n-A FORWARD -p tcp --dport 22 -j DROP\n-A FORWARD -j ACCEPT", PKT " frag1",
+	  "DROP", "0:0 0:0 | 0:0" },
+	{ "-A FORWARD -p tcp -m multiport --dports 22 -j DROP", PKT6 " fragoff=8", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -p ipv6-icmp --icmpv6-type 128 -j DROP", ICMP6 " type=128/0 fragoff=8",
+	  "ACCEPT", "0:0 | 1:100" },
+	/* an IPv6 transport header that could not be read: hotdrop, as IPv4 */
+	{ "-A FORWARD -p tcp --dport 22 -j ACCEPT", PKT6 " nol4", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p ipv6-icmp --icmpv6-type 128 -j ACCEPT", ICMP6 " nol4", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p ipv6-icmp ! --icmpv6-type 128 -j ACCEPT", ICMP6 " nol4", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p ipv6-icmp -j ACCEPT", ICMP6 " nol4", "ACCEPT", "1:100 | 0:0" },
+	/*
+	 * IPv6 extension headers that could not be read (ip6_packet_match():
+	 * ipv6_find_hdr() fails): a rule with -p, negated or not, drops the
+	 * packet once its addresses match; a rule without -p does not look
+	 */
+	{ "-A FORWARD -p tcp -j ACCEPT", PKT6 " badhdr", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD ! -p tcp -j ACCEPT", PKT6 " badhdr", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p ipv6-icmp -j ACCEPT", PKT6 " badhdr", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -p 200 -j ACCEPT", PKT6 " badhdr", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD\n-A FORWARD -p udp -j ACCEPT\n-A FORWARD -j ACCEPT", PKT6 " badhdr",
+	  "DROP", "1:100 0:0 0:0 | 0:0" },
+	{ "-A FORWARD -s 2001:db8::/32 -j DROP", PKT6 " badhdr", "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -s 2001:db8::/32 -i eth0 -o wlan0 -j DROP", PKT6 " badhdr", "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -j DROP", PKT6 " badhdr", "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -s 2001:db9::/32 -p tcp -j DROP", PKT6 " badhdr", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD ! -d 2001:db8::7 -p tcp -j DROP", PKT6 " badhdr", "ACCEPT", "0:0 | 1:100" },
+	/* ... after the interfaces, as ip6_packet_match() checks them first */
+	{ "-A FORWARD -i eth1 -p tcp -j DROP", PKT6 " badhdr", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -o eth1 -p tcp -j DROP", PKT6 " badhdr", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -i eth0 -p tcp -j ACCEPT", PKT6 " badhdr", "DROP", "0:0 | 0:0" },
+	{ "-A FORWARD -4 -p tcp -j DROP", PKT6 " badhdr", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -m conntrack --ctstate ESTABLISHED -j DROP", PKT6 " badhdr ct=ESTABLISHED",
+	  "DROP", "1:100 | 0:0" },
+	{ "-A FORWARD -m conntrack --ctstate NEW -p tcp -j ACCEPT", PKT6 " badhdr ct=NEW",
+	  "DROP", "0:0 | 0:0" },
+	/* a state rule counts what it matches and lets the rest go on */
+	{ "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+	  "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
+	  "-A FORWARD -p tcp --dport 22 -m state --state NEW -j ACCEPT\n-A FORWARD -j DROP",
+	  PKT " ct=NEW", "ACCEPT", "0:0 0:0 1:100 0:0 | 0:0" },
+	{ "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+	  "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
+	  "-A FORWARD -p tcp --dport 22 -m state --state NEW -j ACCEPT\n-A FORWARD -j DROP",
+	  PKT " ct=INVALID", "DROP", "0:0 1:100 0:0 0:0 | 0:0" },
+	{ "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+	  "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
+	  "-A FORWARD -p tcp --dport 22 -m state --state NEW -j ACCEPT\n-A FORWARD -j DROP",
+	  PKT6 " ct=UNTRACKED", "DROP", "0:0 0:0 0:0 1:100 | 0:0" },
 };
 
 static void test_chains(void)
@@ -1554,30 +1890,304 @@ static void test_limit(void)
 	case_end();
 }
 
-/* The longest rule there is lists within MINIFW_RULE_TEXT_MAX and reads back. */
-static void test_longest_rule(void)
+/*
+ * IPv4 and IPv6 packets through one chain: each rule counts only its
+ * family's packets (or both, if it has no address), and each verdict
+ * carries the REJECT type of the rule that decided.
+ */
+static void test_families(void)
 {
-	char line[MINIFW_LINE_MAX + 1], text[MINIFW_RULE_TEXT_MAX], back[MINIFW_LINE_MAX + 1];
+	static const struct {
+		const char *pkt;
+		unsigned int verdict;
+	} pkts[] = {
+		{ "tcp 10.1.1.1:1000 > 192.0.2.1:22 len=60", MINIFW_T_ACCEPT },
+		{ "tcp [2001:db8::1]:1000 > [2001:db8::2]:22 len=80",
+		  MINIFW_VERDICT(MINIFW_T_REJECT, MINIFW_REJ_ADMIN_PROHIB) },
+		{ "udp 10.1.1.1:53 > 192.0.2.1:53 len=40",
+		  MINIFW_VERDICT(MINIFW_T_REJECT, MINIFW_REJ_PORT_UNREACH) },
+		{ "udp [2001:db8::1]:53 > [2001:db8::2]:53 len=120", MINIFW_T_DROP },
+		{ "icmpv6 [2001:db9::1] > [2001:db9::2] len=48", MINIFW_T_ACCEPT },
+		{ "icmp 11.1.1.1 > 192.0.2.9 len=84", MINIFW_T_ACCEPT },
+		{ "udp [2001:db9::1]:1 > [2001:db9::2]:5000 len=70",
+		  MINIFW_VERDICT(MINIFW_T_REJECT, MINIFW_REJ_PORT_UNREACH) },
+	};
+	const char *rules =
+		"-A FORWARD -s 10.0.0.0/8\n"
+		"-A FORWARD -s 2001:db8::/32\n"
+		"-A FORWARD -p tcp\n"
+		"-A FORWARD -4\n"
+		"-A FORWARD -6 -p udp --dport 53 -j DROP\n"
+		"-A FORWARD -p udp -j REJECT\n"
+		"-A FORWARD -d 2001:db8::/32 -j REJECT --reject-with icmp6-adm-prohibited\n";
+	struct minifw_ruleset *rs;
+	char *l;
+	size_t k;
+
+	case_begin("families", "IPv4 and IPv6 packets through rules of either family and both");
+	rs = build(rules);
+	for (k = 0; k < ARRAY_SIZE(pkts); k++) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "verdict for packet %zu", k + 1);
+		expect_int(what, pkts[k].verdict, eval(rs, MINIFW_FORWARD, pkts[k].pkt));
+	}
+	/*
+	 * 1: IPv4 60+40; 2: IPv6 80+120; 3: TCP of both, 60+80; 4: IPv4
+	 * 60+40+84; 5: IPv6 DNS 120; 6: the UDP that got there, IPv4's 40
+	 * and IPv6's 70; 7: the IPv6 TCP 80; policy: 60, 48 and 84
+	 */
+	expect_str("counters", "2:100 2:200 2:140 3:184 1:120 2:110 1:80 | 3:192",
+		   counts(rs, MINIFW_FORWARD));
+	l = listing(rs, false);
+	expect_str("listing",
+		   "-A FORWARD -s 10.0.0.0/8\n"
+		   "-A FORWARD -s 2001:db8::/32\n"
+		   "-A FORWARD -p tcp\n"
+		   "-A FORWARD -4\n"
+		   "-A FORWARD -6 -p udp -m udp --dport 53 -j DROP\n"
+		   "-A FORWARD -p udp -j REJECT\n"
+		   "-A FORWARD -d 2001:db8::/32 -j REJECT --reject-with icmp6-adm-prohibited\n", l);
+	free(l);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("families", "minifw_ruleset_has_ctstate()");
+	rs = build("-A INPUT -s 2001:db8::/32 -j ACCEPT\n-A OUTPUT -p tcp --dport 22");
+	expect_bool("without state rules", false, minifw_ruleset_has_ctstate(rs));
+	minifw_ruleset_put(rs);
+	rs = build("-A INPUT -p tcp\n-A OUTPUT -m state ! --state INVALID -j ACCEPT");
+	expect_bool("with -m state in OUTPUT", true, minifw_ruleset_has_ctstate(rs));
+	{
+		struct minifw_err err;
+		struct minifw_ruleset *rs2 = edit(rs, "-D OUTPUT 1", &err);
+
+		if (!IS_ERR(rs2)) {
+			expect_bool("after deleting it", false, minifw_ruleset_has_ctstate(rs2));
+			minifw_ruleset_put(rs2);
+		} else {
+			case_fail("-D OUTPUT 1", "no error", err.msg, true);
+		}
+	}
+	minifw_ruleset_put(rs);
+	rs = build("-A POSTROUTING -m conntrack --ctstate NEW");
+	expect_bool("with -m conntrack in POSTROUTING", true, minifw_ruleset_has_ctstate(rs));
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
+static void flip_bit(u8 *a, unsigned int bit)
+{
+	a[bit / 8] ^= (u8)(0x80 >> (bit % 8));
+}
+
+/* "-A FORWARD <opts> -j DROP", one packet: DROP or ACCEPT */
+static const char *verdict_of(const char *opts, const char *pkt)
+{
+	static char v[16];
+	struct minifw_ruleset *rs;
+	char line[256];
+
+	snprintf(line, sizeof(line), "-A FORWARD %s -j DROP", opts);
+	rs = build(line);
+	snprintf(v, sizeof(v), "%s", eval_name(rs, MINIFW_FORWARD, pkt));
+	minifw_ruleset_put(rs);
+	return v;
+}
+
+/*
+ * IPv6 prefixes at and around every word boundary: the last bit of the
+ * prefix counts, the first host bit does not; the listing masks host bits
+ * exactly as computed here and prints as glibc's inet_ntop().
+ */
+static void test_prefixes(void)
+{
+	static const unsigned int lens[] = {
+		0, 1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65,
+		95, 96, 97, 111, 112, 120, 126, 127, 128,
+	};
+	static const u8 base[16] = {
+		0x20, 0x01, 0x0d, 0xb8, 0xa5, 0x5a, 0x0f, 0xf0,
+		0x12, 0x34, 0x00, 0x01, 0xff, 0xfe, 0x80, 0x01,
+	};
+	size_t k;
+	int dir;
+
+	for (k = 0; k < ARRAY_SIZE(lens); k++) {
+		for (dir = 0; dir < 2; dir++) {
+			unsigned int len = lens[k], i;
+			const char *opt = dir ? "-d" : "-s";
+			char a[INET6_ADDRSTRLEN], net[INET6_ADDRSTRLEN], pkt[160], opts[128];
+			char want[128], line[160], text[MINIFW_RULE_TEXT_MAX];
+			struct minifw_cmd cmd;
+			struct minifw_err err;
+			u8 m[16], f[16];
+
+			inet_ntop(AF_INET6, base, a, sizeof(a));
+			case_beginf("prefixes", "%s %s/%u", opt, a, len);
+			/* the listing: host bits cleared, as computed bit by bit here */
+			memcpy(m, base, sizeof(m));
+			for (i = len; i < 128; i++)
+				m[i / 8] &= (u8)~(0x80 >> (i % 8));
+			inet_ntop(AF_INET6, m, net, sizeof(net));
+			if (len)
+				snprintf(want, sizeof(want), "%s %s/%u", opt, net, len);
+			else
+				snprintf(want, sizeof(want), "-6");
+			snprintf(line, sizeof(line), "-A FORWARD %s %s/%u", opt, a, len);
+			if (expect_ret("parse", 0, parse(line, &cmd, &err))) {
+				format_cmd(&cmd, text, sizeof(text));
+				expect_str("printed", want, text);
+			}
+			/* the packet has base for this address, another for the other */
+			snprintf(pkt, sizeof(pkt), dir ? "tcp [2001:db8::99]:1 > [%s]:2" : "tcp [%s]:1 > [2001:db8::99]:2", a);
+			snprintf(opts, sizeof(opts), "%s %s/%u", opt, a, len);
+			expect_str("the address itself", "DROP", verdict_of(opts, pkt));
+			snprintf(opts, sizeof(opts), "! %s %s/%u", opt, a, len);
+			expect_str("the address itself, negated", "ACCEPT", verdict_of(opts, pkt));
+			if (len) {
+				/* the prefix's last bit and its first differ: no match */
+				memcpy(f, base, sizeof(f));
+				flip_bit(f, len - 1);
+				inet_ntop(AF_INET6, f, net, sizeof(net));
+				snprintf(opts, sizeof(opts), "%s %s/%u", opt, net, len);
+				expect_str("last prefix bit flipped", "ACCEPT", verdict_of(opts, pkt));
+				snprintf(opts, sizeof(opts), "! %s %s/%u", opt, net, len);
+				expect_str("last prefix bit flipped, negated", "DROP", verdict_of(opts, pkt));
+				memcpy(f, base, sizeof(f));
+				flip_bit(f, 0);
+				inet_ntop(AF_INET6, f, net, sizeof(net));
+				snprintf(opts, sizeof(opts), "%s %s/%u", opt, net, len);
+				expect_str("first bit flipped", "ACCEPT", verdict_of(opts, pkt));
+			}
+			if (len < 128) {
+				/* host bits, the first and the last, do not count */
+				memcpy(f, base, sizeof(f));
+				flip_bit(f, len);
+				inet_ntop(AF_INET6, f, net, sizeof(net));
+				snprintf(opts, sizeof(opts), "%s %s/%u", opt, net, len);
+				expect_str("first host bit flipped", "DROP", verdict_of(opts, pkt));
+				snprintf(opts, sizeof(opts), "! %s %s/%u", opt, net, len);
+				expect_str("first host bit flipped, negated", "ACCEPT", verdict_of(opts, pkt));
+				memcpy(f, base, sizeof(f));
+				flip_bit(f, 127);
+				inet_ntop(AF_INET6, f, net, sizeof(net));
+				snprintf(opts, sizeof(opts), "%s %s/%u", opt, net, len);
+				expect_str("last bit flipped", "DROP", verdict_of(opts, pkt));
+			}
+			/* an IPv4 packet never matches, negated or not */
+			snprintf(opts, sizeof(opts), "! %s %s/%u", opt, a, len);
+			expect_str("an IPv4 packet, negated rule", "ACCEPT",
+				   verdict_of(opts, "tcp 10.1.2.3:1 > 192.0.2.7:2"));
+			case_end();
+		}
+	}
+}
+
+/* xorshift64: the same "random" addresses on every run */
+static u64 rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static u32 rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (u32)(rnd_state >> 11);
+}
+
+/*
+ * Many IPv6 addresses, mostly zero groups (so runs of every length and
+ * place, ties, the IPv4-mapped and -compatible forms), written compressed
+ * (inet_ntop()), in full and in full upper case with leading zeros, each
+ * with a prefix length: minifw_parse_addr() gives the address masked
+ * and the mask, and the listing prints what glibc's inet_ntop() prints for
+ * the masked address (as ip6tables-save does).
+ */
+static void test_ip6_text(void)
+{
+	unsigned int n, bad = 0;
+
+	case_begin("ip6 text", "20000 addresses against glibc's inet_pton() and inet_ntop()");
+	for (n = 0; n < 20000 && bad < 5; n++) {
+		u8 a[16], m[16], k[16];
+		char forms[3][64], want[96], line[160], text[MINIFW_RULE_TEXT_MAX], what[200];
+		unsigned int len, i, form;
+
+		for (i = 0; i < 8; i++) {
+			u32 r = rnd();
+			u16 g = r % 3 ? 0 : (r >> 8) % 4 == 0 ? 0xffff : (u16)(r >> 12);
+
+			a[2 * i] = (u8)(g >> 8);
+			a[2 * i + 1] = (u8)g;
+		}
+		if (rnd() % 8 == 0) {
+			/* ::ffff:a.b.c.d or ::a.b.c.d */
+			memset(a, 0, 10);
+			a[10] = a[11] = rnd() % 2 ? 0xff : 0;
+		}
+		len = rnd() % 2 ? 128 : rnd() % 129;
+		memset(k, 0, sizeof(k));
+		for (i = 0; i < len; i++)
+			k[i / 8] |= (u8)(0x80 >> (i % 8));
+		for (i = 0; i < 16; i++)
+			m[i] = a[i] & k[i];
+		inet_ntop(AF_INET6, a, forms[0], sizeof(forms[0]));
+		snprintf(forms[1], sizeof(forms[1]), "%x:%x:%x:%x:%x:%x:%x:%x",
+			 a[0] << 8 | a[1], a[2] << 8 | a[3], a[4] << 8 | a[5], a[6] << 8 | a[7],
+			 a[8] << 8 | a[9], a[10] << 8 | a[11], a[12] << 8 | a[13], a[14] << 8 | a[15]);
+		snprintf(forms[2], sizeof(forms[2]), "%04X:%04X:%04X:%04X:%04X:%04X:%04X:%04X",
+			 a[0] << 8 | a[1], a[2] << 8 | a[3], a[4] << 8 | a[5], a[6] << 8 | a[7],
+			 a[8] << 8 | a[9], a[10] << 8 | a[11], a[12] << 8 | a[13], a[14] << 8 | a[15]);
+		if (len) {
+			char net[INET6_ADDRSTRLEN];
+
+			inet_ntop(AF_INET6, m, net, sizeof(net));
+			snprintf(want, sizeof(want), "-s %s/%u", net, len);
+		} else {
+			snprintf(want, sizeof(want), "-6");
+		}
+		for (form = 0; form < 3; form++) {
+			union minifw_addr addr, mask;
+			struct minifw_cmd cmd;
+			struct minifw_err err = { 0 };
+			u8 fam = 0;
+			bool ok;
+
+			snprintf(line, sizeof(line), "%s/%u", forms[form], len);
+			ok = minifw_parse_addr(line, &addr, &mask, &fam, &err) == 0 &&
+			     fam == MINIFW_FAM_IPV6 && !memcmp(addr.ip6, m, 16) && !memcmp(mask.ip6, k, 16);
+			snprintf(line, sizeof(line), "-A INPUT -s %s/%u", forms[form], len);
+			if (parse(line, &cmd, &err)) {
+				ok = false;
+				snprintf(text, sizeof(text), "refused: %s", err.msg);
+			} else {
+				format_cmd(&cmd, text, sizeof(text));
+			}
+			if (!ok || strcmp(text, want)) {
+				snprintf(what, sizeof(what), "%s: address, mask and listing", line);
+				case_fail(what, want, text, true);
+				bad++;
+			}
+		}
+	}
+	case_end();
+}
+
+#define QUOTES255 "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
+#define QUOTES29 "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
+
+/* A rule as long as it gets lists within MINIFW_RULE_TEXT_MAX and reads back. */
+static void check_long_rule(const char *what, const char *line)
+{
+	char text[MINIFW_RULE_TEXT_MAX], back[MINIFW_LINE_MAX + 1], buf[MINIFW_LINE_MAX + 1];
 	char again[MINIFW_RULE_TEXT_MAX];
 	struct minifw_cmd cmd, cmd2;
 	struct minifw_err err;
-	int n;
 
-	case_begin("listing", "the longest rule");
-	n = snprintf(line, sizeof(line),
-		     "-A FORWARD ! -s 100.100.100.100/255.0.255.0 ! -d 100.100.100.100/255.0.255.0 "
-		     "! -i abcdefghijklmno ! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
-		     "! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
-		     "10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
-		     "10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
-		     "! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '%.255s' "
-		     "-m limit --limit 3015/min --limit-burst 10000 -j LOG --log-prefix '%.29s' "
-		     "--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		     "--log-macdecode",
-		     "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
-		     "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"");
-	expect_int("the input fits a line", 1, n > 0 && n <= MINIFW_LINE_MAX);
-	if (expect_ret("parse", 0, minifw_parse_line(line, &cmd, &err))) {
+	case_begin("listing", what);
+	expect_int("the input fits a line", 1, strlen(line) <= MINIFW_LINE_MAX);
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (expect_ret("parse", 0, minifw_parse_line(buf, &cmd, &err))) {
 		format_cmd(&cmd, text, sizeof(text));
 		expect_int("listed within MINIFW_RULE_TEXT_MAX", 1, strlen(text) < sizeof(text) - 1);
 		expect_int("listed in full (ends with the last LOG flag)", 1,
@@ -1586,11 +2196,39 @@ static void test_longest_rule(void)
 		if (expect_ret("parse the listing", 0, minifw_parse_line(back, &cmd2, &err))) {
 			format_cmd(&cmd2, again, sizeof(again));
 			expect_str("listed again", text, again);
+			expect_int("same struct minifw_match", 0, memcmp(&cmd.m, &cmd2.m, sizeof(cmd.m)));
 			minifw_cmd_free(&cmd2);
 		}
 		minifw_cmd_free(&cmd);
 	}
 	case_end();
+}
+
+static void test_longest_rule(void)
+{
+	check_long_rule("the longest rule",
+		"-A FORWARD ! -s 100.100.100.100/255.0.255.0 ! -d 100.100.100.100/255.0.255.0 "
+		"! -i abcdefghijklmno ! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
+		"! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
+		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
+		"10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
+		"! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '" QUOTES255 "' "
+		"-m limit --limit 3015/min --limit-burst 10000 -j LOG --log-prefix '" QUOTES29 "' "
+		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
+		"--log-macdecode");
+	/* IPv6: the longest addresses, no -m iprange; the longest state list */
+	check_long_rule("the longest IPv6 rule",
+		"-A FORWARD ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
+		"! -d ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/128 "
+		"! -i abcdefghijklmno ! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
+		"! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
+		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
+		"10012:10013,10014 -m comment --comment '" QUOTES255 "' "
+		"-m limit --limit 3015/min --limit-burst 10000 "
+		"-m conntrack ! --ctstate untracked,established,related,new,invalid "
+		"-j LOG --log-prefix '" QUOTES29 "' "
+		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
+		"--log-macdecode");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2149,8 +2787,10 @@ static void test_writer_roundtrip(void)
 		struct minifw_cmd cmd;
 		struct minifw_err err;
 
-		if (!parse(listing_cases[k].line, &cmd, &err))
+		if (!parse(listing_cases[k].line, &cmd, &err)) {
 			sb_printf(&b, "-A %s %s\n", minifw_chain_name(cmd.chain), listing_cases[k].want);
+			minifw_cmd_free(&cmd);
+		}
 	}
 	script = sb_take(&b);
 	minifw_writer_init(&w, &h_ops, &h1);
@@ -2463,6 +3103,9 @@ int main(void)
 	test_match();
 	test_chains();
 	test_limit();
+	test_families();
+	test_prefixes();
+	test_ip6_text();
 	test_longest_rule();
 	test_writer();
 	test_writer_max_rules();
