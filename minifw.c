@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * minifw: a small iptables-compatible IPv4 firewall in one module.
+ * minifw: a small iptables-compatible IPv4 and IPv6 firewall in one module.
  *
  * This file owns module init/exit, the parameters, the live ruleset and the
  * netfilter hooks. rules.c parses, prints and matches; proc.c serves
  * /proc/minifw/rules and /proc/minifw/stats.
  *
- * Hook priorities (lower runs first):
+ * One ruleset serves both families, as an nftables "inet" table: the same
+ * five chains hook IPv4 and IPv6 at the same places, and each rule says
+ * which family it is for (or both). Hook priorities (lower runs first; the
+ * IPv6 values are the same numbers):
  *   PREROUTING  NF_IP_PRI_CONNTRACK_DEFRAG + 1 (-399): after reassembly
  *               (when conntrack's defrag is loaded), before the raw table,
- *               conntrack (-200) and routing, so blocked sources cost little.
+ *               conntrack (-200) and routing, so blocked sources cost little
+ *               and take no conntrack entry. No connection state is known
+ *               yet, so the parser refuses -m conntrack/state there.
  *   INPUT, FORWARD, OUTPUT  NF_IP_PRI_FILTER (0), where iptables' filter
- *               table sits.
+ *               table sits: after conntrack, so every state is known.
  *   POSTROUTING NF_IP_PRI_FILTER (0): after mangle, before source NAT, so
  *               rules see the address the host itself chose.
  */
@@ -23,15 +28,21 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
+#include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_log.h>
 #include <linux/ratelimit.h>
 #include <linux/kmod.h>
@@ -43,7 +54,7 @@
 static char *blocked_ips;
 module_param(blocked_ips, charp, 0444);
 MODULE_PARM_DESC(blocked_ips,
-		 "Comma-separated IPv4 addresses or CIDRs whose packets are dropped, each loaded as the rule \"-A PREROUTING -s ADDR -j DROP\" (e.g. 192.0.2.7,198.51.100.0/24)");
+		 "Comma-separated IPv4 or IPv6 addresses or prefixes whose packets are dropped, each loaded as the rule \"-A PREROUTING -s ADDR -j DROP\" (e.g. 192.0.2.7,198.51.100.0/24,2001:db8:bad::/48)");
 
 module_param_named(max_rules, minifw_max_rules, uint, 0644);
 MODULE_PARM_DESC(max_rules,
@@ -55,10 +66,23 @@ struct minifw_ruleset __rcu *minifw_rules;	/* replaced under minifw_lock */
 
 /*
  * -j LOG prints through the kernel's packet logger (nf_log_syslog, the one
- * iptables' LOG uses, so lines look the same). The first ruleset with a LOG
- * rule loads it and minifw holds it until unload.
+ * iptables' and ip6tables' LOG use, so lines look the same). The first
+ * ruleset with a LOG rule loads it and minifw holds it until unload.
  */
 static bool minifw_logger_held;		/* under minifw_lock */
+
+/*
+ * -m conntrack/state need connection tracking, which runs in a namespace
+ * only while someone asks for it (nf_ct_netns_get(), as xt_conntrack does
+ * on rule insertion). minifw asks while the live ruleset has a state rule,
+ * and takes nf_conntrack's functions with symbol_request(), so that a
+ * ruleset without state rules neither loads nf_conntrack nor runs it.
+ */
+struct minifw_ct_ops {
+	typeof(&nf_ct_netns_get) get;
+	typeof(&nf_ct_netns_put) put;
+};
+static struct minifw_ct_ops minifw_ct;	/* under minifw_lock; .get set while held */
 
 /* LOG lines are rate-limited: a flood must not flood the log too. */
 static DEFINE_RATELIMIT_STATE(minifw_log_ratelimit, 5 * HZ, 50);
@@ -69,6 +93,19 @@ struct minifw_hook_ctx {
 	const struct nf_hook_state *state;
 };
 
+/* Control path: a reference to the packet logger of one family. */
+static int minifw_logger_get(u8 pf)
+{
+	int ret = nf_logger_find_get(pf, NF_LOG_TYPE_LOG);
+
+	if (ret) {
+		/* not loaded yet: nf_log_syslog goes by this alias */
+		request_module("nf-logger-%u-%u", pf, NF_LOG_TYPE_LOG);
+		ret = nf_logger_find_get(pf, NF_LOG_TYPE_LOG);
+	}
+	return ret;
+}
+
 /* Control path, under minifw_lock: make sure LOG rules can log. */
 static int minifw_need_logger(const struct minifw_ruleset *rs, struct minifw_err *err)
 {
@@ -76,11 +113,11 @@ static int minifw_need_logger(const struct minifw_ruleset *rs, struct minifw_err
 
 	if (minifw_logger_held || !minifw_ruleset_has_target(rs, MINIFW_T_LOG))
 		return 0;
-	ret = nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
-	if (ret) {
-		/* not loaded yet: nf_log_syslog goes by this alias */
-		request_module("nf-logger-%u-%u", NFPROTO_IPV4, NF_LOG_TYPE_LOG);
-		ret = nf_logger_find_get(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+	ret = minifw_logger_get(NFPROTO_IPV4);
+	if (!ret) {
+		ret = minifw_logger_get(NFPROTO_IPV6);
+		if (ret)
+			nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
 	}
 	if (ret) {
 		scnprintf(err->msg, sizeof(err->msg),
@@ -89,6 +126,55 @@ static int minifw_need_logger(const struct minifw_ruleset *rs, struct minifw_err
 	}
 	minifw_logger_held = true;
 	return 0;
+}
+
+/*
+ * Control path, under minifw_lock: start connection tracking for a ruleset
+ * with state rules, before it is published, so its first packet already
+ * has a state. Return: 0, or an error (rs is not to be published).
+ */
+static int minifw_need_conntrack(const struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	int ret;
+
+	if (minifw_ct.get || !minifw_ruleset_has_ctstate(rs))
+		return 0;
+	minifw_ct.get = symbol_request(nf_ct_netns_get);
+	minifw_ct.put = symbol_request(nf_ct_netns_put);
+	ret = minifw_ct.get && minifw_ct.put ? minifw_ct.get(&init_net, NFPROTO_INET) : -ENOENT;
+	if (!ret)
+		return 0;
+	if (minifw_ct.get)
+		symbol_put(nf_ct_netns_get);
+	if (minifw_ct.put)
+		symbol_put(nf_ct_netns_put);
+	minifw_ct.get = NULL;
+	minifw_ct.put = NULL;
+	scnprintf(err->msg, sizeof(err->msg),
+		  "-m conntrack/state need connection tracking (nf_conntrack): error %d", ret);
+	return ret;
+}
+
+/*
+ * Control path, under minifw_lock, after a publish: stop connection
+ * tracking once no state rule is left. Packets still walking the old
+ * ruleset only read the state conntrack already attached.
+ */
+static void minifw_drop_conntrack(const struct minifw_ruleset *rs)
+{
+	if (!minifw_ct.get || (rs && minifw_ruleset_has_ctstate(rs)))
+		return;
+	minifw_ct.put(&init_net, NFPROTO_INET);
+	symbol_put(nf_ct_netns_get);
+	symbol_put(nf_ct_netns_put);
+	minifw_ct.get = NULL;
+	minifw_ct.put = NULL;
+}
+
+/* Control path, under minifw_lock: what @rs needs before it goes live. */
+static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	return minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err);
 }
 
 /**
@@ -109,7 +195,7 @@ void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
 
 	if (!__ratelimit(&minifw_log_ratelimit))
 		return;
-	nf_log_packet(c->state->net, NFPROTO_IPV4, c->state->hook, c->skb,
+	nf_log_packet(c->state->net, c->state->pf, c->state->hook, c->skb,
 		      c->state->in, c->state->out, &li, "%s", r->ext->log_prefix);
 }
 
@@ -128,7 +214,10 @@ static void minifw_ruleset_free_work(struct work_struct *work)
 	minifw_ruleset_put(container_of(to_rcu_work(work), struct minifw_ruleset, rwork));
 }
 
-/* Publish @rs; the old ruleset goes once no CPU can be walking it. */
+/*
+ * Publish @rs, which minifw_prepare() accepted; the old ruleset goes once
+ * no CPU can be walking it.
+ */
 static void minifw_publish(struct minifw_ruleset *rs)
 {
 	struct minifw_ruleset *old;
@@ -136,6 +225,7 @@ static void minifw_publish(struct minifw_ruleset *rs)
 	old = rcu_replace_pointer(minifw_rules, rs, lockdep_is_held(&minifw_lock));
 	INIT_RCU_WORK(&old->rwork, minifw_ruleset_free_work);
 	queue_rcu_work(minifw_wq, &old->rwork);
+	minifw_drop_conntrack(rs);
 }
 
 /**
@@ -182,7 +272,7 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 							   lockdep_is_held(&minifw_lock)),
 				 cmds, n, err);
 	if (!IS_ERR(rs)) {
-		ret = minifw_need_logger(rs, err);
+		ret = minifw_prepare(rs, err);
 		if (ret)
 			minifw_ruleset_put(rs);
 		else
@@ -201,7 +291,8 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
  * @err: reason on failure
  *
  * Context: control path, may sleep, takes minifw_lock.
- * Return: 0, or an error (the packet logger for LOG rules did not load).
+ * Return: 0, or an error (the packet logger for LOG rules or connection
+ * tracking for state rules did not load).
  */
 int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
 			struct minifw_err *err)
@@ -211,7 +302,7 @@ int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
 	mutex_lock(&minifw_lock);
 	minifw_ruleset_inherit_policies(rs, rcu_dereference_protected(minifw_rules,
 								      lockdep_is_held(&minifw_lock)));
-	ret = minifw_need_logger(rs, err);
+	ret = minifw_prepare(rs, err);
 	if (ret)
 		minifw_ruleset_put(rs);
 	else
@@ -220,31 +311,41 @@ int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
 	return ret;
 }
 
-/* Packet path: gather what the rules look at; never fails. */
-static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
-			    const struct nf_hook_state *state)
+/*
+ * Packet path: the connection state as xt_conntrack sees it: the packet's
+ * conntrack entry and its direction, untracked, or invalid (no entry).
+ */
+static u8 minifw_ctstate(const struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(skb);
+	enum ip_conntrack_info ctinfo;
+
+	if (nf_ct_get(skb, &ctinfo)) {
+		/* NEW, RELATED, ESTABLISHED; a reply counts as its original */
+		switch (ctinfo % IP_CT_IS_REPLY) {
+		case IP_CT_NEW:
+			return MINIFW_CT_NEW;
+		case IP_CT_RELATED:
+			return MINIFW_CT_RELATED;
+		default:
+			return MINIFW_CT_ESTABLISHED;
+		}
+	}
+	return ctinfo == IP_CT_UNTRACKED ? MINIFW_CT_UNTRACKED : MINIFW_CT_INVALID;
+}
+
+/*
+ * Packet path: read the transport header at @thoff: the whole of it, as
+ * xt_tcp, xt_udp, xt_icmp and ip6t_icmp6 insist on, or nothing (and rules
+ * that need it drop the packet). Ports and ICMP type/code are the first
+ * bytes of each.
+ */
+static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
+			   unsigned int thoff)
+{
 	u8 buf[sizeof(struct tcphdr)];
 	unsigned int need;
 	const u8 *h;
 
-	pkt->saddr = iph->saddr;
-	pkt->daddr = iph->daddr;
-	pkt->proto = iph->protocol;
-	pkt->len = skb->len;
-	pkt->fragoff = ntohs(iph->frag_off) & IP_OFFSET;
-	pkt->l4 = false;
-	pkt->in = state->in ? state->in->name : minifw_noname;
-	pkt->out = state->out ? state->out->name : minifw_noname;
-	if (pkt->fragoff)
-		return;
-
-	/*
-	 * The whole transport header, as xt_tcp, xt_udp and xt_icmp insist
-	 * on, or nothing (and rules that need it drop the packet). Ports and
-	 * ICMP type/code are the first bytes of each.
-	 */
 	switch (pkt->proto) {
 	case IPPROTO_TCP:
 		need = sizeof(struct tcphdr);
@@ -255,14 +356,17 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 	case IPPROTO_ICMP:
 		need = sizeof(struct icmphdr);
 		break;
+	case IPPROTO_ICMPV6:
+		need = sizeof(struct icmp6hdr);
+		break;
 	default:
 		return;
 	}
-	h = skb_header_pointer(skb, ip_hdrlen(skb), need, buf);
+	h = skb_header_pointer(skb, thoff, need, buf);
 	if (!h)
 		return;
 	pkt->l4 = true;
-	if (pkt->proto == IPPROTO_ICMP) {
+	if (pkt->proto == IPPROTO_ICMP || pkt->proto == IPPROTO_ICMPV6) {
 		pkt->icmp_type = h[0];
 		pkt->icmp_code = h[1];
 		return;
@@ -271,6 +375,46 @@ static void minifw_fill_pkt(struct minifw_pkt *pkt, const struct sk_buff *skb,
 	memcpy(&pkt->dport, h + 2, sizeof(pkt->dport));
 	if (pkt->proto == IPPROTO_TCP)
 		pkt->tcp_flags = h[13];	/* the flags byte, as xt_tcp reads it */
+}
+
+/* Packet path: gather what the rules look at in an IPv4 packet. */
+static void minifw_fill_pkt4(struct minifw_pkt *pkt, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	pkt->family = MINIFW_FAM_IPV4;
+	pkt->saddr.ip = iph->saddr;
+	pkt->daddr.ip = iph->daddr;
+	pkt->proto = iph->protocol;
+	pkt->fragoff = ntohs(iph->frag_off) & IP_OFFSET;
+	if (!pkt->fragoff)
+		minifw_fill_l4(pkt, skb, ip_hdrlen(skb));
+}
+
+/*
+ * Packet path: the same for IPv6. The protocol is the header after the
+ * extension headers, found by ipv6_find_hdr() as ip6_tables finds it: for
+ * a later fragment, the fragment header's next header, with the offset.
+ */
+static void minifw_fill_pkt6(struct minifw_pkt *pkt, const struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int thoff = 0;
+	unsigned short fragoff;
+	int proto;
+
+	pkt->family = MINIFW_FAM_IPV6;
+	memcpy(pkt->saddr.ip6, &ip6h->saddr, sizeof(pkt->saddr.ip6));
+	memcpy(pkt->daddr.ip6, &ip6h->daddr, sizeof(pkt->daddr.ip6));
+	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
+	if (proto < 0) {
+		pkt->badhdr = true;
+		return;
+	}
+	pkt->proto = proto;
+	pkt->fragoff = fragoff;
+	if (!fragoff)
+		minifw_fill_l4(pkt, skb, thoff);
 }
 
 /* ICMP codes of --reject-with, as ipt_REJECT sends them */
@@ -284,27 +428,53 @@ static const u8 minifw_reject_codes[] = {
 	[MINIFW_REJ_ADMIN_PROHIB]	= ICMP_PKT_FILTERED,
 };
 
-/* Packet path: answer a rejected packet with the kernel's own helpers. */
+/* ICMPv6 codes of --reject-with, as ip6t_REJECT sends them */
+static const u8 minifw_reject6_codes[] = {
+	[MINIFW_REJ_PORT_UNREACH]	= ICMPV6_PORT_UNREACH,
+	[MINIFW_REJ_ADMIN_PROHIB]	= ICMPV6_ADM_PROHIBITED,
+	[MINIFW_REJ_NOROUTE]		= ICMPV6_NOROUTE,
+	[MINIFW_REJ_ADDR_UNREACH]	= ICMPV6_ADDR_UNREACH,
+};
+
+/*
+ * Packet path: answer a rejected packet with the kernel's own helpers. The
+ * parser lets only the types of the rule's family through (a rule for both
+ * families has port-unreachable or tcp-reset).
+ */
 static void minifw_reject(struct sk_buff *skb, const struct nf_hook_state *state,
 			  unsigned int with)
 {
-	if (with == MINIFW_REJ_TCP_RESET)
+	if (state->pf == NFPROTO_IPV6) {
+		if (with == MINIFW_REJ_TCP_RESET)
+			nf_send_reset6(state->net, state->sk, skb, state->hook);
+		else if (with < ARRAY_SIZE(minifw_reject6_codes))
+			nf_send_unreach6(state->net, skb, minifw_reject6_codes[with], state->hook);
+	} else if (with == MINIFW_REJ_TCP_RESET) {
 		nf_send_reset(state->net, state->sk, skb, state->hook);
-	else if (with < ARRAY_SIZE(minifw_reject_codes))
+	} else if (with < ARRAY_SIZE(minifw_reject_codes)) {
 		nf_send_unreach(skb, minifw_reject_codes[with], state->hook);
+	}
 }
 
-/* Packet path, RCU read side (nf_hook_slow() holds it). */
+/* Packet path, RCU read side (nf_hook_slow() holds it); both families. */
 static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	const struct minifw_ruleset *rs = rcu_dereference(minifw_rules);
 	struct minifw_hook_ctx ctx = { .skb = skb, .state = state };
-	struct minifw_pkt pkt;
+	struct minifw_pkt pkt = {
+		.len = skb->len,
+		.in = state->in ? state->in->name : minifw_noname,
+		.out = state->out ? state->out->name : minifw_noname,
+		.ctx = &ctx,
+	};
 	unsigned int verdict;
 
-	minifw_fill_pkt(&pkt, skb, state);
-	pkt.ctx = &ctx;
+	if (state->pf == NFPROTO_IPV6)
+		minifw_fill_pkt6(&pkt, skb);
+	else
+		minifw_fill_pkt4(&pkt, skb);
+	pkt.ctstate = minifw_ctstate(skb);
 	/* per-CPU counters: no softirq may preempt an update on this CPU */
 	local_bh_disable();
 	verdict = minifw_chain_eval(&rs->chain[(unsigned long)priv], &pkt);
@@ -314,20 +484,27 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 	return MINIFW_VERDICT_TARGET(verdict) == MINIFW_T_ACCEPT ? NF_ACCEPT : NF_DROP;
 }
 
-#define MINIFW_HOOK(_chain, _hooknum, _prio) {				\
+#define MINIFW_HOOK(_pf, _chain, _hooknum, _prio) {			\
 	.hook		= minifw_hook,					\
-	.pf		= NFPROTO_IPV4,					\
+	.pf		= _pf,						\
 	.hooknum	= _hooknum,					\
 	.priority	= _prio,					\
 	.priv		= (void *)(unsigned long)(_chain),		\
 }
 
 static const struct nf_hook_ops minifw_hook_ops[] = {
-	MINIFW_HOOK(MINIFW_PREROUTING, NF_INET_PRE_ROUTING, NF_IP_PRI_CONNTRACK_DEFRAG + 1),
-	MINIFW_HOOK(MINIFW_INPUT, NF_INET_LOCAL_IN, NF_IP_PRI_FILTER),
-	MINIFW_HOOK(MINIFW_FORWARD, NF_INET_FORWARD, NF_IP_PRI_FILTER),
-	MINIFW_HOOK(MINIFW_OUTPUT, NF_INET_LOCAL_OUT, NF_IP_PRI_FILTER),
-	MINIFW_HOOK(MINIFW_POSTROUTING, NF_INET_POST_ROUTING, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV4, MINIFW_PREROUTING, NF_INET_PRE_ROUTING,
+		    NF_IP_PRI_CONNTRACK_DEFRAG + 1),
+	MINIFW_HOOK(NFPROTO_IPV4, MINIFW_INPUT, NF_INET_LOCAL_IN, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV4, MINIFW_FORWARD, NF_INET_FORWARD, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV4, MINIFW_OUTPUT, NF_INET_LOCAL_OUT, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV4, MINIFW_POSTROUTING, NF_INET_POST_ROUTING, NF_IP_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV6, MINIFW_PREROUTING, NF_INET_PRE_ROUTING,
+		    NF_IP6_PRI_CONNTRACK_DEFRAG + 1),
+	MINIFW_HOOK(NFPROTO_IPV6, MINIFW_INPUT, NF_INET_LOCAL_IN, NF_IP6_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV6, MINIFW_FORWARD, NF_INET_FORWARD, NF_IP6_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV6, MINIFW_OUTPUT, NF_INET_LOCAL_OUT, NF_IP6_PRI_FILTER),
+	MINIFW_HOOK(NFPROTO_IPV6, MINIFW_POSTROUTING, NF_INET_POST_ROUTING, NF_IP6_PRI_FILTER),
 };
 
 /*
@@ -347,15 +524,16 @@ static int __init minifw_load_blocked(struct minifw_ruleset *rs)
 		return -ENOMEM;
 	s = list;
 	while (!ret && (entry = strsep(&s, ",")) != NULL) {
-		char line[64];
+		char line[80];
 		struct minifw_cmd cmd;
 		struct minifw_err err = {};
 
 		entry = strim(entry);
 		if (!*entry)
 			continue;
-		if (strspn(entry, "0123456789./") != strlen(entry) || strlen(entry) > 31) {
-			pr_err("blocked_ips: bad entry \"%.32s\": not an IPv4 address or CIDR\n",
+		if (strspn(entry, "0123456789abcdefABCDEF:./") != strlen(entry) ||
+		    strlen(entry) > 49) {
+			pr_err("blocked_ips: bad entry \"%.50s\": not an IPv4 or IPv6 address or prefix\n",
 			       entry);
 			ret = -EINVAL;
 			break;
@@ -429,8 +607,13 @@ static void __exit minifw_exit(void)
 	rcu_barrier();
 	destroy_workqueue(minifw_wq);
 	minifw_ruleset_put(rs);
-	if (minifw_logger_held)
+	mutex_lock(&minifw_lock);
+	minifw_drop_conntrack(NULL);
+	mutex_unlock(&minifw_lock);
+	if (minifw_logger_held) {
 		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_LOG);
+	}
 	pr_info("unloaded\n");
 }
 
@@ -439,5 +622,5 @@ module_exit(minifw_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The minifw authors");
-MODULE_DESCRIPTION("minifw: a small iptables-compatible IPv4 firewall configured through /proc/minifw");
+MODULE_DESCRIPTION("minifw: a small iptables-compatible IPv4 and IPv6 firewall configured through /proc/minifw");
 MODULE_VERSION("0.1.0");

@@ -12,15 +12,16 @@ ko=build/$kver/minifw.ko
 mkdir -p "/lib/modules/$kver/updates"
 cp "$ko" "/lib/modules/$kver/updates/"
 depmod -a "$kver"
-# Keep netfilter's static keys for the five IPv4 hooks switched on with
+# Keep netfilter's static keys for the five IPv4 and IPv6 hooks switched on with
 # empty accept-all nftables chains, so loading and unloading minifw never
 # patches kernel text under traffic: with two emulated CPUs, QEMU's TCG
 # occasionally lets a CPU run a stale int3 of a finished text_poke_bp()
 # ("Oops: int3" in ip_rcv, seen on 6.12 during rmmod under ping -f), an
 # emulator race that real CPUs do not have. On real machines there is
 # nothing to do: minifw registers hooks like any netfilter module.
-nft -f - <<'EOF'
-table ip minifw_test_keepalive {
+for family in ip ip6; do
+	nft -f - <<EOF
+table $family minifw_test_keepalive {
 	chain c_pre { type filter hook prerouting priority 1000; policy accept; }
 	chain c_in { type filter hook input priority 1000; policy accept; }
 	chain c_fwd { type filter hook forward priority 1000; policy accept; }
@@ -28,6 +29,7 @@ table ip minifw_test_keepalive {
 	chain c_post { type filter hook postrouting priority 1000; policy accept; }
 }
 EOF
+done
 
 if [ $# -eq 0 ]; then
 	set -- tests/bats

@@ -31,7 +31,7 @@ teardown() {
 :POSTROUTING ACCEPT [0:0]
 COMMIT"
 	run modinfo -F parm "$MINIFW_KO"
-	assert_output --partial "blocked_ips:Comma-separated IPv4 addresses"
+	assert_output --partial "blocked_ips:Comma-separated IPv4 or IPv6 addresses"
 }
 
 @test "blocked_ips: an address and a CIDR are dropped, others pass" {

@@ -11,6 +11,10 @@
 #
 # Packets from "peer" to the root netns cross PREROUTING and INPUT; replies
 # cross OUTPUT and POSTROUTING; "peer" <-> "far" crosses FORWARD.
+#
+# IPv6 is off on these links unless a file calls net6_up: minifw filters
+# IPv6 too, and the IPv6 stack's own chatter (DAD, MLD reports, router
+# solicitations) would land in the exact counters of family-less rules.
 
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
@@ -29,6 +33,10 @@ net_up() {
 	ip link set mfwp netns peer
 	ip link add mfw1 type veth peer name mfwf
 	ip link set mfwf netns far
+	# still down: no IPv6 address, no IPv6 packet yet
+	sysctl -qw net.ipv6.conf.mfw0.disable_ipv6=1 net.ipv6.conf.mfw1.disable_ipv6=1
+	ip netns exec peer sysctl -qw net.ipv6.conf.mfwp.disable_ipv6=1
+	ip netns exec far sysctl -qw net.ipv6.conf.mfwf.disable_ipv6=1
 	ip addr add 192.0.2.1/24 dev mfw0
 	ip addr add 203.0.113.1/24 dev mfw1
 	ip link set mfw0 up
@@ -52,6 +60,37 @@ net_up() {
 	ping -c1 -W2 203.0.113.2 >/dev/null
 }
 
+# IPv6 on the same links, for files that test it:
+#   peer mfwp 2001:db8:1::2, ::7 <-> mfw0 2001:db8:1::1
+#   mfw1 2001:db8:3::1 <-> far mfwf 2001:db8:3::2
+# No link-local addresses, no DAD, no router solicitations: only the
+# tests' packets and Neighbour Discovery for them. What MLD reports the
+# new addresses cause are sent within a second; wait them out.
+net6_up() {
+	local ns_dev ns dev
+	for ns_dev in :mfw0 :mfw1 peer:mfwp far:mfwf; do
+		ns=${ns_dev%%:*}
+		dev=${ns_dev#*:}
+		run_in "$ns" sysctl -qw net.ipv6.conf."$dev".addr_gen_mode=1 \
+			net.ipv6.conf."$dev".accept_dad=0 \
+			net.ipv6.conf."$dev".router_solicitations=0 \
+			net.ipv6.conf."$dev".accept_ra=0 \
+			net.ipv6.conf."$dev".disable_ipv6=0
+	done
+	sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip addr add 2001:db8:1::1/64 dev mfw0 nodad
+	ip addr add 2001:db8:3::1/64 dev mfw1 nodad
+	ip -n peer addr add 2001:db8:1::2/64 dev mfwp nodad
+	# deprecated: used only where a test binds to it, as 192.0.2.7 is
+	ip -n peer addr add 2001:db8:1::7/64 dev mfwp nodad preferred_lft 0
+	ip -n peer route add 2001:db8:3::/64 via 2001:db8:1::1
+	ip -n far addr add 2001:db8:3::2/64 dev mfwf nodad
+	ip -n far route add default via 2001:db8:3::1
+	sleep 1.5
+	ping -c1 -W2 2001:db8:1::2 >/dev/null
+	ping -c1 -W2 2001:db8:3::2 >/dev/null
+}
+
 net_down() {
 	ip netns pids peer 2>/dev/null | xargs -r kill 2>/dev/null || true
 	ip netns pids far 2>/dev/null | xargs -r kill 2>/dev/null || true
@@ -62,9 +101,10 @@ net_down() {
 }
 
 # insmod, unlike modprobe, does not load what minifw needs: REJECT's
-# helpers (nf_reject_ipv4).
+# helpers (nf_reject_ipv4, nf_reject_ipv6).
 fw_load() {
 	modprobe -q nf_reject_ipv4
+	modprobe -q nf_reject_ipv6
 	insmod "$MINIFW_KO" "$@"
 }
 

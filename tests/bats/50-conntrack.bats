@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# -m conntrack --ctstate and -m state --state on real connections: the
+# stateful default-drop firewall, NEW on one port, INVALID, UNTRACKED, and
+# connection tracking that runs only while a state rule exists.
+
+load helpers
+
+setup() { common_setup; }
+teardown() {
+	common_teardown
+	nft delete table ip minifw_test_notrack 2>/dev/null || true
+}
+
+# The usual stateful INPUT: replies in, new connections out only.
+stateful_input() {
+	fw "-P INPUT DROP" \
+	   "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT" "$@"
+}
+
+@test "a state rule starts connection tracking; without one it is not even loaded" {
+	# nothing else in the test VM uses conntrack: it must be unloadable
+	modprobe -r nf_conntrack 2>/dev/null || true
+	[ ! -d /sys/module/nf_conntrack ]
+	fw "-A INPUT -p tcp --dport 22 -j ACCEPT"
+	[ ! -d /sys/module/nf_conntrack ]
+	fw "-A INPUT -m state --state NEW"
+	[ -d /sys/module/nf_conntrack ]
+	# running: a ping creates a conntrack entry
+	ping -c1 -W2 -q 192.0.2.2 >/dev/null
+	[ "$(cat /proc/sys/net/netfilter/nf_conntrack_count)" -ge 1 ]
+	# the last state rule goes: minifw lets go, so it unloads again
+	fw "-D INPUT 2"
+	run modprobe -r nf_conntrack
+	assert_success
+	[ ! -d /sys/module/nf_conntrack ]
+}
+
+@test "rmmod minifw lets go of connection tracking" {
+	fw "-A INPUT -m conntrack --ctstate NEW"
+	[ -d /sys/module/nf_conntrack ]
+	fw_unload
+	run modprobe -r nf_conntrack
+	assert_success
+}
+
+@test "-P INPUT DROP with ESTABLISHED,RELATED: replies to our pings come in, the peer's pings do not" {
+	stateful_input
+	ping -c3 -i0.2 -W2 -q 192.0.2.2 >/dev/null
+	# the three echo replies, 84 bytes each, were ESTABLISHED
+	[ "$(pkts INPUT 1)" -eq 3 ]
+	[ "$(bytes INPUT 1)" -eq 252 ]
+	[ "$(pkts INPUT policy)" -eq 0 ]
+	# the peer's echo requests are NEW: dropped by the policy
+	peer_noreply 192.0.2.1
+	peer_noreply 192.0.2.1
+	[ "$(pkts INPUT policy)" -eq 2 ]
+	[ "$(pkts INPUT 1)" -eq 3 ]
+}
+
+@test "-P INPUT DROP with ESTABLISHED,RELATED: we connect out over TCP and UDP, the peer cannot connect in" {
+	stateful_input
+	tcp_server peer 8080
+	udp_server peer 8082
+	tcp_server "" 8081
+	udp_server "" 8083
+	run tcp_ok 192.0.2.2 8080
+	assert_success
+	run udp_ok 192.0.2.2 8082
+	assert_success
+	NS=peer run tcp_blocked 192.0.2.1 8081
+	assert_success
+	NS=peer run udp_blocked 192.0.2.1 8083
+	assert_success
+	[ "$(pkts INPUT policy)" -ge 2 ]
+}
+
+@test "the ICMP error about our own UDP datagram is RELATED" {
+	fw "-A INPUT -m conntrack --ctstate RELATED"
+	# nothing listens on the peer's port 9: its port unreachable (20 + 8
+	# bytes, quoting our 30-byte datagram) is RELATED to our "connection"
+	echo x | socat -T1 - UDP:192.0.2.2:9 >/dev/null 2>&1 || true
+	[ "$(pkts INPUT 1)" -eq 1 ]
+	[ "$(bytes INPUT 1)" -eq 58 ]
+}
+
+@test "NEW on one port opens just that port" {
+	stateful_input "-A INPUT -p tcp --dport 8081 -m conntrack --ctstate NEW -j ACCEPT"
+	tcp_server "" 8081
+	tcp_server "" 8084
+	NS=peer run tcp_ok 192.0.2.1 8081
+	assert_success
+	NS=peer run tcp_blocked 192.0.2.1 8084
+	assert_success
+	# one SYN was NEW and accepted by rule 2
+	[ "$(pkts INPUT 2)" -eq 1 ]
+	run grep -e '^-A' -e '^:INPUT' "$RULES"
+	assert_output - <<'EOF'
+:INPUT DROP
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 8081 -m conntrack --ctstate NEW -j ACCEPT
+EOF
+}
+
+@test "INVALID drop catches a stray ACK sent with no connection" {
+	fw "-A INPUT -p tcp --dport 8085 -m conntrack --ctstate INVALID -j DROP" \
+	   "-A INPUT -p tcp --dport 8085"
+	# strict TCP tracking: an ACK out of nowhere is not picked up midstream
+	sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
+	ip netns exec peer python3 -c '
+from scapy.all import IP, TCP, send
+send(IP(src="192.0.2.2", dst="192.0.2.1") / TCP(sport=40000, dport=8085, flags="A", seq=1000, ack=2000), verbose=0)'
+	sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1
+	# dropped as INVALID (40 bytes), so the rule after it never saw it
+	[ "$(pkts INPUT 1)" -eq 1 ]
+	[ "$(bytes INPUT 1)" -eq 40 ]
+	[ "$(pkts INPUT 2)" -eq 0 ]
+}
+
+@test "! --ctstate and -m state match what they say" {
+	fw "-A INPUT -p icmp -m conntrack ! --ctstate NEW" \
+	   "-A INPUT -p icmp -m state --state NEW"
+	ping -c2 -i0.2 -W2 -q 192.0.2.2 >/dev/null
+	peer_ping 192.0.2.1
+	# two echo replies (ESTABLISHED), one echo request from the peer (NEW)
+	[ "$(pkts INPUT 1)" -eq 2 ]
+	[ "$(pkts INPUT 2)" -eq 1 ]
+}
+
+@test "UNTRACKED: packets nftables exempts from tracking" {
+	fw "-A INPUT -p udp --dport 8086 -m conntrack --ctstate UNTRACKED" \
+	   "-A INPUT -p udp --dport 8086 -m conntrack --ctstate NEW"
+	nft -f - <<'EOF'
+table ip minifw_test_notrack {
+	chain pre { type filter hook prerouting priority raw; udp dport 8086 ip saddr 192.0.2.7 notrack; }
+}
+EOF
+	echo x | ip netns exec peer socat -T0.2 - UDP:192.0.2.1:8086,bind=192.0.2.7 >/dev/null 2>&1 || true
+	echo x | ip netns exec peer socat -T0.2 - UDP:192.0.2.1:8086,bind=192.0.2.2 >/dev/null 2>&1 || true
+	[ "$(pkts INPUT 1)" -eq 1 ]
+	[ "$(bytes INPUT 1)" -eq 30 ]
+	[ "$(pkts INPUT 2)" -eq 1 ]
+}
+
+@test "state rules in PREROUTING are refused: minifw's PREROUTING runs before conntrack" {
+	fw_refused 'line 1: -m conntrack cannot be used in PREROUTING: minifw filters there before connection tracking (use INPUT or FORWARD)' \
+		"-A PREROUTING -m conntrack --ctstate NEW -j DROP"
+	run cat "$RULES"
+	refute_output --partial "-A PREROUTING"
+}
+
+@test "FORWARD and OUTPUT see states too" {
+	fw "-A FORWARD -p icmp -m conntrack --ctstate NEW" \
+	   "-A FORWARD -p icmp -m conntrack --ctstate ESTABLISHED" \
+	   "-A OUTPUT -p icmp -m conntrack --ctstate NEW"
+	peer_ping 203.0.113.2
+	ping -c1 -W2 -q 192.0.2.2 >/dev/null
+	[ "$(pkts FORWARD 1)" -eq 1 ]
+	[ "$(pkts FORWARD 2)" -eq 1 ]
+	[ "$(pkts OUTPUT 1)" -eq 1 ]
+}
