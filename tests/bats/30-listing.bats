@@ -16,8 +16,9 @@ teardown() { common_teardown; }
 	   "-A OUTPUT -o lo ! -d 203.0.113.0/24 -p tcp ! --sport 1:2 ! --dport 80" \
 	   "-A POSTROUTING"
 	run grep -- '^-A' "$RULES"
+	# -s 0.0.0.0/0 matches every IPv4 packet, and only those: -4
 	assert_output "-A PREROUTING -s 10.0.0.0/8 -j DROP
--A INPUT -p tcp -m tcp --dport 1024:65535 -j ACCEPT
+-A INPUT -4 -p tcp -m tcp --dport 1024:65535 -j ACCEPT
 -A INPUT -d 192.0.2.1/32 -p udp -m udp --sport 0:1023
 -A INPUT -p tcp -m tcp --sport 5 -j DROP
 -A FORWARD ! -s 198.51.100.0/24 ! -i eth+ -o mfw1 ! -p icmp
