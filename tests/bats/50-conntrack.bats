@@ -94,7 +94,7 @@ stateful_input() {
 	assert_success
 	# one SYN was NEW and accepted by rule 2
 	[ "$(pkts INPUT 2)" -eq 1 ]
-	run grep -e '^-A' -e '^:INPUT' "$RULES"
+	run grep -e '^-A' -e '^:INPUT' <(listing)
 	assert_output - <<'EOF'
 :INPUT DROP
 -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
