@@ -582,9 +582,10 @@ static int __init minifw_init(void)
 
 err_unregister_hooks:
 	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
+	/* see minifw_exit(): hooks already running may still read the ruleset */
+	synchronize_net();
 err_unpublish:
 	RCU_INIT_POINTER(minifw_rules, NULL);
-	synchronize_rcu();
 err_put_rules:
 	minifw_ruleset_put(rs);
 err_destroy_wq:
@@ -598,11 +599,15 @@ static void __exit minifw_exit(void)
 
 	/* no reader or writer after this: open files are shut down here */
 	minifw_proc_exit();
-	/* no packet either (it waits for running hooks) */
+	/*
+	 * No new packet after this, but nf_unregister_net_hooks() does not
+	 * wait for the hooks already running (it swaps in a dummy and frees
+	 * the old hook array after a grace period): wait for them, as they
+	 * read minifw_rules and run this module's code.
+	 */
 	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
+	synchronize_net();
 	rs = rcu_replace_pointer(minifw_rules, NULL, true);
-	/* a hook that started before the unregistration may still read rs */
-	synchronize_rcu();
 	/* old rulesets queued by minifw_publish(): let them all be freed */
 	rcu_barrier();
 	destroy_workqueue(minifw_wq);
