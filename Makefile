@@ -7,7 +7,9 @@
 #                       and run the bats suite there
 #   make unit           user-space unit tests of rules.c
 #   make fuzz           fuzz rules.c's write path (FUZZ_SECONDS=60)
-#   make check          W=1 and sparse (C=2) for both kernels, cppcheck
+#   make check          W=1 and sparse (C=2) for both kernels, cppcheck,
+#                       checkpatch
+#   make checkpatch     the kernel's checkpatch.pl --strict over the sources
 #   make demo           boot a VM and show minifw at work
 #   make install        install into /lib/modules/$(KVER)/updates + depmod
 #   make uninstall      remove it again
@@ -21,7 +23,7 @@ KBUILD_FLAGS := W=1 KCFLAGS=-Werror
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
 
-.PHONY: all module install uninstall clean unit test check demo fuzz
+.PHONY: all module install uninstall clean unit test check demo fuzz checkpatch
 
 all: module
 
@@ -71,6 +73,55 @@ fuzz: build/fuzz/fuzz_rules
 	@mkdir -p build/fuzz/corpus
 	build/fuzz/fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-artifact_prefix=build/fuzz/ -print_final_stats=1 build/fuzz/corpus tests/fuzz/seeds
+
+# The kernel's own style checker, from Debian's linux-source-6.1 (only the
+# script and the two word lists it reads beside itself are extracted, once).
+LINUX_SOURCE_TAR ?= /usr/src/linux-source-6.1.tar.xz
+CHECKPATCH := build/checkpatch/checkpatch.pl
+CHECKPATCH_FLAGS := --no-tree -f --strict --show-types --color=never
+# Message types ignored for good, each for a reason:
+#   LONG_LINE_STRING  a log or error message is never split, so that it can
+#                     be grepped for (Documentation/process/coding-style.rst,
+#                     "Breaking long lines and strings").
+CHECKPATCH_IGNORE := LONG_LINE_STRING
+# Types the current code still has (found when this check was added); each
+# is to be fixed in the code and then dropped from this list:
+#   LONG_LINE (26), LONG_LINE_COMMENT (2)   lines over 100 columns
+#   CAMELCASE (1)             _Static_assert: static_assert() is the kernel's
+#                             (linux/build_bug.h) and C11's (assert.h) name
+#   BRACES (2)                if/else if/else chain in minifw_parse_verdict()
+#   BLOCK_COMMENT_STYLE (2)   trailing */ on a line of its own
+#   LEADING_SPACE (2)         enum continuation lines indented with spaces
+#   UNNECESSARY_PARENTHESES (1), JIFFIES_COMPARISON (1: compare a local copy)
+CHECKPATCH_PENDING := LONG_LINE,LONG_LINE_COMMENT,CAMELCASE,BRACES,BLOCK_COMMENT_STYLE,LEADING_SPACE,UNNECESSARY_PARENTHESES,JIFFIES_COMPARISON
+# include/minifw_user.h is not kernel code: it stands in for the kernel's
+# headers when rules.c is built in user space, so it must do what checkpatch
+# tells kernel code not to do: typedef u8 & co. from <stdint.h>
+# (NEW_TYPEDEFS, PREFER_KERNEL_TYPES), define __printf and __always_inline
+# with __attribute__ (PREFER_DEFINED_ATTRIBUTE_MACRO, COMPLEX_MACRO), copy
+# min_t()/max_t()/per_cpu_ptr() (MACRO_ARG_REUSE) and generate kstrto*()
+# functions from a macro (MACRO_WITH_FLOW_CONTROL, and SPACING on its "type
+# *res" parameter); INITIALISED_STATIC is a false positive on a one-line
+# static inline function.
+CHECKPATCH_IGNORE_USER := NEW_TYPEDEFS,PREFER_KERNEL_TYPES,PREFER_DEFINED_ATTRIBUTE_MACRO,COMPLEX_MACRO,MACRO_ARG_REUSE,MACRO_WITH_FLOW_CONTROL,SPACING,INITIALISED_STATIC
+
+$(CHECKPATCH):
+	@test -r $(LINUX_SOURCE_TAR) || { echo "$(LINUX_SOURCE_TAR) not found: apt-get install linux-source-6.1" >&2; exit 1; }
+	@mkdir -p build/checkpatch
+	tar -xJf $(LINUX_SOURCE_TAR) -C build/checkpatch --strip-components=2 \
+		$(addprefix $(notdir $(basename $(basename $(LINUX_SOURCE_TAR))))/scripts/,checkpatch.pl spelling.txt const_structs.checkpatch)
+	@touch $@
+
+# --strict seeds a cache of the tree's CamelCase names in the current
+# directory; it is removed again.
+checkpatch: $(CHECKPATCH)
+	@status=0; \
+	perl $(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore $(CHECKPATCH_IGNORE),$(CHECKPATCH_PENDING) \
+		minifw.c rules.c proc.c $(filter-out include/minifw_user.h,$(wildcard include/*.h)) || status=1; \
+	perl $(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore $(CHECKPATCH_IGNORE),$(CHECKPATCH_IGNORE_USER) \
+		include/minifw_user.h || status=1; \
+	rm -f .checkpatch-camelcase.*; \
+	exit $$status
 
 test:
 	tests/run-all.sh

@@ -12,6 +12,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio xz-utils zstd   # the test VM
 	bats bats-support bats-assert               # the test suite
 	iproute2 iputils-ping socat procps libcap2-bin util-linux nftables tcpdump iptables
+	python3 python3-scapy                       # abuse writes, crafted packets
+	linux-source-6.1                            # checkpatch.pl (make checkpatch)
 )
 
 missing=()

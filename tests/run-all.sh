@@ -4,7 +4,7 @@
 #   1. install the Debian packages it needs (tests/install-deps.sh)
 #   2. build minifw.ko for Debian's 6.1 and 6.12 kernels, W=1, warnings fatal,
 #      and run sparse (C=2) over it: any sparse warning fails; cppcheck
-#      over the user-space build
+#      over the user-space build; checkpatch.pl --strict
 #   3. user-space unit tests of rules.c (make unit, gcc and clang builds)
 #      and a one-minute fuzz of its write path (make fuzz)
 #   4. boot each kernel in QEMU and run the bats suite inside (tests/bats)
@@ -54,6 +54,14 @@ if cppcheck --quiet --enable=warning,performance,portability --std=c11 \
 else
 	cat build/cppcheck.log
 	fail "cppcheck (see build/cppcheck.log)"
+fi
+
+# the kernel's checkpatch.pl --strict (types ignored: see the Makefile)
+if make --no-print-directory checkpatch >build/checkpatch.log 2>&1; then
+	pass "checkpatch"
+else
+	grep -E '^(ERROR|WARNING|CHECK):|^#' build/checkpatch.log | head -n 40
+	fail "checkpatch (see build/checkpatch.log)"
 fi
 
 if ! $check_only; then

@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Load/unload cycles of minifw and a leak check, for
+tests/bats/75-concurrency.bats. Runs in the test VM, as root, with minifw
+not loaded (and nf_reject_ipv4 loaded). One process, no fork per step:
+the module is loaded and removed with finit_module(2) / delete_module(2).
+
+  cycles.py KO RULES CYCLES RULE_TOLERANCE OTHER_TOLERANCE PERCPU_TOLERANCE_KB
+
+One cycle: load KO with blocked_ips; write RULES rules (counters,
+extensions) in one write; replace, delete, insert and zero some; read
+both listings; replace everything with a restore block of RULES rules;
+leave a rules file open with a partial line and a stats file open in the
+middle of a listing; unload with those still open; close them.
+
+The measure: objects in use in every kmalloc-N slab cache, after shrinking
+it (which flushes the per-CPU slabs, whose free objects would otherwise
+count as in use), and the Percpu line of /proc/meminfo. Taken after one
+warm-up cycle (first-time allocations outside minifw: the baseline), with
+the module loaded and its RULES rules in place, and after CYCLES more
+cycles. The loaded measure tells which caches hold what every rule
+allocates (those that grew by RULES / 2 or more): "rule caches". It must
+show at least 2 * RULES more objects than the baseline (each rule holds a
+counter block and an extension), or the measure would not see minifw.
+
+Fails if, after the cycles, a rule cache holds more than RULE_TOLERANCE
+objects over the baseline, another kmalloc cache more than OTHER_TOLERANCE
+(the rest of the kernel runs too), or Percpu grew by more than
+PERCPU_TOLERANCE_KB. Memory that is only freed late (RCU, workqueues) comes
+back down: over a tolerance, the measure is retaken, up to 5 times 2 s
+apart, before it fails. Prints every cache's numbers.
+"""
+
+import ctypes
+import os
+import sys
+import time
+
+RULES = "/proc/minifw/rules"
+STATS = "/proc/minifw/stats"
+SYS_FINIT_MODULE = 313          # x86_64
+SYS_DELETE_MODULE = 176
+O_NONBLOCK = os.O_NONBLOCK
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def syscall(nr, *args):
+    if libc.syscall(nr, *args) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "syscall %d: %s" % (nr, os.strerror(e)))
+
+
+def load(ko, params):
+    fd = os.open(ko, os.O_RDONLY)
+    try:
+        syscall(SYS_FINIT_MODULE, fd, params.encode(), 0)
+    finally:
+        os.close(fd)
+
+
+def unload():
+    syscall(SYS_DELETE_MODULE, b"minifw", O_NONBLOCK)
+
+
+def write(data):
+    fd = os.open(RULES, os.O_WRONLY)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def rules_text(n, restore):
+    # one rule in ten matches the test traffic (ICMP from 192.0.2.2), the
+    # others are walked past
+    lines = ["-A INPUT -s 192.0.2.%d -p icmp -m comment --comment %s%d"
+             % (2 if i % 10 == 0 else 200, "r" if restore else "rule", i)
+             for i in range(1, n + 1)]
+    if restore:
+        lines = ["*filter"] + lines + ["COMMIT"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def fill(ko, rules, restore):
+    load(ko, "blocked_ips=192.0.2.99,198.51.100.0/28")
+    write(rules)
+    write(b"-R INPUT 1 -p icmp -m limit --limit 10/second\n-D INPUT 2\n"
+          b"-I INPUT 1 -p icmp -m comment --comment new\n-Z INPUT\n")
+    read(RULES)
+    read(STATS)
+    write(restore)
+    read(RULES)
+
+
+def cycle(ko, rules, restore):
+    fill(ko, rules, restore)
+    # files still open at unload: a pending partial line, a listing half read
+    w = os.open(RULES, os.O_RDWR)
+    os.write(w, b"-A INPUT -p tcp --dport")
+    s = open(STATS, "rb", buffering=0)
+    s.read(100)
+    unload()
+    os.close(w)
+    s.close()
+
+
+def measure():
+    caches = sorted(d for d in os.listdir("/sys/kernel/slab")
+                    if d.startswith("kmalloc-") and d[8:9].isdigit())
+    for c in caches:
+        with open("/sys/kernel/slab/%s/shrink" % c, "w") as f:
+            f.write("1")
+    m = {}
+    for c in caches:
+        m[c] = int(read("/sys/kernel/slab/%s/objects" % c).split()[0])
+    for line in read("/proc/meminfo").decode().splitlines():
+        if line.startswith("Percpu:"):
+            m["Percpu-kB"] = int(line.split()[1])
+    return m
+
+
+def over(base, after, rule_caches, tol):
+    """Names of what grew past its tolerance."""
+    rule_tol, other_tol, pcpu_tol = tol
+    return [k for k in base if after[k] - base[k] >
+            (pcpu_tol if k == "Percpu-kB" else rule_tol if k in rule_caches else other_tol)]
+
+
+def main():
+    if len(sys.argv) != 7:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ko, nrules, ncycles = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    tol = tuple(int(a) for a in sys.argv[4:7])
+    rules, restore = rules_text(nrules, False), rules_text(nrules, True)
+
+    cycle(ko, rules, restore)           # warm-up
+    base = measure()
+    fill(ko, rules, restore)
+    loaded = measure()
+    unload()
+    rule_caches = [k for k in base if k != "Percpu-kB" and loaded[k] - base[k] >= nrules // 2]
+    for _ in range(ncycles):
+        cycle(ko, rules, restore)
+    after = measure()
+    for _ in range(5):
+        if not over(base, after, rule_caches, tol):
+            break
+        time.sleep(2)
+        after = measure()
+
+    print("%-12s %9s %9s %9s %7s" % ("", "baseline", "loaded", "after", "growth"))
+    for k in base:
+        print("%-12s %9d %9d %9d %+7d%s" % (k, base[k], loaded[k], after[k], after[k] - base[k],
+                                            "  rule cache" if k in rule_caches else ""))
+    seen = sum(loaded[k] - base[k] for k in base if k != "Percpu-kB")
+    print("loaded: %+d kmalloc objects for %d rules" % (seen, nrules))
+    if seen < 2 * nrules:
+        print("FAIL: the measure does not see minifw's objects")
+        return 1
+    bad = over(base, after, rule_caches, tol)
+    if bad:
+        print("FAIL: grew past the tolerance: " + " ".join(bad))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
