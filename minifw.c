@@ -79,9 +79,10 @@ static bool minifw_logger_held;		/* under minifw_lock */
  * ruleset without state rules neither loads nf_conntrack nor runs it.
  */
 struct minifw_ct_ops {
-	typeof(&nf_ct_netns_get) get;
-	typeof(&nf_ct_netns_put) put;
+	int (*get)(struct net *net, u8 nfproto);	/* nf_ct_netns_get() */
+	void (*put)(struct net *net, u8 nfproto);	/* nf_ct_netns_put() */
 };
+
 static struct minifw_ct_ops minifw_ct;	/* under minifw_lock; .get set while held */
 
 /* LOG lines are rate-limited: a flood must not flood the log too. */
