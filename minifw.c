@@ -58,7 +58,8 @@ MODULE_PARM_DESC(blocked_ips,
 
 module_param_named(max_rules, minifw_max_rules, uint, 0644);
 MODULE_PARM_DESC(max_rules,
-		 "Most rules all chains may hold together, and most commands one write may carry (default " __stringify(MINIFW_DEFAULT_MAX_RULES) ")");
+		 "Most rules all chains may hold together, and most commands one write may carry (default "
+		 __stringify(MINIFW_DEFAULT_MAX_RULES) ")");
 
 /* Serialises every replacement of minifw_rules (edits, restores). */
 DEFINE_MUTEX(minifw_lock);
@@ -301,8 +302,9 @@ int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
 	int ret;
 
 	mutex_lock(&minifw_lock);
-	minifw_ruleset_inherit_policies(rs, rcu_dereference_protected(minifw_rules,
-								      lockdep_is_held(&minifw_lock)));
+	minifw_ruleset_inherit_policies(rs,
+					rcu_dereference_protected(minifw_rules,
+								  lockdep_is_held(&minifw_lock)));
 	ret = minifw_prepare(rs, err);
 	if (ret)
 		minifw_ruleset_put(rs);

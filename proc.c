@@ -30,7 +30,8 @@ static struct proc_dir_entry *minifw_proc_dir;
  * for users without access to it.
  */
 static DEFINE_MUTEX(minifw_error_lock);
-static char minifw_last_error[sizeof(((struct minifw_err *)0)->msg) + 16]; /* under minifw_error_lock */
+/* under minifw_error_lock */
+static char minifw_last_error[sizeof(((struct minifw_err *)0)->msg) + 16];
 
 static void minifw_report(const struct minifw_err *err)
 {

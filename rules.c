@@ -79,6 +79,7 @@
  */
 
 #ifdef __KERNEL__
+#include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -358,8 +359,8 @@ static __always_inline void minifw_count(struct minifw_counter *c, u32 len)
 enum { MINIFW_NOMATCH, MINIFW_MATCH, MINIFW_HOTDROP };
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
-_Static_assert(sizeof(struct minifw_match) == 124, "struct minifw_match has padding");
-_Static_assert(offsetof(struct minifw_ext, ref) == 384, "struct minifw_ext has padding");
+static_assert(sizeof(struct minifw_match) == 124, "struct minifw_match has padding");
+static_assert(offsetof(struct minifw_ext, ref) == 384, "struct minifw_ext has padding");
 
 static __always_inline bool minifw_in_range(const u16 *range, __be16 port)
 {
@@ -403,7 +404,7 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 		 */
 		if (unlikely(p->badhdr))
 			return MINIFW_HOTDROP;
-		if ((p->proto != m->proto) ^ !!(f & MINIFW_INV_PROTO))
+		if (!(p->proto == m->proto) ^ !!(f & MINIFW_INV_PROTO))
 			return MINIFW_NOMATCH;
 	}
 	if ((f & MINIFW_CTSTATE) && (!(m->ctstate & p->ctstate) ^ !!(f & MINIFW_INV_CTSTATE)))
@@ -466,7 +467,8 @@ static bool minifw_limit(const struct minifw_ext *e, struct minifw_counter *c)
 	bool ret;
 
 	/* nothing to add, nothing to take: the common case under a flood */
-	if (READ_ONCE(c->credit) < e->limit_cost && READ_ONCE(c->prev) == jiffies)
+	now = jiffies;
+	if (READ_ONCE(c->credit) < e->limit_cost && READ_ONCE(c->prev) == now)
 		return false;
 	do {
 		/*
@@ -525,8 +527,10 @@ static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt
 		if (!p->l4)
 			return MINIFW_HOTDROP;
 		for (i = 0; i < e->nports && !hit; i++)
-			hit = (e->mp_dir != MINIFW_MP_DST && minifw_in_range(e->ports[i], p->sport)) ||
-			      (e->mp_dir != MINIFW_MP_SRC && minifw_in_range(e->ports[i], p->dport));
+			hit = (e->mp_dir != MINIFW_MP_DST &&
+			       minifw_in_range(e->ports[i], p->sport)) ||
+			      (e->mp_dir != MINIFW_MP_SRC &&
+			       minifw_in_range(e->ports[i], p->dport));
 		if (!hit ^ !!(f & MINIFW_INV_MULTIPORT))
 			return MINIFW_NOMATCH;
 	}
@@ -647,7 +651,8 @@ static int minifw_unglue(struct minifw_parser *p)
 	if (p->n == MINIFW_MAX_TOKENS)
 		return minifw_fail(p->err, "too many words (at most %d)", MINIFW_MAX_TOKENS);
 	memmove(&p->tok[p->i + 2], &p->tok[p->i + 1], (p->n - p->i - 1) * sizeof(p->tok[0]));
-	memmove(&p->quoted[p->i + 2], &p->quoted[p->i + 1], (p->n - p->i - 1) * sizeof(p->quoted[0]));
+	memmove(&p->quoted[p->i + 2], &p->quoted[p->i + 1],
+		(p->n - p->i - 1) * sizeof(p->quoted[0]));
 	p->tok[p->i + 1] = rest;
 	p->quoted[p->i + 1] = true;	/* an argument: never split again */
 	p->n++;
@@ -686,7 +691,8 @@ static int minifw_tokenize(struct minifw_parser *p, char *s)
 			quoted = true;
 			r++;
 			while (*r && *r != q) {
-				if (q == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\' || r[1] == '\''))
+				if (q == '"' && *r == '\\' &&
+				    (r[1] == '"' || r[1] == '\\' || r[1] == '\''))
 					r++;
 				*w++ = *r++;
 			}
@@ -767,7 +773,8 @@ static unsigned int minifw_distance(const char *a, const char *b)
 
 		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			bool same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+			bool same = tolower((unsigned char)a[i - 1]) ==
+				    tolower((unsigned char)b[j - 1]);
 			u8 v = min_t(u8, prev[j] + 1, cur[j - 1] + 1);
 
 			v = min_t(u8, v, prev[j - 1] + !same);
@@ -849,18 +856,18 @@ static int minifw_parse_verdict(struct minifw_parser *p, const char *s, u8 *t,
 	struct minifw_best b = { .word = s };
 	char hint[MINIFW_HINTBUF];
 
-	if (!strcmp(s, "ACCEPT"))
+	if (!strcmp(s, "ACCEPT")) {
 		*t = MINIFW_T_ACCEPT;
-	else if (!strcmp(s, "DROP"))
+	} else if (!strcmp(s, "DROP")) {
 		*t = MINIFW_T_DROP;
-	else if (target && !strcmp(s, "REJECT"))
+	} else if (target && !strcmp(s, "REJECT")) {
 		*t = MINIFW_T_REJECT;
-	else if (target && !strcmp(s, "LOG"))
+	} else if (target && !strcmp(s, "LOG")) {
 		*t = MINIFW_T_LOG;
-	else if (!target)
+	} else if (!target) {
 		return minifw_fail(p->err, "\"%s\" is not a policy (a policy is ACCEPT or DROP)",
 				   minifw_q(p, s));
-	else {
+	} else {
 		minifw_consider(&b, "ACCEPT");
 		minifw_consider(&b, "DROP");
 		minifw_consider(&b, "REJECT");
@@ -1393,8 +1400,10 @@ enum minifw_opt_id {
 };
 
 /* What an option needs before it: a protocol or a target (or a match, below). */
-enum { MINIFW_NEED_NONE, MINIFW_NEED_TCPUDP, MINIFW_NEED_TCP, MINIFW_NEED_ICMP,
-       MINIFW_NEED_ICMP6, MINIFW_NEED_REJECT, MINIFW_NEED_LOG };
+enum {
+	MINIFW_NEED_NONE, MINIFW_NEED_TCPUDP, MINIFW_NEED_TCP, MINIFW_NEED_ICMP,
+	MINIFW_NEED_ICMP6, MINIFW_NEED_REJECT, MINIFW_NEED_LOG
+};
 
 /* -m names of the matches other than tcp/udp/icmp, by MINIFW_M_* */
 static const char *const minifw_match_names[] = {
@@ -1427,11 +1436,15 @@ static const struct minifw_opt {
 	{ "--syn", NULL, NULL, MINIFW_O_SYN, true, 0, MINIFW_NEED_TCP, 0 },
 	{ "--icmp-type", NULL, NULL, MINIFW_O_ICMPTYPE, true, 1, MINIFW_NEED_ICMP, 0 },
 	{ "--reject-with", NULL, NULL, MINIFW_O_REJECTWITH, false, 1, MINIFW_NEED_REJECT, 0 },
-	{ "--sports", "--source-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE, MINIFW_M_MULTIPORT },
-	{ "--dports", "--destination-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE, MINIFW_M_MULTIPORT },
+	{ "--sports", "--source-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE,
+	  MINIFW_M_MULTIPORT },
+	{ "--dports", "--destination-ports", NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE,
+	  MINIFW_M_MULTIPORT },
 	{ "--ports", NULL, NULL, MINIFW_O_MPORTS, true, 1, MINIFW_NEED_NONE, MINIFW_M_MULTIPORT },
-	{ "--src-range", NULL, NULL, MINIFW_O_SRCRANGE, true, 1, MINIFW_NEED_NONE, MINIFW_M_IPRANGE },
-	{ "--dst-range", NULL, NULL, MINIFW_O_DSTRANGE, true, 1, MINIFW_NEED_NONE, MINIFW_M_IPRANGE },
+	{ "--src-range", NULL, NULL, MINIFW_O_SRCRANGE, true, 1, MINIFW_NEED_NONE,
+	  MINIFW_M_IPRANGE },
+	{ "--dst-range", NULL, NULL, MINIFW_O_DSTRANGE, true, 1, MINIFW_NEED_NONE,
+	  MINIFW_M_IPRANGE },
 	{ "--comment", NULL, NULL, MINIFW_O_COMMENT, false, 1, MINIFW_NEED_NONE, MINIFW_M_COMMENT },
 	{ "--log-prefix", NULL, NULL, MINIFW_O_LOGPREFIX, false, 1, MINIFW_NEED_LOG, 0 },
 	{ "--log-level", NULL, NULL, MINIFW_O_LOGLEVEL, false, 1, MINIFW_NEED_LOG, 0 },
@@ -1441,11 +1454,13 @@ static const struct minifw_opt {
 	{ "--log-uid", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
 	{ "--log-macdecode", NULL, NULL, MINIFW_O_LOGFLAG, false, 0, MINIFW_NEED_LOG, 0 },
 	{ "--limit", NULL, NULL, MINIFW_O_LIMIT, false, 1, MINIFW_NEED_NONE, MINIFW_M_LIMIT },
-	{ "--limit-burst", NULL, NULL, MINIFW_O_LIMITBURST, false, 1, MINIFW_NEED_NONE, MINIFW_M_LIMIT },
+	{ "--limit-burst", NULL, NULL, MINIFW_O_LIMITBURST, false, 1, MINIFW_NEED_NONE,
+	  MINIFW_M_LIMIT },
 	{ "-4", "--ipv4", NULL, MINIFW_O_FAMILY, false, 0, MINIFW_NEED_NONE, 0 },
 	{ "-6", "--ipv6", NULL, MINIFW_O_FAMILY, false, 0, MINIFW_NEED_NONE, 0 },
 	{ "--icmpv6-type", NULL, NULL, MINIFW_O_ICMP6TYPE, true, 1, MINIFW_NEED_ICMP6, 0 },
-	{ "--ctstate", NULL, NULL, MINIFW_O_CTSTATE, true, 1, MINIFW_NEED_NONE, MINIFW_M_CONNTRACK },
+	{ "--ctstate", NULL, NULL, MINIFW_O_CTSTATE, true, 1, MINIFW_NEED_NONE,
+	  MINIFW_M_CONNTRACK },
 	{ "--state", NULL, NULL, MINIFW_O_CTSTATE, true, 1, MINIFW_NEED_NONE, MINIFW_M_STATE },
 };
 
@@ -1595,7 +1610,8 @@ static int minifw_parse_ctstate(struct minifw_parser *p, const char *s, u8 *mask
 				break;
 		if (!len || i == ARRAY_SIZE(minifw_ct_try)) {
 			if (len == 4 && (!strncasecmp(w, "SNAT", 4) || !strncasecmp(w, "DNAT", 4)))
-				return minifw_fail(p->err, "state %.4s is not supported (minifw does no NAT)", w);
+				return minifw_fail(p->err, "state %.4s is not supported (minifw does no NAT)",
+						   w);
 			return minifw_fail(p->err, "\"%s\" is not a list of states (INVALID, NEW, ESTABLISHED, RELATED, UNTRACKED, separated by commas)",
 					   minifw_q(p, s));
 		}
@@ -1631,7 +1647,8 @@ static int minifw_parse_multiport(struct minifw_parser *p, char *s, struct minif
 		next = strchr(w, ',');
 		if (next)
 			*next = '\0';
-		if (e->nports == MINIFW_MP_MAX || slots + (strchr(w, ':') ? 2 : 1) > MINIFW_MP_MAX) {
+		if (e->nports == MINIFW_MP_MAX ||
+		    slots + (strchr(w, ':') ? 2 : 1) > MINIFW_MP_MAX) {
 			ret = minifw_fail(p->err, "too many ports in a multiport list (at most %d, a range counts two)",
 					  MINIFW_MP_MAX);
 		} else if (!*w) {
@@ -1658,7 +1675,8 @@ static int minifw_parse_iprange(struct minifw_parser *p, char *s, u32 *range)
 	u8 fam;
 
 	if (!dash || strchr(s, '/'))
-		return minifw_fail(p->err, "\"%s\" is not an address range (FIRST-LAST)", minifw_q(p, s));
+		return minifw_fail(p->err, "\"%s\" is not an address range (FIRST-LAST)",
+				   minifw_q(p, s));
 	*dash = '\0';
 	for (i = 0; i < 2 && !ret; i++) {
 		const char *addr = i ? dash + 1 : s;
@@ -1678,7 +1696,8 @@ static int minifw_parse_iprange(struct minifw_parser *p, char *s, u32 *range)
 	range[0] = ntohl(a[0].ip);
 	range[1] = ntohl(a[1].ip);
 	if (range[0] > range[1])
-		return minifw_fail(p->err, "\"%s\" is a reversed range (first > last)", minifw_q(p, s));
+		return minifw_fail(p->err, "\"%s\" is a reversed range (first > last)",
+				   minifw_q(p, s));
 	return 0;
 }
 
@@ -1806,8 +1825,10 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		if (id != MINIFW_O_MATCH && id != MINIFW_O_LOGFLAG && id != MINIFW_O_FAMILY &&
 		    (seen & (1U << id)))
 			return minifw_fail(p->err, "%s given twice%s", o->name,
-					   id == MINIFW_O_TCPFLAGS ? " (or with --syn/--tcp-flags)" :
-					   id == MINIFW_O_MPORTS ? " (one of --sports, --dports, --ports per rule)" : "");
+					   id == MINIFW_O_TCPFLAGS ?
+					   " (or with --syn/--tcp-flags)" :
+					   id == MINIFW_O_MPORTS ?
+					   " (one of --sports, --dports, --ports per rule)" : "");
 		seen |= 1U << id;
 		/* a port, flag or type option loads tcp/udp/icmp/icmp6 here, as in iptables */
 		if (o->needs == MINIFW_NEED_TCPUDP || o->needs == MINIFW_NEED_TCP ||
@@ -1834,10 +1855,11 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 			if (!ret && inv && !m->proto)
 				ret = minifw_fail(p->err, "! -p all would never match");
 			/* ICMP is IPv4's, ICMPv6 IPv6's */
-			if (!ret && !inv)
-				ret = minifw_set_family(p, m, m->proto == IPPROTO_ICMP ? MINIFW_FAM_IPV4 :
-							m->proto == IPPROTO_ICMPV6 ? MINIFW_FAM_IPV6 : 0,
-							o->name);
+			if (!ret && !inv) {
+				fam = m->proto == IPPROTO_ICMP ? MINIFW_FAM_IPV4 :
+				      m->proto == IPPROTO_ICMPV6 ? MINIFW_FAM_IPV6 : 0;
+				ret = minifw_set_family(p, m, fam, o->name);
+			}
 			m->flags |= inv ? MINIFW_INV_PROTO : 0;
 			break;
 		case MINIFW_O_IN:
@@ -1870,7 +1892,8 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 				kind = MINIFW_M_L4;
 				m->flags |= MINIFW_L4;
 			}
-			for (k = MINIFW_M_MULTIPORT; !kind && k < ARRAY_SIZE(minifw_match_names); k++)
+			for (k = MINIFW_M_MULTIPORT;
+			     !kind && k < ARRAY_SIZE(minifw_match_names); k++)
 				if (!strcmp(arg, minifw_match_names[k]))
 					kind = k;
 			if (!kind)
@@ -1961,7 +1984,8 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		case MINIFW_O_LIMITBURST:
 			if (minifw_decimal(arg, strlen(arg)) != MINIFW_DEC_OK ||
 			    kstrtou32(arg, 10, &cmd->ext->limit_burst) ||
-			    !cmd->ext->limit_burst || cmd->ext->limit_burst > MINIFW_LIMIT_BURST_MAX)
+			    !cmd->ext->limit_burst ||
+			    cmd->ext->limit_burst > MINIFW_LIMIT_BURST_MAX)
 				return minifw_fail(p->err, "--limit-burst \"%s\" is not in 1-%d",
 						   minifw_q(p, arg), MINIFW_LIMIT_BURST_MAX);
 			ret = 0;
@@ -2020,7 +2044,8 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 	if ((m->flags & MINIFW_MULTIPORT) &&
 	    ((m->proto != IPPROTO_TCP && m->proto != IPPROTO_UDP) || (m->flags & MINIFW_INV_PROTO)))
 		return minifw_fail(p->err, "-m multiport needs -p tcp or -p udp");
-	if ((ms.given & (1U << MINIFW_M_IPRANGE)) && !(m->flags & (MINIFW_SRCRANGE | MINIFW_DSTRANGE)))
+	if ((ms.given & (1U << MINIFW_M_IPRANGE)) &&
+	    !(m->flags & (MINIFW_SRCRANGE | MINIFW_DSTRANGE)))
 		return minifw_fail(p->err, "-m iprange needs --src-range or --dst-range");
 	if ((ms.given & (1U << MINIFW_M_COMMENT)) && !cmd->ext->comment[0])
 		return minifw_fail(p->err, "-m comment needs --comment TEXT");
@@ -2035,8 +2060,9 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		if (minifw_user2credits((u64)e->limit_avg * e->limit_burst) > 0xffffffffULL)
 			return minifw_fail(p->err, "--limit-burst %u is too large for this rate (at most %llu)",
 					   e->limit_burst,
-					   (unsigned long long)div_u64(0xffffffffULL,
-								       minifw_user2credits(e->limit_avg) ?: 1));
+					   (unsigned long long)
+					   div_u64(0xffffffffULL,
+						   minifw_user2credits(e->limit_avg) ?: 1));
 		e->limit_cost = minifw_user2credits(e->limit_avg);
 		e->limit_cap = minifw_user2credits((u64)e->limit_avg * e->limit_burst);
 	}
@@ -2093,7 +2119,8 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 		return ret;
 	c = p.tok[p.i++];
 	for (k = 0; k < ARRAY_SIZE(minifw_commands); k++)
-		if (!strcmp(c, minifw_commands[k].name) || minifw_long_prefix(c, minifw_commands[k].alias))
+		if (!strcmp(c, minifw_commands[k].name) ||
+		    minifw_long_prefix(c, minifw_commands[k].alias))
 			break;
 	if (k == ARRAY_SIZE(minifw_commands))
 		return minifw_fail(err, "\"%s\" is not a command (-A, -I, -D, -R, -F, -P or -Z)",
@@ -2368,8 +2395,10 @@ static void minifw_put_range(struct minifw_buf *b, const char *opt, bool inv,
 	if (inv)
 		minifw_put(b, "!");
 	minifw_put(b, "%s %u.%u.%u.%u-%u.%u.%u.%u", opt,
-		   range[0] >> 24, (range[0] >> 16) & 0xff, (range[0] >> 8) & 0xff, range[0] & 0xff,
-		   range[1] >> 24, (range[1] >> 16) & 0xff, (range[1] >> 8) & 0xff, range[1] & 0xff);
+		   range[0] >> 24, (range[0] >> 16) & 0xff,
+		   (range[0] >> 8) & 0xff, range[0] & 0xff,
+		   range[1] >> 24, (range[1] >> 16) & 0xff,
+		   (range[1] >> 8) & 0xff, range[1] & 0xff);
 }
 
 /* Does "N/unit" for @avg parse back to @avg? */
@@ -2418,7 +2447,8 @@ static void minifw_put_match(struct minifw_buf *b, const struct minifw_rule *r,
 		for (i = 0; i < e->nports && b->pos + 1 < b->len; i++) {
 			b->s[b->pos++] = i ? ',' : ' ';
 			if (e->ports[i][0] == e->ports[i][1])
-				b->pos += scnprintf(b->s + b->pos, b->len - b->pos, "%u", e->ports[i][0]);
+				b->pos += scnprintf(b->s + b->pos, b->len - b->pos, "%u",
+						    e->ports[i][0]);
 			else
 				b->pos += scnprintf(b->s + b->pos, b->len - b->pos, "%u:%u",
 						    e->ports[i][0], e->ports[i][1]);
@@ -2443,8 +2473,10 @@ static void minifw_put_match(struct minifw_buf *b, const struct minifw_rule *r,
 			if (e->limit_avg > mult || mult / e->limit_avg < mult % e->limit_avg)
 				break;
 		}
-		/* ... unless it would not read back as this rate: then the
-		 * smallest unit that does */
+		/*
+		 * ... unless it would not read back as this rate: then the
+		 * smallest unit that does
+		 */
 		if (!minifw_rate_exact(e->limit_avg, i - 1))
 			for (i = ARRAY_SIZE(minifw_rates); i > 1; i--)
 				if (minifw_rate_exact(e->limit_avg, i - 1))
@@ -2659,8 +2691,9 @@ static int minifw_check_num(const struct minifw_cmd *cmd, u32 max,
 {
 	if (cmd->num > max)
 		return minifw_fail(err, "%s has %u rules; there is no rule %u%s",
-				   minifw_chain_name(cmd->chain), max - (cmd->op == MINIFW_OP_INSERT),
-				   cmd->num, cmd->op == MINIFW_OP_INSERT ? " to insert before" : "");
+				   minifw_chain_name(cmd->chain),
+				   max - (cmd->op == MINIFW_OP_INSERT), cmd->num,
+				   cmd->op == MINIFW_OP_INSERT ? " to insert before" : "");
 	return 0;
 }
 

@@ -113,8 +113,10 @@ extern unsigned int minifw_max_rules;
  * -m iprange.
  */
 #define MINIFW_RULE_TEXT_MAX	1280
-/* Longest line accepted from /proc/minifw/rules, newline excluded: any
- * listed line ("-A POSTROUTING " and the rule) fits. */
+/*
+ * Longest line accepted from /proc/minifw/rules, newline excluded: any
+ * listed line ("-A POSTROUTING " and the rule) fits.
+ */
 #define MINIFW_LINE_MAX		1536
 
 #define MINIFW_MP_MAX		15	/* -m multiport: ports, a range counts 2 */
@@ -128,8 +130,11 @@ enum { MINIFW_MP_SRC = 1, MINIFW_MP_DST, MINIFW_MP_ANY };
  * Matches a rule may have, for struct minifw_match.order. L4 is the one
  * named by the protocol: tcp, udp, icmp or icmp6.
  */
-enum { MINIFW_M_L4 = 1, MINIFW_M_MULTIPORT, MINIFW_M_IPRANGE, MINIFW_M_COMMENT,
-       MINIFW_M_LIMIT, MINIFW_M_CONNTRACK, MINIFW_M_STATE };
+enum {
+	MINIFW_M_L4 = 1, MINIFW_M_MULTIPORT, MINIFW_M_IPRANGE, MINIFW_M_COMMENT,
+	MINIFW_M_LIMIT, MINIFW_M_CONNTRACK, MINIFW_M_STATE
+};
+
 #define MINIFW_M_BITS		3	/* bits of one entry in .order */
 
 /* -m limit: rates in iptables' unit, 1/MINIFW_LIMIT_SCALE second per packet */
@@ -201,7 +206,7 @@ struct minifw_ext {
 	u8 mp_dir;		/* MINIFW_MP_* */
 	u8 log_level;		/* 0-7, syslog's */
 	u8 log_flags;		/* NF_LOG_* */
-	u32 limit_avg;		/* -m limit: period per packet, MINIFW_LIMIT_SCALE units; 0 = none */
+	u32 limit_avg;		/* -m limit: period per packet, 1/MINIFW_LIMIT_SCALE s; 0 = none */
 	u32 limit_burst;
 	u32 limit_cost;		/* credits per packet, and at most (as xt_limit) */
 	u32 limit_cap;
