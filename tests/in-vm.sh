@@ -28,6 +28,15 @@ table ip minifw_test_keepalive {
 	chain c_post { type filter hook postrouting priority 1000; policy accept; }
 }
 EOF
+# The same for the network timestamp key (netstamp_needed_key, read in
+# __netif_receive_skb_core()), which every ping switches on and off through
+# SO_TIMESTAMP, from a workqueue while its packets flow ("Oops: int3" in
+# __netif_receive_skb_core, seen on 6.12 when ping -f started): one socket
+# asking for timestamps for the whole run keeps it on.
+python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+time.sleep(1e6)' </dev/null >/dev/null 2>&1 &
 
 if [ $# -eq 0 ]; then
 	set -- tests/bats
