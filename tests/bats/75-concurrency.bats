@@ -86,8 +86,9 @@ pg() {
 	# - each rule holds a counter block (kmalloc-32: refcount, per-CPU
 	#   pointer, token bucket) and an extension (its comment; kmalloc-512).
 	#   Leaking either for every rule leaves 20 * 500 = 10,000 objects in
-	#   its cache. The tolerance for these caches is 250 objects (noise
-	#   seen: under 30), so a leak of one object per 40 rules still shows.
+	#   its cache. The tolerance for these caches is 500 objects (noise
+	#   seen: up to 77, kmalloc-512 on 6.1, which also holds the ping
+	#   flood's packets), so a leak of one object per 20 rules still shows.
 	# - other kmalloc caches: 2,000 objects (noise seen: up to 462, in
 	#   kmalloc-8, once), for leaks of 100 objects or more a cycle.
 	# - each counter block has 16 bytes per CPU (alloc_percpu): leaking
@@ -95,7 +96,15 @@ pg() {
 	#   (noise seen: 24 kB).
 	# Too small to show: a leak of a few objects per cycle (a ruleset, a
 	# writer): 20 * 12 = 240.
-	run python3 "$BATS_TEST_DIRNAME/cycles.py" "$MINIFW_KO" 500 20 250 2000 64
+	# A VM that dies here with "BUG: kernel NULL pointer dereference" in
+	# minifw_chain_eval() under rmmod is minifw's bug, not the test's:
+	# minifw_exit() sets minifw_rules to NULL right after
+	# nf_unregister_net_hooks(), which does not wait for hooks already
+	# running (synchronize_net() between the two is the fix).
+	# Checked to fail, with builds of rules.c that leak every counter block
+	# (kmalloc-32 +31,815 objects, Percpu +976 kB on 6.12, +992 kB on 6.1)
+	# or every extension (kmalloc-512 +21,040).
+	run python3 "$BATS_TEST_DIRNAME/cycles.py" "$MINIFW_KO" 500 20 500 2000 64
 	echo "$output"
 	assert_success
 }
