@@ -10,21 +10,21 @@
 
 load helpers
 
-ABUSE="python3 $BATS_TEST_DIRNAME/abuse_writes.py"
+abuse() { python3 "$BATS_TEST_DIRNAME/abuse_writes.py" "$@"; }
 # Change it to explore other inputs; a failure prints the case to replay.
 SEED=20250601
 
 setup_file() {
 	fw_unload
 	fw_load
-	python3 "$BATS_TEST_DIRNAME/abuse_writes.py" base
+	abuse base
 }
 
 teardown_file() { fw_unload || true; }
 
 @test "1,500+ malformed writes are refused and change nothing; the log names lines, rate-limited" {
 	dmesg_mark
-	run $ABUSE abuse "$SEED" 2400
+	run abuse abuse "$SEED" 2400
 	echo "$output"
 	assert_success
 	local refused seconds logged bound
@@ -44,14 +44,14 @@ teardown_file() { fw_unload || true; }
 }
 
 @test "a 1 MiB line and NUL bytes are refused cleanly" {
-	run $ABUSE special
+	run abuse special
 	echo "$output"
 	assert_success
 	assert_output "special cases 6"
 }
 
 @test "a valid 20,000-line batch loads after the abuse" {
-	run $ABUSE batch 20000
+	run abuse batch 20000
 	echo "$output"
 	assert_success
 	# the batch's rules are /32s; the base ruleset's are not
