@@ -366,9 +366,20 @@ static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		return;
 	}
 	h = skb_header_pointer(skb, thoff, need, buf);
-	if (!h)
+	if (!h) {
+		/* -m multiport, as xt_multiport, reads just the two ports */
+		if (pkt->proto == IPPROTO_TCP || pkt->proto == IPPROTO_UDP) {
+			h = skb_header_pointer(skb, thoff, 4, buf);
+			if (h) {
+				memcpy(&pkt->sport, h, sizeof(pkt->sport));
+				memcpy(&pkt->dport, h + 2, sizeof(pkt->dport));
+				pkt->ports = true;
+			}
+		}
 		return;
+	}
 	pkt->l4 = true;
+	pkt->ports = true;
 	if (pkt->proto == IPPROTO_ICMP || pkt->proto == IPPROTO_ICMPV6) {
 		pkt->icmp_type = h[0];
 		pkt->icmp_code = h[1];

@@ -521,10 +521,13 @@ static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt
 		bool hit = false;
 		unsigned int i;
 
-		/* as xt_multiport: no ports in a later fragment */
+		/*
+		 * as xt_multiport: no ports in a later fragment; only the
+		 * four bytes of the ports need to be there
+		 */
 		if (p->fragoff)
 			return MINIFW_NOMATCH;
-		if (!p->l4)
+		if (!p->ports)
 			return MINIFW_HOTDROP;
 		for (i = 0; i < e->nports && !hit; i++)
 			hit = (e->mp_dir != MINIFW_MP_DST &&

@@ -248,8 +248,9 @@ struct minifw_pkt {
 	u8 family;		/* MINIFW_FAM_IPV4 or MINIFW_FAM_IPV6 */
 	u8 proto;		/* IPv6: the header after the extension headers */
 	bool badhdr;		/* IPv6: the extension headers could not be read */
-	bool l4;		/* ports were read */
-	__be16 sport, dport;	/* TCP, UDP: valid if l4 */
+	bool l4;		/* the whole transport header was read */
+	bool ports;		/* TCP, UDP: at least the ports were read */
+	__be16 sport, dport;	/* TCP, UDP: valid if ports */
 	u8 icmp_type, icmp_code;	/* ICMP, ICMPv6: valid if l4 */
 	u8 tcp_flags;		/* TCP: byte 13 of the header, valid if l4 */
 	u8 ctstate;		/* one MINIFW_CT_* bit */

@@ -60,22 +60,9 @@ L4_RULES = [3, 5, 7, 8, 9, 10, 11, 12, 13, 14]
 # Where minifw disagrees with iptables today. Each is printed as "KNOWN
 # DIFF" on every run and must still be there exactly (minifw's and
 # iptables' packet counts): once minifw is fixed, the run fails until the
-# entry is removed. Nothing else may differ.
-#
-# -m multiport: xt_multiport reads only the 4 bytes of the two ports and
-# matches a TCP or UDP packet whose header is cut after them; minifw wants
-# the whole TCP (20 bytes) or UDP (8 bytes) header for any port match and
-# drops the packet ("hotdrop") at the multiport rule. With "-p tcp -m
-# multiport --dports 80,443 -j ACCEPT" alone, iptables accepts such a
-# packet and minifw drops it. (Here both drop it a few rules later, at
-# "-p tcp -m tcp" or "-p udp --dport 53", which read the whole header.)
-KNOWN = {
-    ("UDP header cut at 4 bytes", 5): (0, 1),
-    ("UDP header cut by total length", 5): (0, 1),
-    ("TCP header cut at 12 bytes", 3): (0, 1),
-    ("TCP header cut at 14 bytes (flags in)", 3): (0, 1),
-    ("first fragment, TCP header cut at 8 bytes", 3): (0, 1),
-}
+# entry is removed. Nothing else may differ. (None now: -m multiport, as
+# xt_multiport, needs only the four bytes of the ports.)
+KNOWN = {}
 
 DST = "192.0.2.1"
 PRE, OPT, OK = "pre", "opt", "ok"

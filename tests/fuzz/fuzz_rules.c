@@ -123,6 +123,7 @@ static void run_packets(const struct minifw_ruleset *rs, const uint8_t *data, si
 		}
 		p.proto = (u8[]){ IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6, 47 }[k % 5];
 		p.l4 = k % 5 != 4;
+		p.ports = p.l4;
 		p.sport = htons(1024 + k);
 		p.dport = htons(22);
 		p.icmp_type = p.family == MINIFW_FAM_IPV4 ? 8 : 128;
@@ -148,6 +149,7 @@ static void run_packets(const struct minifw_ruleset *rs, const uint8_t *data, si
 			}
 			p.badhdr = p.family == MINIFW_FAM_IPV6 && (data[0] & 0x40);
 			p.l4 = !p.badhdr && !(data[0] & 0x20);
+			p.ports = p.l4 || (!p.badhdr && (data[0] & 0x10));
 			p.sport = (u16)(data[size / 3] << 8 | data[size / 4]);
 			p.dport = (u16)(data[size / 5] << 8 | data[size / 6]);
 			p.icmp_type = data[size / 7];

@@ -495,6 +495,7 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 	t->p.in = t->in;
 	t->p.out = t->out;
 	t->p.l4 = true;
+	t->p.ports = true;
 	t->p.len = 100;
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save), field++) {
@@ -522,10 +523,12 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		else if (!strncmp(w, "fragoff=", 8))
 			t->p.fragoff = (u16)atoi(w + 8);
 		else if (!strcmp(w, "nol4"))
+			t->p.l4 = t->p.ports = false;
+		else if (!strcmp(w, "ports4"))	/* just the ports: a cut header */
 			t->p.l4 = false;
 		else if (!strcmp(w, "badhdr")) {
 			t->p.badhdr = true;
-			t->p.l4 = false;
+			t->p.l4 = t->p.ports = false;
 			ok &= t->p.family == MINIFW_FAM_IPV6;
 		} else if (!strncmp(w, "type=", 5)) {
 			t->p.icmp_type = (u8)atoi(w + 5);
@@ -1711,6 +1714,10 @@ static const struct {
 	{ "-A FORWARD -p tcp -m multiport --dports 22 -j DROP", PKT " frag", "ACCEPT", "0:0 | 1:100" },
 	{ "-A FORWARD -p tcp -m multiport ! --dports 80 -j DROP", PKT " frag", "ACCEPT", "0:0 | 1:100" },
 	{ "-A FORWARD -p tcp -m multiport --dports 22 -j ACCEPT", PKT " nol4", "DROP", "0:0 | 0:0" },
+	/* a header cut after the ports: enough for -m multiport, as xt_multiport */
+	{ "-A FORWARD -p tcp -m multiport --dports 22 -j ACCEPT", PKT " ports4", "ACCEPT", "1:100 | 0:0" },
+	{ "-A FORWARD -p tcp -m multiport --dports 23 -j ACCEPT", PKT " ports4", "ACCEPT", "0:0 | 1:100" },
+	{ "-A FORWARD -p tcp --dport 22 -j ACCEPT", PKT " ports4", "DROP", "0:0 | 0:0" },
 	/* -m iprange: inclusive, host order */
 	{ "-A FORWARD -m iprange --src-range 10.1.2.3-10.1.2.3 -j DROP", PKT, "DROP", "1:100 | 0:0" },
 	{ "-A FORWARD -m iprange --src-range 10.1.2.4-10.255.0.0 -j DROP", PKT, "ACCEPT", "0:0 | 1:100" },
