@@ -9,13 +9,24 @@
 #   make fuzz           fuzz rules.c's write path (FUZZ_SECONDS=60)
 #   make check          W=1 and sparse (C=2) for both kernels, cppcheck
 #   make demo           boot a VM and show minifw at work
-#   make install        install into /lib/modules/$(KVER)/updates + depmod
+#   make install        install the built minifw.ko into
+#                       /lib/modules/$(KVER)/updates and run depmod
 #   make uninstall      remove it again
 
-# The running kernel's build tree, else the newest installed one.
-KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+# The running kernel's build tree, else the newest installed one; with
+# KVER= given, that release's build tree.
+# (Each computed once, not at every use.)
+ifndef KDIR
+ifdef KVER
+KDIR := /lib/modules/$(KVER)/build
+else
+KDIR := $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+endif
+endif
 # The release KDIR builds for, where `make install` puts the module.
-KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+ifndef KVER
+KVER := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+endif
 KBUILD_FLAGS := W=1 KCFLAGS=-Werror
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 \
@@ -38,14 +49,23 @@ build/%/minifw.ko: FORCE
 
 FORCE:
 
-install: module
+# Installs what `make` built and builds nothing itself, as the kernel's own
+# modules_install: `make && sudo make install` leaves no root-owned files in
+# the tree. A minifw.ko built for another release than KVER is refused
+# (`make KVER=...` builds for that release). depmod is left to whoever
+# packages a DESTDIR.
+install:
 	@test -n "$(KVER)" || { echo "cannot tell the kernel release of $(KDIR): set KVER=" >&2; exit 1; }
+	@test -f minifw.ko || { echo "no minifw.ko: run make first" >&2; exit 1; }
+	@v=$$(modinfo -F vermagic minifw.ko) && [ "$${v%% *}" = "$(KVER)" ] || \
+		{ echo "minifw.ko is built for $${v%% *}, not $(KVER): run make KVER=$(KVER)" >&2; exit 1; }
 	install -D -m 0644 minifw.ko $(DESTDIR)/lib/modules/$(KVER)/updates/minifw.ko
-	depmod -a $(KVER)
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
 uninstall:
+	@test -n "$(KVER)" || { echo "cannot tell the kernel release of $(KDIR): set KVER=" >&2; exit 1; }
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/minifw.ko
-	depmod -a $(KVER)
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
 # Built with gcc and with clang: their sanitizers catch different things
 # (clang's flags arithmetic on a NULL pointer, for one).
