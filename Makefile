@@ -11,19 +11,42 @@
 #                       checkpatch
 #   make checkpatch     the kernel's checkpatch.pl --strict over the sources
 #   make demo           boot a VM and show minifw at work
-#   make install        install into /lib/modules/$(KVER)/updates + depmod
+#   make install        install the built minifw.ko into
+#                       /lib/modules/$(KVER)/updates and run depmod
 #   make uninstall      remove it again
+#   make dkms-src       copy the sources DKMS builds from (dkms.conf) to
+#                       /usr/src/minifw-$(VERSION)
+#   make deb            build the minifw-dkms Debian package in build/deb/
+#   make version        print the version (MODULE_VERSION in minifw.c)
+#   make check-version  dkms.conf and debian/changelog agree with minifw.c
 
-# The running kernel's build tree, else the newest installed one.
-KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+# The running kernel's build tree, else the newest installed one; with
+# KVER= given, that release's build tree.
+# (Each computed once, not at every use.)
+ifndef KDIR
+ifdef KVER
+KDIR := /lib/modules/$(KVER)/build
+else
+KDIR := $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1))
+endif
+endif
 # The release KDIR builds for, where `make install` puts the module.
-KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+ifndef KVER
+KVER := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+endif
 KBUILD_FLAGS := W=1 KCFLAGS=-Werror
+
+# The one version number is MODULE_VERSION in minifw.c; dkms.conf and
+# debian/changelog repeat it (their formats need it literally) and
+# `make check-version` checks that they agree.
+VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");$$/\1/p' minifw.c)
+# What DKMS builds from: Kbuild and the sources, no Makefile needed.
+DKMS_FILES := Kbuild dkms.conf minifw.c rules.c proc.c
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
 
-.PHONY: all module install uninstall clean unit test check demo fuzz checkpatch
+.PHONY: all module install uninstall dkms-src deb version check-version clean unit test check demo fuzz checkpatch
 
 all: module
 
@@ -40,14 +63,53 @@ build/%/minifw.ko: FORCE
 
 FORCE:
 
-install: module
+# Installs what `make` built and builds nothing itself, as the kernel's own
+# modules_install: `make && sudo make install` leaves no root-owned files in
+# the tree. A minifw.ko built for another release than KVER is refused
+# (`make KVER=...` builds for that release). depmod is left to whoever
+# packages a DESTDIR.
+install:
 	@test -n "$(KVER)" || { echo "cannot tell the kernel release of $(KDIR): set KVER=" >&2; exit 1; }
+	@test -f minifw.ko || { echo "no minifw.ko: run make first" >&2; exit 1; }
+	@v=$$(modinfo -F vermagic minifw.ko) && [ "$${v%% *}" = "$(KVER)" ] || \
+		{ echo "minifw.ko is built for $${v%% *}, not $(KVER): run make KVER=$(KVER)" >&2; exit 1; }
 	install -D -m 0644 minifw.ko $(DESTDIR)/lib/modules/$(KVER)/updates/minifw.ko
-	depmod -a $(KVER)
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
 uninstall:
+	@test -n "$(KVER)" || { echo "cannot tell the kernel release of $(KDIR): set KVER=" >&2; exit 1; }
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/minifw.ko
-	depmod -a $(KVER)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+# The DKMS source tree, as `dkms add` wants it and the .deb ships it. Then:
+# dkms install minifw/$(VERSION)
+dkms-src: check-version
+	install -d $(DESTDIR)/usr/src/minifw-$(VERSION)/include
+	install -m 0644 $(DKMS_FILES) $(DESTDIR)/usr/src/minifw-$(VERSION)/
+	install -m 0644 include/*.h $(DESTDIR)/usr/src/minifw-$(VERSION)/include/
+
+version:
+	@echo $(VERSION)
+
+check-version:
+	@test -n "$(VERSION)" || { echo "no MODULE_VERSION in minifw.c" >&2; exit 1; }
+	@v=$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "dkms.conf: PACKAGE_VERSION is \"$$v\", minifw.c says $(VERSION)" >&2; exit 1; }
+	@v=$$(sed -n '1s/^minifw (\([^)]*\)).*/\1/p' debian/changelog); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "debian/changelog: version is \"$$v\", minifw.c says $(VERSION)" >&2; exit 1; }
+
+# The minifw-dkms package, built from a copy of the tracked files in
+# build/deb/minifw-VERSION/, so that the .deb, .buildinfo and .changes land
+# in build/deb/ (dpkg-buildpackage writes to the parent directory) and no
+# build output of the tree gets in.
+deb: check-version
+	rm -rf build/deb
+	mkdir -p build/deb/minifw-$(VERSION)
+	{ git ls-files -z --cached --others --exclude-standard 2>/dev/null || \
+		find . \( -path ./build -o -path ./.git \) -prune -o -type f -print0; } | \
+		tar --null -T - --ignore-failed-read -cf - | tar -xf - -C build/deb/minifw-$(VERSION)
+	cd build/deb/minifw-$(VERSION) && dpkg-buildpackage -us -uc -b
+	@ls build/deb/*.deb
 
 # Built with gcc and with clang: their sanitizers catch different things
 # (clang's flags arithmetic on a NULL pointer, for one).

@@ -14,6 +14,7 @@ pkgs=(
 	iproute2 iputils-ping socat procps libcap2-bin util-linux nftables tcpdump iptables
 	python3 python3-scapy                       # abuse writes, crafted packets
 	linux-source-6.1                            # checkpatch.pl (make checkpatch)
+	dkms dh-dkms debhelper dpkg-dev man-db groff-base systemd   # packaging (make deb, 60-packaging.bats)
 )
 
 missing=()
