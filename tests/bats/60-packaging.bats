@@ -150,8 +150,9 @@ run_unit() {
 		# every -A line is a rule, every :CHAIN line a policy
 		n=$(grep -c '^-A ' "$f")
 		assert_equal "$(grep -c '^-A ' "$RULES")" "$n"
-		diff <(sed -nE 's/^:([A-Z]+) ([A-Z]+) .*/\1 \2/p' "$f") \
-			<(sed -nE 's/^:([A-Z]+) ([A-Z]+) .*/\1 \2/p' "$RULES")
+		while read -r c p; do
+			grep -q "^:$c $p " "$RULES" || fail "$f: policy of $c is not $p"
+		done < <(sed -nE 's/^:([A-Z]+) ([A-Z]+) .*/\1 \2/p' "$f")
 		# the listing is canonical: loaded again, it lists the same
 		listing >"$BATS_TEST_TMPDIR/listed"
 		cat "$BATS_TEST_TMPDIR/listed" >"$RULES"
