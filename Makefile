@@ -11,6 +11,8 @@
 #                       checkpatch
 #   make checkpatch     the kernel's checkpatch.pl --strict over the sources
 #   make demo           boot a VM and show minifw at work
+#   make test-debug     build a KASAN/lockdep/kmemleak/UBSAN 6.1 kernel (cached,
+#                       ~25 min the first time), run the bats suite on it
 #   make install        install the built minifw.ko into
 #                       /lib/modules/$(KVER)/updates and run depmod
 #   make uninstall      remove it again
@@ -46,7 +48,8 @@ DKMS_FILES := Kbuild dkms.conf minifw.c rules.c proc.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
 
-.PHONY: all module install uninstall dkms-src deb version check-version clean unit test check demo fuzz checkpatch
+.PHONY: all module install uninstall dkms-src deb version check-version clean unit test check demo fuzz \
+	checkpatch test-debug
 
 all: module
 
@@ -55,11 +58,13 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(KBUILD_FLAGS) modules
 
 # Out-of-tree builds for one kernel, in build/KVER/ (a tree of symlinks), so
-# that several kernels can be built side by side.
+# that several kernels can be built side by side. Against the installed
+# /lib/modules/KVER/build, unless KDIR= is given on the command line (a
+# kernel that is not installed, e.g. make test-debug's).
 build/%/minifw.ko: FORCE
 	@mkdir -p build/$*
 	@for f in Kbuild minifw.c rules.c proc.c include; do ln -sfn ../../$$f build/$*/$$f; done
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* $(KBUILD_FLAGS) $(EXTRA) modules
+	$(MAKE) -C $(if $(filter command line,$(origin KDIR)),$(KDIR),/lib/modules/$*/build) M=$(CURDIR)/build/$* $(KBUILD_FLAGS) $(EXTRA) modules
 
 FORCE:
 
@@ -183,6 +188,9 @@ check:
 
 demo:
 	examples/demo.sh
+
+test-debug:
+	tests/debug/run-debug.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

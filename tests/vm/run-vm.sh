@@ -21,6 +21,13 @@
 #               guest sees the host's /tmp, copy-on-write, see below)
 #   VM_KEEP=1   keep the per-run directory build/vm/run.*/ for debugging
 #   VM_PVH=0    boot the compressed bzImage instead of the cached vmlinux
+#   VM_MEM      guest RAM in MiB (default 1536)
+#   VM_KERNEL_IMAGE, VM_MODULES_DIR  boot a kernel that is not installed on
+#               the host, e.g. the debug kernel of tests/debug/build-kernel.sh:
+#               its bzImage or (PVH) vmlinux, and its modules_install output
+#               .../lib/modules/KVER, which the guest then sees at
+#               /lib/modules/KVER (a bind mount; writes stay in the guest).
+#               KVER must be that kernel's release (uname -r).
 #
 # Output and exit status:
 #   * stdout of run-vm.sh carries only the guest command's stdout+stderr,
@@ -92,18 +99,22 @@ script_dir=${script%/*}
 repo_root=$(git -C "$script_dir" rev-parse --show-toplevel 2>/dev/null) ||
 	repo_root=$(cd "$script_dir/../.." && pwd)
 build_dir=$repo_root/build/vm
-kernel=/boot/vmlinuz-$kver
-moddir=/lib/modules/$kver
+kernel=${VM_KERNEL_IMAGE:-/boot/vmlinuz-$kver}
+moddir=${VM_MODULES_DIR:-/lib/modules/$kver}
 initrd=$build_dir/initramfs-$kver.cpio.gz
 console_log=$build_dir/console-$kver.log
 timeout_s=${VM_TIMEOUT:-900}
 
-if [[ ! -r $kernel ]]; then
+if [[ -n ${VM_KERNEL_IMAGE:-} ]]; then
+	[[ -r $kernel ]] || die "VM_KERNEL_IMAGE $kernel not found"
+elif [[ ! -r $kernel ]]; then
 	installed=(/boot/vmlinuz-*)
 	die "kernel $kernel not found; installed: ${installed[*]#/boot/vmlinuz-}"
 fi
 [[ -d $moddir ]] || die "$moddir not found"
 [[ $timeout_s =~ ^[0-9]+$ ]] || die "VM_TIMEOUT must be a number of seconds"
+mem_mb=${VM_MEM:-1536}
+[[ $mem_mb =~ ^[0-9]+$ ]] || die "VM_MEM must be a number of MiB"
 for tool in qemu-system-x86_64 cpio gzip timeout; do
 	command -v "$tool" >/dev/null || die "'$tool' not found"
 done
@@ -290,7 +301,9 @@ extract_vmlinux() { # extract_vmlinux BZIMAGE > vmlinux
 }
 
 boot_image=$kernel
-if [[ ${VM_PVH:-1} == 1 ]] && grep -qx 'CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
+if [[ -n ${VM_KERNEL_IMAGE:-} ]]; then
+	: # given by the caller, booted as is (an ELF vmlinux needs CONFIG_PVH=y)
+elif [[ ${VM_PVH:-1} == 1 ]] && grep -qx 'CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
 	vmlinux=$build_dir/vmlinux-$kver
 	if [[ ! -s $vmlinux || $kernel -nt $vmlinux ]]; then
 		tmp=$(mktemp "$vmlinux.XXXXXX")
@@ -329,6 +342,7 @@ fi
 	printf 'vm_cmd=(%s)\n' "$(printf '%q ' "$@")"
 	printf 'vm_out_tty=%q vm_rows=%q vm_cols=%q vm_term=%q vm_tmpfs_tmp=%q\n' \
 		"$out_tty" "$rows" "$cols" "$term" "${VM_TMPFS_TMP:-0}"
+	printf 'vm_moddir=%q\n' "$([[ -n ${VM_MODULES_DIR:-} ]] && readlink -f "$moddir")"
 	cat <<'EOF'
 
 out=/dev/ttyS1     # command stdout+stderr  -> QEMU stdio -> run-vm.sh stdout
@@ -340,6 +354,14 @@ kmsg "stage 2 started"
 # up lo and put $out into raw mode.
 if [[ $vm_tmpfs_tmp == 1 ]]; then
 	mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
+fi
+# A kernel from outside /lib/modules (VM_MODULES_DIR): make its modules
+# visible where modprobe and depmod look. The source is inside the overlay,
+# so what the guest writes there stays in guest RAM.
+if [[ -n $vm_moddir ]]; then
+	mkdir -p "/lib/modules/$(uname -r)"
+	mount --bind "$vm_moddir" "/lib/modules/$(uname -r)" ||
+		kmsg "cannot bind-mount $vm_moddir on /lib/modules/$(uname -r)"
 fi
 if [[ $vm_out_tty == 1 ]]; then
 	stty -F "$out" rows "$vm_rows" cols "$vm_cols"
@@ -385,7 +407,7 @@ append+=${VM_APPEND:+ $VM_APPEND}
 
 qemu=(
 	qemu-system-x86_64
-	-machine "q35,accel=tcg" -cpu max -smp 2 -m 1536
+	-machine "q35,accel=tcg" -cpu max -smp 2 -m "$mem_mb"
 	-nographic -nodefaults -no-reboot -nic none -monitor none
 	-kernel "$boot_image" -initrd "$initrd" -append "$append"
 	# The host's / read-only as 9p tag "hostroot". multidevs=remap keeps
