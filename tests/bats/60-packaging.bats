@@ -274,8 +274,14 @@ run_unit() {
 	rm "$UPDATES/minifw.ko"
 	run modinfo minifw
 	assert_failure
-	# modprobe loads what minifw needs (nf_reject_ipv4), insmod would not
-	if [ -d /sys/module/nf_reject_ipv4 ]; then rmmod nf_reject_ipv4; fi
+	# modprobe loads what minifw needs (nf_reject_ipv4, nf_reject_ipv6),
+	# insmod would not. (27-iptables-save's iptables-legacy run leaves
+	# ipt_REJECT holding nf_reject_ipv4.)
+	modprobe -rq ipt_REJECT ip6t_REJECT || true
+	local m
+	for m in nf_reject_ipv4 nf_reject_ipv6; do
+		if [ -d /sys/module/$m ]; then rmmod $m; fi
+	done
 
 	run make -C "$tree" install
 	assert_success
