@@ -19,7 +19,10 @@ teardown() {
 }
 
 @test "malformed packets: minifw counts and drops them as iptables does, and nothing warns" {
-	# no defragmentation in the way: fragments reach both as sent
+	# no defragmentation in the way: fragments reach both as sent. (An
+	# earlier state rule loaded nf_conntrack and its defrag modules; minifw
+	# let go of them with the rule, so they unload.)
+	modprobe -rq nf_conntrack || true
 	run grep -E '^nf_defrag_ipv4 ' /proc/modules
 	assert_failure
 	# one sender on one CPU, so the packets arrive in the order sent
