@@ -20,9 +20,9 @@ teardown() {
 
 @test "malformed packets: minifw counts and drops them as iptables does, and nothing warns" {
 	# no defragmentation in the way: fragments reach both as sent. (An
-	# earlier state rule loaded nf_conntrack and its defrag modules; minifw
-	# let go of them with the rule, so they unload.)
-	modprobe -rq nf_conntrack || true
+	# earlier state rule or nft notrack rule loaded nf_conntrack and its
+	# defrag modules; nothing holds them now, so they unload.)
+	unload_conntrack
 	run grep -E '^nf_defrag_ipv4 ' /proc/modules
 	assert_failure
 	# one sender on one CPU, so the packets arrive in the order sent

@@ -159,9 +159,12 @@ def main():
     for k in base:
         print("%-12s %9d %9d %9d %+7d%s" % (k, base[k], loaded[k], after[k], after[k] - base[k],
                                             "  rule cache" if k in rule_caches else ""))
-    seen = sum(loaded[k] - base[k] for k in base if k != "Percpu-kB")
-    print("loaded: %+d kmalloc objects for %d rules" % (seen, nrules))
-    if seen < 2 * nrules:
+    # Each rule holds two objects in two caches (see 75-concurrency.bats):
+    # both caches must have grown by about one object a rule. (A sum over
+    # all caches is not enough: other caches shrink by dozens meanwhile.)
+    print("loaded: %d caches grew by %d or more for %d rules" %
+          (len(rule_caches), nrules // 2, nrules))
+    if len(rule_caches) < 2:
         print("FAIL: the measure does not see minifw's objects")
         return 1
     bad = over(base, after, rule_caches, tol)

@@ -114,6 +114,24 @@ fw_unload() {
 	fi
 }
 
+# Remove nf_conntrack and every module that uses it. Modules stay loaded
+# after their last user goes (nft_ct after an nft notrack rule, xt_conntrack
+# after an iptables one), and modprobe -r removes only unused ones. Fails
+# if anything still holds one of them: minifw with a state rule, a table.
+unload_conntrack() {
+	unload_with_users nf_conntrack
+}
+
+unload_with_users() {
+	local m users
+	[ -d "/sys/module/$1" ] || return 0
+	users=$(awk -v m="$1" '$1 == m && $4 != "-" { gsub(",", " ", $4); print $4 }' /proc/modules)
+	for m in $users; do
+		unload_with_users "$m" || return 1
+	done
+	modprobe -r "$1"
+}
+
 # The network is built once per file (it costs seconds under emulation);
 # each test gets a freshly loaded module without rules.
 setup_file() { net_up; }
