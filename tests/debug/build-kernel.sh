@@ -12,8 +12,8 @@
 #
 # Output, all under build/debug-kernel/ (DEBUG_KERNEL_DIR overrides):
 #   linux-source-6.1/           the tree; KDIR for out-of-tree modules
-#   linux-source-6.1/vmlinux    what tests/vm/run-vm.sh boots (PVH entry)
-#   linux-source-6.1/arch/x86/boot/bzImage
+#   linux-source-6.1/vmlinux    with symbols, for reading traces
+#   linux-source-6.1/arch/x86/boot/bzImage   what make test-debug boots
 #   root/lib/modules/KVER/      modules_install output (incl. modules.dep)
 #   kver                        the kernel release
 #   stamp                       hash of the inputs of the last good build
@@ -99,10 +99,12 @@ done <"$fragment"
 ((bad == 0)) || die "the config fragment does not apply as written: $fragment"
 
 # --- build -------------------------------------------------------------------
-kver=$(mk -s kernelrelease)
-log "building $kver with -j$jobs (nice 19) in $src"
+log "building with -j$jobs (nice 19) in $src"
 start=$SECONDS
 mk -j"$jobs" bzImage modules
+# Only now, after the build has synced the config, does it include
+# CONFIG_LOCALVERSION.
+kver=$(cat "$src/include/config/kernel.release")
 rm -rf "$out/root"
 mk -s INSTALL_MOD_PATH="$out/root" modules_install
 log "built $kver in $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
