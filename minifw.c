@@ -173,10 +173,14 @@ static void minifw_drop_conntrack(const struct minifw_ruleset *rs)
 	minifw_ct.put = NULL;
 }
 
-/* Control path, under minifw_lock: what @rs needs before it goes live. */
-static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *err)
+/*
+ * Control path, under minifw_lock: what @rs needs before it goes live, its
+ * lookup tables first (they only allocate).
+ */
+static int minifw_prepare(struct minifw_ruleset *rs, struct minifw_err *err)
 {
-	return minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err);
+	return minifw_ruleset_compile(rs, err) ?: minifw_need_logger(rs, err) ?:
+	       minifw_need_conntrack(rs, err);
 }
 
 /**
@@ -568,6 +572,7 @@ static int __init minifw_load_blocked(struct minifw_ruleset *rs)
 static int __init minifw_init(void)
 {
 	struct minifw_ruleset *rs;
+	struct minifw_err err;
 	int ret;
 
 	minifw_wq = alloc_workqueue("minifw", 0, 0);
@@ -579,6 +584,8 @@ static int __init minifw_init(void)
 		goto err_destroy_wq;
 	}
 	ret = minifw_load_blocked(rs);
+	if (!ret)
+		ret = minifw_ruleset_compile(rs, &err);
 	if (ret)
 		goto err_put_rules;
 	RCU_INIT_POINTER(minifw_rules, rs);

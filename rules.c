@@ -60,6 +60,10 @@
  * packet, given by the hook from the conntrack entry, tested against the
  * rule's set of wanted states.
  *
+ * Before a ruleset is published, runs of rules that differ only in one
+ * address are compiled into lookup tables (see "DOC: Compiled chains"):
+ * the walk takes such a run in one step, with the same result.
+ *
  * Worked example
  * --------------
  * The rules file::
@@ -92,6 +96,7 @@
 #include <linux/stringify.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
+#include <linux/sort.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -543,6 +548,82 @@ static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt
 	return MINIFW_MATCH;
 }
 
+/*
+ * Interval tables (see "DOC: Compiled chains"): the interval holding an
+ * address, by binary search.
+ */
+static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
+{
+	u32 lo = 0, hi = t->n;
+
+	if (t->bucket) {
+		lo = t->bucket[a >> 16];
+		hi = t->bucket[(a >> 16) + 1] + 1;
+	}
+	/* start4[lo] <= a, and a < start4[hi] unless hi == n */
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (t->start4[mid] <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return t->rule[lo];
+}
+
+static __always_inline u32 minifw_itab_find6(const struct minifw_itab *t,
+					     u64 ahi, u64 alo)
+{
+	u32 lo = 0, hi = t->n;
+
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+		u64 shi = t->start6[2 * mid], slo = t->start6[2 * mid + 1];
+
+		if (shi < ahi || (shi == ahi && slo <= alo))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return t->rule[lo];
+}
+
+/* An IPv6 address as two host-order words, for ordering. */
+static __always_inline u64 minifw_ip6_word(const union minifw_addr *a, unsigned int w)
+{
+	return (u64)ntohl(a->ip6[2 * w]) << 32 | ntohl(a->ip6[2 * w + 1]);
+}
+
+static __always_inline u32 minifw_itab_find(const struct minifw_itab *t,
+					    const union minifw_addr *a, u8 family)
+{
+	if (!t->n)
+		return MINIFW_NO_RULE;
+	if (family == MINIFW_FAM_IPV4)
+		return minifw_itab_find4(t, ntohl(a->ip));
+	return minifw_itab_find6(t, minifw_ip6_word(a, 0), minifw_ip6_word(a, 1));
+}
+
+/*
+ * The rule of @run that decides @p, or NULL: the first rule of the run
+ * whose address holds the packet's, if the options the run's rules share
+ * match too (@res: MINIFW_MATCH, or what else minifw_match() said).
+ */
+static __always_inline const struct minifw_rule *
+minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
+		const struct minifw_pkt *p, int *res)
+{
+	const struct minifw_itab *t = run->tab[p->family == MINIFW_FAM_IPV6];
+	u32 hit = min_t(u32, minifw_itab_find(&t[0], &p->saddr, p->family),
+			minifw_itab_find(&t[1], &p->daddr, p->family));
+
+	if (hit == MINIFW_NO_RULE)
+		return NULL;
+	*res = minifw_match(&run->rest, p);
+	return &chain->rules[hit];
+}
+
 /**
  * minifw_chain_eval() - run a packet through a chain
  * @chain: chain of a published ruleset
@@ -558,14 +639,27 @@ static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt
 unsigned int minifw_chain_eval(const struct minifw_chain *chain,
 			       const struct minifw_pkt *pkt)
 {
+	const struct minifw_run *run = chain->runs;
+	u32 next = run ? run->first : MINIFW_NO_RULE;
 	u32 i;
 
 	for (i = 0; i < chain->nrules; i++) {
-		const struct minifw_rule *r = &chain->rules[i];
-		int res = minifw_match(&r->m, pkt);
+		const struct minifw_rule *r;
+		int res;
 
-		if (res == MINIFW_MATCH && unlikely(r->ext))
-			res = minifw_match_ext(r, pkt);
+		if (i == next) {
+			/* a run: one lookup stands for all its rules */
+			r = minifw_run_find(chain, run, pkt, &res);
+			i = run->end - 1;
+			next = (++run)->first;
+			if (!r)
+				continue;
+		} else {
+			r = &chain->rules[i];
+			res = minifw_match(&r->m, pkt);
+			if (res == MINIFW_MATCH && unlikely(r->ext))
+				res = minifw_match_ext(r, pkt);
+		}
 		if (res == MINIFW_NOMATCH)
 			continue;
 		if (unlikely(res == MINIFW_HOTDROP))
@@ -2579,6 +2673,8 @@ static void minifw_rule_release(struct minifw_rule *r)
 	minifw_ext_put(r->ext);
 }
 
+static void minifw_chain_uncompile(struct minifw_chain *c);
+
 static void minifw_chain_free(struct minifw_chain *c)
 {
 	u32 i;
@@ -2587,6 +2683,7 @@ static void minifw_chain_free(struct minifw_chain *c)
 		minifw_rule_release(&c->rules[i]);
 	kvfree(c->rules);
 	minifw_counter_put(c->policy_cnt);
+	minifw_chain_uncompile(c);
 }
 
 /**
@@ -2935,6 +3032,451 @@ u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
 	for (c = 0; c < MINIFW_NCHAINS; c++)
 		n += rs->chain[c].nrules;
 	return n;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Compiled chains (control path)                                          */
+
+/**
+ * DOC: Compiled chains
+ *
+ * Block lists are long runs of rules that differ only in one address:
+ * "-A INPUT -s 203.0.113.0/24 -j DROP" a hundred thousand times. Walked
+ * one by one, each costs a compare; minifw_ruleset_compile() turns each
+ * such run into interval tables, so a packet costs one lookup, whatever
+ * the run's length, and first-match order is kept exactly.
+ *
+ * Runs
+ * ----
+ * A run is a sequence of at least minifw_run_min (8) consecutive rules that
+ *  - have a deciding target (ACCEPT, DROP, REJECT): the first rule of the
+ *    run that matches is the one that decides, and the only one counted;
+ *  - have no extension (no -m limit, which keeps state, nor LOG, multiport,
+ *    iprange or comment);
+ *  - match one address, source or destination, not negated, with a prefix
+ *    mask (or no address at all: a source prefix of length 0, in the
+ *    family the rule has or in both);
+ *  - are otherwise equal: same protocol, ports, interfaces, states...
+ *    (&struct minifw_run.rest, the first rule's match with both addresses
+ *    and the family cleared).
+ * Rules outside runs are walked as before, so a port rule between two
+ * block lists splits them into two runs and keeps its place.
+ *
+ * Interval tables
+ * ---------------
+ * For each family and each field, the run's prefixes cut the address
+ * space into intervals, each belonging to the first rule (lowest index)
+ * whose prefix holds it, or to none. Prefixes nest or are apart, so one
+ * sweep over them sorted by start (the wider first) with a stack of the
+ * prefixes holding the current address gives the intervals in order
+ * (minifw_sweep()); neighbours of one rule merge, so n prefixes give at
+ * most 2n + 1 intervals. A lookup is a binary search for the last start
+ * not above the address. IPv4 tables of MINIFW_BUCKET_MIN intervals or
+ * more also have a bucket index on the top 16 bits of the address, which
+ * leaves a few intervals to search: with 100,000 random prefixes, about
+ * 3 per bucket. A packet's rule in the run is the lower of its source
+ * and destination lookups; if there is one, the shared options decide
+ * (minifw_match() on the rest, which may also say hotdrop), as they
+ * would have for that rule alone.
+ *
+ * Worked example
+ * --------------
+ * ::
+ *
+ *	 0: -A INPUT -s 10.0.0.0/8 -j ACCEPT
+ *	 1: -A INPUT -s 10.1.0.0/16 -j DROP
+ *	 2: -A INPUT -s 192.0.2.0/24 -j DROP
+ *	 3: -A INPUT -s 10.1.2.0/24 -j REJECT
+ *	 4: -A INPUT -d 198.51.100.7/32 -j DROP
+ *	 5: -A INPUT -s 192.0.2.0/24 -j ACCEPT
+ *	 6: -A INPUT -j DROP
+ *	 7: -A INPUT -6 -s 2001:db8::/32 -j ACCEPT
+ *
+ * is one run of eight rules (the rest: nothing). Rule 6 has no address:
+ * it is 0.0.0.0/0 in the IPv4 source table and ::/0 in the IPv6 one.
+ * Sorted, the IPv4 sources are 0.0.0.0/0 (6), 10.0.0.0/8 (0), 10.1.0.0/16
+ * (1), 10.1.2.0/24 (3), 192.0.2.0/24 (2), 192.0.2.0/24 (5, the same prefix
+ * again: never reached). The sweep gives::
+ *
+ *	start          rule
+ *	0.0.0.0        6
+ *	10.0.0.0       0    (10.1.0.0/16 and 10.1.2.0/24 are inside rule 0's
+ *	11.0.0.0       6     prefix, and rule 0 comes first: they merge)
+ *	192.0.2.0      2
+ *	192.0.3.0      6
+ *
+ * and the IPv4 destination table has 0.0.0.0 none, 198.51.100.7 rule 4,
+ * 198.51.100.8 none. A packet from 10.1.2.3 to 198.51.100.7 finds rule 0
+ * in the source table and rule 4 in the destination table: rule 0, the
+ * lower, accepts it and counts it, as the walk would have. Rules 1, 3 and
+ * 5 can never match; they stay in the chain, listed and counted at 0.
+ */
+
+/*
+ * Shortest run worth a lookup: below it, the rules are walked. A variable
+ * only so that the unit tests can make runs of every length.
+ */
+unsigned int minifw_run_min = 8;
+
+/* IPv4 tables this long or longer get a bucket index (256 KiB). */
+#define MINIFW_BUCKET_MIN	8192
+
+/* One rule's prefix as a range of addresses, host order, high word first. */
+struct minifw_pfx {
+	u64 start[2], end[2];
+	u32 rule;
+};
+
+/* The sweep's stack of prefixes that hold the current address. */
+struct minifw_open {
+	u64 end[2];
+	u32 rule;	/* the first rule among this prefix and those holding it */
+};
+
+/* The longest such stack: nested prefixes of 0 to 128 bits. */
+#define MINIFW_NEST_MAX		129
+
+static int minifw_key_cmp(const u64 *a, const u64 *b)
+{
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return 0;
+}
+
+/* Sweep order: by start; at one start, the widest first; then by rule. */
+static int minifw_pfx_cmp(const void *x, const void *y)
+{
+	const struct minifw_pfx *a = x, *b = y;
+
+	return minifw_key_cmp(a->start, b->start) ?:
+	       minifw_key_cmp(b->end, a->end) ?:
+	       (a->rule > b->rule) - (a->rule < b->rule);
+}
+
+static bool minifw_addr_set(const union minifw_addr *mask)
+{
+	return mask->ip6[0] | mask->ip6[1] | mask->ip6[2] | mask->ip6[3];
+}
+
+/* Is @mask a prefix (ones, then zeroes), as CIDR masks are? */
+static bool minifw_mask_is_prefix(const union minifw_addr *mask)
+{
+	bool zeroes = false;
+	unsigned int w;
+
+	for (w = 0; w < 4; w++) {
+		u32 m = ntohl(mask->ip6[w]);
+
+		if ((zeroes && m) || (~m & (~m + 1)))
+			return false;
+		zeroes = m != U32_MAX;
+	}
+	return true;
+}
+
+/*
+ * What a rule matches besides its address, or false if it cannot be part
+ * of a run: it has an extension (limit and LOG keep state or have effects;
+ * multiport and iprange are rare), a target that lets the packet go on, a
+ * negated address, two addresses, or a mask that is not a prefix
+ * ("-s 10.0.0.1/255.0.0.255" matches no one range of addresses).
+ */
+static bool minifw_run_key(const struct minifw_rule *r, struct minifw_match *key)
+{
+	const struct minifw_match *m = &r->m;
+
+	if (r->ext || (r->target != MINIFW_T_ACCEPT && r->target != MINIFW_T_DROP &&
+		       r->target != MINIFW_T_REJECT))
+		return false;
+	if ((m->flags & (MINIFW_INV_SRC | MINIFW_INV_DST)) ||
+	    (minifw_addr_set(&m->smsk) && minifw_addr_set(&m->dmsk)) ||
+	    !minifw_mask_is_prefix(&m->smsk) || !minifw_mask_is_prefix(&m->dmsk))
+		return false;
+	*key = *m;
+	memset(&key->src, 0, sizeof(key->src));
+	memset(&key->smsk, 0, sizeof(key->smsk));
+	memset(&key->dst, 0, sizeof(key->dst));
+	memset(&key->dmsk, 0, sizeof(key->dmsk));
+	key->family = MINIFW_FAM_ANY;
+	return true;
+}
+
+/*
+ * The next run of @c at or after rule *@i: its rules [*first, *end) and
+ * what they share (@key). Return: false when there is none.
+ */
+static bool minifw_next_run(const struct minifw_chain *c, u32 *i, u32 *first, u32 *end,
+			    struct minifw_match *key)
+{
+	struct minifw_match next;
+	u32 j;
+
+	while (*i < c->nrules) {
+		if (!minifw_run_key(&c->rules[*i], key)) {
+			(*i)++;
+			continue;
+		}
+		for (j = *i + 1; j < c->nrules; j++)
+			if (!minifw_run_key(&c->rules[j], &next) ||
+			    memcmp(key, &next, sizeof(next)))
+				break;
+		*first = *i;
+		*end = j;
+		*i = j;
+		if (j - *first >= minifw_run_min)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The prefixes of rules [first, end) of @c on one field (0 source, 1
+ * destination) for one family (0 IPv4, 1 IPv6), into @out. A rule with no
+ * address at all counts as a source prefix of length 0, in both families
+ * if it has none.
+ */
+static u32 minifw_run_prefixes(const struct minifw_chain *c, u32 first, u32 end,
+			       unsigned int fam, unsigned int field,
+			       struct minifw_pfx *out)
+{
+	u8 family = fam ? MINIFW_FAM_IPV6 : MINIFW_FAM_IPV4;
+	u32 i, n = 0;
+
+	for (i = first; i < end; i++) {
+		const struct minifw_match *m = &c->rules[i].m;
+		const union minifw_addr *a = field ? &m->dst : &m->src;
+		const union minifw_addr *k = field ? &m->dmsk : &m->smsk;
+		struct minifw_pfx *p = &out[n];
+
+		if (m->family && m->family != family)
+			continue;
+		if (field ? !minifw_addr_set(&m->dmsk) : minifw_addr_set(&m->dmsk))
+			continue;
+		if (family == MINIFW_FAM_IPV4) {
+			p->start[0] = 0;
+			p->start[1] = ntohl(a->ip);
+			p->end[0] = 0;
+			p->end[1] = p->start[1] | (u32)~ntohl(k->ip);
+		} else {
+			p->start[0] = minifw_ip6_word(a, 0);
+			p->start[1] = minifw_ip6_word(a, 1);
+			p->end[0] = p->start[0] | ~minifw_ip6_word(k, 0);
+			p->end[1] = p->start[1] | ~minifw_ip6_word(k, 1);
+		}
+		p->rule = i;
+		n++;
+	}
+	return n;
+}
+
+/* Where the sweep writes its intervals; with no arrays, it only counts. */
+struct minifw_sweep {
+	struct minifw_itab *t;
+	u32 last;
+};
+
+static void minifw_emit(struct minifw_sweep *sw, const u64 *start, u32 rule)
+{
+	struct minifw_itab *t = sw->t;
+
+	if (t->n && sw->last == rule)
+		return;		/* the interval before goes on */
+	if (t->rule) {
+		t->rule[t->n] = rule;
+		if (t->start4) {
+			t->start4[t->n] = start[1];
+		} else {
+			t->start6[2 * t->n] = start[0];
+			t->start6[2 * t->n + 1] = start[1];
+		}
+	}
+	sw->last = rule;
+	t->n++;
+}
+
+/*
+ * Cut the address space up to @max into intervals, each given the first
+ * rule whose prefix holds it, from @n prefixes in sweep order. Prefixes
+ * are nested or apart, never overlapping otherwise, so those holding the
+ * current address form a stack.
+ */
+static void minifw_sweep(struct minifw_sweep *sw, const struct minifw_pfx *p, u32 n,
+			 const u64 *max, struct minifw_open *stack)
+{
+	u64 cur[2] = { 0, 0 };
+	bool more = true;	/* cur is in the space, not past its end */
+	u32 sp = 0, i;
+
+	for (i = 0; i <= n; i++) {
+		/* close the prefixes that end before p[i]; after the last, all */
+		while (sp && (i == n || minifw_key_cmp(stack[sp - 1].end, p[i].start) < 0)) {
+			const struct minifw_open *top = &stack[--sp];
+
+			if (more && minifw_key_cmp(cur, top->end) <= 0)
+				minifw_emit(sw, cur, top->rule);
+			more = minifw_key_cmp(top->end, max) < 0;
+			cur[0] = top->end[0];
+			cur[1] = top->end[1] + 1;
+			if (!cur[1])
+				cur[0]++;
+		}
+		if (i == n)
+			break;
+		/* the same prefix again: a later rule never gets its packets */
+		if (i && !minifw_key_cmp(p[i].start, p[i - 1].start) &&
+		    !minifw_key_cmp(p[i].end, p[i - 1].end))
+			continue;
+		if (minifw_key_cmp(cur, p[i].start) < 0)
+			minifw_emit(sw, cur, sp ? stack[sp - 1].rule : MINIFW_NO_RULE);
+		cur[0] = p[i].start[0];
+		cur[1] = p[i].start[1];
+		stack[sp].end[0] = p[i].end[0];
+		stack[sp].end[1] = p[i].end[1];
+		stack[sp].rule = sp ? min_t(u32, stack[sp - 1].rule, p[i].rule) : p[i].rule;
+		sp++;
+	}
+	if (more)
+		minifw_emit(sw, cur, MINIFW_NO_RULE);
+}
+
+static void minifw_itab_free(struct minifw_itab *t)
+{
+	/* one allocation, starting with the start array */
+	kvfree(t->start6 ? (void *)t->start6 : (void *)t->start4);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Build one interval table of a run; an empty one if no rule is for it. */
+static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c,
+			     const struct minifw_run *run, unsigned int fam,
+			     unsigned int field, struct minifw_pfx *pfx,
+			     struct minifw_open *stack)
+{
+	static const u64 max4[2] = { 0, U32_MAX }, max6[2] = { U64_MAX, U64_MAX };
+	const u64 *max = fam ? max6 : max4;
+	struct minifw_sweep sw = { .t = t };
+	size_t key_size = fam ? 2 * sizeof(u64) : sizeof(u32);
+	u32 n, ntab, b, j;
+	size_t size;
+	char *mem;
+
+	memset(t, 0, sizeof(*t));
+	n = minifw_run_prefixes(c, run->first, run->end, fam, field, pfx);
+	if (!n)
+		return 0;
+	sort(pfx, n, sizeof(*pfx), minifw_pfx_cmp, NULL);
+	/* count, allocate, fill */
+	minifw_sweep(&sw, pfx, n, max, stack);
+	ntab = t->n;
+	size = (size_t)ntab * (key_size + sizeof(u32));
+	if (!fam && ntab >= MINIFW_BUCKET_MIN)
+		size += (65536 + 1) * sizeof(u32);
+	mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!mem)
+		return -ENOMEM;
+	t->n = 0;
+	if (fam)
+		t->start6 = (u64 *)mem;
+	else
+		t->start4 = (u32 *)mem;
+	t->rule = (u32 *)(mem + (size_t)ntab * key_size);
+	minifw_sweep(&sw, pfx, n, max, stack);
+	if (!fam && ntab >= MINIFW_BUCKET_MIN) {
+		t->bucket = t->rule + ntab;
+		for (b = 0, j = 0; b <= 65536; b++) {
+			while (j + 1 < ntab && (u64)t->start4[j + 1] <= (u64)b << 16)
+				j++;
+			t->bucket[b] = j;
+		}
+	}
+	return 0;
+}
+
+static void minifw_chain_uncompile(struct minifw_chain *c)
+{
+	u32 i;
+
+	for (i = 0; c->runs && i < c->nruns; i++) {
+		minifw_itab_free(&c->runs[i].tab[0][0]);
+		minifw_itab_free(&c->runs[i].tab[0][1]);
+		minifw_itab_free(&c->runs[i].tab[1][0]);
+		minifw_itab_free(&c->runs[i].tab[1][1]);
+	}
+	kvfree(c->runs);
+	c->runs = NULL;
+	c->nruns = 0;
+}
+
+static int minifw_chain_compile(struct minifw_chain *c, struct minifw_pfx *pfx,
+				struct minifw_open *stack)
+{
+	struct minifw_match key;
+	u32 i, n = 0, first, end;
+	unsigned int fam, field;
+	struct minifw_run *run;
+
+	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); )
+		n++;
+	if (!n)
+		return 0;
+	c->runs = kvmalloc_array(n + 1, sizeof(*c->runs), GFP_KERNEL | __GFP_NOWARN);
+	if (!c->runs)
+		return -ENOMEM;
+	memset(c->runs, 0, (n + 1) * sizeof(*c->runs));
+	c->runs[n].first = MINIFW_NO_RULE;
+	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); ) {
+		cond_resched();
+		run = &c->runs[c->nruns++];
+		run->first = first;
+		run->end = end;
+		run->rest = key;
+		for (fam = 0; fam < 2; fam++)
+			for (field = 0; field < 2; field++)
+				if (minifw_itab_build(&run->tab[fam][field], c, run, fam,
+						      field, pfx, stack))
+					return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * minifw_ruleset_compile() - build the lookup tables of every chain
+ * @rs: a ruleset nobody walks yet
+ * @err: reason on failure
+ *
+ * See "DOC: Compiled chains". Called once, just before publishing.
+ *
+ * Context: control path, may sleep.
+ * Return: 0 or -ENOMEM (then @rs is as before: walked rule by rule).
+ */
+int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	struct minifw_open *stack = NULL;
+	struct minifw_pfx *pfx = NULL;
+	u32 most = 0;
+	unsigned int c;
+	int ret = 0;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		most = max_t(u32, most, rs->chain[c].nrules);
+	if (most < minifw_run_min)
+		return 0;
+	pfx = kvmalloc_array(most, sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
+	stack = kmalloc_array(MINIFW_NEST_MAX, sizeof(*stack), GFP_KERNEL);
+	if (!pfx || !stack)
+		ret = -ENOMEM;
+	for (c = 0; c < MINIFW_NCHAINS && !ret; c++)
+		ret = minifw_chain_compile(&rs->chain[c], pfx, stack);
+	kfree(stack);
+	kvfree(pfx);
+	if (ret) {
+		for (c = 0; c < MINIFW_NCHAINS; c++)
+			minifw_chain_uncompile(&rs->chain[c]);
+		return minifw_nomem(err);
+	}
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
