@@ -557,8 +557,8 @@ static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
 	u32 lo = 0, hi = t->n;
 
 	if (t->bucket) {
-		lo = t->bucket[a >> 16];
-		hi = t->bucket[(a >> 16) + 1] + 1;
+		lo = t->bucket[a >> t->bshift];
+		hi = t->bucket[(a >> t->bshift) + 1] + 1;
 	}
 	/* start4[lo] <= a, and a < start4[hi] unless hi == n */
 	while (hi - lo > 1) {
@@ -3071,13 +3071,16 @@ u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
  * prefixes holding the current address gives the intervals in order
  * (minifw_sweep()); neighbours of one rule merge, so n prefixes give at
  * most 2n + 1 intervals. A lookup is a binary search for the last start
- * not above the address. IPv4 tables of MINIFW_BUCKET_MIN intervals or
- * more also have a bucket index on the top 16 bits of the address, which
- * leaves a few intervals to search: with 100,000 random prefixes, about
- * 3 per bucket. A packet's rule in the run is the lower of its source
- * and destination lookups; if there is one, the shared options decide
- * (minifw_match() on the rest, which may also say hotdrop), as they
- * would have for that rule alone.
+ * not above the address. IPv4 tables of MINIFW_BUCKET_MIN (64) intervals
+ * or more also have a bucket index on the top bits of the address, about
+ * one bucket an interval (up to 2^16 buckets, on the top 16 bits), which
+ * leaves a few intervals to search where addresses spread: with 100,000
+ * random prefixes, about 3 per bucket. (IPv6 tables have none: the top
+ * bits of IPv6 addresses in one ruleset are mostly the same, and a binary
+ * search of 100,000 intervals is 17 steps.) A packet's rule in the run
+ * is the lower of its source and destination lookups; if there is one,
+ * the shared options decide (minifw_match() on the rest, which may also
+ * say hotdrop), as they would have for that rule alone.
  *
  * Worked example
  * --------------
@@ -3118,8 +3121,12 @@ u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
  */
 unsigned int minifw_run_min = 8;
 
-/* IPv4 tables this long or longer get a bucket index (256 KiB). */
-#define MINIFW_BUCKET_MIN	8192
+/*
+ * IPv4 tables this long or longer get a bucket index, of 2^k entries for
+ * 2^(k - 1) to 2^k intervals, at most 2^16: 4 to 8 bytes an interval.
+ */
+#define MINIFW_BUCKET_MIN	64
+#define MINIFW_BUCKET_BITS_MAX	16
 
 /* One rule's prefix as a range of addresses, host order, high word first. */
 struct minifw_pfx {
@@ -3358,7 +3365,8 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 	const u64 *max = fam ? max6 : max4;
 	struct minifw_sweep sw = { .t = t };
 	size_t key_size = fam ? 2 * sizeof(u64) : sizeof(u32);
-	u32 n, ntab, b, j;
+	u32 n, ntab, b, j, nb = 0;
+	unsigned int bits;
 	size_t size;
 	char *mem;
 
@@ -3371,8 +3379,12 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 	minifw_sweep(&sw, pfx, n, max, stack);
 	ntab = t->n;
 	size = (size_t)ntab * (key_size + sizeof(u32));
-	if (!fam && ntab >= MINIFW_BUCKET_MIN)
-		size += (65536 + 1) * sizeof(u32);
+	if (!fam && ntab >= MINIFW_BUCKET_MIN) {
+		bits = min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
+		t->bshift = 32 - bits;
+		nb = 1U << bits;
+		size += (nb + 1) * sizeof(u32);
+	}
 	mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (!mem)
 		return -ENOMEM;
@@ -3383,10 +3395,10 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 		t->start4 = (u32 *)mem;
 	t->rule = (u32 *)(mem + (size_t)ntab * key_size);
 	minifw_sweep(&sw, pfx, n, max, stack);
-	if (!fam && ntab >= MINIFW_BUCKET_MIN) {
+	if (nb) {
 		t->bucket = t->rule + ntab;
-		for (b = 0, j = 0; b <= 65536; b++) {
-			while (j + 1 < ntab && (u64)t->start4[j + 1] <= (u64)b << 16)
+		for (b = 0, j = 0; b <= nb; b++) {
+			while (j + 1 < ntab && (u64)t->start4[j + 1] <= (u64)b << t->bshift)
 				j++;
 			t->bucket[b] = j;
 		}

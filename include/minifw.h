@@ -240,11 +240,14 @@ struct minifw_itab {
 	u32 *start4;		/* IPv4 */
 	u64 *start6;		/* IPv6: 2 words an interval, high then low */
 	/*
-	 * IPv4 tables of MINIFW_BUCKET_MIN intervals or more: bucket[b] is
-	 * the interval holding address b << 16, for b = 0 to 65536 (65536:
-	 * the last interval), so a lookup searches only [bucket[b], bucket[b + 1]].
+	 * IPv4 tables of MINIFW_BUCKET_MIN intervals or more: an index on
+	 * the top bits of the address, about one entry an interval (at most
+	 * 2^16). bucket[b] is the interval holding address b << bshift, for b
+	 * from 0 to 2^(32 - bshift) (that one: the last interval), so a
+	 * lookup searches only [bucket[b], bucket[b + 1]].
 	 */
 	u32 *bucket;
+	u8 bshift;
 };
 
 /*

@@ -98,6 +98,7 @@ static inline void *kvmalloc_array(size_t n, size_t size, int gfp)
 
 #define U32_MAX UINT32_MAX
 #define U64_MAX UINT64_MAX
+static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 #define kmalloc_array(n, size, gfp) kvmalloc_array(n, size, gfp)
 #define kvmalloc(n, gfp) minifw_user_alloc(n)
 
