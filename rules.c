@@ -3421,6 +3421,25 @@ static void minifw_chain_uncompile(struct minifw_chain *c)
 	c->nruns = 0;
 }
 
+/* A published chain never grows: give back what appends reserved. */
+static int minifw_chain_trim(struct minifw_chain *c)
+{
+	struct minifw_rule *rules;
+
+	if (c->cap - c->nrules <= c->nrules / 16)
+		return 0;
+	rules = c->nrules ? kvmalloc_array(c->nrules, sizeof(*rules),
+					   GFP_KERNEL | __GFP_NOWARN) : NULL;
+	if (c->nrules && !rules)
+		return -ENOMEM;
+	if (c->nrules)
+		memcpy(rules, c->rules, c->nrules * sizeof(*rules));
+	kvfree(c->rules);
+	c->rules = rules;
+	c->cap = c->nrules;
+	return 0;
+}
+
 static int minifw_chain_compile(struct minifw_chain *c, struct minifw_pfx *pfx,
 				struct minifw_open *stack)
 {
@@ -3428,6 +3447,9 @@ static int minifw_chain_compile(struct minifw_chain *c, struct minifw_pfx *pfx,
 	u32 i, n = 0, first, end;
 	unsigned int fam, field;
 	struct minifw_run *run;
+
+	if (minifw_chain_trim(c))
+		return -ENOMEM;
 
 	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); )
 		n++;
@@ -3458,7 +3480,8 @@ static int minifw_chain_compile(struct minifw_chain *c, struct minifw_pfx *pfx,
  * @rs: a ruleset nobody walks yet
  * @err: reason on failure
  *
- * See "DOC: Compiled chains". Called once, just before publishing.
+ * See "DOC: Compiled chains". Called once, just before publishing; also
+ * gives back the room reserved for rules that were never appended.
  *
  * Context: control path, may sleep.
  * Return: 0 or -ENOMEM (then @rs is as before: walked rule by rule).
@@ -3473,9 +3496,7 @@ int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 
 	for (c = 0; c < MINIFW_NCHAINS; c++)
 		most = max_t(u32, most, rs->chain[c].nrules);
-	if (most < minifw_run_min)
-		return 0;
-	pfx = kvmalloc_array(most, sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
+	pfx = kvmalloc_array(most ?: 1, sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
 	stack = kmalloc_array(MINIFW_NEST_MAX, sizeof(*stack), GFP_KERNEL);
 	if (!pfx || !stack)
 		ret = -ENOMEM;

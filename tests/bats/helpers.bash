@@ -114,12 +114,15 @@ fw_unload() {
 	fi
 }
 
-# Remove nf_conntrack and every module that uses it. Modules stay loaded
-# after their last user goes (nft_ct after an nft notrack rule, xt_conntrack
-# after an iptables one), and modprobe -r removes only unused ones. Fails
-# if anything still holds one of them: minifw with a state rule, a table.
+# Remove nf_conntrack and its defragmenters, and every module that uses
+# them. Modules stay loaded after their last user goes (nft_ct after an nft
+# notrack rule, xt_conntrack after an iptables one), modprobe -r removes
+# only unused ones, and rmmod leaves the defragmenters behind. Fails if
+# anything still holds one of them: minifw with a state rule, a table.
 unload_conntrack() {
-	unload_with_users nf_conntrack
+	unload_with_users nf_conntrack &&
+		unload_with_users nf_defrag_ipv4 &&
+		unload_with_users nf_defrag_ipv6
 }
 
 unload_with_users() {
