@@ -3413,15 +3413,29 @@ static void diff_big_run(void)
 	minifw_ruleset_put(cmp);
 }
 
+/* An IPv4 interval table as "start rule, ..." (-1: no rule) */
+static const char *itab4_text(const struct minifw_itab *t, char *buf, size_t len)
+{
+	size_t pos = 0;
+	u32 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < t->n && pos < len; i++) {
+		struct in_addr a = { htonl(t->start4[i]) };
+
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s %d, ", inet_ntoa(a),
+					(int)t->rule[i]);
+	}
+	return buf;
+}
+
 /* The worked example of "DOC: Compiled chains" in rules.c, as written. */
 static void test_doc_example(void)
 {
 	struct minifw_ruleset *rs;
 	struct minifw_err err = { 0 };
 	const struct minifw_chain *ch;
-	const struct minifw_itab *t;
 	char buf[512];
-	size_t pos = 0;
 	u32 i;
 
 	case_begin("classifier", "the worked example of DOC: Compiled chains");
@@ -3435,27 +3449,12 @@ static void test_doc_example(void)
 	if (ch->nruns == 1) {
 		expect_int("first", 0, ch->runs[0].first);
 		expect_int("end", 8, ch->runs[0].end);
-		t = &ch->runs[0].tab[0][0];
-		for (i = 0; i < t->n; i++) {
-			struct in_addr a = { htonl(t->start4[i]) };
-
-			pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s %d, ",
-						inet_ntoa(a), (int)t->rule[i]);
-		}
-		buf[pos] = '\0';
 		expect_str("IPv4 sources",
-			   "0.0.0.0 6, 10.0.0.0 0, 11.0.0.0 6, 192.0.2.0 2, 192.0.3.0 6, ", buf);
-		t = &ch->runs[0].tab[0][1];
-		pos = 0;
-		for (i = 0; i < t->n; i++) {
-			struct in_addr a = { htonl(t->start4[i]) };
-
-			pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s %d, ",
-						inet_ntoa(a), (int)t->rule[i]);
-		}
-		buf[pos] = '\0';
+			   "0.0.0.0 6, 10.0.0.0 0, 11.0.0.0 6, 192.0.2.0 2, 192.0.3.0 6, ",
+			   itab4_text(&ch->runs[0].tab[0][0], buf, sizeof(buf)));
 		expect_str("IPv4 destinations",
-			   "0.0.0.0 -1, 198.51.100.7 4, 198.51.100.8 -1, ", buf);
+			   "0.0.0.0 -1, 198.51.100.7 4, 198.51.100.8 -1, ",
+			   itab4_text(&ch->runs[0].tab[0][1], buf, sizeof(buf)));
 		/* IPv6: ::/0 (rule 6) holds 2001:db8::/32 (rule 7): one interval */
 		expect_int("IPv6 source intervals", 1, ch->runs[0].tab[1][0].n);
 		expect_int("IPv6 destination intervals", 0, ch->runs[0].tab[1][1].n);
@@ -3603,26 +3602,27 @@ static void test_classifier(void)
 	case_end();
 }
 
+/* Sections 4 and 5: run twice (see compiled_mode) */
+static void test_edit_and_match(void)
+{
+	test_edit();
+	test_match();
+	test_chains();
+	test_limit();
+	test_families();
+	test_prefixes();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_listing();
 	test_commands();
 	test_errors();
-	test_edit();
-	test_match();
-	test_chains();
-	test_limit();
-	test_families();
-	test_prefixes();
+	test_edit_and_match();
 	compiled_mode = true;
 	minifw_run_min = 1;
-	test_edit();
-	test_match();
-	test_chains();
-	test_limit();
-	test_families();
-	test_prefixes();
+	test_edit_and_match();
 	compiled_mode = false;
 	minifw_run_min = 8;
 	test_classifier();
