@@ -51,7 +51,10 @@ static int minifw_error_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* One line of a listing: the file's header, a policy, a rule or the end. */
+/*
+ * One line of a listing: the file's header, a policy, a rule, the end
+ * ("COMMIT") or a chain's compiled runs (a comment in stats).
+ */
 enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL, MINIFW_L_RUNS };
 
 struct minifw_cursor {

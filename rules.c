@@ -97,6 +97,7 @@
 #include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/sort.h>
+#include <linux/overflow.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -549,8 +550,8 @@ static int minifw_match_ext(const struct minifw_rule *r, const struct minifw_pkt
 }
 
 /*
- * Interval tables (see "DOC: Compiled chains"): the interval holding an
- * address, by binary search.
+ * Interval tables (see "DOC: Compiled chains"): the rule of the interval
+ * holding an address, by binary search. Packet path, RCU read side.
  */
 static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
 {
@@ -572,8 +573,7 @@ static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
 	return t->rule[lo];
 }
 
-static __always_inline u32 minifw_itab_find6(const struct minifw_itab *t,
-					     u64 ahi, u64 alo)
+static u32 minifw_itab_find6(const struct minifw_itab *t, u64 ahi, u64 alo)
 {
 	u32 lo = 0, hi = t->n;
 
@@ -609,15 +609,20 @@ static __always_inline u32 minifw_itab_find(const struct minifw_itab *t,
  * The rule of @run that decides @p, or NULL: the first rule of the run
  * whose address holds the packet's, if the options the run's rules share
  * match too (@res: MINIFW_MATCH, or what else minifw_match() said).
+ * Packet path, RCU read side.
  */
 static __always_inline const struct minifw_rule *
 minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
 		const struct minifw_pkt *p, int *res)
 {
-	const struct minifw_itab *t = run->tab[p->family == MINIFW_FAM_IPV6];
-	u32 hit = min_t(u32, minifw_itab_find(&t[0], &p->saddr, p->family),
-			minifw_itab_find(&t[1], &p->daddr, p->family));
+	const struct minifw_itab *t = run->tab[p->family == MINIFW_FAM_IPV6 ?
+					       MINIFW_TAB_IPV6 : MINIFW_TAB_IPV4];
+	u32 hit = minifw_itab_find(&t[MINIFW_TAB_SRC], &p->saddr, p->family);
 
+	/* the run's first rule cannot be beaten */
+	if (hit != run->first)
+		hit = min_t(u32, hit, minifw_itab_find(&t[MINIFW_TAB_DST], &p->daddr,
+						       p->family));
 	if (hit == MINIFW_NO_RULE)
 		return NULL;
 	*res = minifw_match(&run->rest, p);
@@ -2750,8 +2755,9 @@ static int minifw_chain_reserve(struct minifw_chain *c, u32 need)
 	return 0;
 }
 
-/* A private copy of @cur that shares its counters. */
-static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *cur)
+/* A private copy of @cur that shares its counters, with room for @adds more rules. */
+static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *cur,
+						   const u32 *adds)
 {
 	struct minifw_ruleset *rs = kzalloc(sizeof(*rs), GFP_KERNEL);
 	unsigned int c;
@@ -2766,7 +2772,7 @@ static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *
 
 		to->policy = from->policy;
 		to->policy_cnt = minifw_counter_get(from->policy_cnt);
-		if (minifw_chain_reserve(to, from->nrules)) {
+		if (minifw_chain_reserve(to, from->nrules + adds[c])) {
 			minifw_ruleset_put(rs);
 			return NULL;
 		}
@@ -2941,10 +2947,17 @@ struct minifw_ruleset *minifw_ruleset_edit(const struct minifw_ruleset *cur,
 					   const struct minifw_cmd *cmds, u32 n,
 					   struct minifw_err *err)
 {
-	struct minifw_ruleset *rs = minifw_ruleset_clone(cur);
+	u32 adds[MINIFW_NCHAINS] = { 0 };
+	struct minifw_ruleset *rs;
 	u32 i;
 	int ret;
 
+	/* room for the rules the commands add, so that no append regrows */
+	for (i = 0; i < n; i++)
+		if ((cmds[i].op == MINIFW_OP_APPEND || cmds[i].op == MINIFW_OP_INSERT) &&
+		    cmds[i].chain < MINIFW_NCHAINS)
+			adds[cmds[i].chain]++;
+	rs = minifw_ruleset_clone(cur, adds);
 	if (!rs)
 		return ERR_PTR(minifw_nomem(err));
 	for (i = 0; i < n; i++) {
@@ -3051,8 +3064,8 @@ u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
  * A run is a sequence of at least minifw_run_min (8) consecutive rules that
  *  - have a deciding target (ACCEPT, DROP, REJECT): the first rule of the
  *    run that matches is the one that decides, and the only one counted;
- *  - have no extension (no -m limit, which keeps state, nor LOG, multiport,
- *    iprange or comment);
+ *  - have no -m limit (its bucket must see every packet that reaches it),
+ *    -m multiport or -m iprange (a comment is fine);
  *  - match one address, source or destination, not negated, with a prefix
  *    mask (or no address at all: a source prefix of length 0, in the
  *    family the rule has or in both);
@@ -3077,10 +3090,11 @@ u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
  * leaves a few intervals to search where addresses spread: with 100,000
  * random prefixes, about 3 per bucket. (IPv6 tables have none: the top
  * bits of IPv6 addresses in one ruleset are mostly the same, and a binary
- * search of 100,000 intervals is 17 steps.) A packet's rule in the run
- * is the lower of its source and destination lookups; if there is one,
- * the shared options decide (minifw_match() on the rest, which may also
- * say hotdrop), as they would have for that rule alone.
+ * search of the up to 200,001 intervals of 100,000 prefixes is 18
+ * steps.) A packet's rule in the run is the lower of its source and
+ * destination lookups; if there is one, the shared options decide
+ * (minifw_match() on the rest, which may also say hotdrop), as they would
+ * have for that rule alone.
  *
  * Worked example
  * --------------
@@ -3111,8 +3125,10 @@ u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
  * and the IPv4 destination table has 0.0.0.0 none, 198.51.100.7 rule 4,
  * 198.51.100.8 none. A packet from 10.1.2.3 to 198.51.100.7 finds rule 0
  * in the source table and rule 4 in the destination table: rule 0, the
- * lower, accepts it and counts it, as the walk would have. Rules 1, 3 and
- * 5 can never match; they stay in the chain, listed and counted at 0.
+ * lower, accepts it and counts it, as the walk would have. Rules 1, 3, 5
+ * and 7 can never match (7: rule 6 holds all of IPv6 too, so the IPv6
+ * source table is one interval, :: to rule 6); they stay in the chain,
+ * listed and counted at 0.
  */
 
 /*
@@ -3135,7 +3151,7 @@ struct minifw_pfx {
 };
 
 /* The sweep's stack of prefixes that hold the current address. */
-struct minifw_open {
+struct minifw_nest {
 	u64 end[2];
 	u32 rule;	/* the first rule among this prefix and those holding it */
 };
@@ -3185,17 +3201,22 @@ static bool minifw_mask_is_prefix(const union minifw_addr *mask)
 
 /*
  * What a rule matches besides its address, or false if it cannot be part
- * of a run: it has an extension (limit and LOG keep state or have effects;
- * multiport and iprange are rare), a target that lets the packet go on, a
- * negated address, two addresses, or a mask that is not a prefix
- * ("-s 10.0.0.1/255.0.0.255" matches no one range of addresses).
+ * of a run: a target that lets the packet go on (LOG included), -m limit
+ * (its bucket must see every packet that reaches it), -m multiport or
+ * -m iprange (kept out for simplicity: rare in long lists), a negated
+ * address, two addresses, or a mask that is not a prefix
+ * ("-s 10.0.0.1/255.0.0.255" matches no one range of addresses). A
+ * comment changes nothing a packet meets.
  */
 static bool minifw_run_key(const struct minifw_rule *r, struct minifw_match *key)
 {
 	const struct minifw_match *m = &r->m;
 
-	if (r->ext || (r->target != MINIFW_T_ACCEPT && r->target != MINIFW_T_DROP &&
-		       r->target != MINIFW_T_REJECT))
+	if (r->target != MINIFW_T_ACCEPT && r->target != MINIFW_T_DROP &&
+	    r->target != MINIFW_T_REJECT)
+		return false;
+	if (r->ext && (r->ext->limit_avg ||
+		       (m->flags & (MINIFW_MULTIPORT | MINIFW_SRCRANGE | MINIFW_DSTRANGE))))
 		return false;
 	if ((m->flags & (MINIFW_INV_SRC | MINIFW_INV_DST)) ||
 	    (minifw_addr_set(&m->smsk) && minifw_addr_set(&m->dmsk)) ||
@@ -3261,14 +3282,15 @@ static u32 minifw_run_prefixes(const struct minifw_chain *c, u32 first, u32 end,
 			continue;
 		if (field ? !minifw_addr_set(&m->dmsk) : minifw_addr_set(&m->dmsk))
 			continue;
+		/* addresses are stored masked; masked again all the same */
 		if (family == MINIFW_FAM_IPV4) {
 			p->start[0] = 0;
-			p->start[1] = ntohl(a->ip);
+			p->start[1] = ntohl(a->ip & k->ip);
 			p->end[0] = 0;
 			p->end[1] = p->start[1] | (u32)~ntohl(k->ip);
 		} else {
-			p->start[0] = minifw_ip6_word(a, 0);
-			p->start[1] = minifw_ip6_word(a, 1);
+			p->start[0] = minifw_ip6_word(a, 0) & minifw_ip6_word(k, 0);
+			p->start[1] = minifw_ip6_word(a, 1) & minifw_ip6_word(k, 1);
 			p->end[0] = p->start[0] | ~minifw_ip6_word(k, 0);
 			p->end[1] = p->start[1] | ~minifw_ip6_word(k, 1);
 		}
@@ -3279,12 +3301,12 @@ static u32 minifw_run_prefixes(const struct minifw_chain *c, u32 first, u32 end,
 }
 
 /* Where the sweep writes its intervals; with no arrays, it only counts. */
-struct minifw_sweep {
+struct minifw_sweep_out {
 	struct minifw_itab *t;
 	u32 last;
 };
 
-static void minifw_emit(struct minifw_sweep *sw, const u64 *start, u32 rule)
+static void minifw_emit(struct minifw_sweep_out *sw, const u64 *start, u32 rule)
 {
 	struct minifw_itab *t = sw->t;
 
@@ -3309,8 +3331,8 @@ static void minifw_emit(struct minifw_sweep *sw, const u64 *start, u32 rule)
  * are nested or apart, never overlapping otherwise, so those holding the
  * current address form a stack.
  */
-static void minifw_sweep(struct minifw_sweep *sw, const struct minifw_pfx *p, u32 n,
-			 const u64 *max, struct minifw_open *stack)
+static void minifw_sweep(struct minifw_sweep_out *sw, const struct minifw_pfx *p, u32 n,
+			 const u64 *max, struct minifw_nest *stack)
 {
 	u64 cur[2] = { 0, 0 };
 	bool more = true;	/* cur is in the space, not past its end */
@@ -3319,7 +3341,7 @@ static void minifw_sweep(struct minifw_sweep *sw, const struct minifw_pfx *p, u3
 	for (i = 0; i <= n; i++) {
 		/* close the prefixes that end before p[i]; after the last, all */
 		while (sp && (i == n || minifw_key_cmp(stack[sp - 1].end, p[i].start) < 0)) {
-			const struct minifw_open *top = &stack[--sp];
+			const struct minifw_nest *top = &stack[--sp];
 
 			if (more && minifw_key_cmp(cur, top->end) <= 0)
 				minifw_emit(sw, cur, top->rule);
@@ -3350,8 +3372,7 @@ static void minifw_sweep(struct minifw_sweep *sw, const struct minifw_pfx *p, u3
 
 static void minifw_itab_free(struct minifw_itab *t)
 {
-	/* one allocation, starting with the start array */
-	kvfree(t->start6 ? (void *)t->start6 : (void *)t->start4);
+	kvfree(t->mem);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -3359,41 +3380,42 @@ static void minifw_itab_free(struct minifw_itab *t)
 static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c,
 			     const struct minifw_run *run, unsigned int fam,
 			     unsigned int field, struct minifw_pfx *pfx,
-			     struct minifw_open *stack)
+			     struct minifw_nest *stack)
 {
 	static const u64 max4[2] = { 0, U32_MAX }, max6[2] = { U64_MAX, U64_MAX };
-	const u64 *max = fam ? max6 : max4;
-	struct minifw_sweep sw = { .t = t };
-	size_t key_size = fam ? 2 * sizeof(u64) : sizeof(u32);
+	const u64 *max = fam == MINIFW_TAB_IPV6 ? max6 : max4;
+	struct minifw_sweep_out sw = { .t = t };
+	size_t key_size = fam == MINIFW_TAB_IPV6 ? 2 * sizeof(u64) : sizeof(u32);
 	u32 n, ntab, b, j, nb = 0;
-	unsigned int bits;
 	size_t size;
-	char *mem;
 
 	memset(t, 0, sizeof(*t));
 	n = minifw_run_prefixes(c, run->first, run->end, fam, field, pfx);
 	if (!n)
 		return 0;
 	sort(pfx, n, sizeof(*pfx), minifw_pfx_cmp, NULL);
+	cond_resched();
 	/* count, allocate, fill */
 	minifw_sweep(&sw, pfx, n, max, stack);
 	ntab = t->n;
-	size = (size_t)ntab * (key_size + sizeof(u32));
-	if (!fam && ntab >= MINIFW_BUCKET_MIN) {
-		bits = min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
+	t->n = 0;
+	size = array_size(ntab, key_size + sizeof(u32));
+	if (fam == MINIFW_TAB_IPV4 && ntab >= MINIFW_BUCKET_MIN) {
+		unsigned int bits = min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
+
 		t->bshift = 32 - bits;
 		nb = 1U << bits;
-		size += (nb + 1) * sizeof(u32);
+		size = size_add(size, array_size(nb + 1, sizeof(u32)));
 	}
-	mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
-	if (!mem)
+	t->mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!t->mem)
 		return -ENOMEM;
-	t->n = 0;
-	if (fam)
-		t->start6 = (u64 *)mem;
+	/* the keys first, for their alignment */
+	if (fam == MINIFW_TAB_IPV6)
+		t->start6 = t->mem;
 	else
-		t->start4 = (u32 *)mem;
-	t->rule = (u32 *)(mem + (size_t)ntab * key_size);
+		t->start4 = t->mem;
+	t->rule = (u32 *)((char *)t->mem + array_size(ntab, key_size));
 	minifw_sweep(&sw, pfx, n, max, stack);
 	if (nb) {
 		t->bucket = t->rule + ntab;
@@ -3408,14 +3430,13 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 
 static void minifw_chain_uncompile(struct minifw_chain *c)
 {
+	unsigned int fam, field;
 	u32 i;
 
-	for (i = 0; c->runs && i < c->nruns; i++) {
-		minifw_itab_free(&c->runs[i].tab[0][0]);
-		minifw_itab_free(&c->runs[i].tab[0][1]);
-		minifw_itab_free(&c->runs[i].tab[1][0]);
-		minifw_itab_free(&c->runs[i].tab[1][1]);
-	}
+	for (i = 0; c->runs && i < c->nruns; i++)
+		for (fam = 0; fam < 2; fam++)
+			for (field = 0; field < 2; field++)
+				minifw_itab_free(&c->runs[i].tab[fam][field]);
 	kvfree(c->runs);
 	c->runs = NULL;
 	c->nruns = 0;
@@ -3440,37 +3461,43 @@ static int minifw_chain_trim(struct minifw_chain *c)
 	return 0;
 }
 
-static int minifw_chain_compile(struct minifw_chain *c, struct minifw_pfx *pfx,
-				struct minifw_open *stack)
+/* How many runs @c has; *@longest: rules in the longest one, if longer. */
+static u32 minifw_chain_runs(const struct minifw_chain *c, u32 *longest)
 {
 	struct minifw_match key;
 	u32 i, n = 0, first, end;
+
+	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); n++)
+		*longest = max_t(u32, *longest, end - first);
+	return n;
+}
+
+/* Build the @n runs of @c; on failure, what was built stays for the caller. */
+static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx *pfx,
+				struct minifw_nest *stack)
+{
+	struct minifw_match key;
+	u32 i, first, end;
 	unsigned int fam, field;
 	struct minifw_run *run;
 
-	if (minifw_chain_trim(c))
-		return -ENOMEM;
-
-	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); )
-		n++;
-	if (!n)
-		return 0;
-	c->runs = kvmalloc_array(n + 1, sizeof(*c->runs), GFP_KERNEL | __GFP_NOWARN);
+	c->runs = kvcalloc(n + 1, sizeof(*c->runs), GFP_KERNEL | __GFP_NOWARN);
 	if (!c->runs)
 		return -ENOMEM;
-	memset(c->runs, 0, (n + 1) * sizeof(*c->runs));
 	c->runs[n].first = MINIFW_NO_RULE;
 	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); ) {
-		cond_resched();
 		run = &c->runs[c->nruns++];
 		run->first = first;
 		run->end = end;
 		run->rest = key;
-		for (fam = 0; fam < 2; fam++)
-			for (field = 0; field < 2; field++)
+		for (fam = 0; fam < 2; fam++) {
+			for (field = 0; field < 2; field++) {
 				if (minifw_itab_build(&run->tab[fam][field], c, run, fam,
 						      field, pfx, stack))
 					return -ENOMEM;
+				cond_resched();
+			}
+		}
 	}
 	return 0;
 }
@@ -3480,28 +3507,38 @@ static int minifw_chain_compile(struct minifw_chain *c, struct minifw_pfx *pfx,
  * @rs: a ruleset nobody walks yet
  * @err: reason on failure
  *
- * See "DOC: Compiled chains". Called once, just before publishing; also
- * gives back the room reserved for rules that were never appended.
+ * See "DOC: Compiled chains". Called just before publishing (again, it
+ * starts over); also gives back the room reserved for rules that were
+ * never appended.
  *
  * Context: control path, may sleep.
  * Return: 0 or -ENOMEM (then @rs is as before: walked rule by rule).
  */
 int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 {
-	struct minifw_open *stack = NULL;
+	struct minifw_nest *stack = NULL;
 	struct minifw_pfx *pfx = NULL;
-	u32 most = 0;
+	u32 nruns[MINIFW_NCHAINS], longest = 0, all = 0;
 	unsigned int c;
 	int ret = 0;
 
-	for (c = 0; c < MINIFW_NCHAINS; c++)
-		most = max_t(u32, most, rs->chain[c].nrules);
-	pfx = kvmalloc_array(most ?: 1, sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		minifw_chain_uncompile(&rs->chain[c]);
+		if (minifw_chain_trim(&rs->chain[c]))
+			return minifw_nomem(err);
+		nruns[c] = minifw_chain_runs(&rs->chain[c], &longest);
+		all += nruns[c];
+	}
+	if (!all)
+		return 0;
+	/* scratch: the prefixes of one table, the sweep's stack */
+	pfx = kvmalloc_array(longest, sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
 	stack = kmalloc_array(MINIFW_NEST_MAX, sizeof(*stack), GFP_KERNEL);
 	if (!pfx || !stack)
 		ret = -ENOMEM;
 	for (c = 0; c < MINIFW_NCHAINS && !ret; c++)
-		ret = minifw_chain_compile(&rs->chain[c], pfx, stack);
+		if (nruns[c])
+			ret = minifw_chain_compile(&rs->chain[c], nruns[c], pfx, stack);
 	kfree(stack);
 	kvfree(pfx);
 	if (ret) {

@@ -236,6 +236,7 @@ struct minifw_rule {
 
 struct minifw_itab {
 	u32 n;
+	void *mem;		/* the one allocation holding the arrays */
 	u32 *rule;
 	u32 *start4;		/* IPv4 */
 	u64 *start6;		/* IPv6: 2 words an interval, high then low */
@@ -255,10 +256,13 @@ struct minifw_itab {
  * for one address (and the family it implies): what else they match is in
  * rest, with both addresses and the family wildcarded.
  */
+enum { MINIFW_TAB_IPV4, MINIFW_TAB_IPV6 };	/* first index of .tab */
+enum { MINIFW_TAB_SRC, MINIFW_TAB_DST };	/* second index */
+
 struct minifw_run {
 	u32 first, end;
 	struct minifw_match rest;
-	struct minifw_itab tab[2][2];	/* [IPv4, IPv6][source, destination] */
+	struct minifw_itab tab[2][2];	/* [family][field] */
 };
 
 struct minifw_chain {
