@@ -216,8 +216,10 @@ wait_port() {
 
 # Talk to a server from the root netns (or netns $NS if set). *_ok succeed
 # only if it answered "hi" (socat exits 0 when a UDP answer never comes);
-# *_blocked succeed if no answer came (within 1 s).
-tcp_ok() { answered run_in "${NS:-}" socat -T3 - TCP:"$1":"$2",connect-timeout=3 </dev/null; }
+# *_blocked succeed if no answer came (within 1 s). tcp_ok waits up to
+# 10 s, which costs nothing when the answer comes: under emulation on a
+# busy host, 3 s were once not enough for an open port.
+tcp_ok() { answered run_in "${NS:-}" socat -T10 - TCP:"$1":"$2",connect-timeout=10 </dev/null; }
 tcp_blocked() { ! answered run_in "${NS:-}" socat -T1 - TCP:"$1":"$2",connect-timeout=1 </dev/null; }
 udp_ok() { echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"; }
 udp_blocked() { ! (echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"); }
