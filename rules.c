@@ -2736,23 +2736,30 @@ struct minifw_ruleset *minifw_ruleset_new(void)
 }
 
 /* Make room for at least @need rules; the array may move. */
-static int minifw_chain_reserve(struct minifw_chain *c, u32 need)
+/* Move the rules into an array of @cap (at least nrules) entries. */
+static int minifw_chain_resize(struct minifw_chain *c, u32 cap)
 {
-	struct minifw_rule *rules;
-	u32 cap;
+	struct minifw_rule *rules = NULL;
 
-	if (need <= c->cap)
-		return 0;
-	cap = max_t(u32, need, c->cap < 8 ? 8 : c->cap + c->cap / 2);
-	rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL | __GFP_NOWARN);
-	if (!rules)
-		return -ENOMEM;
+	if (cap) {
+		rules = kvmalloc_array(cap, sizeof(*rules), GFP_KERNEL | __GFP_NOWARN);
+		if (!rules)
+			return -ENOMEM;
+	}
 	if (c->nrules)
 		memcpy(rules, c->rules, c->nrules * sizeof(*rules));
 	kvfree(c->rules);
 	c->rules = rules;
 	c->cap = cap;
 	return 0;
+}
+
+static int minifw_chain_reserve(struct minifw_chain *c, u32 need)
+{
+	if (need <= c->cap)
+		return 0;
+	return minifw_chain_resize(c, max_t(u32, need,
+					    c->cap < 8 ? 8 : c->cap + c->cap / 2));
 }
 
 /* A private copy of @cur that shares its counters, with room for @adds more rules. */
@@ -3445,20 +3452,9 @@ static void minifw_chain_uncompile(struct minifw_chain *c)
 /* A published chain never grows: give back what appends reserved. */
 static int minifw_chain_trim(struct minifw_chain *c)
 {
-	struct minifw_rule *rules;
-
 	if (c->cap - c->nrules <= c->nrules / 16)
 		return 0;
-	rules = c->nrules ? kvmalloc_array(c->nrules, sizeof(*rules),
-					   GFP_KERNEL | __GFP_NOWARN) : NULL;
-	if (c->nrules && !rules)
-		return -ENOMEM;
-	if (c->nrules)
-		memcpy(rules, c->rules, c->nrules * sizeof(*rules));
-	kvfree(c->rules);
-	c->rules = rules;
-	c->cap = c->nrules;
-	return 0;
+	return minifw_chain_resize(c, c->nrules);
 }
 
 /* How many runs @c has; *@longest: rules in the longest one, if longer. */
