@@ -87,9 +87,9 @@ probe_and_block() {
 }
 
 # A TCP connection from the peer namespace with source address $1 to port
-# $2 of this host; succeeds if the server answered (within 2 s).
+# $2 of this host; succeeds if the server answered (see tcp_ok for -t).
 peer_tcp_from() {
-	answered ip netns exec peer socat -T2 - TCP:192.0.2.1:"$2",bind="$1",connect-timeout=2 </dev/null
+	answered ip netns exec peer socat -t10 -T10 - TCP:192.0.2.1:"$2",bind="$1",connect-timeout=5 </dev/null
 }
 
 # The commands of one Exec*= setting of the unit, one a line.

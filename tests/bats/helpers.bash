@@ -191,13 +191,13 @@ dmesg_new() { dmesg | tail -n +"$((DMESG_START + 1))"; }
 # A TCP server in netns $1 on port $2 answering "hi"; stopped by
 # stop_servers at the end of each test.
 tcp_server() {
-	run_in "$1" socat TCP-LISTEN:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
+	run_in "$1" socat -t10 TCP-LISTEN:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
 	wait_port "$1" tcp "$2"
 }
 
 # A UDP server in netns $1 on port $2 answering "hi" to each datagram.
 udp_server() {
-	run_in "$1" socat UDP-RECVFROM:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
+	run_in "$1" socat -t10 UDP-RECVFROM:"$2",reuseaddr,fork SYSTEM:'echo hi' 3>&- &
 	wait_port "$1" udp "$2"
 }
 
@@ -216,12 +216,18 @@ wait_port() {
 
 # Talk to a server from the root netns (or netns $NS if set). *_ok succeed
 # only if it answered "hi" (socat exits 0 when a UDP answer never comes);
-# *_blocked succeed if no answer came (within 1 s). tcp_ok waits up to
-# 10 s, which costs nothing when the answer comes: under emulation on a
+# *_blocked succeed if no answer came (within 1 s). The *_ok waits cost
+# nothing when the answer comes, so they are long: under emulation on a
 # busy host, 3 s were once not enough for an open port.
-tcp_ok() { answered run_in "${NS:-}" socat -T10 - TCP:"$1":"$2",connect-timeout=10 </dev/null; }
+#
+# -t (here and in the servers): socat's half-close wait. The client's
+# stdin ends at once, and by default each side then gives the other only
+# 0.5 s before closing; a server shell slower than that to run "echo hi"
+# fails with "echo: I/O error" and the client sees no answer. UDP never
+# closes, so udp_ok stops after the 3 bytes of "hi\n" (readbytes=3).
+tcp_ok() { answered run_in "${NS:-}" socat -t10 -T10 - TCP:"$1":"$2",connect-timeout=10 </dev/null; }
 tcp_blocked() { ! answered run_in "${NS:-}" socat -T1 - TCP:"$1":"$2",connect-timeout=1 </dev/null; }
-udp_ok() { echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"; }
+udp_ok() { echo x | answered run_in "${NS:-}" socat -t10 -T10 - UDP:"$1":"$2",readbytes=3; }
 udp_blocked() { ! (echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"); }
 
 answered() {
