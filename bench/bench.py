@@ -38,8 +38,10 @@ leaves the VM.
 Output lines (key=value, one record a line):
   RUN contender= n= kind=match|nomatch probe=0|1 count= sent= usec= errors= ns=
   LOAD contender= n= round= seconds= cpu=   (wall and CPU time)
-  MEM contender= n= slab_kb= percpu_kb= vmalloc_kb= memfree_kb= modules_kb=
-                                            (deltas, KiB)
+  MEM contender= n= kernel_kb= slab_kb= percpu_kb= vmalloc_kb= memfree_kb=
+      modules_kb= freed_kb=                 (KiB: what the load took, what
+                                             loading the modules took, what
+                                             removing it all gave back)
   CHECK contender= n= round= dropped= expected=
                                             (the contender's own counter of
                                              its drop rule, and the matching
@@ -242,22 +244,52 @@ def rmmod(*mods):
 
 
 def meminfo():
+    """/proc/meminfo without page cache, dentries, inodes, and the empty
+    slabs each slab cache keeps (which otherwise hide a free from one
+    contender and serve the next one's allocations)."""
     os.sync()
     with open("/proc/sys/vm/drop_caches", "w") as f:
         f.write("3\n")
+    for cache in os.listdir("/sys/kernel/slab"):
+        try:
+            with open(f"/sys/kernel/slab/{cache}/shrink", "w") as f:
+                f.write("1\n")
+        except OSError:
+            pass
     m = {}
     with open("/proc/meminfo") as f:
         for line in f:
             k, v = line.split(":")
             m[k] = int(v.split()[0])
+    # Free pages waiting on the per-CPU lists are not in MemFree: after a
+    # process that used a lot exits (iptables-legacy-restore of 100,000
+    # rules), they hold tens of MiB.
+    with open("/proc/zoneinfo") as f:
+        m["PcpFree"] = sum(int(line.split()[1]) for line in f
+                           if line.split()[:1] == ["count:"]) * os.sysconf("SC_PAGE_SIZE") // 1024
     return m
+
+
+def meminfo_settled():
+    """meminfo() once the kernel's memory stops moving: what an earlier
+    contender freed late (nft destroys its tables in a work item after an
+    RCU grace period, for one) must not count for the next."""
+    prev = meminfo()
+    for _ in range(20):
+        time.sleep(0.5)
+        cur = meminfo()
+        if abs(kernel_kb(cur) - kernel_kb(prev)) < 256:
+            break
+        prev = cur
+    return cur
 
 
 def kernel_kb(m):
     """Memory in use that is neither page cache nor user space: the
     kernel's own, however allocated (slab, vmalloc, per-CPU, or pages
     straight from the page allocator, which no other line shows)."""
-    return m["MemTotal"] - m["MemFree"] - m["Buffers"] - m["Cached"] - m["AnonPages"]
+    return (m["MemTotal"] - m["MemFree"] - m["PcpFree"] - m["Buffers"] - m["Cached"]
+            - m["AnonPages"])
 
 
 def pg_write(path, cmd):
@@ -520,31 +552,22 @@ class Bench:
         each kind, check its counter, remove."""
         kinds = ["nomatch"] if c.name == "none" else (["match"] if n == 0 else
                                                         ["match", "nomatch"])
-        first = rnd == 0
-        if first and c.name != "none":
-            m0 = meminfo()
+        mem = rnd == 0 and c.name != "none"     # memory: in the first round
+        if mem:
+            m0 = meminfo_settled()
         c.prepare()
-        if first and c.name != "none":
-            m1 = meminfo()
+        if mem:
+            m1 = meminfo_settled()
         try:
             secs, cpu = c.load(files, n)
-            if c.name == "none":
-                pass
-            elif first:
-                time.sleep(1)  # what an update frees goes after an RCU grace period
-                m2 = meminfo()
-                emit("MEM", contender=c.name, n=n,
-                     kernel_kb=kernel_kb(m2) - kernel_kb(m1),
-                     slab_kb=m2["Slab"] - m1["Slab"], percpu_kb=m2["Percpu"] - m1["Percpu"],
-                     vmalloc_kb=m2["VmallocUsed"] - m1["VmallocUsed"],
-                     memfree_kb=m1["MemFree"] - m2["MemFree"],
-                     modules_kb=kernel_kb(m1) - kernel_kb(m0))
+            if mem:
+                m2 = meminfo_settled()  # after what the update frees after a grace period
             if c.name != "none":
                 emit("LOAD", contender=c.name, n=n, round=rnd, seconds=round(secs, 3),
                      cpu=round(cpu, 3))
             matched = 0
             for kind in kinds:
-                if first:
+                if rnd == 0:
                     matched += self.probe(c.name, n, kind)
                 else:
                     warm = self.a.count or max(2 * BURST,
@@ -557,6 +580,15 @@ class Bench:
                      expected=matched)
         finally:
             c.unload()
+        if mem:
+            m3 = meminfo_settled()
+            emit("MEM", contender=c.name, n=n,
+                 kernel_kb=kernel_kb(m2) - kernel_kb(m1),
+                 slab_kb=m2["Slab"] - m1["Slab"], percpu_kb=m2["Percpu"] - m1["Percpu"],
+                 vmalloc_kb=m2["VmallocUsed"] - m1["VmallocUsed"],
+                 memfree_kb=m1["MemFree"] - m2["MemFree"],
+                 modules_kb=kernel_kb(m1) - kernel_kb(m0),
+                 freed_kb=kernel_kb(m2) - kernel_kb(m3))
 
     def run(self):
         a = self.a
@@ -637,7 +669,10 @@ def report(logfile, md, dat):
         return med.get((c, n, kind))
 
     def ratio(x, y):
-        return f"{x / y:.2f}" if x and y else "n/a"
+        """x/y, to 3 decimals below 10 (goals like 1.03 are decided on it)"""
+        if not x or not y:
+            return "n/a"
+        return f"{x / y:.3f}" if x / y < 10 else f"{x / y:.1f}"
 
     lines = []
     out = lines.append
@@ -648,6 +683,7 @@ def report(logfile, md, dat):
         f"{info.get('cpus', '?')} vCPU{'s' if info.get('cpus') != '1' else ''}"
         + (", `-icount shift=0,sleep=off`" if icount else "")
         + "), booted by `tests/vm/run-vm.sh`")
+    out(f"- minifw: {minifw_version()}")
     out(f"- host: {host_cpu()}, {qemu_version()}")
     out(f"- method: pktgen `xmit_mode netif_receive`, burst {info.get('burst')}, 64-byte UDP "
         f"packets injected into a veth's receive path; median ns/packet of "
@@ -661,7 +697,8 @@ def report(logfile, md, dat):
             "instruction executed (and jumps to the next timer when the guest is idle). "
             "So every \"ns\" below is a count of guest instructions: pktgen's ns/packet "
             "is the instructions the kernel executes per packet, the same from boot to "
-            "boot (runs agree to about 0.1%) and untouched by the load of the host, which "
+            "boot (runs agree to within 0.01%, but for ipset's, whose hash seed "
+            "changes with every load, within a few %) and untouched by the load of the host, which "
             "emulated time on a shared machine is not. It is not time on real hardware: "
             "cache misses, memory latency, branch mispredictions and instruction-level "
             "parallelism are not modelled, an instruction that misses every cache costs "
@@ -732,6 +769,14 @@ def report(logfile, md, dat):
                 v = g(c, n, "nomatch" if c == "none" else kind)
                 cells.append(f"{v:.0f}" if v else "-")
             out(f"| {n if n else 'drop-all'} | {kind} | " + " | ".join(cells) + " |")
+    if len(ns) > 1:
+        for kind in ("match", "nomatch"):
+            cells = []
+            for c in cols:
+                lo, hi = g(c, ns[0], "nomatch" if c == "none" else kind), \
+                    g(c, nmax, "nomatch" if c == "none" else kind)
+                cells.append(f"{(hi - lo) / (nmax - ns[0]):.2f}" if lo and hi else "-")
+            out(f"| per added rule, N={ns[0]} to {nmax} | {kind} | " + " | ".join(cells) + " |")
     out("")
 
     out("## Load time and memory\n")
@@ -740,26 +785,35 @@ def report(logfile, md, dat):
         "`cat FILE > /proc/minifw/rules` (one `*filter` ... `COMMIT` document), "
         "`iptables-legacy-restore`, `ipset restore` plus the one `iptables-legacy` rule, "
         "`nft -f`. `wall` is the guest clock"
-        + (" (instructions, plus the jumps of an idle guest to its next timer: waiting "
-           "for an RCU grace period, say)" if icount else "")
+        + (" (instructions, plus the jumps of an idle guest to its next timer, which "
+           "can be minutes away: a wait for an RCU grace period, or for a file not yet "
+           "read from the host, which is what the rare outliers among the rounds "
+           "are)" if icount else "")
         + "; `cpu` the user and system time of the processes, as the guest kernel "
         "accounts it (a tick-sampled measure; work done in kernel threads and "
         "workqueues, which nft's commit partly is, is not in it). Starting a process "
         "is included.\n")
     out("Memory (first round): /proc/meminfo before and after the load, each reading "
-        "after `sync; echo 3 > /proc/sys/vm/drop_caches`, the second also a second after "
-        "the load (for RCU to free what the update replaced), with the contender's "
+        "taken after `sync; echo 3 > /proc/sys/vm/drop_caches` and `echo 1` to every "
+        "`/sys/kernel/slab/*/shrink` (so that slab caches give back their empty slabs), "
+        "and once two readings "
+        "half a second apart agree within 256 KiB (so that what an update or an earlier "
+        "contender frees after an RCU grace period is gone), with the contender's "
         "modules already loaded before the first. `kernel` is MemTotal - MemFree - "
-        "Buffers - Cached - AnonPages, the memory neither page cache nor user space: "
+        "(free pages on the per-CPU lists, the `count:`s of /proc/zoneinfo, which "
+        "MemFree leaves out and which hold tens of MiB after a big process exits) - "
+        "Buffers - Cached - AnonPages, the memory neither free, page cache nor user space: "
         "the fullest measure of what the kernel holds, however it was allocated "
         "(kvmalloc'd arrays larger than 8 KiB come from the page allocator and show in "
         "neither Slab nor VmallocUsed, which are listed for the breakdown; Percpu "
         "counts whole per-CPU chunks as they are populated). It moves by some hundred "
         "KiB on its own, so only the large N mean much. Bytes per rule = kernel delta / "
-        "N.\n")
+        "N. `freed`: what the kernel gave back when the contender was removed after its "
+        "runs (rules flushed or set destroyed, its modules unloaded), the same measure "
+        "taken the other way round.\n")
     out("| contender | N | load wall s | load cpu s | kernel KiB | Slab KiB | Percpu KiB | "
-        "VmallocUsed KiB | bytes/rule |")
-    out("|---|---|---|---|---|---|---|---|---|")
+        "VmallocUsed KiB | bytes/rule | freed KiB |")
+    out("|---|---|---|---|---|---|---|---|---|---|")
     for n in ns:
         for c in CONTENDERS:
             m = mems.get((c, n))
@@ -768,7 +822,7 @@ def report(logfile, md, dat):
             bpr = f"{int(m['kernel_kb']) * 1024 / n:.0f}" if n >= 1000 else "-"
             out(f"| {c} | {n} | {load.get((c, n), 0):.2f} | {load_cpu.get((c, n), 0):.2f} | "
                 f"{m['kernel_kb']} | {m['slab_kb']} | {m['percpu_kb']} | {m['vmalloc_kb']} | "
-                f"{bpr} |")
+                f"{bpr} | {m.get('freed_kb', '-')} |")
     out("")
 
     out("## Checks\n")
@@ -818,6 +872,27 @@ def run_ok(r):
     if r["contender"] == "none" or r["kind"] == "nomatch":
         return r["errors"] == r["sent"]
     return r["errors"] == "0"
+
+
+def minifw_version():
+    """The tree's commit and MODULE_VERSION, as far as they can be told."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    srcs = ["--", "../minifw.c", "../rules.c", "../proc.c", "../include", "../Kbuild"]
+    try:
+        commit = subprocess.run(["git", "-C", here, "log", "-1", "--format=%h"] + srcs,
+                                capture_output=True, text=True).stdout.strip()
+        if commit and subprocess.run(["git", "-C", here, "diff", "--quiet", "HEAD"] + srcs,
+                                     capture_output=True).returncode:
+            commit += " with uncommitted changes"
+    except OSError:
+        commit = ""
+    try:
+        with open(os.path.join(here, "..", "minifw.c")) as f:
+            m = re.search(r'^MODULE_VERSION\("(.*)"\);', f.read(), re.M)
+        version = m.group(1) if m else "?"
+    except OSError:
+        version = "?"
+    return f"version {version}" + (f", sources of commit {commit}" if commit else "")
 
 
 def qemu_version():

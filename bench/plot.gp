@@ -16,12 +16,13 @@ if (clock eq "icount") {
 set title sprintf("PREROUTING cost per packet, pktgen netif\\_receive, %s in QEMU TCG (%s clock)", kver, clock)
 set key top left
 set grid
+set rmargin 5
 set xrange [0.7:*]
 set style line 1 lc rgb "#d62728" lw 2 pt 7
 set style line 2 lc rgb "#1f77b4" lw 2 pt 5
 set style line 3 lc rgb "#2ca02c" lw 2 pt 9
 set style line 4 lc rgb "#9467bd" lw 2 pt 11
-set style line 5 lc rgb "#7f7f7f" lw 1 dt 3 pt 1
+set style line 5 lc rgb "#7f7f7f" lw 1 pt 1
 plot dat using 1:2 with linespoints ls 1 title "minifw, matching the last rule", \
      dat using 1:3 with linespoints ls 1 dt 2 title "minifw, matching none", \
      dat using 1:4 with linespoints ls 2 title "iptables-legacy (raw), matching the last rule", \
