@@ -39,9 +39,10 @@ Output lines (key=value, one record a line):
   RUN contender= n= kind=match|nomatch probe=0|1 count= sent= usec= errors= ns=
   LOAD contender= n= round= seconds= cpu=   (wall and CPU time)
   MEM contender= n= kernel_kb= slab_kb= percpu_kb= vmalloc_kb= memfree_kb=
-      modules_kb= freed_kb=                 (KiB: what the load took, what
+      modules_kb= freed_kb= readings=       (KiB: what the load took, what
                                              loading the modules took, what
-                                             removing it all gave back)
+                                             removing it all gave back; how
+                                             many readings it took to settle)
   CHECK contender= n= round= dropped= expected=
                                             (the contender's own counter of
                                              its drop rule, and the matching
@@ -275,12 +276,13 @@ def meminfo_settled():
     contender freed late (nft destroys its tables in a work item after an
     RCU grace period, for one) must not count for the next."""
     prev = meminfo()
-    for _ in range(20):
+    for i in range(20):
         time.sleep(0.5)
         cur = meminfo()
         if abs(kernel_kb(cur) - kernel_kb(prev)) < 256:
             break
         prev = cur
+    cur["readings"] = i + 2
     return cur
 
 
@@ -552,7 +554,8 @@ class Bench:
         each kind, check its counter, remove."""
         kinds = ["nomatch"] if c.name == "none" else (["match"] if n == 0 else
                                                         ["match", "nomatch"])
-        mem = rnd == 0 and c.name != "none"     # memory: in the first round
+        # memory: in the first round, at every N or only the largest
+        mem = rnd == 0 and c.name != "none" and (self.a.mem == "all" or n == max(self.a.n))
         if mem:
             m0 = meminfo_settled()
         c.prepare()
@@ -588,7 +591,8 @@ class Bench:
                  vmalloc_kb=m2["VmallocUsed"] - m1["VmallocUsed"],
                  memfree_kb=m1["MemFree"] - m2["MemFree"],
                  modules_kb=kernel_kb(m1) - kernel_kb(m0),
-                 freed_kb=kernel_kb(m2) - kernel_kb(m3))
+                 freed_kb=kernel_kb(m2) - kernel_kb(m3),
+                 readings=",".join(str(m["readings"]) for m in (m0, m1, m2, m3)))
 
     def run(self):
         a = self.a
@@ -983,6 +987,8 @@ def main():
                    "warm-up run sends as many")
     r.add_argument("--dir", default="/tmp/minifw-bench", help="rule files (made if missing)")
     r.add_argument("--contenders", default=",".join(CONTENDERS))
+    r.add_argument("--mem", default="all", choices=["all", "max"],
+                   help="measure the memory at every N or only at the largest (faster)")
     r.add_argument("--ko", default=f"build/{os.uname().release}/minifw.ko")
     r.add_argument("--clock", default="wall", choices=["wall", "icount"],
                    help="what the VM's clock is (for the report): QEMU -icount or not")

@@ -32,7 +32,7 @@ field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<<"$2"; }
 
 @test "bench.py run: a complete table for N=1,10, drops counted by each contender, all removed after" {
 	out=$BATS_TEST_TMPDIR/raw.log
-	python3 "$BENCH" run --n 1,10 --runs "$ROUNDS" --count "$COUNT" \
+	python3 "$BENCH" run --n 1,10 --runs "$ROUNDS" --count "$COUNT" --mem max \
 		--dir "$BATS_TEST_TMPDIR/rules" --ko "$MINIFW_KO" >"$out" 2>&1 || {
 		cat "$out"
 		false
@@ -89,8 +89,11 @@ $c $n nomatch"
 	done < <(grep '^CHECK ' "$out")
 	run grep -c '^LOAD ' "$out"
 	assert_output "$(((3 + 2 * 4) * ROUNDS))"
-	run grep -c '^MEM ' "$out"
-	assert_output "$((3 + 2 * 4))"
+	run awk '$1 == "MEM" { print $2, $3 }' "$out"    # at the largest N only
+	assert_output "contender=minifw n=10
+contender=iptables n=10
+contender=ipset n=10
+contender=nft n=10"
 
 	# nothing left behind
 	[ ! -d /sys/module/minifw ]
