@@ -7,6 +7,9 @@
 #                       and run the bats suite there
 #   make unit           user-space unit tests of rules.c
 #   make fuzz           fuzz rules.c's write path (FUZZ_SECONDS=60)
+#   make bench-unit     instructions per packet of the matcher against the
+#                       number of rules (valgrind's callgrind, user space;
+#                       BENCH_UNIT_N="1 1000 10000 100000")
 #   make check          W=1 and sparse (C=2) for both kernels, cppcheck,
 #                       checkpatch
 #   make checkpatch     the kernel's checkpatch.pl --strict over the sources
@@ -139,6 +142,18 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 build/fuzz/fuzz_rules: rules.c include/minifw.h include/minifw_user.h tests/fuzz/fuzz_rules.c
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ rules.c tests/fuzz/fuzz_rules.c
+
+# The matcher's cost in instructions, as the kernel would build it (-O2,
+# no sanitizers); see bench/bench-unit.sh.
+.PHONY: bench-unit
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
+
+build/bench/bench_unit: rules.c include/minifw.h include/minifw_user.h bench/bench_unit.c
+	@mkdir -p build/bench
+	gcc $(BENCH_CFLAGS) -o $@ rules.c bench/bench_unit.c
+
+bench-unit: build/bench/bench_unit
+	bench/bench-unit.sh $(BENCH_UNIT_N)
 
 fuzz: build/fuzz/fuzz_rules
 	@mkdir -p build/fuzz/corpus

@@ -173,7 +173,11 @@ static void minifw_drop_conntrack(const struct minifw_ruleset *rs)
 	minifw_ct.put = NULL;
 }
 
-/* Control path, under minifw_lock: what @rs needs before it goes live. */
+/*
+ * Control path, under minifw_lock: what @rs needs before it goes live,
+ * besides its lookup tables (minifw_ruleset_compile(), done first: it
+ * only allocates).
+ */
 static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *err)
 {
 	return minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err);
@@ -274,7 +278,7 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 							   lockdep_is_held(&minifw_lock)),
 				 cmds, n, err);
 	if (!IS_ERR(rs)) {
-		ret = minifw_prepare(rs, err);
+		ret = minifw_ruleset_compile(rs, err) ?: minifw_prepare(rs, err);
 		if (ret)
 			minifw_ruleset_put(rs);
 		else
@@ -301,6 +305,12 @@ int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
 {
 	int ret;
 
+	/* the block is ours alone: compile it before taking the lock */
+	ret = minifw_ruleset_compile(rs, err);
+	if (ret) {
+		minifw_ruleset_put(rs);
+		return ret;
+	}
 	mutex_lock(&minifw_lock);
 	minifw_ruleset_inherit_policies(rs,
 					rcu_dereference_protected(minifw_rules,
@@ -568,6 +578,7 @@ static int __init minifw_load_blocked(struct minifw_ruleset *rs)
 static int __init minifw_init(void)
 {
 	struct minifw_ruleset *rs;
+	struct minifw_err err;
 	int ret;
 
 	minifw_wq = alloc_workqueue("minifw", 0, 0);
@@ -579,6 +590,11 @@ static int __init minifw_init(void)
 		goto err_destroy_wq;
 	}
 	ret = minifw_load_blocked(rs);
+	if (!ret) {
+		ret = minifw_ruleset_compile(rs, &err);
+		if (ret)
+			pr_err("blocked_ips: %s\n", err.msg);
+	}
 	if (ret)
 		goto err_put_rules;
 	RCU_INIT_POINTER(minifw_rules, rs);

@@ -51,8 +51,11 @@ static int minifw_error_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* One line of a listing: the file's header, a policy, a rule or the end. */
-enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL };
+/*
+ * One line of a listing: the file's header, a policy, a rule, the end
+ * ("COMMIT") or a chain's compiled runs (a comment in stats).
+ */
+enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL, MINIFW_L_RUNS };
 
 struct minifw_cursor {
 	u8 kind;
@@ -78,7 +81,8 @@ static const struct minifw_writer_ops minifw_writer_ops = {
 /*
  * rules: "*filter", five ":CHAIN POLICY [p:b]" lines, every "-A" line, then
  * "COMMIT": the iptables-save layout. stats: a header, then for each chain
- * its policy line followed by its rules.
+ * its policy line followed by its rules, then for each chain with compiled
+ * runs a comment saying how many rules they hold.
  */
 static bool minifw_locate(struct minifw_open *o, loff_t pos)
 {
@@ -116,7 +120,26 @@ static bool minifw_locate(struct minifw_open *o, loff_t pos)
 		c->kind = MINIFW_L_TAIL;
 		return true;
 	}
+	if (o->stats && pos < MINIFW_NCHAINS) {
+		c->kind = MINIFW_L_RUNS;
+		c->chain = pos;
+		return true;
+	}
 	return false;
+}
+
+/* "# compiled INPUT: 2 runs, 10001 of 10003 rules" (see "DOC: Compiled chains") */
+static void minifw_show_runs(struct seq_file *m, const struct minifw_chain *ch,
+			     const char *name)
+{
+	u32 i, n = 0;
+
+	if (!ch->nruns)
+		return;
+	for (i = 0; i < ch->nruns; i++)
+		n += ch->runs[i].end - ch->runs[i].first;
+	seq_printf(m, "# compiled %s: %u run%s, %u of %u rules\n", name, ch->nruns,
+		   ch->nruns == 1 ? "" : "s", n, ch->nrules);
 }
 
 static void *minifw_seq_start(struct seq_file *m, loff_t *pos)
@@ -178,6 +201,9 @@ static int minifw_seq_show(struct seq_file *m, void *v)
 		break;
 	case MINIFW_L_TAIL:
 		seq_puts(m, "COMMIT\n");
+		break;
+	case MINIFW_L_RUNS:
+		minifw_show_runs(m, ch, name);
 		break;
 	}
 	return 0;

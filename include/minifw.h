@@ -224,12 +224,60 @@ struct minifw_rule {
 	struct minifw_counter *cnt;
 };
 
+/*
+ * The compiled form of a chain (see "DOC: Compiled chains" in rules.c).
+ * An interval table maps every address of one family to the first rule of
+ * a run whose prefix on one field (source or destination) holds it: the
+ * address space cut into n intervals, interval i starting at start[i]
+ * (host order; start[0] is 0) and belonging to rule[i], MINIFW_NO_RULE
+ * for none.
+ */
+#define MINIFW_NO_RULE		U32_MAX
+
+struct minifw_itab {
+	u32 n;
+	void *mem;		/* the one allocation holding the arrays */
+	u32 *rule;
+	u32 *start4;		/* IPv4 */
+	u64 *start6;		/* IPv6: 2 words an interval, high then low */
+	/*
+	 * IPv4 tables of MINIFW_BUCKET_MIN intervals or more: an index on
+	 * the top bits of the address, about one entry an interval (at most
+	 * 2^16). bucket[b] is the interval holding address b << bshift, for b
+	 * from 0 to 2^(32 - bshift) (that one: the last interval), so a
+	 * lookup searches only [bucket[b], bucket[b + 1]].
+	 */
+	u32 *bucket;
+	u8 bshift;
+};
+
+/*
+ * Rules [first, end) of a chain, all with a deciding target and alike but
+ * for one address (and the family it implies): what else they match is in
+ * rest, with both addresses and the family wildcarded.
+ */
+enum { MINIFW_TAB_IPV4, MINIFW_TAB_IPV6 };	/* first index of .tab */
+enum { MINIFW_TAB_SRC, MINIFW_TAB_DST };	/* second index */
+
+struct minifw_run {
+	u32 first, end;
+	struct minifw_match rest;
+	struct minifw_itab tab[2][2];	/* [family][field] */
+};
+
 struct minifw_chain {
 	struct minifw_rule *rules;	/* nrules used, cap allocated */
 	u32 nrules;
 	u32 cap;
 	u8 policy;			/* MINIFW_T_ACCEPT or MINIFW_T_DROP */
 	struct minifw_counter *policy_cnt;
+	/*
+	 * Compiled runs, in order, then one with first == MINIFW_NO_RULE; or
+	 * NULL, and the chain is walked rule by rule (before
+	 * minifw_ruleset_compile(), or where no run is long enough).
+	 */
+	struct minifw_run *runs;
+	u32 nruns;
 };
 
 /*
@@ -328,6 +376,8 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
 				     const struct minifw_ruleset *cur);
 u32 minifw_ruleset_count(const struct minifw_ruleset *rs);
+int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err);
+extern unsigned int minifw_run_min;
 bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int target);
 bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs);
 

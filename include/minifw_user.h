@@ -96,6 +96,32 @@ static inline void *kvmalloc_array(size_t n, size_t size, int gfp)
 	return minifw_user_alloc(n * size);
 }
 
+#define U32_MAX UINT32_MAX
+#define U64_MAX UINT64_MAX
+static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
+#define kmalloc_array(n, size, gfp) kvmalloc_array(n, size, gfp)
+#define kvcalloc(n, size, gfp) kvmalloc_array(n, size, gfp)	/* zeroed: calloc */
+/* <linux/overflow.h>: SIZE_MAX instead of a wrapped size */
+static inline size_t array_size(size_t a, size_t b)
+{
+	return b && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
+static inline size_t size_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+#define kvmalloc(n, gfp) minifw_user_alloc(n)
+
+/* lib/sort.c's interface; no swap function is ever passed. */
+static inline void sort(void *base, size_t num, size_t size,
+			int (*cmp)(const void *, const void *), void *swap)
+{
+	(void)swap;
+	qsort(base, num, size, cmp);
+}
+
 /* Time, for -m limit: the tests set it. */
 #define HZ 100
 extern unsigned long minifw_user_jiffies;

@@ -6,8 +6,9 @@
 #      and run sparse (C=2) over it: any sparse warning fails; build the
 #      .deb (make deb); cppcheck over the user-space build; checkpatch.pl
 #      --strict
-#   3. user-space unit tests of rules.c (make unit, gcc and clang builds)
-#      and a one-minute fuzz of its write path (make fuzz)
+#   3. user-space unit tests of rules.c (make unit, gcc and clang builds),
+#      the matcher's instruction counts (make bench-unit, small N) and a
+#      one-minute fuzz of its write path (make fuzz)
 #   4. boot each kernel in QEMU and run the bats suite inside (tests/bats)
 # Ends with "N passed, N failed"; exits non-zero on any failure.
 # Usage: tests/run-all.sh [--check-only]   (steps 1-2 only)
@@ -86,6 +87,16 @@ if ! $check_only; then
 		[ "$f" -eq 0 ] || failures+=("unit tests: $f failed")
 	done < <(echo "$out" | sed -nE 's/^unit: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p')
 	[ "$lines" -eq 2 ] || fail "unit tests did not all run (make unit: $lines of 2 builds reported)"
+
+	# the matcher's instructions per packet (callgrind): a compiled lookup
+	# over its budget, or a wrong verdict, fails
+	if make --no-print-directory bench-unit BENCH_UNIT_N="1 1000 100000" \
+		BENCH_UNIT_WALKED_MAX=1000 >build/bench-unit.log 2>&1; then
+		pass "bench-unit: $(awk '$1 == 100000 { print $2 }' build/bench-unit.log) instructions per matching packet at 100,000 rules, compiled"
+	else
+		tail -n 20 build/bench-unit.log
+		fail "bench-unit (see build/bench-unit.log)"
+	fi
 
 	# a short fuzz of the write path; any finding fails
 	if make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >build/fuzz.log 2>&1; then

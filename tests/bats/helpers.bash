@@ -114,12 +114,15 @@ fw_unload() {
 	fi
 }
 
-# Remove nf_conntrack and every module that uses it. Modules stay loaded
-# after their last user goes (nft_ct after an nft notrack rule, xt_conntrack
-# after an iptables one), and modprobe -r removes only unused ones. Fails
-# if anything still holds one of them: minifw with a state rule, a table.
+# Remove nf_conntrack and its defragmenters, and every module that uses
+# them. Modules stay loaded after their last user goes (nft_ct after an nft
+# notrack rule, xt_conntrack after an iptables one), modprobe -r removes
+# only unused ones, and rmmod leaves the defragmenters behind. Fails if
+# anything still holds one of them: minifw with a state rule, a table.
 unload_conntrack() {
-	unload_with_users nf_conntrack
+	unload_with_users nf_conntrack &&
+		unload_with_users nf_defrag_ipv4 &&
+		unload_with_users nf_defrag_ipv6
 }
 
 unload_with_users() {
@@ -213,8 +216,10 @@ wait_port() {
 
 # Talk to a server from the root netns (or netns $NS if set). *_ok succeed
 # only if it answered "hi" (socat exits 0 when a UDP answer never comes);
-# *_blocked succeed if no answer came (within 1 s).
-tcp_ok() { answered run_in "${NS:-}" socat -T3 - TCP:"$1":"$2",connect-timeout=3 </dev/null; }
+# *_blocked succeed if no answer came (within 1 s). tcp_ok waits up to
+# 10 s, which costs nothing when the answer comes: under emulation on a
+# busy host, 3 s were once not enough for an open port.
+tcp_ok() { answered run_in "${NS:-}" socat -T10 - TCP:"$1":"$2",connect-timeout=10 </dev/null; }
 tcp_blocked() { ! answered run_in "${NS:-}" socat -T1 - TCP:"$1":"$2",connect-timeout=1 </dev/null; }
 udp_ok() { echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"; }
 udp_blocked() { ! (echo x | answered run_in "${NS:-}" socat -T1 - UDP:"$1":"$2"); }

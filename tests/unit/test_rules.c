@@ -28,6 +28,11 @@
  *   7. nomem     every allocation failing in turn changes nothing
  *   8. conformance  tests/unit/conformance.txt: iptables rule lines and
  *                the iptables-save text or the error each must give
+ *   9. classifier  compiled chains ("DOC: Compiled chains" in rules.c): the
+ *                worked example as written; random rulesets and millions
+ *                of random packets, compiled against walked rule by rule
+ *                (every verdict, every counter)
+ * Sections 4 and 5 also run a second time with every possible run compiled.
  */
 #include "minifw.h"
 
@@ -51,6 +56,14 @@ void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
 /* Cases and checks                                                        */
 
 static unsigned int n_passed, n_failed;
+
+/*
+ * Sections 4 and 5 run twice: as built, walked rule by rule, and compiled
+ * with runs of any length (minifw_run_min 1), so that every rule that can
+ * be in a run is looked up in an interval table. Failures of the second
+ * pass say "[compiled]".
+ */
+static bool compiled_mode;
 
 static struct {
 	const char *section;
@@ -117,7 +130,7 @@ static void case_fail(const char *what, const char *expected, const char *actual
 		      bool quote)
 {
 	if (!tc.failed) {
-		printf("FAIL %s: ", tc.section);
+		printf("FAIL %s%s: ", tc.section, compiled_mode ? " [compiled]" : "");
 		print_quoted(tc.input, 300);
 		printf(": %s: expected ", what);
 		if (quote)
@@ -325,6 +338,8 @@ static struct minifw_ruleset *build(const char *script)
 	}
 	for (i = 0; i < n; i++)
 		minifw_cmd_free(&cmds[i]);
+	if (compiled_mode && minifw_ruleset_compile(rs, &err))
+		case_fail("compile the test's ruleset", "no error", err.msg, true);
 	return rs;
 }
 
@@ -342,6 +357,8 @@ static struct minifw_ruleset *edit(const struct minifw_ruleset *cur, const char 
 	rs = minifw_ruleset_edit(cur, cmds, n, err);
 	for (i = 0; i < n; i++)
 		minifw_cmd_free(&cmds[i]);
+	if (compiled_mode && !IS_ERR(rs) && minifw_ruleset_compile(rs, err))
+		case_fail("compile the edited ruleset", "no error", err->msg, true);
 	return rs;
 }
 
@@ -2256,9 +2273,15 @@ static int h_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 {
 	struct harness *h = ctx;
 	struct minifw_ruleset *rs = minifw_ruleset_edit(h->live, cmds, n, err);
+	int ret;
 
 	if (IS_ERR(rs))
 		return (int)PTR_ERR(rs);
+	ret = minifw_ruleset_compile(rs, err);
+	if (ret) {
+		minifw_ruleset_put(rs);
+		return ret;
+	}
 	minifw_ruleset_put(h->live);
 	h->live = rs;
 	return 0;
@@ -2267,9 +2290,14 @@ static int h_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 static int h_commit_block(void *ctx, struct minifw_ruleset *rs, struct minifw_err *err)
 {
 	struct harness *h = ctx;
+	int ret;
 
-	(void)err;
 	minifw_ruleset_inherit_policies(rs, h->live);
+	ret = minifw_ruleset_compile(rs, err);
+	if (ret) {
+		minifw_ruleset_put(rs);
+		return ret;
+	}
 	minifw_ruleset_put(h->live);
 	h->live = rs;
 	return 0;
@@ -3100,18 +3128,504 @@ static void test_conformance(void)
 
 /* ---------------------------------------------------------------------- */
 
-int main(void)
+/* ---------------------------------------------------------------------- */
+/* 9. Classifier: compiled chains against the rule-by-rule walk            */
+
+/*
+ * Random rulesets, built twice from the same commands: one compiled, one
+ * walked rule by rule (the plain first-match reference). Random packets go
+ * through both, into a random chain: every verdict and, at the end, every
+ * counter must agree. MINIFW_DIFF_PACKETS sets how many packets in all
+ * (default 2,000,000).
+ */
+
+/* Address pools: prefixes cluster around these, so they nest and touch. */
+static const char *const diff_bases4[] = {
+	"10.0.0.0", "10.1.0.0", "10.1.2.0", "192.0.2.0", "198.51.100.128",
+	"0.0.0.0", "255.255.255.255", "203.0.113.7",
+};
+static const char *const diff_bases6[] = {
+	"2001:db8::", "2001:db8:1::", "2001:db8:1:2::8000", "::",
+	"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8::1:0:0:7",
+};
+
+/* A random address of @v6's family near one of the bases. */
+static void diff_addr(bool v6, u8 *a)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	test_listing();
-	test_commands();
-	test_errors();
+	unsigned int i, flips = rnd() % 4;
+
+	memset(a, 0, 16);
+	if (v6)
+		inet_pton(AF_INET6, diff_bases6[rnd() % ARRAY_SIZE(diff_bases6)], a);
+	else
+		inet_pton(AF_INET, diff_bases4[rnd() % ARRAY_SIZE(diff_bases4)], a);
+	/* a few bits flipped, mostly low ones */
+	for (i = 0; i < flips; i++) {
+		unsigned int bits = v6 ? 128 : 32;
+		unsigned int bit = rnd() % 2 ? bits - 1 - rnd() % 16 : rnd() % bits;
+
+		a[bit / 8] ^= (u8)(0x80 >> (bit % 8));
+	}
+}
+
+/* "2001:db8::/48" or "10.1.0.0/16" (host bits set: the parser masks them) */
+static void diff_prefix(char *buf, size_t len, bool v6)
+{
+	u8 a[16];
+	char t[INET6_ADDRSTRLEN];
+	unsigned int plen = v6 ? (rnd() % 3 ? 32 + rnd() % 97 : rnd() % 129) :
+				 (rnd() % 3 ? 8 + rnd() % 25 : rnd() % 33);
+
+	diff_addr(v6, a);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, a, t, sizeof(t));
+	snprintf(buf, len, "%s/%u", t, plen);
+}
+
+/* A deciding target; REJECT only where iptables takes it. */
+static const char *diff_target(unsigned int chain)
+{
+	static const char *const t[] = { "-j DROP", "-j ACCEPT", "-j DROP", "-j REJECT" };
+	bool reject = chain == MINIFW_INPUT || chain == MINIFW_FORWARD || chain == MINIFW_OUTPUT;
+
+	return t[rnd() % (ARRAY_SIZE(t) - !reject)];
+}
+
+/*
+ * Options rules of a run share, valid in @chain: nothing, a protocol,
+ * ports, an interface, a state.
+ */
+static const char *diff_rest(unsigned int chain)
+{
+	static const char *const any[] = {
+		"", "", "", "-p tcp", "-p udp --dport 53", "-p tcp ! --dport 22",
+		"-p icmp", "-p ipv6-icmp", "-p tcp --tcp-flags SYN,ACK SYN",
+	};
+
+	switch (rnd() % 8) {
+	case 0:
+		return chain == MINIFW_OUTPUT || chain == MINIFW_POSTROUTING ? "-o eth1" : "-i eth0";
+	case 1:
+		return chain == MINIFW_PREROUTING ? "-p udp" : "-m conntrack --ctstate NEW,ESTABLISHED";
+	default:
+		return any[rnd() % ARRAY_SIZE(any)];
+	}
+}
+
+/* One rule line for @chain: a run's member (sharing @rest) or anything. */
+static void diff_rule(char *buf, size_t len, unsigned int chain, const char *rest, bool member)
+{
+	const char *c = minifw_chain_name(chain);
+	char p1[64], p2[64];
+	/* the family the rest implies, if any */
+	bool v6 = strstr(rest, "ipv6-icmp") ? true : strstr(rest, "-p icmp") ? false :
+		  rnd() % 3 == 0;
+
+	diff_prefix(p1, sizeof(p1), v6);
+	diff_prefix(p2, sizeof(p2), v6);
+	if (member) {
+		switch (rnd() % 16) {
+		case 0:	/* no address: all of the family, or of both */
+			snprintf(buf, len, "-A %s %s %s %s", c,
+				 rnd() % 2 ? "" : v6 ? "-6" : "-4", rest, diff_target(chain));
+			return;
+		case 1:
+		case 2:
+		case 3:
+			snprintf(buf, len, "-A %s -d %s %s %s", c, p1, rest, diff_target(chain));
+			return;
+		default:
+			snprintf(buf, len, "-A %s -s %s %s %s", c, p1, rest, diff_target(chain));
+			return;
+		}
+	}
+	switch (rnd() % 10) {
+	case 0:
+		snprintf(buf, len, "-A %s ! -s %s %s %s", c, p1, rest, diff_target(chain));
+		break;
+	case 1:
+		snprintf(buf, len, "-A %s -s %s -d %s %s", c, p1, p2, diff_target(chain));
+		break;
+	case 2:
+		snprintf(buf, len, "-A %s -s %s %s", c, p1, rest);	/* counts only */
+		break;
+	case 3:
+		snprintf(buf, len, "-A %s -d %s -j LOG", c, p1);
+		break;
+	case 4:
+		snprintf(buf, len, "-A %s -p tcp --dport %u %s", c, 20 + rnd() % 5, diff_target(chain));
+		break;
+	case 5:
+		snprintf(buf, len, "-A %s -s %s -p udp -m multiport --dports 53,80:90 %s",
+			 c, p1, diff_target(chain));
+		break;
+	case 6:
+		snprintf(buf, len, "-A %s -s %s -m limit --limit 3/min --limit-burst 2 %s",
+			 c, p1, diff_target(chain));
+		break;
+	case 7:
+		snprintf(buf, len, "-A %s -s %s -m comment --comment x %s", c, p1, diff_target(chain));
+		break;
+	case 8:	/* a mask that is not a prefix (IPv4 only) */
+		snprintf(buf, len, "-A %s -s 10.%u.3.9/255.%u.255.0 %s %s", c, rnd() % 4,
+			 rnd() % 2 ? 0 : 255 - (rnd() % 4) * 64,
+			 strstr(rest, "ipv6-icmp") ? "" : rest, diff_target(chain));
+		break;
+	default:
+		snprintf(buf, len, "-A %s %s %s", c, rest, diff_target(chain));
+		break;
+	}
+}
+
+/* A random packet whose addresses are often at the edges of prefixes. */
+static void diff_packet(struct test_pkt *t)
+{
+	static const char *const ifs[] = { "", "eth0", "eth1" };
+	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6, 47 };
+	static const u16 ports[] = { 22, 53, 80, 85, 1234 };
+	bool v6 = rnd() % 3 == 0;
+	u8 a[16];
+
+	memset(t, 0, sizeof(*t));
+	t->p.in = t->in;
+	t->p.out = t->out;
+	t->p.family = v6 ? MINIFW_FAM_IPV6 : MINIFW_FAM_IPV4;
+	diff_addr(v6, a);
+	memcpy(&t->p.saddr, a, v6 ? 16 : 4);
+	diff_addr(v6, a);
+	memcpy(&t->p.daddr, a, v6 ? 16 : 4);
+	t->p.proto = protos[rnd() % ARRAY_SIZE(protos)];
+	t->p.sport = htons(ports[rnd() % ARRAY_SIZE(ports)]);
+	t->p.dport = htons(ports[rnd() % ARRAY_SIZE(ports)]);
+	t->p.tcp_flags = (u8)rnd();
+	t->p.ctstate = (u8)(1U << (rnd() % 6)) & 0x1f;
+	t->p.l4 = t->p.ports = rnd() % 16 != 0;
+	t->p.fragoff = rnd() % 16 ? 0 : rnd() % 2 ? 1 : 100;
+	t->p.badhdr = v6 && rnd() % 32 == 0;
+	if (t->p.badhdr)
+		t->p.l4 = t->p.ports = false;
+	t->p.len = 40 + rnd() % 1400;
+	snprintf(t->in, sizeof(t->in), "%s", ifs[rnd() % ARRAY_SIZE(ifs)]);
+	snprintf(t->out, sizeof(t->out), "%s", ifs[rnd() % ARRAY_SIZE(ifs)]);
+}
+
+/* Apply one line to both rulesets; false if the parser refused it. */
+static bool diff_apply(struct minifw_ruleset *a, struct minifw_ruleset *b, const char *line)
+{
+	struct minifw_err err = { 0 };
+	struct minifw_cmd cmd;
+	char buf[MINIFW_LINE_MAX + 1];
+	bool ok;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (minifw_parse_line(buf, &cmd, &err)) {
+		case_fail("the generator's rule parses", line, err.msg, true);
+		return false;
+	}
+	ok = !minifw_ruleset_apply(a, &cmd, &err) && !minifw_ruleset_apply(b, &cmd, &err);
+	if (!ok)
+		case_fail("the generator's rule applies", line, err.msg, true);
+	minifw_cmd_free(&cmd);
+	return ok;
+}
+
+/* Every rule's and the policy's counters of a chain agree. */
+static void diff_counters(const struct minifw_chain *x, const struct minifw_chain *y,
+			  const char *what)
+{
+	char w[96], e[48], g[48];
+	u64 p1, b1, p2, b2;
+	u32 r;
+
+	for (r = 0; r <= x->nrules; r++) {
+		minifw_counter_read(r < x->nrules ? x->rules[r].cnt : x->policy_cnt, &p1, &b1);
+		minifw_counter_read(r < y->nrules ? y->rules[r].cnt : y->policy_cnt, &p2, &b2);
+		if (p1 == p2 && b1 == b2)
+			continue;
+		snprintf(w, sizeof(w), "%s: counters of %s %u", what,
+			 r < x->nrules ? "rule" : "the policy after rule", r + (r < x->nrules));
+		snprintf(e, sizeof(e), "%llu:%llu", (unsigned long long)p1, (unsigned long long)b1);
+		snprintf(g, sizeof(g), "%llu:%llu", (unsigned long long)p2, (unsigned long long)b2);
+		case_fail(w, e, g, false);
+		return;
+	}
+}
+
+/*
+ * One run of 10,000 IPv4 prefixes (/16 to /32) spread over the whole
+ * address space, so its table has a bucket index: packets at the edges of
+ * the prefixes and anywhere.
+ */
+static void diff_big_run(void)
+{
+	enum { NRULES = 10000, NPKTS = 30000 };
+	struct minifw_ruleset *ref = minifw_ruleset_new(), *cmp = minifw_ruleset_new();
+	static u32 start[NRULES], end[NRULES];
+	struct minifw_err err = { 0 };
+	char line[128];
+	unsigned int i;
+
+	if (!ref || !cmp)
+		abort();
+	for (i = 0; i < NRULES; i++) {
+		unsigned int plen = 16 + rnd() % 17;
+		u32 mask = plen == 32 ? U32_MAX : ~(U32_MAX >> plen);
+		/* half of them nested in an earlier one */
+		u32 a = i && rnd() % 2 ? start[rnd() % i] | (rnd() & ~mask) : rnd();
+
+		start[i] = a & mask;
+		end[i] = start[i] | ~mask;
+		snprintf(line, sizeof(line), "-A FORWARD -s %u.%u.%u.%u/%u -j %s", a >> 24,
+			 (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, plen,
+			 rnd() % 2 ? "DROP" : "ACCEPT");
+		diff_apply(ref, cmp, line);
+	}
+	if (minifw_ruleset_compile(cmp, &err))
+		case_fail("compile the big run", "no error", err.msg, true);
+	expect_int("the big run is one run", 1, cmp->chain[MINIFW_FORWARD].nruns);
+	expect_bool("its table has a bucket index", true,
+		    cmp->chain[MINIFW_FORWARD].nruns &&
+		    cmp->chain[MINIFW_FORWARD].runs[0].tab[0][0].bucket);
+	for (i = 0; i < NPKTS && !tc.failed; i++) {
+		struct test_pkt t;
+		u32 k = rnd() % NRULES, a;
+		unsigned int v1, v2;
+
+		switch (rnd() % 5) {
+		case 0: a = start[k]; break;
+		case 1: a = start[k] - 1; break;
+		case 2: a = end[k]; break;
+		case 3: a = end[k] + 1; break;
+		default: a = rnd(); break;
+		}
+		make_pkt(&t, "tcp 10.0.0.1:1 > 192.0.2.1:2");
+		t.p.saddr.ip = htonl(a);
+		v1 = minifw_chain_eval(&ref->chain[MINIFW_FORWARD], &t.p);
+		v2 = minifw_chain_eval(&cmp->chain[MINIFW_FORWARD], &t.p);
+		if (v1 != v2) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "big run, source %08x: verdict", a);
+			case_fail(what, minifw_target_name(v1), minifw_target_name(v2), false);
+		}
+	}
+	diff_counters(&ref->chain[MINIFW_FORWARD], &cmp->chain[MINIFW_FORWARD], "big run");
+	minifw_ruleset_put(ref);
+	minifw_ruleset_put(cmp);
+}
+
+/* An IPv4 interval table as "start rule, ..." (-1: no rule) */
+static const char *itab4_text(const struct minifw_itab *t, char *buf, size_t len)
+{
+	size_t pos = 0;
+	u32 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < t->n && pos < len; i++) {
+		struct in_addr a = { htonl(t->start4[i]) };
+
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s %d, ", inet_ntoa(a),
+					(int)t->rule[i]);
+	}
+	return buf;
+}
+
+/* The worked example of "DOC: Compiled chains" in rules.c, as written. */
+static void test_doc_example(void)
+{
+	struct minifw_ruleset *rs;
+	struct minifw_err err = { 0 };
+	const struct minifw_chain *ch;
+	char buf[512];
+	u32 i;
+
+	case_begin("classifier", "the worked example of DOC: Compiled chains");
+	rs = build("-A INPUT -s 10.0.0.0/8 -j ACCEPT\n-A INPUT -s 10.1.0.0/16 -j DROP\n"
+		   "-A INPUT -s 192.0.2.0/24 -j DROP\n-A INPUT -s 10.1.2.0/24 -j REJECT\n"
+		   "-A INPUT -d 198.51.100.7/32 -j DROP\n-A INPUT -s 192.0.2.0/24 -j ACCEPT\n"
+		   "-A INPUT -j DROP\n-A INPUT -6 -s 2001:db8::/32 -j ACCEPT\n");
+	expect_ret("compile", 0, minifw_ruleset_compile(rs, &err));
+	ch = &rs->chain[MINIFW_INPUT];
+	expect_int("runs", 1, ch->nruns);
+	if (ch->nruns == 1) {
+		expect_int("first", 0, ch->runs[0].first);
+		expect_int("end", 8, ch->runs[0].end);
+		expect_str("IPv4 sources",
+			   "0.0.0.0 6, 10.0.0.0 0, 11.0.0.0 6, 192.0.2.0 2, 192.0.3.0 6, ",
+			   itab4_text(&ch->runs[0].tab[0][0], buf, sizeof(buf)));
+		expect_str("IPv4 destinations",
+			   "0.0.0.0 -1, 198.51.100.7 4, 198.51.100.8 -1, ",
+			   itab4_text(&ch->runs[0].tab[0][1], buf, sizeof(buf)));
+		/* IPv6: ::/0 (rule 6) holds 2001:db8::/32 (rule 7): one interval */
+		expect_int("IPv6 source intervals", 1, ch->runs[0].tab[1][0].n);
+		expect_int("IPv6 destination intervals", 0, ch->runs[0].tab[1][1].n);
+	}
+	expect_str("10.1.2.3 > 198.51.100.7", "ACCEPT",
+		   eval_name(rs, MINIFW_INPUT, "tcp 10.1.2.3:1 > 198.51.100.7:2"));
+	expect_str("counts", "1:100 0:0 0:0 0:0 0:0 0:0 0:0 0:0 | 0:0", counts(rs, MINIFW_INPUT));
+	expect_str("192.0.2.9 > 198.51.100.7", "DROP",
+		   eval_name(rs, MINIFW_INPUT, "tcp 192.0.2.9:1 > 198.51.100.7:2"));
+	expect_str("11.0.0.1 > 198.51.100.7", "DROP",
+		   eval_name(rs, MINIFW_INPUT, "tcp 11.0.0.1:1 > 198.51.100.7:2"));
+	expect_str("counts", "1:100 0:0 1:100 0:0 1:100 0:0 0:0 0:0 | 0:0", counts(rs, MINIFW_INPUT));
+	expect_str("2001:db8::1 > 2001:db8::2: rule 6 first", "DROP",
+		   eval_name(rs, MINIFW_INPUT, "tcp [2001:db8::1]:1 > [2001:db8::2]:2"));
+	minifw_ruleset_put(rs);
+	case_end();
+
+	/* allocation K failing: -ENOMEM, and the chains are left uncompiled */
+	case_begin("classifier", "minifw_ruleset_compile() with each allocation failing");
+	for (i = 0; i < 100; i++) {
+		int ret;
+
+		rs = build("-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -d 10.0.0.0/8 -j DROP\n"
+			   "-A INPUT -s 2001:db8::/32 -j DROP\n-A INPUT -d 2001:db8::/32 -j DROP\n"
+			   "-A OUTPUT -s 10.0.0.0/8 -j DROP\n-A OUTPUT -s 10.0.0.0/8 -j DROP\n");
+		minifw_run_min = 2;
+		minifw_user_alloc_fail_after = i;
+		ret = minifw_ruleset_compile(rs, &err);
+		minifw_user_alloc_fail_after = -1;
+		minifw_run_min = 8;
+		if (ret) {
+			expect_ret("fails with", -ENOMEM, ret);
+			expect_bool("INPUT uncompiled", true, !rs->chain[MINIFW_INPUT].runs);
+			expect_bool("OUTPUT uncompiled", true, !rs->chain[MINIFW_OUTPUT].runs);
+		} else {
+			expect_int("INPUT's runs", 1, rs->chain[MINIFW_INPUT].nruns);
+			expect_int("OUTPUT's runs", 1, rs->chain[MINIFW_OUTPUT].nruns);
+		}
+		expect_str("and still matches", "DROP",
+			   eval_name(rs, MINIFW_INPUT, "tcp [2001:db8::1]:1 > [2001:db9::2]:2"));
+		minifw_ruleset_put(rs);
+		if (!ret)
+			break;
+	}
+	expect_bool("some allocation was made to fail", true, i > 0 && i < 100);
+	case_end();
+}
+
+static void test_classifier(void)
+{
+	const char *env = getenv("MINIFW_DIFF_PACKETS");
+	unsigned long total = env ? strtoul(env, NULL, 10) : 2000000, sent = 0;
+	unsigned long runs = 0, looked_up = 0, decided_in_runs = 0;
+	unsigned int round = 0;
+	char line[MINIFW_LINE_MAX + 1];
+
+	test_doc_example();
+	case_beginf("classifier", "%lu random packets through random rulesets", total);
+	rnd_state = 0x5eed5eed12345678ULL;
+	while (sent < total && !tc.failed) {
+		struct minifw_ruleset *ref = minifw_ruleset_new(), *cmp = minifw_ruleset_new();
+		struct minifw_err err = { 0 };
+		unsigned int c, i, npkts;
+
+		if (!ref || !cmp)
+			abort();
+		/* runs of every length, and the default */
+		minifw_run_min = round % 4 == 3 ? 8 : 1 + round % 3;
+		for (c = 0; c < MINIFW_NCHAINS; c++) {
+			unsigned int nseg = rnd() % 12;
+
+			if (rnd() % 2) {
+				snprintf(line, sizeof(line), "-P %s DROP", minifw_chain_name(c));
+				diff_apply(ref, cmp, line);
+			}
+			for (i = 0; i < nseg; i++) {
+				const char *rest = diff_rest(c);
+				/* a segment: a run's worth of alike rules, or one other rule */
+				unsigned int k, len = rnd() % 3 ? 1 + rnd() % (rnd() % 4 ? 12 : 300) : 0;
+
+				for (k = 0; k < len; k++) {
+					diff_rule(line, sizeof(line), c, rest, rnd() % 16 != 0);
+					diff_apply(ref, cmp, line);
+				}
+				if (!len) {
+					diff_rule(line, sizeof(line), c, rest, false);
+					diff_apply(ref, cmp, line);
+				}
+			}
+		}
+		if (minifw_ruleset_compile(cmp, &err))
+			case_fail("compile", "no error", err.msg, true);
+		for (c = 0; c < MINIFW_NCHAINS; c++)
+			runs += cmp->chain[c].nruns;
+		npkts = 2000 + rnd() % 8000;
+		for (i = 0; i < npkts && !tc.failed; i++, sent++) {
+			struct test_pkt t;
+			unsigned int v1, v2;
+
+			diff_packet(&t);
+			c = rnd() % MINIFW_NCHAINS;
+			v1 = minifw_chain_eval(&ref->chain[c], &t.p);
+			v2 = minifw_chain_eval(&cmp->chain[c], &t.p);
+			looked_up += cmp->chain[c].nruns != 0;
+			if (v1 != v2) {
+				char what[96], exp[32], got[32];
+
+				snprintf(what, sizeof(what), "round %u, packet %u, %s: verdict",
+					 round, i, minifw_chain_name(c));
+				snprintf(exp, sizeof(exp), "%s/%u", minifw_target_name(v1 & 0xff), v1 >> 8);
+				snprintf(got, sizeof(got), "%s/%u", minifw_target_name(v2 & 0xff), v2 >> 8);
+				case_fail(what, exp, got, false);
+			}
+		}
+		for (c = 0; c < MINIFW_NCHAINS; c++) {
+			const struct minifw_chain *y = &cmp->chain[c];
+			char what[64];
+			u32 r;
+
+			for (r = 0; r < y->nruns; r++) {
+				u32 k;
+
+				for (k = y->runs[r].first; k < y->runs[r].end; k++) {
+					u64 p, b;
+
+					minifw_counter_read(y->rules[k].cnt, &p, &b);
+					decided_in_runs += p;
+				}
+			}
+			snprintf(what, sizeof(what), "round %u, %s", round, minifw_chain_name(c));
+			diff_counters(&ref->chain[c], y, what);
+		}
+		minifw_ruleset_put(ref);
+		minifw_ruleset_put(cmp);
+		round++;
+	}
+	diff_big_run();
+	/* the comparison is only worth something if runs decided packets */
+	expect_bool("rulesets had runs", true, runs > (unsigned long)round);
+	expect_bool("packets went through chains with runs", true, looked_up > total / 4);
+	expect_bool("rules in runs decided packets", true, decided_in_runs > total / 20);
+	printf("classifier: %lu packets, %u rulesets, %lu runs, %lu packets decided in runs\n",
+	       sent, round, runs, decided_in_runs);
+	minifw_run_min = 8;
+	case_end();
+}
+
+/* Sections 4 and 5: run twice (see compiled_mode) */
+static void test_edit_and_match(void)
+{
 	test_edit();
 	test_match();
 	test_chains();
 	test_limit();
 	test_families();
 	test_prefixes();
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_listing();
+	test_commands();
+	test_errors();
+	test_edit_and_match();
+	compiled_mode = true;
+	minifw_run_min = 1;
+	test_edit_and_match();
+	compiled_mode = false;
+	minifw_run_min = 8;
+	test_classifier();
 	test_ip6_text();
 	test_longest_rule();
 	test_writer();
