@@ -402,12 +402,17 @@ class Minifw:
 
     def dropped(self, n):
         num = str(max(n, 1))
+        found = None
         with open("/proc/minifw/stats") as f:
             for line in f:
                 w = line.split()
-                if w[0] == "PREROUTING" and w[1] == num:
-                    return int(w[2])
-        raise RuntimeError(f"minifw has no PREROUTING rule {num}")
+                if line.startswith("# compiled PREROUTING"):
+                    log(line[2:].strip())      # how many rules the classifier took
+                elif w[:2] == ["PREROUTING", num]:
+                    found = int(w[2])
+        if found is None:
+            raise RuntimeError(f"minifw has no PREROUTING rule {num}")
+        return found
 
     def unload(self):
         rmmod("minifw")
