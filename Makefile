@@ -24,6 +24,10 @@
 #   make deb            build the minifw-dkms Debian package in build/deb/
 #   make version        print the version (MODULE_VERSION in minifw.c)
 #   make check-version  dkms.conf and debian/changelog agree with minifw.c
+#   make bench          minifw against iptables, ipset and nftables in QEMU
+#                       (slow, not part of make test): bench/results.md and
+#                       bench/results.png; BENCH_QUICK=1 or BENCH_N=1,1000
+#                       for less (see bench/bench.sh)
 
 # The running kernel's build tree, else the newest installed one; with
 # KVER= given, that release's build tree.
@@ -52,7 +56,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
 
 .PHONY: all module install uninstall dkms-src deb version check-version clean unit test check demo fuzz \
-	checkpatch test-debug
+	checkpatch test-debug bench
 
 all: module
 
@@ -206,6 +210,9 @@ demo:
 
 test-debug:
 	tests/debug/run-debug.sh
+
+bench:
+	bench/bench.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

@@ -16,6 +16,7 @@ pkgs=(
 	linux-source-6.1                            # checkpatch.pl (make checkpatch)
 	dkms dh-dkms debhelper dpkg-dev man-db groff-base systemd   # packaging (make deb, 60-packaging.bats)
 	valgrind                                    # make bench-unit
+	ipset gnuplot-nox                           # make bench, 95-bench.bats
 )
 
 missing=()

@@ -22,6 +22,10 @@
 #   VM_KEEP=1   keep the per-run directory build/vm/run.*/ for debugging
 #   VM_PVH=0    boot the compressed bzImage instead of the cached vmlinux
 #   VM_MEM      guest RAM in MiB (default 1536)
+#   VM_QEMU_ARGS  extra QEMU options, split at blanks, after the others
+#               (a later -smp wins), e.g. bench/bench.sh's "-icount
+#               shift=0,sleep=off -smp 1": a guest clock that counts
+#               instructions (QEMU 7.2 hangs bringing up a second CPU so)
 #   VM_KERNEL_IMAGE, VM_MODULES_DIR  boot a kernel that is not installed on
 #               the host, e.g. the debug kernel of tests/debug/build-kernel.sh:
 #               its bzImage or (PVH) vmlinux, and its modules_install output
@@ -420,6 +424,8 @@ qemu=(
 	-serial stdio
 	-serial "file:$run_dir/status"
 )
+# shellcheck disable=SC2206  # split at blanks on purpose
+qemu+=(${VM_QEMU_ARGS:-})
 
 # stdin is /dev/null: QEMU then leaves the terminal alone (no raw mode),
 # and Ctrl-C still reaches QEMU, which is in our process group

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`'s measuring script (bench/bench.py) with tiny N and few
+# packets, so that it cannot rot: every contender at every N gives its
+# numbers, every packet that should be dropped was, by the contender's own
+# count, and the report and the plot are made from the output. Nothing is
+# asserted on time. The script sets up its own veth (mfwb0) and pktgen; it
+# and the teardown remove everything it loaded.
+
+load helpers
+
+BENCH=$BATS_TEST_DIRNAME/../../bench/bench.py
+COUNT=256    # packets per run: a multiple of pktgen's burst (32)
+ROUNDS=3
+
+# no test network: the bench injects its packets with pktgen
+setup_file() { :; }
+teardown_file() { :; }
+
+setup() {
+	stop_servers
+	fw_unload
+}
+
+teardown() {
+	python3 "$BENCH" cleanup
+	common_teardown
+}
+
+# field NAME LINE: the value of NAME=... in a key=value line
+field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<<"$2"; }
+
+@test "bench.py run: a complete table for N=1,10, drops counted by each contender, all removed after" {
+	out=$BATS_TEST_TMPDIR/raw.log
+	python3 "$BENCH" run --n 1,10 --runs "$ROUNDS" --count "$COUNT" --mem max \
+		--dir "$BATS_TEST_TMPDIR/rules" --ko "$MINIFW_KO" >"$out" 2>&1 || {
+		cat "$out"
+		false
+	}
+	grep -v '^RUN' "$out"
+
+	# every contender, N and kind has its median of ROUNDS runs, all > 0
+	expected="none 0 nomatch
+minifw 0 match
+iptables 0 match
+nft 0 match"
+	for n in 1 10; do
+		expected+="
+none $n nomatch"
+		for c in minifw iptables ipset nft; do
+			expected+="
+$c $n match
+$c $n nomatch"
+		done
+	done
+	run awk '$1 == "TABLE" { print }' "$out"
+	assert_equal "$(sed -E 's/TABLE contender=([^ ]*) n=([^ ]*) kind=([^ ]*) .*/\1 \2 \3/' <<<"$output" | sort)" \
+		"$(sort <<<"$expected")"
+	while read -r line; do
+		runs=$(field runs "$line")
+		[ "$(tr , '\n' <<<"$runs" | wc -l)" -eq "$ROUNDS" ]
+		for v in $(tr , ' ' <<<"$runs") "$(field median_ns "$line")"; do
+			awk -v v="$v" 'BEGIN { exit !(v > 0) }' || { echo "not > 0: $line"; false; }
+		done
+	done <<<"$output"
+
+	# each run sent its packets; pktgen's errors (NET_RX_DROP, returned for
+	# the packets routing dropped after PREROUTING, not for those a hook
+	# dropped) are 0 when the source matches, all when none does
+	run grep -c '^RUN ' "$out"
+	assert_output "$(((4 + 2 * 9) * ROUNDS * 2))"   # measured + warm-up runs
+	while read -r line; do
+		[ "$(field sent "$line")" -eq "$COUNT" ] || { echo "$line"; false; }
+		[ "$(field usec "$line")" -gt 0 ] || { echo "$line"; false; }
+		if [ "$(field kind "$line")" = match ]; then
+			[ "$(field errors "$line")" -eq 0 ] || { echo "$line"; false; }
+		else
+			[ "$(field errors "$line")" -eq "$COUNT" ] || { echo "$line"; false; }
+		fi
+	done < <(grep '^RUN ' "$out")
+
+	# the contender's own counter of its drop rule (minifw's stats,
+	# iptables' rule counter, nft's counter) saw exactly the matching
+	# packets of each load: one warm-up and one measured run
+	run grep -c '^CHECK ' "$out"
+	assert_output "$(((3 + 2 * 4) * ROUNDS))"
+	while read -r line; do
+		[ "$(field dropped "$line")" -eq $((2 * COUNT)) ] || { echo "$line"; false; }
+	done < <(grep '^CHECK ' "$out")
+	run grep -c '^LOAD ' "$out"
+	assert_output "$(((3 + 2 * 4) * ROUNDS))"
+	run awk '$1 == "MEM" { print $2, $3 }' "$out"    # at the largest N only
+	assert_output "contender=minifw n=10
+contender=iptables n=10
+contender=ipset n=10
+contender=nft n=10"
+
+	# nothing left behind
+	[ ! -d /sys/module/minifw ]
+	[ ! -d /sys/module/pktgen ]
+	[ ! -d /sys/module/iptable_raw ]
+	[ ! -d /sys/module/ip_set ]
+	run ip link show mfwb0
+	assert_failure
+	run nft list tables
+	refute_output --partial minifw_bench
+
+	# and the host side's report and plot come out of it
+	run python3 "$BENCH" report "$out" "$BATS_TEST_TMPDIR/results.md" "$BATS_TEST_TMPDIR/results.dat"
+	assert_success
+	assert_output --regexp '\| G0: minifw drop-all / iptables \(raw\) drop-all \| [0-9.]+ \|'
+	assert_output --regexp '\| G2: minifw / nft, N=10, nomatch \| [0-9.]+ \|'
+	assert_output --regexp '\| 10 \| nomatch( \| [0-9]+){5} \|'
+	grep -q 'counter of its drop rule equals the matching packets sent in 33 of 33 loads' \
+		"$BATS_TEST_TMPDIR/results.md"
+	grep -q "pktgen's errors: 0 of 132 runs" "$BATS_TEST_TMPDIR/results.md"
+	run gnuplot -e "dat='$BATS_TEST_TMPDIR/results.dat'; png='$BATS_TEST_TMPDIR/r.png'; clock='wall'; kver='$(uname -r)'" \
+		"$BATS_TEST_DIRNAME/../../bench/plot.gp"
+	assert_success
+	run od -An -c -N4 "$BATS_TEST_TMPDIR/r.png"
+	assert_output --regexp 'P +N +G'
+}
