@@ -125,7 +125,8 @@ deb: check-version
 
 # Built with gcc and with clang: their sanitizers catch different things
 # (clang's flags arithmetic on a NULL pointer, for one).
-build/unit/test_rules-%: rules.c include/minifw.h include/minifw_user.h tests/unit/test_rules.c
+build/unit/test_rules-%: rules.c include/minifw.h include/minifw_user.h tests/unit/hook_pkt.h \
+		tests/unit/test_rules.c
 	@mkdir -p build/unit
 	$* $(UNIT_CFLAGS) -o $@ rules.c tests/unit/test_rules.c
 
@@ -139,7 +140,8 @@ unit: build/unit/test_rules-gcc build/unit/test_rules-clang
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude
 
-build/fuzz/fuzz_rules: rules.c include/minifw.h include/minifw_user.h tests/fuzz/fuzz_rules.c
+build/fuzz/fuzz_rules: rules.c include/minifw.h include/minifw_user.h tests/unit/hook_pkt.h \
+		tests/fuzz/fuzz_rules.c
 	@mkdir -p build/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ rules.c tests/fuzz/fuzz_rules.c
 

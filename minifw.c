@@ -401,8 +401,11 @@ static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		pkt->tcp_flags = h[13];	/* the flags byte, as xt_tcp reads it */
 }
 
-/* Packet path: gather what the rules look at in an IPv4 packet. */
-static void minifw_fill_pkt4(struct minifw_pkt *pkt, const struct sk_buff *skb)
+/*
+ * Packet path: gather what the rules look at in an IPv4 packet, but not
+ * what @skip (struct minifw_chain.skip) says no rule of the chain reads.
+ */
+static void minifw_fill_pkt4(struct minifw_pkt *pkt, const struct sk_buff *skb, u8 skip)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
@@ -410,6 +413,8 @@ static void minifw_fill_pkt4(struct minifw_pkt *pkt, const struct sk_buff *skb)
 	pkt->saddr.ip = iph->saddr;
 	pkt->daddr.ip = iph->daddr;
 	pkt->proto = iph->protocol;
+	if (skip & MINIFW_SKIP_L4)
+		return;
 	pkt->fragoff = ntohs(iph->frag_off) & IP_OFFSET;
 	if (!pkt->fragoff)
 		minifw_fill_l4(pkt, skb, ip_hdrlen(skb));
@@ -420,7 +425,7 @@ static void minifw_fill_pkt4(struct minifw_pkt *pkt, const struct sk_buff *skb)
  * extension headers, found by ipv6_find_hdr() as ip6_tables finds it: for
  * a later fragment, the fragment header's next header, with the offset.
  */
-static void minifw_fill_pkt6(struct minifw_pkt *pkt, const struct sk_buff *skb)
+static void minifw_fill_pkt6(struct minifw_pkt *pkt, const struct sk_buff *skb, u8 skip)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	unsigned int thoff = 0;
@@ -430,6 +435,8 @@ static void minifw_fill_pkt6(struct minifw_pkt *pkt, const struct sk_buff *skb)
 	pkt->family = MINIFW_FAM_IPV6;
 	memcpy(pkt->saddr.ip6, &ip6h->saddr, sizeof(pkt->saddr.ip6));
 	memcpy(pkt->daddr.ip6, &ip6h->daddr, sizeof(pkt->daddr.ip6));
+	if (skip & MINIFW_SKIP_PROTO)
+		return;
 	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, NULL);
 	if (proto < 0) {
 		pkt->badhdr = true;
@@ -437,7 +444,7 @@ static void minifw_fill_pkt6(struct minifw_pkt *pkt, const struct sk_buff *skb)
 	}
 	pkt->proto = proto;
 	pkt->fragoff = fragoff;
-	if (!fragoff)
+	if (!fragoff && !(skip & MINIFW_SKIP_L4))
 		minifw_fill_l4(pkt, skb, thoff);
 }
 
@@ -485,6 +492,7 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	const struct minifw_ruleset *rs = rcu_dereference(minifw_rules);
+	const struct minifw_chain *chain = &rs->chain[(unsigned long)priv];
 	struct minifw_hook_ctx ctx = { .skb = skb, .state = state };
 	struct minifw_pkt pkt = {
 		.len = skb->len,
@@ -495,13 +503,14 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 	unsigned int verdict;
 
 	if (state->pf == NFPROTO_IPV6)
-		minifw_fill_pkt6(&pkt, skb);
+		minifw_fill_pkt6(&pkt, skb, chain->skip);
 	else
-		minifw_fill_pkt4(&pkt, skb);
-	pkt.ctstate = minifw_ctstate(skb);
+		minifw_fill_pkt4(&pkt, skb, chain->skip);
+	if (!(chain->skip & MINIFW_SKIP_CT))
+		pkt.ctstate = minifw_ctstate(skb);
 	/* per-CPU counters: no softirq may preempt an update on this CPU */
 	local_bh_disable();
-	verdict = minifw_chain_eval(&rs->chain[(unsigned long)priv], &pkt);
+	verdict = minifw_chain_eval(chain, &pkt);
 	if (MINIFW_VERDICT_TARGET(verdict) == MINIFW_T_REJECT)
 		minifw_reject(skb, state, MINIFW_VERDICT_ARG(verdict));
 	local_bh_enable();

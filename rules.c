@@ -2735,7 +2735,6 @@ struct minifw_ruleset *minifw_ruleset_new(void)
 	return rs;
 }
 
-/* Make room for at least @need rules; the array may move. */
 /* Move the rules into an array of @cap (at least nrules) entries. */
 static int minifw_chain_resize(struct minifw_chain *c, u32 cap)
 {
@@ -2754,6 +2753,7 @@ static int minifw_chain_resize(struct minifw_chain *c, u32 cap)
 	return 0;
 }
 
+/* Make room for at least @need rules; the array may move. */
 static int minifw_chain_reserve(struct minifw_chain *c, u32 need)
 {
 	if (need <= c->cap)
@@ -3498,6 +3498,30 @@ static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx
 	return 0;
 }
 
+/*
+ * The packet fields none of @c's rules reads (struct minifw_chain.skip):
+ * ports, ICMP type and flags only for -m tcp/udp/icmp and multiport, the
+ * protocol only for -p, the state only for -m conntrack/state. -j LOG and
+ * REJECT read the packet itself.
+ */
+static u8 minifw_chain_skip(const struct minifw_chain *c)
+{
+	u8 skip = MINIFW_SKIP_L4 | MINIFW_SKIP_PROTO | MINIFW_SKIP_CT;
+	u32 i;
+
+	for (i = 0; i < c->nrules; i++) {
+		const struct minifw_match *m = &c->rules[i].m;
+
+		if (m->flags & (MINIFW_L4 | MINIFW_MULTIPORT))
+			skip &= ~(MINIFW_SKIP_L4 | MINIFW_SKIP_PROTO);
+		if (m->proto)
+			skip &= ~MINIFW_SKIP_PROTO;
+		if (m->flags & MINIFW_CTSTATE)
+			skip &= ~MINIFW_SKIP_CT;
+	}
+	return skip;
+}
+
 /**
  * minifw_ruleset_compile() - build the lookup tables of every chain
  * @rs: a ruleset nobody walks yet
@@ -3505,7 +3529,8 @@ static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx
  *
  * See "DOC: Compiled chains". Called just before publishing (again, it
  * starts over); also gives back the room reserved for rules that were
- * never appended.
+ * never appended, and tells the hook what packet fields no rule reads
+ * (struct minifw_chain.skip; set even when it fails).
  *
  * Context: control path, may sleep.
  * Return: 0 or -ENOMEM (then @rs is as before: walked rule by rule).
@@ -3520,6 +3545,7 @@ int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 
 	for (c = 0; c < MINIFW_NCHAINS; c++) {
 		minifw_chain_uncompile(&rs->chain[c]);
+		rs->chain[c].skip = minifw_chain_skip(&rs->chain[c]);
 		if (minifw_chain_trim(&rs->chain[c]))
 			return minifw_nomem(err);
 		nruns[c] = minifw_chain_runs(&rs->chain[c], &longest);

@@ -278,7 +278,21 @@ struct minifw_chain {
 	 */
 	struct minifw_run *runs;
 	u32 nruns;
+	/*
+	 * What no rule of the chain reads (MINIFW_SKIP_*), so the hook need
+	 * not find it in the packet; set by minifw_ruleset_compile(). 0, the
+	 * default, has the hook fill in everything.
+	 */
+	u8 skip;
 };
+
+/*
+ * struct minifw_chain.skip: MINIFW_SKIP_PROTO (IPv6: proto and badhdr, the
+ * walk of the extension headers) comes only with MINIFW_SKIP_L4.
+ */
+#define MINIFW_SKIP_L4		0x01	/* fragoff, l4, ports and what they guard */
+#define MINIFW_SKIP_PROTO	0x02
+#define MINIFW_SKIP_CT		0x04	/* ctstate (the conntrack lookup) */
 
 /*
  * A whole ruleset. Immutable once published: edits build a new one. ref is

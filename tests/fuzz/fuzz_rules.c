@@ -9,13 +9,15 @@
  * and IPv6 packets run through the ruleset it built, compiled as
  * minifw.c publishes it (byte 0 also picks the shortest run: 1 to 4, or
  * 8). Oracles: no crash, no leak, no undefined behaviour, every verdict a
- * real one and the same with the chain walked rule by rule, and every
+ * real one and the same as the chain walked rule by rule gives for the
+ * whole packet (the compiled chain gets what the hook fills in), and every
  * line the parser accepts prints as a rule that parses back to the same
  * text.
  *
  * Build and run: make fuzz (FUZZ_SECONDS=60 by default).
  */
 #include "minifw.h"
+#include "../unit/hook_pkt.h"
 
 long minifw_user_alloc_fail_after = -1;
 unsigned long minifw_user_jiffies = 1;
@@ -186,14 +188,17 @@ static void run_packets(struct minifw_ruleset *rs, const uint8_t *data, size_t s
 		}
 		for (c = 0; c < MINIFW_NCHAINS; c++) {
 			struct minifw_chain *ch = &rs->chain[c];
+			struct minifw_pkt q = p;
 
-			v = minifw_chain_eval(ch, &p);
+			/* compiled, given what the hook gives it */
+			hook_pkt_skip(&q, ch->skip);
+			v = minifw_chain_eval(ch, &q);
 			/*
-			 * the same chain walked rule by rule must agree (unless
-			 * a -m limit rule's bucket, emptied by the first walk,
-			 * may answer differently)
+			 * the same chain walked rule by rule, given the whole
+			 * packet, must agree (unless a -m limit rule's bucket,
+			 * emptied by the first walk, may answer differently)
 			 */
-			if (ch->runs && !has_limit(ch)) {
+			if ((ch->runs || ch->skip) && !has_limit(ch)) {
 				struct minifw_run *runs = ch->runs;
 				unsigned int walked;
 
