@@ -53,10 +53,12 @@
  *
  * Both families walk the same chains. A rule's family (&struct
  * minifw_match.family) is set by the options that imply one (an address,
- * -p icmp, -p ipv6-icmp, an ICMP reject type, -4, -6) and is tested first:
- * an IPv4 rule never looks at an IPv6 packet's addresses. A rule without
- * one matches both, with all-zero addresses and masks that every packet
- * passes. The connection state (-m conntrack/state) is one bit of the
+ * -p icmp, -p ipv6-icmp, an ICMP reject type, -4, -6) and is tested just
+ * after the addresses (which most rules of a long list differ in): an IPv4
+ * rule never matches an IPv6 packet, whatever its addresses compared. A
+ * rule without one matches both, with all-zero addresses and masks that
+ * every packet passes. Each family has its own copy of the walk, with the
+ * other family's tests compiled out. The connection state (-m conntrack/state) is one bit of the
  * packet, given by the hook from the conntrack entry, tested against the
  * rule's set of wanted states.
  *
@@ -388,16 +390,25 @@ static __always_inline bool minifw_addr_in(const union minifw_addr *a,
 		 ((a->ip6[3] & mask->ip6[3]) ^ net->ip6[3]));
 }
 
+/*
+ * Does @p (of @family, which callers pass as a constant, so that each
+ * family gets its own copy without the tests of the other) match @m?
+ */
 static __always_inline int minifw_match(const struct minifw_match *m,
-					const struct minifw_pkt *p)
+					const struct minifw_pkt *p, u8 family)
 {
 	u32 f = m->flags;
 
-	if (m->family && m->family != p->family)
+	/*
+	 * The addresses first: in a long list they are what rules differ
+	 * in. A rule of the other family compares garbage here, but the
+	 * family test below still says no; no test before it has effects.
+	 */
+	if (!minifw_addr_in(&p->saddr, &m->src, &m->smsk, family) ^ !!(f & MINIFW_INV_SRC))
 		return MINIFW_NOMATCH;
-	if (!minifw_addr_in(&p->saddr, &m->src, &m->smsk, p->family) ^ !!(f & MINIFW_INV_SRC))
+	if (!minifw_addr_in(&p->daddr, &m->dst, &m->dmsk, family) ^ !!(f & MINIFW_INV_DST))
 		return MINIFW_NOMATCH;
-	if (!minifw_addr_in(&p->daddr, &m->dst, &m->dmsk, p->family) ^ !!(f & MINIFW_INV_DST))
+	if (m->family && m->family != family)
 		return MINIFW_NOMATCH;
 	if (m->in[0] && ((memcmp(p->in, m->in, m->inlen) != 0) ^ !!(f & MINIFW_INV_IN)))
 		return MINIFW_NOMATCH;
@@ -613,20 +624,82 @@ static __always_inline u32 minifw_itab_find(const struct minifw_itab *t,
  */
 static __always_inline const struct minifw_rule *
 minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
-		const struct minifw_pkt *p, int *res)
+		const struct minifw_pkt *p, int *res, u8 family)
 {
-	const struct minifw_itab *t = run->tab[p->family == MINIFW_FAM_IPV6 ?
+	const struct minifw_itab *t = run->tab[family == MINIFW_FAM_IPV6 ?
 					       MINIFW_TAB_IPV6 : MINIFW_TAB_IPV4];
-	u32 hit = minifw_itab_find(&t[MINIFW_TAB_SRC], &p->saddr, p->family);
+	u32 hit = minifw_itab_find(&t[MINIFW_TAB_SRC], &p->saddr, family);
 
 	/* the run's first rule cannot be beaten */
 	if (hit != run->first)
 		hit = min_t(u32, hit, minifw_itab_find(&t[MINIFW_TAB_DST], &p->daddr,
-						       p->family));
+						       family));
 	if (hit == MINIFW_NO_RULE)
 		return NULL;
-	*res = minifw_match(&run->rest, p);
+	*res = minifw_match(&run->rest, p, family);
 	return &chain->rules[hit];
+}
+
+/*
+ * Rule @r matched @p (@res is not MINIFW_NOMATCH): count it, and log for
+ * -j LOG. True if it decides the packet, with the verdict in @verdict.
+ */
+static __always_inline bool minifw_hit(const struct minifw_rule *r, int res,
+				       const struct minifw_pkt *p, unsigned int *verdict)
+{
+	if (unlikely(res == MINIFW_HOTDROP)) {
+		*verdict = MINIFW_T_DROP;
+		return true;
+	}
+	minifw_count(r->cnt, p->len);
+	if (r->target == MINIFW_T_LOG) {
+		minifw_log(r, p);
+		return false;
+	}
+	if (r->target == MINIFW_T_NONE)
+		return false;
+	*verdict = MINIFW_VERDICT(r->target, r->target_arg);
+	return true;
+}
+
+/*
+ * minifw_chain_eval() for packets of @family (a constant): the rules up to
+ * the next run one by one, then the run by its tables, and so on.
+ */
+static __always_inline unsigned int minifw_chain_walk(const struct minifw_chain *chain,
+						      const struct minifw_pkt *p, u8 family)
+{
+	const struct minifw_run *run = chain->runs;
+	u32 i = 0, n = chain->nrules;
+	const struct minifw_rule *r;
+	unsigned int verdict;
+	int res;
+
+	for (;;) {
+		/* the sentinel run starts at MINIFW_NO_RULE */
+		u32 stop = run ? min_t(u32, run->first, n) : n;
+
+		for (; i < stop; i++) {
+			r = &chain->rules[i];
+			res = minifw_match(&r->m, p, family);
+			if (likely(res == MINIFW_NOMATCH))
+				continue;
+			if (res == MINIFW_MATCH && unlikely(r->ext))
+				res = minifw_match_ext(r, p);
+			if (res != MINIFW_NOMATCH && minifw_hit(r, res, p, &verdict))
+				return verdict;
+		}
+		if (i >= n)
+			break;
+		/* a run: one lookup stands for all its rules */
+		r = minifw_run_find(chain, run, p, &res, family);
+		i = run->end;
+		run++;
+		if (r && res != MINIFW_NOMATCH && minifw_hit(r, res, p, &verdict))
+			return verdict;
+	}
+	minifw_count(chain->policy_cnt, p->len);
+	return chain->policy;
 }
 
 /**
@@ -644,41 +717,9 @@ minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
 unsigned int minifw_chain_eval(const struct minifw_chain *chain,
 			       const struct minifw_pkt *pkt)
 {
-	const struct minifw_run *run = chain->runs;
-	u32 next = run ? run->first : MINIFW_NO_RULE;
-	u32 i;
-
-	for (i = 0; i < chain->nrules; i++) {
-		const struct minifw_rule *r;
-		int res;
-
-		if (i == next) {
-			/* a run: one lookup stands for all its rules */
-			r = minifw_run_find(chain, run, pkt, &res);
-			i = run->end - 1;
-			next = (++run)->first;
-			if (!r)
-				continue;
-		} else {
-			r = &chain->rules[i];
-			res = minifw_match(&r->m, pkt);
-			if (res == MINIFW_MATCH && unlikely(r->ext))
-				res = minifw_match_ext(r, pkt);
-		}
-		if (res == MINIFW_NOMATCH)
-			continue;
-		if (unlikely(res == MINIFW_HOTDROP))
-			return MINIFW_T_DROP;
-		minifw_count(r->cnt, pkt->len);
-		if (r->target == MINIFW_T_LOG) {
-			minifw_log(r, pkt);
-			continue;
-		}
-		if (r->target != MINIFW_T_NONE)
-			return MINIFW_VERDICT(r->target, r->target_arg);
-	}
-	minifw_count(chain->policy_cnt, pkt->len);
-	return chain->policy;
+	if (pkt->family == MINIFW_FAM_IPV4)
+		return minifw_chain_walk(chain, pkt, MINIFW_FAM_IPV4);
+	return minifw_chain_walk(chain, pkt, MINIFW_FAM_IPV6);
 }
 
 /* ---------------------------------------------------------------------- */
