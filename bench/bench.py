@@ -177,6 +177,32 @@ def write_rules(d, n):
     return files
 
 
+PORTS = ["minifw", "iptables"]     # contenders of the port rules
+PORT = 9                           # the packets' UDP destination port (pktgen)
+
+
+def port_rule_files(d, n):
+    return {c: os.path.join(d, f"{c}-ports-{n}.rules") for c in PORTS}
+
+
+def write_port_rules(d, n):
+    """N rules no classifier can index, for minifw and iptables: UDP port
+    rules, each its own port and so each its own rest, the last also with
+    the source prefix of the matching packets and their port. minifw walks
+    them one by one as iptables does."""
+    os.makedirs(d, exist_ok=True)
+    files = port_rule_files(d, n)
+    rules = [f"-A PREROUTING -p udp -m udp --dport {1000 + i} -j DROP\n" for i in range(n - 1)]
+    rules.append(f"-A PREROUTING -s {LAST_RULE} -p udp -m udp --dport {PORT} -j DROP\n")
+    for c, head in (("minifw", "*filter\n:PREROUTING ACCEPT [0:0]\n"),
+                    ("iptables", "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n")):
+        with open(files[c], "w") as f:
+            f.write(head)
+            f.writelines(rules)
+            f.write("COMMIT\n")
+    return files
+
+
 # ---------------------------------------------------------------------------
 # In the VM: helpers
 # ---------------------------------------------------------------------------
@@ -337,7 +363,7 @@ def pktgen_up():
     dev = f"{PGDIR}/{DEV}"
     for cmd in ("clone_skb 0", "xmit_mode netif_receive", f"burst {BURST}",
                 "pkt_size 64", "delay 0", f"dst {DST}", f"dst_mac {mac}",
-                "udp_src_min 9", "udp_src_max 9", "udp_dst_min 9", "udp_dst_max 9"):
+                "udp_src_min 9", "udp_src_max 9", f"udp_dst_min {PORT}", f"udp_dst_max {PORT}"):
         pg_write(dev, cmd)
 
 
@@ -485,6 +511,27 @@ class Nft:
             sh("nft", "delete", "table", "ip", SET, check=False, quiet=True)
 
 
+class Ports:
+    """A contender (minifw or iptables) loaded with the port rules
+    (write_port_rules), under its own name: minifw-ports, iptables-ports."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = inner.name + "-ports"
+
+    def prepare(self):
+        self.inner.prepare()
+
+    def load(self, files, n):
+        return self.inner.load(files, n)
+
+    def dropped(self, n):
+        return self.inner.dropped(n)
+
+    def unload(self):
+        self.inner.unload()
+
+
 def cleanup(ko=None):
     pktgen_down()
     for c in (Minifw(ko), Iptables(), Ipset(), Nft()):
@@ -560,7 +607,7 @@ class Bench:
         kinds = ["nomatch"] if c.name == "none" else (["match"] if n == 0 else
                                                         ["match", "nomatch"])
         # memory: in the first round, at every N or only the largest
-        mem = rnd == 0 and c.name != "none" and (self.a.mem == "all" or n == max(self.a.n))
+        mem = rnd == 0 and c.name in CONTENDERS and (self.a.mem == "all" or n == max(self.a.n))
         if mem:
             m0 = meminfo_settled()
         c.prepare()
@@ -622,6 +669,17 @@ class Bench:
                     for c in group:
                         log(f"N={n} round {rnd + 1}/{a.runs}: {c.name}")
                         self.turn(c, n, files, rnd)
+            if a.ports_n:
+                n = a.ports_n
+                files = port_rule_files(a.dir, n)
+                if not all(os.path.exists(f) for f in files.values()):
+                    log(f"generating port rules for N={n}")
+                    files = write_port_rules(a.dir, n)
+                group = [Ports(contenders[c]) for c in PORTS if c in a.contenders.split(",")]
+                for rnd in range(a.runs):
+                    for c in group:
+                        log(f"port rules N={n} round {rnd + 1}/{a.runs}: {c.name}")
+                        self.turn(c, n, files, rnd)
         finally:
             cleanup(a.ko)
         for (name, n, kind), runs in self.results.items():
@@ -670,7 +728,7 @@ def report(logfile, md, dat):
     load_cpu = {key: statistics.median(v) for key, v in load_cpu.items()}
     mems = {(r["contender"], int(r["n"])): r for k, r in recs if k == "MEM"}
     checks = [r for k, r in recs if k == "CHECK"]
-    ns = sorted({n for (_, n, _) in med if n > 0})
+    ns = sorted({n for (c, n, _) in med if n > 0 and c in CONTENDERS})
     nmax = max(ns) if ns else 0
     cols = ["none"] + CONTENDERS
 
@@ -757,6 +815,17 @@ def report(logfile, md, dat):
     goal(f"load of N={nmax}: minifw / iptables-legacy-restore (cpu time)",
          ratio(load_cpu.get(("minifw", nmax)), load_cpu.get(("iptables", nmax))), "< 1.00",
          lambda v: v < 1.00)
+    # the port rules: what one rule that does not match costs, beyond the stack
+    pn = max((n for (c, n, _) in med if c == "minifw-ports"), default=0)
+    none0 = g("none", 0, "nomatch")
+
+    def per_rule(c):
+        v = g(c + "-ports", pn, "nomatch")
+        return (v - none0) / pn if v and none0 and pn else None
+
+    if pn:
+        goal(f"rules that cannot be indexed: minifw / iptables, cost of a rule, N={pn} port rules",
+             ratio(per_rule("minifw"), per_rule("iptables")), "<= 1.00", lambda v: v <= 1.00)
     m = mems.get(("minifw", nmax))
     if m and nmax >= 1000:
         out(f"| memory: minifw bytes per rule at N={nmax} (kernel memory delta / N) | "
@@ -787,6 +856,27 @@ def report(logfile, md, dat):
                 cells.append(f"{(hi - lo) / (nmax - ns[0]):.2f}" if lo and hi else "-")
             out(f"| per added rule, N={ns[0]} to {nmax} | {kind} | " + " | ".join(cells) + " |")
     out("")
+
+    if pn:
+        out("## Rules that cannot be indexed\n")
+        out(f"{pn} UDP port rules, `-p udp -m udp --dport P -j DROP` with each its own port "
+            f"(so no two rules are alike but for an address, and minifw has no run to "
+            f"compile), the last one also `-s {LAST_RULE}` and the packets' port {PORT}: in "
+            "minifw's PREROUTING and in iptables' raw PREROUTING, each walking them rule "
+            "by rule. `match`: the packets match the last rule; `nomatch`: none (they pass "
+            "all the rules). `per rule`: (nomatch - none) / N, what one rule that does not "
+            "match costs.\n")
+        out("| N | kind | none | minifw | iptables |")
+        out("|---|---|---|---|---|")
+        for kind in ("match", "nomatch"):
+            cells = [f"{none0:.0f}" if none0 else "-"]
+            for c in PORTS:
+                v = g(c + "-ports", pn, kind)
+                cells.append(f"{v:.0f}" if v else "-")
+            out(f"| {pn} | {kind} | " + " | ".join(cells) + " |")
+        cells = ["-"] + [f"{per_rule(c):.2f}" if per_rule(c) is not None else "-" for c in PORTS]
+        out(f"| {pn} | per rule | " + " | ".join(cells) + " |")
+        out("")
 
     out("## Load time and memory\n")
     out("Load: the median over the rounds of one restore in the VM, the tool's "
@@ -852,12 +942,17 @@ def report(logfile, md, dat):
     out("## Raw runs (ns/packet, in round order)\n")
     out("| contender | N | kind | runs | median |")
     out("|---|---|---|---|---|")
-    for (c, n, kind), v in sorted(med.items(), key=lambda kv: (kv[0][1], cols.index(kv[0][0]),
-                                                               kv[0][2])):
+    order = cols + [c + "-ports" for c in PORTS]
+
+    def key(c, n, *kind):
+        """the contenders by N, then the port rules"""
+        return (c not in cols, n, order.index(c)) + kind
+
+    for (c, n, kind), v in sorted(med.items(), key=lambda kv: key(*kv[0])):
         out(f"| {c} | {n} | {kind} | {runs[(c, n, kind)].replace(',', ', ')} | {v:.0f} |")
     out("")
     out("Load times, all rounds (s):\n")
-    for (c, n), v in sorted(loads.items(), key=lambda kv: (kv[0][1], cols.index(kv[0][0]))):
+    for (c, n), v in sorted(loads.items(), key=lambda kv: key(*kv[0])):
         out(f"- {c} N={n}: {', '.join(f'{x:.2f}' for x in v)}")
     out("")
     out("## How the numbers were made\n")
@@ -950,6 +1045,9 @@ METHOD = f"""\
   iptables always do; nft's rule has `counter` for that), and the counter is
   checked against the packets sent. Only one contender is loaded at a time;
   each is loaded and removed while pktgen is idle.
+- Rules that cannot be indexed (`--ports-n`, default 1,000): minifw and
+  iptables-legacy each loaded with the same UDP port rules, measured in
+  rounds of their own after the rest, as "minifw-ports" and "iptables-ports".
 - Packets: pktgen `xmit_mode netif_receive` (no GRO, no driver), burst 32 (the
   same skb fed to netif_receive_skb() 32 times), destination {DST}: a packet
   that passes the firewall is dropped by the routing decision right after
@@ -992,6 +1090,8 @@ def main():
                    "warm-up run sends as many")
     r.add_argument("--dir", default="/tmp/minifw-bench", help="rule files (made if missing)")
     r.add_argument("--contenders", default=",".join(CONTENDERS))
+    r.add_argument("--ports-n", type=int, default=1000,
+                   help="N of the port rules minifw and iptables both walk (0: none)")
     r.add_argument("--mem", default="all", choices=["all", "max"],
                    help="measure the memory at every N or only at the largest (faster)")
     r.add_argument("--ko", default=f"build/{os.uname().release}/minifw.ko")
