@@ -58,9 +58,12 @@
  * rule never matches an IPv6 packet, whatever its addresses compared. A
  * rule without one matches both, with all-zero addresses and masks that
  * every packet passes. Each family has its own copy of the walk, with the
- * other family's tests compiled out. The connection state (-m conntrack/state) is one bit of the
- * packet, given by the hook from the conntrack entry, tested against the
- * rule's set of wanted states.
+ * other family's tests compiled out. The connection state (-m
+ * conntrack/state) is one bit of the packet, given by the hook from the
+ * conntrack entry, tested against the rule's set of wanted states. The
+ * hook leaves out of the packet what no rule of the chain reads (&struct
+ * minifw_chain.skip): a chain without port rules costs no transport
+ * header read, one without state rules no conntrack lookup.
  *
  * Before a ruleset is published, runs of rules that differ only in one
  * address are compiled into lookup tables (see "DOC: Compiled chains"):
@@ -401,8 +404,9 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 
 	/*
 	 * The addresses first: in a long list they are what rules differ
-	 * in. A rule of the other family compares garbage here, but the
-	 * family test below still says no; no test before it has effects.
+	 * in. A rule of the other family compares words laid out for its
+	 * own, meaningless here, but the family test below still says no;
+	 * no test before it has effects.
 	 */
 	if (!minifw_addr_in(&p->saddr, &m->src, &m->smsk, family) ^ !!(f & MINIFW_INV_SRC))
 		return MINIFW_NOMATCH;
@@ -643,6 +647,7 @@ minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
 /*
  * Rule @r matched @p (@res is not MINIFW_NOMATCH): count it, and log for
  * -j LOG. True if it decides the packet, with the verdict in @verdict.
+ * MINIFW_HOTDROP drops the packet uncounted, as ip_tables does.
  */
 static __always_inline bool minifw_hit(const struct minifw_rule *r, int res,
 				       const struct minifw_pkt *p, unsigned int *verdict)
@@ -3541,9 +3546,10 @@ static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx
 
 /*
  * The packet fields none of @c's rules reads (struct minifw_chain.skip):
- * ports, ICMP type and flags only for -m tcp/udp/icmp and multiport, the
- * protocol only for -p, the state only for -m conntrack/state. -j LOG and
- * REJECT read the packet itself.
+ * fragment offset, ports, ICMP type/code and TCP flags are read only by
+ * -m tcp/udp/icmp and multiport; the IPv6 protocol (IPv4's costs nothing
+ * and is always there) only by -p; the state only by -m conntrack/state.
+ * -j LOG and REJECT read the skb itself. Control path.
  */
 static u8 minifw_chain_skip(const struct minifw_chain *c)
 {
@@ -3553,6 +3559,7 @@ static u8 minifw_chain_skip(const struct minifw_chain *c)
 	for (i = 0; i < c->nrules; i++) {
 		const struct minifw_match *m = &c->rules[i].m;
 
+		/* IPv6: where the transport header starts is ipv6_find_hdr()'s */
 		if (m->flags & (MINIFW_L4 | MINIFW_MULTIPORT))
 			skip &= ~(MINIFW_SKIP_L4 | MINIFW_SKIP_PROTO);
 		if (m->proto)
@@ -3571,7 +3578,7 @@ static u8 minifw_chain_skip(const struct minifw_chain *c)
  * See "DOC: Compiled chains". Called just before publishing (again, it
  * starts over); also gives back the room reserved for rules that were
  * never appended, and tells the hook what packet fields no rule reads
- * (struct minifw_chain.skip; set even when it fails).
+ * (struct minifw_chain.skip, set first: it cannot fail).
  *
  * Context: control path, may sleep.
  * Return: 0 or -ENOMEM (then @rs is as before: walked rule by rule).
@@ -3584,9 +3591,10 @@ int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 	unsigned int c;
 	int ret = 0;
 
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		rs->chain[c].skip = minifw_chain_skip(&rs->chain[c]);
 	for (c = 0; c < MINIFW_NCHAINS; c++) {
 		minifw_chain_uncompile(&rs->chain[c]);
-		rs->chain[c].skip = minifw_chain_skip(&rs->chain[c]);
 		if (minifw_chain_trim(&rs->chain[c]))
 			return minifw_nomem(err);
 		nruns[c] = minifw_chain_runs(&rs->chain[c], &longest);

@@ -178,7 +178,7 @@ def write_rules(d, n):
 
 
 PORTS = ["minifw", "iptables"]     # contenders of the port rules
-PORT = 9                           # the packets' UDP destination port (pktgen)
+PORT = 9                           # the packets' UDP ports (pktgen)
 
 
 def port_rule_files(d, n):
@@ -363,7 +363,8 @@ def pktgen_up():
     dev = f"{PGDIR}/{DEV}"
     for cmd in ("clone_skb 0", "xmit_mode netif_receive", f"burst {BURST}",
                 "pkt_size 64", "delay 0", f"dst {DST}", f"dst_mac {mac}",
-                "udp_src_min 9", "udp_src_max 9", f"udp_dst_min {PORT}", f"udp_dst_max {PORT}"):
+                f"udp_src_min {PORT}", f"udp_src_max {PORT}", f"udp_dst_min {PORT}",
+                f"udp_dst_max {PORT}"):
         pg_write(dev, cmd)
 
 
@@ -519,17 +520,8 @@ class Ports:
         self.inner = inner
         self.name = inner.name + "-ports"
 
-    def prepare(self):
-        self.inner.prepare()
-
-    def load(self, files, n):
-        return self.inner.load(files, n)
-
-    def dropped(self, n):
-        return self.inner.dropped(n)
-
-    def unload(self):
-        self.inner.unload()
+    def __getattr__(self, attr):
+        return getattr(self.inner, attr)
 
 
 def cleanup(ko=None):
@@ -607,6 +599,7 @@ class Bench:
         kinds = ["nomatch"] if c.name == "none" else (["match"] if n == 0 else
                                                         ["match", "nomatch"])
         # memory: in the first round, at every N or only the largest
+        # (not for "none", nor for the port rules: memory is the address rules')
         mem = rnd == 0 and c.name in CONTENDERS and (self.a.mem == "all" or n == max(self.a.n))
         if mem:
             m0 = meminfo_settled()
@@ -669,8 +662,8 @@ class Bench:
                     for c in group:
                         log(f"N={n} round {rnd + 1}/{a.runs}: {c.name}")
                         self.turn(c, n, files, rnd)
-            if a.ports_n:
-                n = a.ports_n
+            # the port rules at N=1 and at --ports-n: the slope is one rule's cost
+            for n in ([1, a.ports_n] if a.ports_n > 1 else []):
                 files = port_rule_files(a.dir, n)
                 if not all(os.path.exists(f) for f in files.values()):
                     log(f"generating port rules for N={n}")
@@ -815,13 +808,13 @@ def report(logfile, md, dat):
     goal(f"load of N={nmax}: minifw / iptables-legacy-restore (cpu time)",
          ratio(load_cpu.get(("minifw", nmax)), load_cpu.get(("iptables", nmax))), "< 1.00",
          lambda v: v < 1.00)
-    # the port rules: what one rule that does not match costs, beyond the stack
+    # the port rules: what one rule that does not match costs, from N=1 to pn
     pn = max((n for (c, n, _) in med if c == "minifw-ports"), default=0)
     none0 = g("none", 0, "nomatch")
 
     def per_rule(c):
-        v = g(c + "-ports", pn, "nomatch")
-        return (v - none0) / pn if v and none0 and pn else None
+        lo, hi = g(c + "-ports", 1, "nomatch"), g(c + "-ports", pn, "nomatch")
+        return (hi - lo) / (pn - 1) if lo and hi and pn > 1 else None
 
     if pn:
         goal(f"rules that cannot be indexed: minifw / iptables, cost of a rule, N={pn} port rules",
@@ -863,19 +856,20 @@ def report(logfile, md, dat):
             f"(so no two rules are alike but for an address, and minifw has no run to "
             f"compile), the last one also `-s {LAST_RULE}` and the packets' port {PORT}: in "
             "minifw's PREROUTING and in iptables' raw PREROUTING, each walking them rule "
-            "by rule. `match`: the packets match the last rule; `nomatch`: none (they pass "
-            "all the rules). `per rule`: (nomatch - none) / N, what one rule that does not "
-            "match costs.\n")
+            "by rule; and N=1, the last rule alone. `match`: the packets match the last "
+            "rule; `nomatch`: none (they pass all the rules). `per rule`: (nomatch at N - "
+            "nomatch at 1) / (N - 1), what one rule that does not match costs.\n")
         out("| N | kind | none | minifw | iptables |")
         out("|---|---|---|---|---|")
-        for kind in ("match", "nomatch"):
-            cells = [f"{none0:.0f}" if none0 else "-"]
-            for c in PORTS:
-                v = g(c + "-ports", pn, kind)
-                cells.append(f"{v:.0f}" if v else "-")
-            out(f"| {pn} | {kind} | " + " | ".join(cells) + " |")
+        for n in (1, pn):
+            for kind in ("match", "nomatch"):
+                cells = [f"{none0:.0f}" if none0 else "-"]
+                for c in PORTS:
+                    v = g(c + "-ports", n, kind)
+                    cells.append(f"{v:.0f}" if v else "-")
+                out(f"| {n} | {kind} | " + " | ".join(cells) + " |")
         cells = ["-"] + [f"{per_rule(c):.2f}" if per_rule(c) is not None else "-" for c in PORTS]
-        out(f"| {pn} | per rule | " + " | ".join(cells) + " |")
+        out(f"| 1 to {pn} | per rule | " + " | ".join(cells) + " |")
         out("")
 
     out("## Load time and memory\n")
@@ -1045,8 +1039,8 @@ METHOD = f"""\
   iptables always do; nft's rule has `counter` for that), and the counter is
   checked against the packets sent. Only one contender is loaded at a time;
   each is loaded and removed while pktgen is idle.
-- Rules that cannot be indexed (`--ports-n`, default 1,000): minifw and
-  iptables-legacy each loaded with the same UDP port rules, measured in
+- Rules that cannot be indexed (`--ports-n`, default 1,000, and 1): minifw
+  and iptables-legacy each loaded with the same UDP port rules, measured in
   rounds of their own after the rest, as "minifw-ports" and "iptables-ports".
 - Packets: pktgen `xmit_mode netif_receive` (no GRO, no driver), burst 32 (the
   same skb fed to netif_receive_skb() 32 times), destination {DST}: a packet
@@ -1091,7 +1085,8 @@ def main():
     r.add_argument("--dir", default="/tmp/minifw-bench", help="rule files (made if missing)")
     r.add_argument("--contenders", default=",".join(CONTENDERS))
     r.add_argument("--ports-n", type=int, default=1000,
-                   help="N of the port rules minifw and iptables both walk (0: none)")
+                   help="N of the port rules minifw and iptables both walk, also run "
+                        "at N=1 (0: none)")
     r.add_argument("--mem", default="all", choices=["all", "max"],
                    help="measure the memory at every N or only at the largest (faster)")
     r.add_argument("--ko", default=f"build/{os.uname().release}/minifw.ko")

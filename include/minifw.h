@@ -287,12 +287,16 @@ struct minifw_chain {
 };
 
 /*
- * struct minifw_chain.skip: MINIFW_SKIP_PROTO (IPv6: proto and badhdr, the
- * walk of the extension headers) comes only with MINIFW_SKIP_L4.
+ * struct minifw_chain.skip, what the hook leaves 0 in struct minifw_pkt:
+ *   MINIFW_SKIP_L4     fragoff, l4, ports, sport, dport, icmp_type,
+ *                      icmp_code, tcp_flags (the transport header read)
+ *   MINIFW_SKIP_PROTO  IPv6: proto, badhdr (ipv6_find_hdr()); only ever
+ *                      with MINIFW_SKIP_L4, whose offset it finds
+ *   MINIFW_SKIP_CT     ctstate (the conntrack lookup)
  */
-#define MINIFW_SKIP_L4		0x01	/* fragoff, l4, ports and what they guard */
+#define MINIFW_SKIP_L4		0x01
 #define MINIFW_SKIP_PROTO	0x02
-#define MINIFW_SKIP_CT		0x04	/* ctstate (the conntrack lookup) */
+#define MINIFW_SKIP_CT		0x04
 
 /*
  * A whole ruleset. Immutable once published: edits build a new one. ref is
@@ -304,7 +308,12 @@ struct minifw_ruleset {
 	struct rcu_work rwork;		/* frees it after a grace period */
 };
 
-/* What the matcher needs to know of a packet; filled by the hook. */
+/*
+ * What the matcher needs to know of a packet; filled by the hook, but for
+ * what the chain's skip (MINIFW_SKIP_*) leaves 0. A match on a new field
+ * must also be known to minifw_chain_skip() (rules.c) and hook_pkt_skip()
+ * (tests/unit/hook_pkt.h).
+ */
 struct minifw_pkt {
 	union minifw_addr saddr, daddr;	/* IPv4: only .ip is set */
 	u8 family;		/* MINIFW_FAM_IPV4 or MINIFW_FAM_IPV6 */

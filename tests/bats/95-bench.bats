@@ -30,7 +30,7 @@ teardown() {
 # field NAME LINE: the value of NAME=... in a key=value line
 field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<<"$2"; }
 
-@test "bench.py run: a complete table for N=1,10 and 10 port rules, drops counted by each contender, all removed after" {
+@test "bench.py run: a complete table for N=1,10 and 1 and 10 port rules, drops counted by each contender, all removed after" {
 	out=$BATS_TEST_TMPDIR/raw.log
 	python3 "$BENCH" run --n 1,10 --ports-n 10 --runs "$ROUNDS" --count "$COUNT" --mem max \
 		--dir "$BATS_TEST_TMPDIR/rules" --ko "$MINIFW_KO" >"$out" 2>&1 || {
@@ -45,9 +45,11 @@ minifw 0 match
 iptables 0 match
 nft 0 match"
 	for c in minifw-ports iptables-ports; do
-		expected+="
-$c 10 match
-$c 10 nomatch"
+		for n in 1 10; do
+			expected+="
+$c $n match
+$c $n nomatch"
+		done
 	done
 	for n in 1 10; do
 		expected+="
@@ -73,7 +75,7 @@ $c $n nomatch"
 	# the packets routing dropped after PREROUTING, not for those a hook
 	# dropped) are 0 when the source matches, all when none does
 	run grep -c '^RUN ' "$out"
-	assert_output "$(((4 + 2 * 9 + 2 * 2) * ROUNDS * 2))"   # measured + warm-up runs
+	assert_output "$(((4 + 2 * 9 + 2 * 2 * 2) * ROUNDS * 2))"   # measured + warm-up runs
 	while read -r line; do
 		[ "$(field sent "$line")" -eq "$COUNT" ] || { echo "$line"; false; }
 		[ "$(field usec "$line")" -gt 0 ] || { echo "$line"; false; }
@@ -88,12 +90,12 @@ $c $n nomatch"
 	# iptables' rule counter, nft's counter) saw exactly the matching
 	# packets of each load: one warm-up and one measured run
 	run grep -c '^CHECK ' "$out"
-	assert_output "$(((3 + 2 * 4 + 2) * ROUNDS))"
+	assert_output "$(((3 + 2 * 4 + 2 * 2) * ROUNDS))"
 	while read -r line; do
 		[ "$(field dropped "$line")" -eq $((2 * COUNT)) ] || { echo "$line"; false; }
 	done < <(grep '^CHECK ' "$out")
 	run grep -c '^LOAD ' "$out"
-	assert_output "$(((3 + 2 * 4 + 2) * ROUNDS))"
+	assert_output "$(((3 + 2 * 4 + 2 * 2) * ROUNDS))"
 	run awk '$1 == "MEM" { print $2, $3 }' "$out"    # at the largest N only
 	assert_output "contender=minifw n=10
 contender=iptables n=10
@@ -117,10 +119,10 @@ contender=nft n=10"
 	assert_output --regexp '\| G2: minifw / nft, N=10, nomatch \| [0-9.]+ \|'
 	assert_output --regexp '\| 10 \| nomatch( \| [0-9]+){5} \|'
 	assert_output --regexp '\| rules that cannot be indexed: minifw / iptables, cost of a rule, N=10 port rules \| -?[0-9.]+ \|'
-	assert_output --regexp '\| 10 \| per rule \| - \| -?[0-9.]+ \| -?[0-9.]+ \|'
-	grep -q 'counter of its drop rule equals the matching packets sent in 39 of 39 loads' \
+	assert_output --regexp '\| 1 to 10 \| per rule \| - \| -?[0-9.]+ \| -?[0-9.]+ \|'
+	grep -q 'counter of its drop rule equals the matching packets sent in 45 of 45 loads' \
 		"$BATS_TEST_TMPDIR/results.md"
-	grep -q "pktgen's errors: 0 of 156 runs" "$BATS_TEST_TMPDIR/results.md"
+	grep -q "pktgen's errors: 0 of 180 runs" "$BATS_TEST_TMPDIR/results.md"
 	run gnuplot -e "dat='$BATS_TEST_TMPDIR/results.dat'; png='$BATS_TEST_TMPDIR/r.png'; clock='wall'; kver='$(uname -r)'" \
 		"$BATS_TEST_DIRNAME/../../bench/plot.gp"
 	assert_success

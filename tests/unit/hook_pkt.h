@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * For the user-space tests: a packet as minifw_hook() fills it in for a
- * chain, which leaves out what no rule of the chain reads (struct
- * minifw_chain.skip) as its fresh packet has it, zero. A compiled chain
- * given such a packet must decide as the full packet is decided.
+ * For the user-space tests: minifw_hook() leaves 0 in a packet what no rule
+ * of the chain reads (struct minifw_chain.skip). hook_pkt_skip() clears
+ * that much, and a little more than the hook (IPv4's protocol, IPv6's
+ * fragment offset): a chain given the packet so cleared must decide as it
+ * decides the whole packet.
  */
 #ifndef MINIFW_HOOK_PKT_H
 #define MINIFW_HOOK_PKT_H

@@ -1265,14 +1265,13 @@ static void run_edit_case(const struct edit_case *c)
 	case_end();
 }
 
-/* Compiled: the packet as the hook fills it in, without what the chain skips. */
+/* The packet without what the hook leaves out for the chain (0 if never compiled). */
 static unsigned int eval(const struct minifw_ruleset *rs, unsigned int chain, const char *spec)
 {
 	struct test_pkt t;
 
 	make_pkt(&t, spec);
-	if (compiled_mode)
-		hook_pkt_skip(&t.p, rs->chain[chain].skip);
+	hook_pkt_skip(&t.p, rs->chain[chain].skip);
 	return minifw_chain_eval(&rs->chain[chain], &t.p);
 }
 
@@ -1977,6 +1976,21 @@ static void test_families(void)
 		   "-A FORWARD -p udp -j REJECT\n"
 		   "-A FORWARD -d 2001:db8::/32 -j REJECT --reject-with icmp6-adm-prohibited\n", l);
 	free(l);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	/*
+	 * The walk tests addresses before the family: a negated IPv4 prefix
+	 * an IPv6 packet "passes" (its first word is not in 192.0.2.0/24)
+	 * must still not match it, nor an IPv6 prefix an IPv4 packet.
+	 */
+	case_begin("families", "a rule of the other family whose addresses would pass");
+	rs = build("-A INPUT ! -s 192.0.2.0/24 -j DROP\n-A INPUT ! -d 2001:db8::/32 -j DROP");
+	expect_int("IPv6 packet", MINIFW_T_ACCEPT,
+		   eval(rs, MINIFW_INPUT, "udp [2001:db8::1]:1 > [2001:db8::2]:2 len=50"));
+	expect_int("IPv4 packet", MINIFW_T_ACCEPT,
+		   eval(rs, MINIFW_INPUT, "udp 192.0.2.7:1 > 198.51.100.1:2 len=50"));
+	expect_str("counters", "0:0 0:0 | 2:100", counts(rs, MINIFW_INPUT));
 	minifw_ruleset_put(rs);
 	case_end();
 
