@@ -184,12 +184,30 @@ struct minifw_cpu_counter {
 	struct u64_stats_sync syncp;
 };
 
+struct minifw_counter_block;
+
 struct minifw_counter {
 	refcount_t ref;
-	struct minifw_cpu_counter __percpu *pcpu;
 	/* -m limit's token bucket, as xt_limit: updated without locks */
-	unsigned long prev;		/* jiffies of the last update */
 	u32 credit;
+	unsigned long prev;		/* jiffies of the last update */
+	struct minifw_cpu_counter __percpu *pcpu;
+	struct minifw_counter_block *blk;	/* where it was handed out */
+};
+
+/*
+ * Counters come in blocks: one kmalloc() and one per-CPU allocation for up
+ * to MINIFW_CNT_BLOCK_MAX of them (see "Counters" in rules.c). A block is
+ * freed when its last counter and its ruleset builder are gone.
+ */
+#define MINIFW_CNT_BLOCK_MAX	127	/* 16 + 127 * 32 bytes: just under 4 KiB */
+
+struct minifw_counter_block {
+	struct minifw_cpu_counter __percpu *pcpu;	/* size of them */
+	refcount_t live;		/* counters handed out and alive, +1 for the builder */
+	u16 size;			/* slots */
+	u16 used;			/* slots handed out, in order; never reused */
+	struct minifw_counter slot[];
 };
 
 /*
@@ -305,6 +323,8 @@ struct minifw_chain {
 struct minifw_ruleset {
 	struct minifw_chain chain[MINIFW_NCHAINS];
 	refcount_t ref;
+	/* control path: the block this ruleset's builder hands counters from */
+	struct minifw_counter_block *cblk;
 	struct rcu_work rwork;		/* frees it after a grace period */
 };
 
@@ -384,7 +404,7 @@ int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr 
 int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len);
 
 /* rules.c: counters */
-struct minifw_counter *minifw_counter_new(void);
+struct minifw_counter *minifw_counter_new(struct minifw_ruleset *rs);
 void minifw_counter_put(struct minifw_counter *c);
 void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes);
 

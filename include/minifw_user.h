@@ -131,6 +131,9 @@ extern unsigned long minifw_user_jiffies;
 #define xchg(p, v) ({ __typeof__(*(p)) __old = *(p); *(p) = (v); __old; })
 #define cmpxchg(p, o, n) ({ __typeof__(*(p)) __old = *(p); if (__old == (o)) *(p) = (n); __old; })
 
+#define __alloc_percpu(size, align) minifw_user_alloc(size)	/* zeroed */
+#define free_percpu(p) free(p)
+#define u64_stats_init(syncp) do { } while (0)
 #define this_cpu_ptr(p) (p)
 #define per_cpu_ptr(p, cpu) (p)
 #define for_each_possible_cpu(cpu) for ((cpu) = 0; (cpu) < 1; (cpu)++)

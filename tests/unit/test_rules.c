@@ -2999,16 +2999,85 @@ static void test_nomem(void)
 		rs = minifw_ruleset_new();
 		minifw_user_alloc_fail_after = -1;
 		if (rs) {
-			expect_int("allocations of minifw_ruleset_new()", 11, k);
+			/* the ruleset, then blocks of 1, 3 and 7 counters for 5 policies */
+			expect_int("allocations of minifw_ruleset_new()", 7, k);
 			minifw_ruleset_put(rs);
 			break;
 		}
 	}
 	for (k = 0; k < 2; k++) {
+		struct minifw_ruleset *rs = minifw_ruleset_new();
+		struct minifw_counter_block *b = rs->cblk;
+
+		while (rs->cblk->used < rs->cblk->size)
+			minifw_counter_put(minifw_counter_new(rs));
 		minifw_user_alloc_fail_after = k;
-		expect_bool("minifw_counter_new() fails", true, minifw_counter_new() == NULL);
+		expect_bool("minifw_counter_new() fails", true, minifw_counter_new(rs) == NULL);
 		minifw_user_alloc_fail_after = -1;
+		expect_bool("the ruleset keeps its block", true, rs->cblk == b);
+		minifw_ruleset_put(rs);
 	}
+	case_end();
+}
+
+/*
+ * Counter blocks: sizes 1, 3, 7 ... MINIFW_CNT_BLOCK_MAX, each counter its own
+ * slot, and a block lives while a counter in it does, however the rulesets
+ * that hold them come and go (LeakSanitizer checks that each one is freed).
+ */
+static void test_counter_blocks(void)
+{
+	static const char *const cmds[] = {
+		"-A INPUT -s 192.0.2.1 -j DROP", "-Z INPUT", "-F INPUT",
+	};
+	struct minifw_counter_block *seen[64] = { NULL };
+	struct minifw_ruleset *rs, *next;
+	struct minifw_err err;
+	struct minifw_cmd cmd;
+	unsigned int nseen = 0, i, sizes_ok = 1;
+	char line[80];
+	u32 n;
+
+	case_begin("counters", "handed out from blocks of 1, 3, 7 ... 127");
+	rs = minifw_ruleset_new();
+	for (n = 0; n < 1000; n++) {
+		snprintf(line, sizeof(line), "-A INPUT -s 192.0.2.%u -j DROP", n % 250);
+		expect_int(line, 0, minifw_parse_line(line, &cmd, &err));
+		expect_int("applied", 0, minifw_ruleset_apply(rs, &cmd, &err));
+		minifw_cmd_free(&cmd);
+	}
+	for (n = 0; n < rs->chain[MINIFW_INPUT].nrules; n++) {
+		struct minifw_counter *c = rs->chain[MINIFW_INPUT].rules[n].cnt;
+
+		if (c->pcpu != c->blk->pcpu + (c - c->blk->slot))
+			expect_int("a counter's per-CPU slot is its own", n, -1);
+		if (!nseen || seen[nseen - 1] != c->blk) {
+			if (nseen < ARRAY_SIZE(seen))
+				seen[nseen++] = c->blk;
+		}
+	}
+	/* the 5 policies took blocks of 1 and 3 and a slot of the 7 */
+	for (i = 0; i < nseen; i++)
+		if (seen[i]->size != min_t(u32, (8u << i) - 1, MINIFW_CNT_BLOCK_MAX))
+			sizes_ok = 0;
+	expect_bool("rule blocks of 7, 15, 31, 63, 127, 127 ...", true, sizes_ok);
+	/* 6 + 15 + 31 + 63 + 7 * 127 >= 1000 */
+	expect_int("blocks holding 1000 rules", 11, nseen);
+
+	/* -Z gives fresh counters, -F drops them; the old version keeps its own */
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		strcpy(line, cmds[i]);
+		expect_int(line, 0, minifw_parse_line(line, &cmd, &err));
+		next = minifw_ruleset_edit(rs, &cmd, 1, &err);
+		minifw_cmd_free(&cmd);
+		expect_bool("edited", false, IS_ERR(next));
+		if (IS_ERR(next))
+			break;
+		minifw_ruleset_put(rs);
+		rs = next;
+	}
+	expect_int("rules after -F", 0, rs->chain[MINIFW_INPUT].nrules);
+	minifw_ruleset_put(rs);
 	case_end();
 }
 
@@ -3655,6 +3724,7 @@ int main(void)
 	test_writer();
 	test_writer_max_rules();
 	test_nomem();
+	test_counter_blocks();
 	test_conformance();
 	printf("unit: %u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
