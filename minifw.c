@@ -210,8 +210,8 @@ static const char minifw_noname[IFNAMSIZ];
 
 /*
  * Old rulesets are freed from a workqueue after a grace period, not from
- * the RCU callback: freeing a large ruleset (per-CPU counters of every rule)
- * is too much work for softirq context.
+ * the RCU callback: freeing a large ruleset (the counters of every rule and
+ * their per-CPU blocks) is too much work for softirq context.
  */
 static struct workqueue_struct *minifw_wq;
 

@@ -221,22 +221,28 @@ static const char *minifw_tok(char *buf, size_t len, const char *tok)
 /* Counters                                                                */
 
 /*
- * Counters are handed out from blocks (&struct minifw_counter_block), so that
- * loading 100,000 rules costs some 800 kmalloc() and per-CPU allocations,
- * not 200,000: the per-CPU allocator is slow (it searches its chunks' bitmaps
- * under a mutex), and it was over a third of the time of such a load. The
- * ruleset being built keeps the block it hands from (&minifw_ruleset.cblk);
- * each next one is twice as big (1, 3, 7 ... MINIFW_CNT_BLOCK_MAX slots), so
- * a single-rule edit still allocates one small block while a restore fills
+ * Counters are handed out from blocks (&struct minifw_counter_block): loading
+ * 100,000 rules makes some 790 blocks, each one kmalloc() and one per-CPU
+ * allocation, instead of 100,000 of each. The per-CPU allocator is slow (it
+ * searches its chunks' bitmaps under a mutex): it was over a third of the
+ * time of such a load. A ruleset hands out counters from its block
+ * (&minifw_ruleset.cblk, a reference it holds for its whole life); each
+ * next block is twice as big (1, 3, 7 ... MINIFW_CNT_BLOCK_MAX slots), so a
+ * single-rule edit still allocates one small block while a restore fills
  * big ones. A slot is never reused: a block lives while any counter in it
- * does (or its builder), and is freed with the last. Rules deleted one by
- * one may so keep a mostly dead block alive, never more than the block took
- * when its rules were loaded. No lock: slots are handed out by the one
- * builder of a private ruleset, and freeing is a refcount.
+ * does (or the ruleset that made it), and is freed with the last. Unused
+ * slots, at most the half of a ruleset's last block, and the slots of
+ * deleted rules stay allocated until then: never more than the block took
+ * when it was made. No lock: counters are handed out only while a ruleset
+ * is private to its builder, and freeing is a refcount.
  */
+static_assert(sizeof(struct minifw_counter_block) +
+	      MINIFW_CNT_BLOCK_MAX * sizeof(struct minifw_counter) <= 4096,
+	      "a full counter block outgrows kmalloc-4k");
+
 static struct minifw_counter_block *minifw_counter_block_new(u16 size)
 {
-	/* at most 4 KiB: no overflow to check */
+	/* at most 4 KiB (static_assert above): no overflow to check */
 	struct minifw_counter_block *b = kzalloc(sizeof(*b) + size * sizeof(b->slot[0]),
 						 GFP_KERNEL);
 	int cpu;

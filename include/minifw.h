@@ -197,13 +197,13 @@ struct minifw_counter {
 
 /*
  * Counters come in blocks: one kmalloc() and one per-CPU allocation for up
- * to MINIFW_CNT_BLOCK_MAX of them (see "Counters" in rules.c). A block is
- * freed when its last counter and its ruleset builder are gone.
+ * to MINIFW_CNT_BLOCK_MAX of them (see minifw_counter_new() in rules.c). A
+ * block is freed when its last counter and the ruleset that made it are gone.
  */
 #define MINIFW_CNT_BLOCK_MAX	127	/* 16 + 127 * 32 bytes: just under 4 KiB */
 
 struct minifw_counter_block {
-	struct minifw_cpu_counter __percpu *pcpu;	/* size of them */
+	struct minifw_cpu_counter __percpu *pcpu;	/* @size of them */
 	refcount_t live;		/* counters handed out and alive, +1 for the builder */
 	u16 size;			/* slots */
 	u16 used;			/* slots handed out, in order; never reused */
@@ -323,7 +323,7 @@ struct minifw_chain {
 struct minifw_ruleset {
 	struct minifw_chain chain[MINIFW_NCHAINS];
 	refcount_t ref;
-	/* control path: the block this ruleset's builder hands counters from */
+	/* the block new counters come from (while private); dropped with the ruleset */
 	struct minifw_counter_block *cblk;
 	struct rcu_work rwork;		/* frees it after a grace period */
 };
