@@ -802,12 +802,20 @@ def report(logfile, md, dat):
             goal(f"G3: iptables / minifw (speed-up), N={n}, {kind}",
                  ratio(g("iptables", n, kind), g("minifw", n, kind)), f">= {target}",
                  lambda v, t=target: v >= t)
-    goal(f"load of N={nmax}: minifw / iptables-legacy-restore (wall time)",
-         ratio(load.get(("minifw", nmax)), load.get(("iptables", nmax))), "< 1.00",
-         lambda v: v < 1.00)
-    goal(f"load of N={nmax}: minifw / iptables-legacy-restore (cpu time)",
-         ratio(load_cpu.get(("minifw", nmax)), load_cpu.get(("iptables", nmax))), "< 1.00",
-         lambda v: v < 1.00)
+    # Under -icount the guest clock jumps ahead whenever the guest idles (to
+    # its next timer: an RCU grace period, a file read over 9p), by seconds
+    # that have nothing to do with the work: one boot saw the same 100,000-rule
+    # load take 1.8 s and 4.4 s. There the cpu time is the goal and the wall
+    # time only reported; on the wall clock it is the other way round.
+    wall_ratio = ratio(load.get(("minifw", nmax)), load.get(("iptables", nmax)))
+    cpu_ratio = ratio(load_cpu.get(("minifw", nmax)), load_cpu.get(("iptables", nmax)))
+    for what, val, is_goal in (("wall time", wall_ratio, not icount),
+                               ("cpu time", cpu_ratio, icount)):
+        name = f"load of N={nmax}: minifw / iptables-legacy-restore ({what})"
+        if is_goal:
+            goal(name, val, "< 1.00", lambda v: v < 1.00)
+        else:
+            out(f"| {name} | {val} | report | {'idle jumps of the guest clock' if icount else ''} |")
     # the port rules: what one rule that does not match costs, from N=1 to pn
     pn = max((n for (c, n, _) in med if c == "minifw-ports"), default=0)
     none0 = g("none", 0, "nomatch")
