@@ -143,25 +143,28 @@ def rule_files(d, n):
     return {c: os.path.join(d, f"{c}-{n}.rules") for c in CONTENDERS}
 
 
+# The restore documents of minifw and iptables-legacy: minifw's filter table
+# has PREROUTING, iptables' raw table is where its PREROUTING comes first.
+RESTORE_HEADS = {"minifw": "*filter\n:PREROUTING ACCEPT [0:0]\n",
+                 "iptables": "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"}
+
+
+def write_restores(files, rules):
+    """The same PREROUTING rules as a restore document for minifw and iptables."""
+    for c, head in RESTORE_HEADS.items():
+        with open(files[c], "w") as f:
+            f.write(head)
+            f.writelines(rules)
+            f.write("COMMIT\n")
+
+
 def write_rules(d, n):
     """The four contenders' load documents for N rules (n=0: drop-all)."""
     os.makedirs(d, exist_ok=True)
     files = rule_files(d, n)
     cidrs = gen_cidrs(n) if n else []
-    with open(files["minifw"], "w") as f:
-        f.write("*filter\n:PREROUTING ACCEPT [0:0]\n")
-        if n:
-            f.writelines(f"-A PREROUTING -s {c} -j DROP\n" for c in cidrs)
-        else:
-            f.write("-A PREROUTING -j DROP\n")
-        f.write("COMMIT\n")
-    with open(files["iptables"], "w") as f:
-        f.write("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n")
-        if n:
-            f.writelines(f"-A PREROUTING -s {c} -j DROP\n" for c in cidrs)
-        else:
-            f.write("-A PREROUTING -j DROP\n")
-        f.write("COMMIT\n")
+    write_restores(files, [f"-A PREROUTING -s {c} -j DROP\n" for c in cidrs] if n
+                   else ["-A PREROUTING -j DROP\n"])
     with open(files["ipset"], "w") as f:
         f.write(f"create {SET} hash:net family inet hashsize 65536 maxelem 262144\n")
         f.writelines(f"add {SET} {c}\n" for c in cidrs)
@@ -194,12 +197,7 @@ def write_port_rules(d, n):
     files = port_rule_files(d, n)
     rules = [f"-A PREROUTING -p udp -m udp --dport {1000 + i} -j DROP\n" for i in range(n - 1)]
     rules.append(f"-A PREROUTING -s {LAST_RULE} -p udp -m udp --dport {PORT} -j DROP\n")
-    for c, head in (("minifw", "*filter\n:PREROUTING ACCEPT [0:0]\n"),
-                    ("iptables", "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n")):
-        with open(files[c], "w") as f:
-            f.write(head)
-            f.writelines(rules)
-            f.write("COMMIT\n")
+    write_restores(files, rules)
     return files
 
 
