@@ -5,7 +5,7 @@
 #   1. install the test dependencies (tests/install-deps.sh) and build the
 #      debug kernel from Debian's linux-source-6.1 (tests/debug/build-kernel.sh,
 #      installs its own build dependencies; cached, ~25 min the first time)
-#   2. build minifw.ko against it
+#   2. build minifw.ko against it, and the .deb (60-packaging installs it)
 #   3. boot it in QEMU (tests/vm/run-vm.sh) and run the bats suite
 #      (tests/debug/in-vm-debug.sh), then a kmemleak scan
 #   4. fail on any kernel report in the console log (KASAN, lockdep, RCU,
@@ -58,6 +58,16 @@ if make --no-print-directory "build/$kver/minifw.ko" KDIR="$kdir" >"$log" 2>&1 &
 else
 	tail -n 30 "$log"
 	fail "build minifw.ko for $kver (see $log)"
+	finish
+fi
+
+# tests/bats/60-packaging.bats installs the .deb built on the host, as in
+# make test (tests/run-all.sh)
+if make --no-print-directory deb >build/deb.log 2>&1; then
+	pass "make deb ($(cd build/deb && ls ./*.deb))"
+else
+	tail -n 30 build/deb.log
+	fail "make deb (see build/deb.log)"
 	finish
 fi
 
