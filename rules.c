@@ -230,10 +230,10 @@ static const char *minifw_tok(char *buf, size_t len, const char *tok)
  * next block is twice as big (1, 3, 7 ... MINIFW_CNT_BLOCK_MAX slots), so a
  * single-rule edit still allocates one small block while a restore fills
  * big ones. A slot is never reused: a block lives while any counter in it
- * does (or the ruleset that made it), and is freed with the last. Unused
- * slots, at most the half of a ruleset's last block, and the slots of
- * deleted rules stay allocated until then: never more than the block took
- * when it was made. No lock: counters are handed out only while a ruleset
+ * does (or the ruleset that made it), and is freed with the last. The
+ * unused slots of a ruleset's last block and the slots of deleted rules
+ * stay allocated until then: never more than the block took when it was
+ * made. No lock: counters are handed out only while a ruleset
  * is private to its builder, and freeing is a refcount.
  */
 static_assert(sizeof(struct minifw_counter_block) +
