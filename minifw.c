@@ -3,7 +3,8 @@
  * minifw: a small iptables-compatible IPv4 and IPv6 firewall in one module.
  *
  * This file owns module init/exit, the parameters, the live ruleset and the
- * netfilter hooks. rules.c parses, prints and matches; proc.c serves
+ * netfilter hooks. The rule engine (rules.c and the files it builds with,
+ * see include/minifw.h) parses, prints, compiles and matches; proc.c serves
  * /proc/minifw/rules and /proc/minifw/stats.
  *
  * One ruleset serves both families, as an nftables "inet" table: the same
@@ -184,25 +185,27 @@ static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *er
 }
 
 /**
- * minifw_log() - log a packet for a -j LOG rule
- * @r: the rule
+ * minifw_log() - log a packet for a -j LOG rule (ext/LOG.c)
  * @pkt: the packet; pkt->ctx is the hook's struct minifw_hook_ctx
+ * @level: syslog level, 0-7
+ * @flags: NF_LOG_* flags
+ * @prefix: the rule's --log-prefix, or ""
  *
  * Context: packet path, RCU read side, bottom halves disabled.
  */
-void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
+void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix)
 {
 	const struct minifw_hook_ctx *c = pkt->ctx;
 	struct nf_loginfo li = {
 		.type = NF_LOG_TYPE_LOG,
-		.u.log.level = r->ext->log_level,
-		.u.log.logflags = r->ext->log_flags,
+		.u.log.level = level,
+		.u.log.logflags = flags,
 	};
 
 	if (!__ratelimit(&minifw_log_ratelimit))
 		return;
 	nf_log_packet(c->state->net, c->state->pf, c->state->hook, c->skb,
-		      c->state->in, c->state->out, &li, "%s", r->ext->log_prefix);
+		      c->state->in, c->state->out, &li, "%s", prefix);
 }
 
 /* Name for a packet without an input or output device. */

@@ -4,7 +4,7 @@
  *
  * Both files list one snapshot of the ruleset, taken when a listing starts,
  * so a listing never mixes two versions however many read() calls it takes. Writes to
- * rules go to the write protocol in rules.c, which hands finished
+ * rules go to the write protocol in writer.c, which hands finished
  * transactions to minifw_commit_cmds() / minifw_commit_block().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

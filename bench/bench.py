@@ -981,7 +981,7 @@ def run_ok(r):
 def minifw_version():
     """The tree's commit and MODULE_VERSION, as far as they can be told."""
     here = os.path.dirname(os.path.abspath(__file__))
-    srcs = ["--", "../minifw.c", "../rules.c", "../proc.c", "../include", "../Kbuild"]
+    srcs = ["--", "../*.c", "../ext", "../include", "../Kbuild"]
     try:
         commit = subprocess.run(["git", "-C", here, "log", "-1", "--format=%h"] + srcs,
                                 capture_output=True, text=True).stdout.strip()

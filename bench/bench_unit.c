@@ -23,10 +23,8 @@
 long minifw_user_alloc_fail_after = -1;
 unsigned long minifw_user_jiffies = 1000;
 
-void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
+void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix)
 {
-	(void)r;
-	(void)pkt;
 }
 
 static u64 seed = 0x9e3779b97f4a7c15ULL;

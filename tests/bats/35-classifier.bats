@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# Compiled chains (rules.c, "DOC: Compiled chains"): runs of rules that
+# Compiled chains (compile.c, "DOC: Compiled chains"): runs of rules that
 # differ only in one address are looked up in interval tables. In the
 # kernel, with real packets: the first rule that matches still decides and
 # is the only one counted, edits recompile, a rule of another kind splits a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for rules.c: the whole write path of /proc/minifw/rules
+ * libFuzzer target for the rule engine: the whole write path of /proc/minifw/rules
  * (tokenizer, parser, ruleset edits, restore blocks, partial lines) plus
  * the printer's round trip, under AddressSanitizer and UBSan.
  *
@@ -17,15 +17,18 @@
  * Build and run: make fuzz (FUZZ_SECONDS=60 by default).
  */
 #include "minifw.h"
+#include "ext.h"
 #include "../unit/hook_pkt.h"
 
 long minifw_user_alloc_fail_after = -1;
 unsigned long minifw_user_jiffies = 1;
 
-void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
+void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix)
 {
-	(void)r;
 	(void)pkt;
+	(void)level;
+	(void)flags;
+	(void)prefix;
 }
 
 /* The live ruleset, as minifw.c keeps it, without the locking. */
@@ -92,8 +95,7 @@ static void check_round_trip(const char *line, size_t len)
 		minifw_cmd_free(&cmd);
 		return;
 	}
-	r = (struct minifw_rule){ .m = cmd.m, .target = cmd.target,
-				  .target_arg = cmd.target_arg, .ext = cmd.ext };
+	minifw_cmd_rule(&cmd, &r);
 	minifw_rule_format(&r, text, sizeof(text));
 	snprintf(back, sizeof(back), "-A %s %s", minifw_chain_name(cmd.chain), text);
 	/* the parser cuts back into words: quote the listing from text */
@@ -102,8 +104,7 @@ static void check_round_trip(const char *line, size_t len)
 			minifw_chain_name(cmd.chain), text, err.msg);
 		abort();
 	}
-	r = (struct minifw_rule){ .m = cmd2.m, .target = cmd2.target,
-				  .target_arg = cmd2.target_arg, .ext = cmd2.ext };
+	minifw_cmd_rule(&cmd2, &r);
 	minifw_rule_format(&r, again, sizeof(again));
 	if (strcmp(text, again)) {
 		fprintf(stderr, "listing changes on a round trip: \"%s\" -> \"%s\"\n", text, again);
@@ -125,7 +126,7 @@ static bool has_limit(const struct minifw_chain *c)
 	u32 i;
 
 	for (i = 0; i < c->nrules; i++)
-		if (c->rules[i].ext && c->rules[i].ext->limit_avg)
+		if (minifw_ext_keeps_state(&c->rules[i]))
 			return true;
 	return false;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of rules.c, in user space: "make unit" builds this file with
- * rules.c against include/minifw_user.h, under ASan and UBSan, and runs it.
+ * Unit tests of the rule engine (rules.c and the files it builds with), in
+ * user space: "make unit" builds this file with them against
+ * include/minifw_user.h, under ASan and UBSan, and runs it.
  *
  * Almost every test is a table: one row is one case, with its input and what
  * is expected. A case passes when all its checks pass. A failing case prints
@@ -28,7 +29,7 @@
  *   7. nomem     every allocation failing in turn changes nothing
  *   8. conformance  tests/unit/conformance.txt: iptables rule lines and
  *                the iptables-save text or the error each must give
- *   9. classifier  compiled chains ("DOC: Compiled chains" in rules.c): the
+ *   9. classifier  compiled chains ("DOC: Compiled chains" in compile.c): the
  *                worked example as written; random rulesets and millions
  *                of random packets, compiled against walked rule by rule
  *                (every verdict, every counter)
@@ -44,12 +45,10 @@ long minifw_user_alloc_fail_after = -1;
 /* -m limit reads the time here; tests move it. */
 unsigned long minifw_user_jiffies = 1000;
 
-/* -j LOG: rules.c calls the packet path's logger; here it only counts. */
+/* -j LOG: ext/LOG.c calls the packet path's logger; here it only counts. */
 static unsigned int n_logged;
-void minifw_log(const struct minifw_rule *r, const struct minifw_pkt *pkt)
+void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix)
 {
-	(void)r;
-	(void)pkt;
 	n_logged++;
 }
 
@@ -285,9 +284,9 @@ static int parse(const char *line, struct minifw_cmd *cmd, struct minifw_err *er
 /* The options of a parsed -A/-I/-D/-R, printed as the listing prints them. */
 static void format_cmd(const struct minifw_cmd *cmd, char *buf, size_t len)
 {
-	struct minifw_rule r = { .m = cmd->m, .target = cmd->target,
-				 .target_arg = cmd->target_arg, .ext = cmd->ext };
+	struct minifw_rule r;
 
+	minifw_cmd_rule(cmd, &r);
 	minifw_rule_format(&r, buf, len);
 }
 
@@ -789,7 +788,7 @@ static void test_listing(void)
 		char buf[16];
 
 		parse("-A INPUT -s 10.0.0.0/8 -j DROP", &cmd, &err);
-		r = (struct minifw_rule){ .m = cmd.m, .target = cmd.target };
+		minifw_cmd_rule(&cmd, &r);
 		memset(buf, 'x', sizeof(buf));
 		minifw_rule_format(&r, buf, 1);
 		expect_str("1 byte", "", buf);
@@ -3543,7 +3542,7 @@ static const char *itab4_text(const struct minifw_itab *t, char *buf, size_t len
 	return buf;
 }
 
-/* The worked example of "DOC: Compiled chains" in rules.c, as written. */
+/* The worked example of "DOC: Compiled chains" in compile.c, as written. */
 static void test_doc_example(void)
 {
 	struct minifw_ruleset *rs;

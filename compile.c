@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minifw: the compiler of runs: before a ruleset is published, each run of
+ * rules that differ only in one address becomes interval tables, which
+ * the walk (walk.c) looks a packet up in at once. Also tells the hook what
+ * fields of a packet no rule of a chain reads.
+ *
+ * Control path, may sleep; no locks. Also builds in user space
+ * (include/minifw_user.h).
+ */
+
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/sort.h>
+#include <linux/overflow.h>
+#include <asm/byteorder.h>
+#endif
+
+#include "ruleset.h"
+#include "ext.h"
+
+/**
+ * DOC: Compiled chains
+ *
+ * Block lists are long runs of rules that differ only in one address:
+ * "-A INPUT -s 203.0.113.0/24 -j DROP" a hundred thousand times. Walked
+ * one by one, each costs a compare; minifw_ruleset_compile() turns each
+ * such run into interval tables, so a packet costs one lookup, whatever
+ * the run's length, and first-match order is kept exactly.
+ *
+ * Runs
+ * ----
+ * A run is a sequence of at least minifw_run_min (8) consecutive rules that
+ *  - have a deciding target (ACCEPT, DROP, REJECT): the first rule of the
+ *    run that matches is the one that decides, and the only one counted;
+ *  - have no -m limit (its bucket must see every packet that reaches it),
+ *    -m multiport or -m iprange (a comment is fine);
+ *  - match one address, source or destination, not negated, with a prefix
+ *    mask (or no address at all: a source prefix of length 0, in the
+ *    family the rule has or in both);
+ *  - are otherwise equal: same protocol, ports, interfaces, states...
+ *    (&struct minifw_run.rest, the first rule's match with both addresses
+ *    and the family cleared).
+ * Rules outside runs are walked as before, so a port rule between two
+ * block lists splits them into two runs and keeps its place.
+ *
+ * Interval tables
+ * ---------------
+ * For each family and each field, the run's prefixes cut the address
+ * space into intervals, each belonging to the first rule (lowest index)
+ * whose prefix holds it, or to none. Prefixes nest or are apart, so one
+ * sweep over them sorted by start (the wider first) with a stack of the
+ * prefixes holding the current address gives the intervals in order
+ * (minifw_sweep()); neighbours of one rule merge, so n prefixes give at
+ * most 2n + 1 intervals. A lookup is a binary search for the last start
+ * not above the address. IPv4 tables of MINIFW_BUCKET_MIN (64) intervals
+ * or more also have a bucket index on the top bits of the address, about
+ * one bucket an interval (up to 2^16 buckets, on the top 16 bits), which
+ * leaves a few intervals to search where addresses spread: with 100,000
+ * random prefixes, about 3 per bucket. (IPv6 tables have none: the top
+ * bits of IPv6 addresses in one ruleset are mostly the same, and a binary
+ * search of the up to 200,001 intervals of 100,000 prefixes is 18
+ * steps.) A packet's rule in the run is the lower of its source and
+ * destination lookups; if there is one, the shared options decide
+ * (minifw_match() on the rest, which may also say hotdrop), as they would
+ * have for that rule alone.
+ *
+ * Worked example
+ * --------------
+ * ::
+ *
+ *	 0: -A INPUT -s 10.0.0.0/8 -j ACCEPT
+ *	 1: -A INPUT -s 10.1.0.0/16 -j DROP
+ *	 2: -A INPUT -s 192.0.2.0/24 -j DROP
+ *	 3: -A INPUT -s 10.1.2.0/24 -j REJECT
+ *	 4: -A INPUT -d 198.51.100.7/32 -j DROP
+ *	 5: -A INPUT -s 192.0.2.0/24 -j ACCEPT
+ *	 6: -A INPUT -j DROP
+ *	 7: -A INPUT -6 -s 2001:db8::/32 -j ACCEPT
+ *
+ * is one run of eight rules (the rest: nothing). Rule 6 has no address:
+ * it is 0.0.0.0/0 in the IPv4 source table and ::/0 in the IPv6 one.
+ * Sorted, the IPv4 sources are 0.0.0.0/0 (6), 10.0.0.0/8 (0), 10.1.0.0/16
+ * (1), 10.1.2.0/24 (3), 192.0.2.0/24 (2), 192.0.2.0/24 (5, the same prefix
+ * again: never reached). The sweep gives::
+ *
+ *	start          rule
+ *	0.0.0.0        6
+ *	10.0.0.0       0    (10.1.0.0/16 and 10.1.2.0/24 are inside rule 0's
+ *	11.0.0.0       6     prefix, and rule 0 comes first: they merge)
+ *	192.0.2.0      2
+ *	192.0.3.0      6
+ *
+ * and the IPv4 destination table has 0.0.0.0 none, 198.51.100.7 rule 4,
+ * 198.51.100.8 none. A packet from 10.1.2.3 to 198.51.100.7 finds rule 0
+ * in the source table and rule 4 in the destination table: rule 0, the
+ * lower, accepts it and counts it, as the walk would have. Rules 1, 3, 5
+ * and 7 can never match (7: rule 6 holds all of IPv6 too, so the IPv6
+ * source table is one interval, :: to rule 6); they stay in the chain,
+ * listed and counted at 0.
+ */
+
+/*
+ * Shortest run worth a lookup: below it, the rules are walked. A variable
+ * only so that the unit tests can make runs of every length.
+ */
+unsigned int minifw_run_min = 8;
+
+/*
+ * IPv4 tables this long or longer get a bucket index, of 2^k entries for
+ * 2^(k - 1) to 2^k intervals, at most 2^16: 4 to 8 bytes an interval.
+ */
+#define MINIFW_BUCKET_MIN	64
+#define MINIFW_BUCKET_BITS_MAX	16
+
+/* One rule's prefix as a range of addresses, host order, high word first. */
+struct minifw_pfx {
+	u64 start[2], end[2];
+	u32 rule;
+};
+
+/* The sweep's stack of prefixes that hold the current address. */
+struct minifw_nest {
+	u64 end[2];
+	u32 rule;	/* the first rule among this prefix and those holding it */
+};
+
+/* The longest such stack: nested prefixes of 0 to 128 bits. */
+#define MINIFW_NEST_MAX		129
+
+static int minifw_key_cmp(const u64 *a, const u64 *b)
+{
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return 0;
+}
+
+/* Sweep order: by start; at one start, the widest first; then by rule. */
+static int minifw_pfx_cmp(const void *x, const void *y)
+{
+	const struct minifw_pfx *a = x, *b = y;
+
+	return minifw_key_cmp(a->start, b->start) ?:
+	       minifw_key_cmp(b->end, a->end) ?:
+	       (a->rule > b->rule) - (a->rule < b->rule);
+}
+
+static bool minifw_addr_set(const union minifw_addr *mask)
+{
+	return mask->ip6[0] | mask->ip6[1] | mask->ip6[2] | mask->ip6[3];
+}
+
+/* Is @mask a prefix (ones, then zeroes), as CIDR masks are? */
+static bool minifw_mask_is_prefix(const union minifw_addr *mask)
+{
+	bool zeroes = false;
+	unsigned int w;
+
+	for (w = 0; w < 4; w++) {
+		u32 m = ntohl(mask->ip6[w]);
+
+		if ((zeroes && m) || (~m & (~m + 1)))
+			return false;
+		zeroes = m != U32_MAX;
+	}
+	return true;
+}
+
+/*
+ * What a rule matches besides its address, or false if it cannot be part
+ * of a run: a target that lets the packet go on (LOG included), an
+ * extension that looks at the packet itself (-m multiport, -m iprange:
+ * kept out for simplicity, rare in long lists; -m limit, whose bucket must
+ * see every packet that reaches it), a negated address, two addresses, or
+ * a mask that is not a prefix ("-s 10.0.0.1/255.0.0.255" matches no one
+ * range of addresses). A comment changes nothing a packet meets, and
+ * core-backed extensions (-m tcp, -m conntrack) are in the key.
+ */
+static bool minifw_run_key(const struct minifw_rule *r, struct minifw_match *key)
+{
+	const struct minifw_match *m = &r->m;
+
+	if (r->target != MINIFW_T_ACCEPT && r->target != MINIFW_T_DROP &&
+	    r->target != MINIFW_T_REJECT)
+		return false;
+	if (r->xflags & MINIFW_X_MATCH)
+		return false;
+	if ((m->flags & (MINIFW_INV_SRC | MINIFW_INV_DST)) ||
+	    (minifw_addr_set(&m->smsk) && minifw_addr_set(&m->dmsk)) ||
+	    !minifw_mask_is_prefix(&m->smsk) || !minifw_mask_is_prefix(&m->dmsk))
+		return false;
+	*key = *m;
+	memset(&key->src, 0, sizeof(key->src));
+	memset(&key->smsk, 0, sizeof(key->smsk));
+	memset(&key->dst, 0, sizeof(key->dst));
+	memset(&key->dmsk, 0, sizeof(key->dmsk));
+	key->family = MINIFW_FAM_ANY;
+	return true;
+}
+
+/*
+ * The next run of @c at or after rule *@i: its rules [*first, *end) and
+ * what they share (@key). Return: false when there is none.
+ */
+static bool minifw_next_run(const struct minifw_chain *c, u32 *i, u32 *first, u32 *end,
+			    struct minifw_match *key)
+{
+	struct minifw_match next;
+	u32 j;
+
+	while (*i < c->nrules) {
+		if (!minifw_run_key(&c->rules[*i], key)) {
+			(*i)++;
+			continue;
+		}
+		for (j = *i + 1; j < c->nrules; j++)
+			if (!minifw_run_key(&c->rules[j], &next) ||
+			    memcmp(key, &next, sizeof(next)))
+				break;
+		*first = *i;
+		*end = j;
+		*i = j;
+		if (j - *first >= minifw_run_min)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The prefixes of rules [first, end) of @c on one field (0 source, 1
+ * destination) for one family (0 IPv4, 1 IPv6), into @out. A rule with no
+ * address at all counts as a source prefix of length 0, in both families
+ * if it has none.
+ */
+static u32 minifw_run_prefixes(const struct minifw_chain *c, u32 first, u32 end,
+			       unsigned int fam, unsigned int field,
+			       struct minifw_pfx *out)
+{
+	u8 family = fam ? MINIFW_FAM_IPV6 : MINIFW_FAM_IPV4;
+	u32 i, n = 0;
+
+	for (i = first; i < end; i++) {
+		const struct minifw_match *m = &c->rules[i].m;
+		const union minifw_addr *a = field ? &m->dst : &m->src;
+		const union minifw_addr *k = field ? &m->dmsk : &m->smsk;
+		struct minifw_pfx *p = &out[n];
+
+		if (m->family && m->family != family)
+			continue;
+		if (field ? !minifw_addr_set(&m->dmsk) : minifw_addr_set(&m->dmsk))
+			continue;
+		/* addresses are stored masked; masked again all the same */
+		if (family == MINIFW_FAM_IPV4) {
+			p->start[0] = 0;
+			p->start[1] = ntohl(a->ip & k->ip);
+			p->end[0] = 0;
+			p->end[1] = p->start[1] | (u32)~ntohl(k->ip);
+		} else {
+			p->start[0] = minifw_ip6_word(a, 0) & minifw_ip6_word(k, 0);
+			p->start[1] = minifw_ip6_word(a, 1) & minifw_ip6_word(k, 1);
+			p->end[0] = p->start[0] | ~minifw_ip6_word(k, 0);
+			p->end[1] = p->start[1] | ~minifw_ip6_word(k, 1);
+		}
+		p->rule = i;
+		n++;
+	}
+	return n;
+}
+
+/* Where the sweep writes its intervals; with no arrays, it only counts. */
+struct minifw_sweep_out {
+	struct minifw_itab *t;
+	u32 last;
+};
+
+static void minifw_emit(struct minifw_sweep_out *sw, const u64 *start, u32 rule)
+{
+	struct minifw_itab *t = sw->t;
+
+	if (t->n && sw->last == rule)
+		return;		/* the interval before goes on */
+	if (t->rule) {
+		t->rule[t->n] = rule;
+		if (t->start4) {
+			t->start4[t->n] = start[1];
+		} else {
+			t->start6[2 * t->n] = start[0];
+			t->start6[2 * t->n + 1] = start[1];
+		}
+	}
+	sw->last = rule;
+	t->n++;
+}
+
+/*
+ * Cut the address space up to @max into intervals, each given the first
+ * rule whose prefix holds it, from @n prefixes in sweep order. Prefixes
+ * are nested or apart, never overlapping otherwise, so those holding the
+ * current address form a stack.
+ */
+static void minifw_sweep(struct minifw_sweep_out *sw, const struct minifw_pfx *p, u32 n,
+			 const u64 *max, struct minifw_nest *stack)
+{
+	u64 cur[2] = { 0, 0 };
+	bool more = true;	/* cur is in the space, not past its end */
+	u32 sp = 0, i;
+
+	for (i = 0; i <= n; i++) {
+		/* close the prefixes that end before p[i]; after the last, all */
+		while (sp && (i == n || minifw_key_cmp(stack[sp - 1].end, p[i].start) < 0)) {
+			const struct minifw_nest *top = &stack[--sp];
+
+			if (more && minifw_key_cmp(cur, top->end) <= 0)
+				minifw_emit(sw, cur, top->rule);
+			more = minifw_key_cmp(top->end, max) < 0;
+			cur[0] = top->end[0];
+			cur[1] = top->end[1] + 1;
+			if (!cur[1])
+				cur[0]++;
+		}
+		if (i == n)
+			break;
+		/* the same prefix again: a later rule never gets its packets */
+		if (i && !minifw_key_cmp(p[i].start, p[i - 1].start) &&
+		    !minifw_key_cmp(p[i].end, p[i - 1].end))
+			continue;
+		if (minifw_key_cmp(cur, p[i].start) < 0)
+			minifw_emit(sw, cur, sp ? stack[sp - 1].rule : MINIFW_NO_RULE);
+		cur[0] = p[i].start[0];
+		cur[1] = p[i].start[1];
+		stack[sp].end[0] = p[i].end[0];
+		stack[sp].end[1] = p[i].end[1];
+		stack[sp].rule = sp ? min_t(u32, stack[sp - 1].rule, p[i].rule) : p[i].rule;
+		sp++;
+	}
+	if (more)
+		minifw_emit(sw, cur, MINIFW_NO_RULE);
+}
+
+static void minifw_itab_free(struct minifw_itab *t)
+{
+	kvfree(t->mem);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Build one interval table of a run; an empty one if no rule is for it. */
+static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c,
+			     const struct minifw_run *run, unsigned int fam,
+			     unsigned int field, struct minifw_pfx *pfx,
+			     struct minifw_nest *stack)
+{
+	static const u64 max4[2] = { 0, U32_MAX }, max6[2] = { U64_MAX, U64_MAX };
+	const u64 *max = fam == MINIFW_TAB_IPV6 ? max6 : max4;
+	struct minifw_sweep_out sw = { .t = t };
+	size_t key_size = fam == MINIFW_TAB_IPV6 ? 2 * sizeof(u64) : sizeof(u32);
+	u32 n, ntab, b, j, nb = 0;
+	size_t size;
+
+	memset(t, 0, sizeof(*t));
+	n = minifw_run_prefixes(c, run->first, run->end, fam, field, pfx);
+	if (!n)
+		return 0;
+	sort(pfx, n, sizeof(*pfx), minifw_pfx_cmp, NULL);
+	cond_resched();
+	/* count, allocate, fill */
+	minifw_sweep(&sw, pfx, n, max, stack);
+	ntab = t->n;
+	t->n = 0;
+	size = array_size(ntab, key_size + sizeof(u32));
+	if (fam == MINIFW_TAB_IPV4 && ntab >= MINIFW_BUCKET_MIN) {
+		unsigned int bits = min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
+
+		t->bshift = 32 - bits;
+		nb = 1U << bits;
+		size = size_add(size, array_size(nb + 1, sizeof(u32)));
+	}
+	t->mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!t->mem)
+		return -ENOMEM;
+	/* the keys first, for their alignment */
+	if (fam == MINIFW_TAB_IPV6)
+		t->start6 = t->mem;
+	else
+		t->start4 = t->mem;
+	t->rule = (u32 *)((char *)t->mem + array_size(ntab, key_size));
+	minifw_sweep(&sw, pfx, n, max, stack);
+	if (nb) {
+		t->bucket = t->rule + ntab;
+		for (b = 0, j = 0; b <= nb; b++) {
+			while (j + 1 < ntab && (u64)t->start4[j + 1] <= (u64)b << t->bshift)
+				j++;
+			t->bucket[b] = j;
+		}
+	}
+	return 0;
+}
+
+/**
+ * minifw_chain_uncompile() - free a chain's runs
+ * @c: chain
+ *
+ * Context: control path, or RCU callback (freeing a ruleset); does not sleep.
+ */
+void minifw_chain_uncompile(struct minifw_chain *c)
+{
+	unsigned int fam, field;
+	u32 i;
+
+	for (i = 0; c->runs && i < c->nruns; i++)
+		for (fam = 0; fam < 2; fam++)
+			for (field = 0; field < 2; field++)
+				minifw_itab_free(&c->runs[i].tab[fam][field]);
+	kvfree(c->runs);
+	c->runs = NULL;
+	c->nruns = 0;
+}
+
+/* How many runs @c has; *@longest: rules in the longest one, if longer. */
+static u32 minifw_chain_runs(const struct minifw_chain *c, u32 *longest)
+{
+	struct minifw_match key;
+	u32 i, n = 0, first, end;
+
+	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); n++)
+		*longest = max_t(u32, *longest, end - first);
+	return n;
+}
+
+/* Build the @n runs of @c; on failure, what was built stays for the caller. */
+static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx *pfx,
+				struct minifw_nest *stack)
+{
+	struct minifw_match key;
+	u32 i, first, end;
+	unsigned int fam, field;
+	struct minifw_run *run;
+
+	c->runs = kvcalloc(n + 1, sizeof(*c->runs), GFP_KERNEL | __GFP_NOWARN);
+	if (!c->runs)
+		return -ENOMEM;
+	c->runs[n].first = MINIFW_NO_RULE;
+	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); ) {
+		run = &c->runs[c->nruns++];
+		run->first = first;
+		run->end = end;
+		run->rest = key;
+		for (fam = 0; fam < 2; fam++) {
+			for (field = 0; field < 2; field++) {
+				if (minifw_itab_build(&run->tab[fam][field], c, run, fam,
+						      field, pfx, stack))
+					return -ENOMEM;
+				cond_resched();
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The packet fields none of @c's rules reads (struct minifw_chain.skip):
+ * fragment offset, ports, ICMP type/code and TCP flags are read only by
+ * -m tcp/udp/icmp and the extensions that say so in .reads (multiport);
+ * the IPv6 protocol (IPv4's costs nothing and is always there) only by -p
+ * and those; the state only by -m conntrack/state. -j LOG and REJECT read
+ * the skb itself. Control path.
+ */
+static u8 minifw_chain_skip(const struct minifw_chain *c)
+{
+	u8 skip = MINIFW_SKIP_L4 | MINIFW_SKIP_PROTO | MINIFW_SKIP_CT;
+	u32 i;
+
+	for (i = 0; i < c->nrules; i++) {
+		const struct minifw_match *m = &c->rules[i].m;
+
+		/* IPv6: where the transport header starts is ipv6_find_hdr()'s */
+		if (m->flags & MINIFW_L4)
+			skip &= ~(MINIFW_SKIP_L4 | MINIFW_SKIP_PROTO);
+		if (m->proto)
+			skip &= ~MINIFW_SKIP_PROTO;
+		if (m->flags & MINIFW_CTSTATE)
+			skip &= ~MINIFW_SKIP_CT;
+		skip &= ~minifw_ext_reads(&c->rules[i]);
+	}
+	return skip;
+}
+
+/**
+ * minifw_ruleset_compile() - build the lookup tables of every chain
+ * @rs: a ruleset nobody walks yet
+ * @err: reason on failure
+ *
+ * See "DOC: Compiled chains". Called just before publishing (again, it
+ * starts over); also gives back the room reserved for rules that were
+ * never appended, and tells the hook what packet fields no rule reads
+ * (struct minifw_chain.skip, set first: it cannot fail).
+ *
+ * Context: control path, may sleep.
+ * Return: 0 or -ENOMEM (then @rs is as before: walked rule by rule).
+ */
+int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	struct minifw_nest *stack = NULL;
+	struct minifw_pfx *pfx = NULL;
+	u32 nruns[MINIFW_NCHAINS], longest = 0, all = 0;
+	unsigned int c;
+	int ret = 0;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		rs->chain[c].skip = minifw_chain_skip(&rs->chain[c]);
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		minifw_chain_uncompile(&rs->chain[c]);
+		if (minifw_chain_trim(&rs->chain[c]))
+			return minifw_nomem(err);
+		nruns[c] = minifw_chain_runs(&rs->chain[c], &longest);
+		all += nruns[c];
+	}
+	if (!all)
+		return 0;
+	/* scratch: the prefixes of one table, the sweep's stack */
+	pfx = kvmalloc_array(longest, sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
+	stack = kmalloc_array(MINIFW_NEST_MAX, sizeof(*stack), GFP_KERNEL);
+	if (!pfx || !stack)
+		ret = -ENOMEM;
+	for (c = 0; c < MINIFW_NCHAINS && !ret; c++)
+		if (nruns[c])
+			ret = minifw_chain_compile(&rs->chain[c], nruns[c], pfx, stack);
+	kfree(stack);
+	kvfree(pfx);
+	if (ret) {
+		for (c = 0; c < MINIFW_NCHAINS; c++)
+			minifw_chain_uncompile(&rs->chain[c]);
+		return minifw_nomem(err);
+	}
+	return 0;
+}

@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * minifw: extensions: the registry of every match and target beyond the
+ * core options, loading them while a rule is parsed (by -m, by -j, or by
+ * an option of the rule's protocol, as iptables loads -m tcp for --dport),
+ * their final checks, and the data a rule keeps of them (&struct
+ * minifw_ext): built once the line is read, shared by ruleset versions,
+ * compared for -D, printed. What one extension is: include/ext.h.
+ *
+ * Control path but for minifw_ext_data(), which -j LOG's packet path uses
+ * to find its options. No locks. Also builds in user space
+ * (include/minifw_user.h).
+ */
+
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#endif
+
+#include "ext.h"
+
+/*
+ * The registry: every extension, declared in include/ext.h. Its place is
+ * its number (1 for the first) and the order in which the walk calls a
+ * rule's matches: those that look only at the packet first, as the
+ * cheapest, iprange before multiport as minifw always had them (a too
+ * short packet is dropped by multiport only if iprange let it through);
+ * those that keep state last, so that only packets that match all else
+ * spend -m limit's credits. Matches of one group are named in this order
+ * when they meet (state before conntrack).
+ */
+const struct minifw_ext_ops *const minifw_exts[] = {
+	&minifw_xt_tcp,
+	&minifw_xt_udp,
+	&minifw_xt_icmp,
+	&minifw_xt_icmp6,
+	&minifw_xt_iprange,
+	&minifw_xt_multiport,
+	&minifw_xt_state,
+	&minifw_xt_conntrack,
+	&minifw_xt_comment,
+	&minifw_xt_limit,
+	&minifw_xt_REJECT,
+	&minifw_xt_LOG,
+};
+
+const unsigned int minifw_nexts = ARRAY_SIZE(minifw_exts);
+
+/* ---------------------------------------------------------------------- */
+/* Names and options                                                       */
+
+/* The registry number of the match (or @target) called @name, or 0. */
+static unsigned int minifw_ext_find(const char *name, bool target)
+{
+	unsigned int id;
+	size_t k;
+
+	for (id = 1; id <= minifw_nexts; id++) {
+		const struct minifw_ext_ops *ops = minifw_ext_ops(id);
+
+		if (!ops->verdict != !target)
+			continue;
+		if (!strcmp(name, ops->name))
+			return id;
+		for (k = 0; ops->aliases && ops->aliases[k]; k++)
+			if (!strcmp(name, ops->aliases[k]))
+				return id;
+	}
+	return 0;
+}
+
+/* "a, b and c" (@last " and "): the @n words of @w, for an error. */
+static const char *minifw_join(char *buf, size_t len, const char *const *w, unsigned int n,
+			       const char *last)
+{
+	size_t pos = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		pos += scnprintf(buf + pos, len - pos, "%s%s",
+				 !i ? "" : i + 1 == n ? last : ", ", w[i]);
+	return buf;
+}
+
+/* The names of the matches, or of the targets after @builtin ones. */
+static const char *minifw_ext_names(char *buf, size_t len, bool targets,
+				    const char *const *builtin, unsigned int nbuiltin)
+{
+	const char *w[16];
+	unsigned int id, n;
+
+	for (n = 0; n < nbuiltin && n < ARRAY_SIZE(w); n++)
+		w[n] = builtin[n];
+	for (id = 1; id <= minifw_nexts && n < ARRAY_SIZE(w); id++)
+		if (!minifw_ext_ops(id)->verdict == !targets)
+			w[n++] = minifw_ext_ops(id)->name;
+	return minifw_join(buf, len, w, n, " and ");
+}
+
+/* Is @s a start of the long option @name, as getopt_long() takes them? */
+static bool minifw_long_prefix(const char *s, const char *name)
+{
+	return name && name[0] == '-' && name[1] == '-' && s[0] == '-' && s[1] == '-' && s[2] &&
+	       !strncmp(name, s, strlen(s));
+}
+
+static bool minifw_opt_is(const struct minifw_opt *o, const char *s)
+{
+	return !strcmp(s, o->name) || (o->alias1 && !strcmp(s, o->alias1)) ||
+	       (o->alias2 && !strcmp(s, o->alias2));
+}
+
+static bool minifw_opt_starts(const struct minifw_opt *o, const char *s)
+{
+	return minifw_long_prefix(s, o->name) || minifw_long_prefix(s, o->alias1) ||
+	       minifw_long_prefix(s, o->alias2);
+}
+
+/* The option of @ops called @name (its canonical name), or NULL. */
+static const struct minifw_opt *minifw_ext_opt(const struct minifw_ext_ops *ops,
+					       const char *name)
+{
+	const struct minifw_opt *o;
+
+	for (o = ops->opts; o && o->name; o++)
+		if (!strcmp(o->name, name))
+			return o;
+	return NULL;
+}
+
+/*
+ * The next option after @after (NULL: the first) that @match (NULL: any)
+ * says is the one looked for, among every option: the core's (@core), then
+ * each extension's, in registry order; *@ops is its extension, NULL for
+ * the core.
+ */
+static const struct minifw_opt *
+minifw_opts_walk(const struct minifw_opt *core, const struct minifw_ext_ops **ops,
+		 bool (*match)(const struct minifw_opt *o, const char *s), const char *s,
+		 const struct minifw_opt *after)
+{
+	unsigned int id = 0;
+	const struct minifw_opt *o = core;
+
+	/* resume after @after: find where it is first */
+	for (;;) {
+		for (; o && o->name; o++) {
+			if (after) {
+				if (o == after)
+					after = NULL;
+				continue;
+			}
+			if (!match || match(o, s)) {
+				*ops = id ? minifw_ext_ops(id) : NULL;
+				return o;
+			}
+		}
+		if (++id > minifw_nexts)
+			return NULL;
+		o = minifw_ext_ops(id)->opts;
+	}
+}
+
+/**
+ * minifw_find_opt() - the option a word names, as getopt_long() finds it
+ * @s: the word ("--dport", or a start of exactly one long option:
+ *     "--proto" for "--protocol")
+ * @core: the core's options
+ * @ops: the extension the option is of, out; NULL for the core
+ *
+ * Several extensions may have an option of one name (tcp's and udp's
+ * --dport): this is the first; minifw_ext_owner() picks the one the rule
+ * has.
+ *
+ * Context: control path.
+ * Return: the option, or NULL for none (or an ambiguous start).
+ */
+const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt *core,
+					 const struct minifw_ext_ops **ops)
+{
+	const struct minifw_opt *hit, *o = NULL;
+	const struct minifw_ext_ops *xo;
+
+	hit = minifw_opts_walk(core, ops, minifw_opt_is, s, NULL);
+	if (hit)
+		return hit;
+	/* a start of one option: all that start so must be one name */
+	hit = minifw_opts_walk(core, ops, minifw_opt_starts, s, NULL);
+	for (o = hit; o; ) {
+		o = minifw_opts_walk(core, &xo, minifw_opt_starts, s, o);
+		if (o && strcmp(o->name, hit->name))
+			return NULL;
+	}
+	return hit;
+}
+
+/**
+ * minifw_unknown_option() - refuse an unknown option, with the closest known
+ * @err: reason, out
+ * @name: the word
+ * @core: the core's options
+ *
+ * Context: control path.
+ * Return: -EINVAL.
+ */
+int minifw_unknown_option(struct minifw_err *err, const char *name,
+			  const struct minifw_opt *core)
+{
+	struct minifw_best b = { .word = name };
+	const struct minifw_ext_ops *ops;
+	const struct minifw_opt *o = NULL;
+	char hint[MINIFW_HINTBUF], tb[MINIFW_TOKBUF];
+
+	while ((o = minifw_opts_walk(core, &ops, NULL, name, o))) {
+		minifw_consider(&b, o->name);
+		minifw_consider(&b, o->alias1);
+		minifw_consider(&b, o->alias2);
+	}
+	return minifw_fail(err, "unknown option \"%s\"%s", minifw_tok(tb, sizeof(tb), name),
+			   minifw_hint(&b, hint, sizeof(hint)));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Loading extensions into a rule being parsed (control path)              */
+
+/* Add extension @id to the rule; *@slot is where it is. */
+static int minifw_ext_add(struct minifw_rule_parse *rp, unsigned int id,
+			  struct minifw_loaded **slot)
+{
+	const struct minifw_ext_ops *ops = minifw_ext_ops(id);
+	struct minifw_match *m = &rp->cmd->m;
+	unsigned int k, off = 0;
+
+	if (!ops->verdict) {
+		for (k = 0; k < MINIFW_MATCH_MAX && m->exts[k]; k++)
+			;
+		if (k == MINIFW_MATCH_MAX)
+			return minifw_fail(rp->err, "too many matches (at most %d per rule)",
+					   MINIFW_MATCH_MAX);
+		m->exts[k] = id;
+	}
+	if (ops->size) {
+		if (!rp->scratch) {
+			rp->scratch = kzalloc(MINIFW_EXT_SCRATCH, GFP_KERNEL);
+			if (!rp->scratch)
+				return minifw_nomem(rp->err);
+		}
+		off = (rp->used + 7U) & ~7U;
+		if (off + ops->size > MINIFW_EXT_SCRATCH)
+			return minifw_fail(rp->err, "the rule's extensions hold too much");
+		rp->used = off + ops->size;
+	}
+	*slot = &rp->x[rp->n++];
+	**slot = (struct minifw_loaded){ .ops = ops, .id = id, .off = off };
+	return 0;
+}
+
+/**
+ * minifw_ext_load_match() - "-m NAME"
+ * @rp: the rule being parsed
+ * @name: NAME, as written
+ *
+ * A second -m of a protocol's match adds nothing (iptables loads one per
+ * -m, to the same effect); of any other, it is refused.
+ *
+ * Context: control path.
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int minifw_ext_load_match(struct minifw_rule_parse *rp, const char *name)
+{
+	unsigned int id = minifw_ext_find(name, false);
+	const struct minifw_ext_ops *ops;
+	struct minifw_loaded *slot;
+	char list[128], tb[MINIFW_TOKBUF];
+	unsigned int k;
+
+	if (!id)
+		return minifw_fail(rp->err, "unknown match \"%s\" (minifw has %s)",
+				   minifw_tok(tb, sizeof(tb), name),
+				   minifw_ext_names(list, sizeof(list), false, NULL, 0));
+	ops = minifw_ext_ops(id);
+	for (k = 0; k < rp->n; k++) {
+		const struct minifw_ext_ops *had = rp->x[k].ops;
+
+		if (had == ops && ops->proto)
+			return 0;
+		if (had == ops)
+			return minifw_fail(rp->err, "-m %s given twice", name);
+		/* a rule has one protocol: the first protocol match named it */
+		if (had->proto && ops->proto)
+			return minifw_fail(rp->err, "-m %s and -m %s: one protocol match per rule",
+					   had->name, name);
+		/* named in registry order, whichever came first */
+		if (had->group && ops->group && !strcmp(had->group, ops->group)) {
+			unsigned int first = min_t(unsigned int, rp->x[k].id, id);
+
+			return minifw_fail(rp->err, "-m %s and -m %s: one %s match per rule",
+					   minifw_ext_ops(first)->name,
+					   (first == id ? had : ops)->name, ops->group);
+		}
+	}
+	if (ops->proto)
+		rp->proto_match = ops->proto;
+	return minifw_ext_add(rp, id, &slot);
+}
+
+/**
+ * minifw_ext_load_target() - "-j NAME", for a target not the core's
+ * @rp: the rule being parsed
+ * @name: NAME
+ *
+ * Context: control path.
+ * Return: 0, 1 if there is no such target (nothing done), -EINVAL or -ENOMEM.
+ */
+int minifw_ext_load_target(struct minifw_rule_parse *rp, const char *name)
+{
+	unsigned int id = minifw_ext_find(name, true);
+	struct minifw_loaded *slot;
+
+	if (!id)
+		return 1;
+	rp->cmd->target = minifw_ext_ops(id)->verdict;
+	rp->cmd->xtarget = id;
+	return minifw_ext_add(rp, id, &slot);
+}
+
+/**
+ * minifw_ext_consider_targets() - the targets' names, for "did you mean"
+ * @b: the search
+ *
+ * Context: control path.
+ */
+void minifw_ext_consider_targets(struct minifw_best *b)
+{
+	unsigned int id;
+
+	for (id = 1; id <= minifw_nexts; id++)
+		if (minifw_ext_ops(id)->verdict)
+			minifw_consider(b, minifw_ext_ops(id)->name);
+}
+
+/**
+ * minifw_ext_target_names() - "ACCEPT, DROP, REJECT and LOG"
+ * @buf: output
+ * @len: its size
+ *
+ * Context: any.
+ * Return: @buf.
+ */
+const char *minifw_ext_target_names(char *buf, size_t len)
+{
+	static const char *const builtin[] = { "ACCEPT", "DROP" };
+
+	return minifw_ext_names(buf, len, true, builtin, ARRAY_SIZE(builtin));
+}
+
+/* "-p tcp or -p udp", "-m multiport", "-j LOG": what an option needs. */
+static int minifw_needs(struct minifw_rule_parse *rp, const char *name)
+{
+	const char *w[8];
+	char what[8][24], list[128];
+	unsigned int id, n = 0;
+
+	for (id = 1; id <= minifw_nexts && n < ARRAY_SIZE(w); id++) {
+		const struct minifw_ext_ops *ops = minifw_ext_ops(id);
+
+		if (!minifw_ext_opt(ops, name))
+			continue;
+		if (ops->proto)
+			scnprintf(what[n], sizeof(what[n]), "-p %s", minifw_proto_name(ops->proto));
+		else
+			scnprintf(what[n], sizeof(what[n]), "-%c %s", ops->verdict ? 'j' : 'm',
+				  ops->name);
+		w[n] = what[n];
+		n++;
+	}
+	return minifw_fail(rp->err, "%s needs %s before it", name,
+			   minifw_join(list, sizeof(list), w, n, " or "));
+}
+
+/**
+ * minifw_ext_owner() - the extension of the rule an option is for
+ * @rp: the rule being parsed
+ * @ops: in: an extension with the option; out: the one to parse it
+ * @o: in: the option; out: the same option of that extension
+ * @slot: out: where that extension is loaded
+ *
+ * An extension the rule has; else the match of the rule's protocol, which
+ * is loaded here (as iptables loads -m tcp for a --dport after -p tcp); else
+ * the option needs what the rule lacks ("--dport needs -p tcp or -p udp
+ * before it").
+ *
+ * Context: control path.
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int minifw_ext_owner(struct minifw_rule_parse *rp, const struct minifw_ext_ops **ops,
+		     const struct minifw_opt **o, struct minifw_loaded **slot)
+{
+	const char *name = (*o)->name;
+	u8 proto = rp->proto_match ?: rp->cmd->m.proto;
+	const struct minifw_opt *opt;
+	unsigned int k, id;
+
+	for (k = 0; k < rp->n; k++) {
+		opt = minifw_ext_opt(rp->x[k].ops, name);
+		if (opt) {
+			*ops = rp->x[k].ops;
+			*o = opt;
+			*slot = &rp->x[k];
+			return 0;
+		}
+	}
+	for (id = 1; proto && id <= minifw_nexts; id++) {
+		*ops = minifw_ext_ops(id);
+		opt = minifw_ext_opt(*ops, name);
+		if ((*ops)->proto == proto && opt) {
+			*o = opt;
+			return minifw_ext_add(rp, id, slot);
+		}
+	}
+	return minifw_needs(rp, name);
+}
+
+/**
+ * minifw_set_family() - the rule is for one family, as an option implies
+ * @rp: the rule being parsed
+ * @family: MINIFW_FAM_IPV4 or MINIFW_FAM_IPV6; MINIFW_FAM_ANY changes nothing
+ * @opt: the option, for the error
+ *
+ * Options that imply both families cannot mix.
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt)
+{
+	struct minifw_match *m = &rp->cmd->m;
+
+	if (!family || m->family == family)
+		return 0;
+	if (m->family)
+		return minifw_fail(rp->err, "%s makes the rule IPv%u, but %s made it IPv%u",
+				   opt, family, rp->family_opt, m->family);
+	m->family = family;
+	rp->family_opt = opt;
+	return 0;
+}
+
+/**
+ * minifw_xq() - a token quoted for an extension's error
+ * @x: the call
+ * @tok: the token
+ *
+ * Context: control path.
+ * Return: the quoted token, valid until the next call with @x.
+ */
+const char *minifw_xq(struct minifw_xcall *x, const char *tok)
+{
+	return minifw_tok(x->tb, sizeof(x->tb), tok);
+}
+
+static void minifw_xcall_init(struct minifw_xcall *x, struct minifw_rule_parse *rp,
+			      struct minifw_loaded *slot)
+{
+	*x = (struct minifw_xcall){
+		.ops = slot->ops,
+		.cmd = rp->cmd,
+		.err = rp->err,
+		.data = slot->ops->size ? rp->scratch + slot->off : NULL,
+		.seen = slot->seen,
+		.keep = &slot->keep,
+		.rp = rp,
+	};
+}
+
+/**
+ * minifw_ext_parse() - an extension's option
+ * @rp: the rule being parsed
+ * @slot: the extension, from minifw_ext_owner()
+ * @o: the option
+ * @arg: its arguments
+ * @inv: it follows "!"
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
+		     const struct minifw_opt *o, char **arg, bool inv)
+{
+	struct minifw_xcall x;
+
+	minifw_xcall_init(&x, rp, slot);
+	x.opt = o;
+	x.arg = arg;
+	x.inv = inv;
+	return slot->ops->parse(&x);
+}
+
+/* The final checks: a protocol's match needs its -p; the extension's own. */
+static int minifw_ext_check(struct minifw_rule_parse *rp, struct minifw_loaded *slot)
+{
+	const struct minifw_ext_ops *ops = slot->ops;
+	const struct minifw_match *m = &rp->cmd->m;
+	struct minifw_xcall x;
+
+	if (ops->proto && (m->proto != ops->proto || (m->flags & MINIFW_INV_PROTO)))
+		return minifw_fail(rp->err, "-m %s needs -p %s (not negated)", ops->name,
+				   minifw_proto_name(ops->proto));
+	/* the walk tests a protocol's match inline (struct minifw_match) */
+	if (ops->proto)
+		rp->cmd->m.flags |= MINIFW_L4;
+	if (!ops->check)
+		return 0;
+	minifw_xcall_init(&x, rp, slot);
+	return ops->check(&x);
+}
+
+/* The data of the loaded extensions that have any, in registry order. */
+static int minifw_ext_build(struct minifw_rule_parse *rp)
+{
+	struct minifw_ext_entry *to;
+	struct minifw_ext *e;
+	unsigned int id, k;
+	u32 len = 0;
+
+	for (k = 0; k < rp->n; k++)
+		if (rp->x[k].ops->size)
+			len += minifw_ext_entry_size(rp->x[k].ops);
+	if (!len)
+		return 0;
+	e = kzalloc(sizeof(*e) + len, GFP_KERNEL);
+	if (!e)
+		return minifw_nomem(rp->err);
+	refcount_set(&e->ref, 1);
+	e->len = len;
+	to = (struct minifw_ext_entry *)e->ent;
+	for (id = 1; id <= minifw_nexts; id++) {
+		for (k = 0; k < rp->n; k++) {
+			const struct minifw_ext_ops *ops = rp->x[k].ops;
+
+			if (rp->x[k].id != id || !ops->size)
+				continue;
+			to->ops = ops;
+			memcpy(to->data, rp->scratch + rp->x[k].off, ops->size);
+			to = (struct minifw_ext_entry *)minifw_ext_next(to);
+		}
+	}
+	rp->cmd->ext = e;
+	return 0;
+}
+
+/**
+ * minifw_ext_finish() - the line is read: check the rule's extensions,
+ * matches in the order given then the target, and keep their data
+ * @rp: the rule being parsed
+ *
+ * Context: control path.
+ * Return: 0, -EINVAL or -ENOMEM; the command then holds the data (see
+ * minifw_cmd_free()).
+ */
+int minifw_ext_finish(struct minifw_rule_parse *rp)
+{
+	struct minifw_cmd *cmd = rp->cmd;
+	unsigned int k;
+	int ret;
+
+	for (k = 0; k < rp->n; k++) {
+		if (rp->x[k].ops->verdict)
+			continue;
+		ret = minifw_ext_check(rp, &rp->x[k]);
+		if (ret)
+			return ret;
+		if (rp->x[k].ops->match)
+			cmd->xflags |= MINIFW_X_MATCH;
+	}
+	for (k = 0; k < rp->n; k++) {
+		if (!rp->x[k].ops->verdict)
+			continue;
+		ret = minifw_ext_check(rp, &rp->x[k]);
+		if (ret)
+			return ret;
+		if (rp->x[k].ops->target)
+			cmd->xflags |= MINIFW_X_TARGET;
+	}
+	return minifw_ext_build(rp);
+}
+
+/**
+ * minifw_rule_parse_free() - free what parsing a rule took
+ * @rp: the rule parsed
+ *
+ * Context: control path.
+ */
+void minifw_rule_parse_free(struct minifw_rule_parse *rp)
+{
+	kfree(rp->scratch);
+	rp->scratch = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* A rule's extensions                                                     */
+
+/**
+ * minifw_ext_get() - take another reference to a rule's extension data
+ * @e: the data, or NULL
+ *
+ * Context: control path.
+ * Return: @e.
+ */
+struct minifw_ext *minifw_ext_get(const struct minifw_ext *e)
+{
+	struct minifw_ext *x = (struct minifw_ext *)e;
+
+	if (x)
+		refcount_inc(&x->ref);
+	return x;
+}
+
+/**
+ * minifw_ext_put() - drop a reference; the last frees it
+ * @e: the data, or NULL
+ *
+ * Context: control path or RCU callback; does not sleep.
+ */
+void minifw_ext_put(const struct minifw_ext *e)
+{
+	struct minifw_ext *x = (struct minifw_ext *)e;
+
+	if (x && refcount_dec_and_test(&x->ref))
+		kfree(x);
+}
+
+/**
+ * minifw_ext_equal() - do two rules' extensions hold the same?
+ * @a: data, or NULL
+ * @b: data, or NULL
+ *
+ * Context: control path.
+ * Return: true if so.
+ */
+bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->len == b->len && !memcmp(a->ent, b->ent, a->len);
+}
+
+/**
+ * minifw_ext_data() - the data of one extension of a rule
+ * @e: the rule's extension data
+ * @ops: the extension, which has data and which the rule has
+ *
+ * Context: any (packet path: -j LOG).
+ * Return: its data.
+ */
+const void *minifw_ext_data(const struct minifw_ext *e, const struct minifw_ext_ops *ops)
+{
+	const struct minifw_ext_entry *x;
+
+	for (x = minifw_ext_first(e); minifw_ext_more(e, x); x = minifw_ext_next(x))
+		if (x->ops == ops)
+			return x->data;
+	return NULL;
+}
+
+static const void *minifw_rule_data(const struct minifw_rule *r,
+				    const struct minifw_ext_ops *ops)
+{
+	return ops->size ? minifw_ext_data(r->ext, ops) : NULL;
+}
+
+/**
+ * minifw_ext_print_matches() - a rule's "-m NAME OPTIONS", as given
+ * @b: the listing
+ * @r: the rule
+ *
+ * Context: any.
+ */
+void minifw_ext_print_matches(struct minifw_buf *b, const struct minifw_rule *r)
+{
+	unsigned int k;
+
+	for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++) {
+		const struct minifw_ext_ops *ops = minifw_ext_ops(r->m.exts[k]);
+
+		minifw_put(b, "-m %s", ops->name);
+		if (ops->print)
+			ops->print(b, r, minifw_rule_data(r, ops));
+	}
+}
+
+/**
+ * minifw_ext_print_target() - the options of a rule's target extension
+ * @b: the listing, after "-j NAME"
+ * @r: the rule
+ *
+ * Context: any.
+ */
+void minifw_ext_print_target(struct minifw_buf *b, const struct minifw_rule *r)
+{
+	const struct minifw_ext_ops *ops;
+
+	if (!r->xtarget)
+		return;
+	ops = minifw_ext_ops(r->xtarget);
+	if (ops->print)
+		ops->print(b, r, minifw_rule_data(r, ops));
+}
+
+/**
+ * minifw_ext_lists_family() - does the listing of a rule's extensions say
+ * its family (so no -4 or -6 is needed)?
+ * @r: the rule
+ *
+ * Context: any.
+ * Return: true if one does.
+ */
+bool minifw_ext_lists_family(const struct minifw_rule *r)
+{
+	const struct minifw_ext_ops *ops;
+	unsigned int k;
+
+	for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++) {
+		ops = minifw_ext_ops(r->m.exts[k]);
+		if (ops->lists_family && ops->lists_family(r))
+			return true;
+	}
+	ops = r->xtarget ? minifw_ext_ops(r->xtarget) : NULL;
+	return ops && ops->lists_family && ops->lists_family(r);
+}
+
+/**
+ * minifw_ext_init() - a rule got new counters: let its extensions set up
+ * what they keep there (a full bucket for -m limit)
+ * @r: the rule
+ *
+ * Context: control path.
+ */
+void minifw_ext_init(const struct minifw_rule *r)
+{
+	const struct minifw_ext_entry *x;
+
+	if (!r->ext)
+		return;
+	for (x = minifw_ext_first(r->ext); minifw_ext_more(r->ext, x); x = minifw_ext_next(x))
+		if (x->ops->init)
+			x->ops->init(x->data, r->cnt);
+}
+
+/**
+ * minifw_ext_keeps_state() - does a rule's match keep state between packets?
+ * @r: the rule
+ *
+ * Context: any.
+ * Return: true if one does (then a packet's verdict depends on those before).
+ */
+bool minifw_ext_keeps_state(const struct minifw_rule *r)
+{
+	const struct minifw_ext_entry *x;
+
+	if (!r->ext)
+		return false;
+	for (x = minifw_ext_first(r->ext); minifw_ext_more(r->ext, x); x = minifw_ext_next(x))
+		if (x->ops->init)
+			return true;
+	return false;
+}
+
+/**
+ * minifw_ext_reads() - what of a packet a rule's extensions read
+ * @r: the rule
+ *
+ * Context: control path.
+ * Return: MINIFW_SKIP_* bits of the fields the hook must fill in for them.
+ */
+u8 minifw_ext_reads(const struct minifw_rule *r)
+{
+	unsigned int k;
+	u8 reads = 0;
+
+	for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++)
+		reads |= minifw_ext_ops(r->m.exts[k])->reads;
+	return reads;
+}

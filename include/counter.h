@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minifw: per-rule packet and byte counters, and the interface of counter.c.
+ */
+#ifndef MINIFW_COUNTER_H
+#define MINIFW_COUNTER_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <linux/refcount.h>
+#include <linux/u64_stats_sync.h>
+#else
+#include "minifw_user.h"
+#endif
+
+/*
+ * Per-rule counters, shared by every ruleset version that holds the rule, so
+ * a rule keeps its counts when other rules change. Kernel: per-CPU with
+ * u64_stats_sync, as nft_counter.c does; the refcount is taken and dropped
+ * on the control path and from RCU callbacks.
+ */
+struct minifw_cpu_counter {
+	u64_stats_t pkts;
+	u64_stats_t bytes;
+	struct u64_stats_sync syncp;
+};
+
+struct minifw_counter_block;
+
+struct minifw_counter {
+	refcount_t ref;
+	/*
+	 * What an extension keeps of a rule from packet to packet, which
+	 * must outlive edits of other rules as the counts do (-m limit's
+	 * token bucket, as xt_limit's: updated without locks); see the
+	 * extension's .init.
+	 */
+	u32 credit;
+	unsigned long prev;		/* jiffies of the last update */
+	struct minifw_cpu_counter __percpu *pcpu;
+	struct minifw_counter_block *blk;	/* where it was handed out */
+};
+
+/*
+ * Counters come in blocks: one kmalloc() and one per-CPU allocation for up
+ * to MINIFW_CNT_BLOCK_MAX of them (see minifw_counter_new() in counter.c). A
+ * block is freed when its last counter and the ruleset that made it are gone.
+ */
+#define MINIFW_CNT_BLOCK_MAX	127	/* 16 + 127 * 32 bytes: just under 4 KiB */
+
+struct minifw_counter_block {
+	struct minifw_cpu_counter __percpu *pcpu;	/* @size of them */
+	refcount_t live;		/* counters handed out and alive, +1 for the builder */
+	u16 size;			/* slots */
+	u16 used;			/* slots handed out, in order; never reused */
+	struct minifw_counter slot[];
+};
+
+struct minifw_ruleset;
+
+struct minifw_counter *minifw_counter_new(struct minifw_ruleset *rs);
+struct minifw_counter *minifw_counter_get(struct minifw_counter *c);
+void minifw_counter_put(struct minifw_counter *c);
+void minifw_counter_block_put(struct minifw_counter_block *b);
+void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes);
+
+/* Count a packet. Packet path: the caller has bottom halves disabled. */
+static __always_inline void minifw_count(struct minifw_counter *c, u32 len)
+{
+	struct minifw_cpu_counter *pc = this_cpu_ptr(c->pcpu);
+
+#ifdef __KERNEL__
+	u64_stats_update_begin(&pc->syncp);
+	u64_stats_inc(&pc->pkts);
+	u64_stats_add(&pc->bytes, len);
+	u64_stats_update_end(&pc->syncp);
+#else
+	pc->pkts.v++;
+	pc->bytes.v += len;
+#endif
+}
+
+#endif /* MINIFW_COUNTER_H */

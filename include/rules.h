@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minifw: the rule language: what a parsed rule and command are, and the
+ * interface of rules.c (the parser and printer of the core options; the
+ * extensions' own options are theirs, see include/ext.h).
+ */
+#ifndef MINIFW_RULES_H
+#define MINIFW_RULES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/if.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#else
+#include "minifw_user.h"
+#endif
+
+/* The five netfilter hooks, in packet-flow order; also the listing order. */
+enum minifw_chain_id {
+	MINIFW_PREROUTING,
+	MINIFW_INPUT,
+	MINIFW_FORWARD,
+	MINIFW_OUTPUT,
+	MINIFW_POSTROUTING,
+	MINIFW_NCHAINS,
+	MINIFW_ALL_CHAINS = MINIFW_NCHAINS,	/* -F / -Z without a chain */
+};
+
+/*
+ * What a rule does with a packet it matches, and what a chain decides
+ * (minifw_chain_eval()); ACCEPT and DROP are the core's, REJECT and LOG
+ * those of their extensions (ext/REJECT.c, ext/LOG.c).
+ */
+enum minifw_target {
+	MINIFW_T_NONE,		/* no -j: count and go on to the next rule */
+	MINIFW_T_ACCEPT,
+	MINIFW_T_DROP,
+	MINIFW_T_REJECT,	/* drop and answer; target_arg: enum minifw_reject */
+	MINIFW_T_LOG,		/* log and go on */
+	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
+};
+
+/* -j REJECT --reject-with ... */
+enum minifw_reject {
+	MINIFW_REJ_PORT_UNREACH,	/* the default */
+	MINIFW_REJ_NET_UNREACH,
+	MINIFW_REJ_HOST_UNREACH,
+	MINIFW_REJ_PROTO_UNREACH,
+	MINIFW_REJ_NET_PROHIB,
+	MINIFW_REJ_HOST_PROHIB,
+	MINIFW_REJ_ADMIN_PROHIB,
+	MINIFW_REJ_TCP_RESET,
+	MINIFW_REJ_NOROUTE,		/* IPv6 only: icmp6-no-route */
+	MINIFW_REJ_ADDR_UNREACH,	/* IPv6 only: icmp6-addr-unreachable */
+};
+
+/*
+ * Address families a rule applies to (struct minifw_match.family) and a
+ * packet has (struct minifw_pkt.family). A rule with no address, like an
+ * nftables "inet" rule, applies to both.
+ */
+#define MINIFW_FAM_ANY		0
+#define MINIFW_FAM_IPV4		4
+#define MINIFW_FAM_IPV6		6
+
+/* -m conntrack --ctstate, -m state --state: bits in listing order */
+#define MINIFW_CT_INVALID	0x01
+#define MINIFW_CT_NEW		0x02
+#define MINIFW_CT_RELATED	0x04
+#define MINIFW_CT_ESTABLISHED	0x08
+#define MINIFW_CT_UNTRACKED	0x10
+
+/*
+ * What minifw_chain_eval() returns: the target in the low byte, its
+ * argument (enum minifw_reject) above it.
+ */
+#define MINIFW_VERDICT(target, arg)	((target) | (arg) << 8)
+#define MINIFW_VERDICT_TARGET(v)	((v) & 0xff)
+#define MINIFW_VERDICT_ARG(v)		((v) >> 8)
+
+/* struct minifw_match.flags */
+#define MINIFW_INV_SRC		0x0001
+#define MINIFW_INV_DST		0x0002
+#define MINIFW_INV_PROTO	0x0004
+#define MINIFW_INV_SPORT	0x0008
+#define MINIFW_INV_DPORT	0x0010
+#define MINIFW_INV_IN		0x0020
+#define MINIFW_INV_OUT		0x0040
+#define MINIFW_L4		0x0080	/* -m tcp/udp/icmp/icmp6 (explicit or implied) */
+#define MINIFW_INV_ICMP		0x0100
+#define MINIFW_INV_TCPFLAGS	0x0200
+#define MINIFW_CTSTATE		0x0400	/* -m conntrack/state: ctstate */
+#define MINIFW_INV_CTSTATE	0x0800
+
+/*
+ * Longest rule text the printer produces (options only, no "-A CHAIN"):
+ * every option at its longest is 1258 bytes (negated dotted masks 74,
+ * interfaces 42, tcp with both ports and flags 113, 15 multiport slots 114,
+ * two ranges 103, a comment of 255 quotes 534, limit 57, conntrack 65,
+ * LOG 175). An IPv6 rule is shorter: its addresses take 98, but it has no
+ * -m iprange.
+ */
+#define MINIFW_RULE_TEXT_MAX	1280
+/*
+ * Longest line accepted from /proc/minifw/rules, newline excluded: any
+ * listed line ("-A POSTROUTING " and the rule) fits.
+ */
+#define MINIFW_LINE_MAX		1536
+
+/* Most -m extensions one rule may have (each at most once). */
+#define MINIFW_MATCH_MAX	8
+
+/* An IPv4 address is the first word, the other three zero. */
+union minifw_addr {
+	__be32 ip;
+	__be32 ip6[4];
+};
+
+/*
+ * What a rule matches: the fields the walk tests inline and the compiler of
+ * runs reads (addresses, family, protocol, ports, interfaces, and what the
+ * hook reads of the transport header and of conntrack), whichever option
+ * set them: the core's (-s, -p, -i ...) or a core-backed extension's (tcp's
+ * --dport, conntrack's --ctstate). What other extensions match is in the
+ * rule's &struct minifw_ext.
+ *
+ * Every field is canonical (host bits masked, unused bytes zero) so that two
+ * rules that list alike compare equal with memcmp(): that is how
+ * "-D CHAIN rule" finds its rule.
+ */
+struct minifw_match {
+	union minifw_addr src, smsk;	/* match if (saddr & smsk) == src */
+	union minifw_addr dst, dmsk;
+	u16 sport[2];		/* inclusive range, host order; 0:65535 = any */
+	u16 dport[2];
+	u16 flags;		/* MINIFW_INV_*, MINIFW_L4, MINIFW_CTSTATE */
+	/* the -m extensions as given, by registry number (ext.c); 0 ends */
+	u8 exts[MINIFW_MATCH_MAX];
+	u8 family;		/* MINIFW_FAM_* */
+	u8 proto;		/* 0 = any */
+	u8 inlen, outlen;	/* bytes of in/out compared; "eth+" -> 3 */
+	u8 icmp_type;		/* --icmp-type, --icmpv6-type; 0xff = any */
+	u8 icmp_code[2];	/* inclusive code range */
+	u8 tcp_fmsk, tcp_fcmp;	/* --tcp-flags: (flags & fmsk) == fcmp */
+	u8 ctstate;		/* MINIFW_CT_* */
+	char in[IFNAMSIZ];	/* as written, "" = any */
+	char out[IFNAMSIZ];
+};
+
+struct minifw_counter;
+struct minifw_ext;
+
+/* struct minifw_rule.xflags: what of its extensions the walk must call */
+#define MINIFW_X_MATCH		0x01	/* an extension's .match */
+#define MINIFW_X_TARGET		0x02	/* the target extension's .target */
+
+struct minifw_rule {
+	struct minifw_match m;
+	u8 target;			/* enum minifw_target */
+	u8 target_arg;			/* REJECT: enum minifw_reject */
+	u8 xtarget;			/* the -j extension's registry number, or 0 */
+	u8 xflags;			/* MINIFW_X_* */
+	const struct minifw_ext *ext;	/* data of its extensions, or NULL */
+	struct minifw_counter *cnt;
+};
+
+enum minifw_op {
+	MINIFW_OP_APPEND,	/* -A */
+	MINIFW_OP_INSERT,	/* -I */
+	MINIFW_OP_DELETE_NUM,	/* -D CHAIN N */
+	MINIFW_OP_DELETE_RULE,	/* -D CHAIN rule */
+	MINIFW_OP_REPLACE,	/* -R */
+	MINIFW_OP_FLUSH,	/* -F */
+	MINIFW_OP_POLICY,	/* -P, and ":CHAIN POLICY" in a restore block */
+	MINIFW_OP_ZERO,		/* -Z */
+};
+
+/* One parsed line; the rule's fields are those of &struct minifw_rule. */
+struct minifw_cmd {
+	u8 op;			/* enum minifw_op */
+	u8 chain;		/* enum minifw_chain_id */
+	u8 policy;		/* MINIFW_OP_POLICY */
+	u32 num;		/* rule number, 1-based; 0 = none given */
+	u32 lineno;		/* for errors found when applying */
+	struct minifw_match m;
+	u8 target;
+	u8 target_arg;
+	u8 xtarget;
+	u8 xflags;
+	struct minifw_ext *ext;	/* a reference, or NULL: see minifw_cmd_free() */
+};
+
+/* Why a line was refused: "line 3: unknown option \"--dprot\"" */
+struct minifw_err {
+	u32 line;		/* 1-based line of the open file, 0 = none */
+	char msg[160];
+};
+
+/* rules.c: names */
+const char *minifw_chain_name(unsigned int chain);
+const char *minifw_target_name(unsigned int target);
+
+/* rules.c: parser and printer */
+int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
+int minifw_parse_policy_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
+void minifw_cmd_free(struct minifw_cmd *cmd);
+void minifw_cmd_rule(const struct minifw_cmd *cmd, struct minifw_rule *r);
+int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len);
+
+/* syntax.c: an address as iptables reads it */
+int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr *mask,
+		      u8 *family, struct minifw_err *err);
+
+#endif /* MINIFW_RULES_H */

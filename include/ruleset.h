@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minifw: rulesets, their chains and compiled runs, and the interface of
+ * ruleset.c (building and editing them) and compile.c (their lookup tables).
+ */
+#ifndef MINIFW_RULESET_H
+#define MINIFW_RULESET_H
+
+#ifdef __KERNEL__
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
+#endif
+
+#include "rules.h"
+#include "counter.h"
+
+/* Default of the max_rules module parameter. */
+#define MINIFW_DEFAULT_MAX_RULES	262144
+extern unsigned int minifw_max_rules;
+
+/*
+ * The compiled form of a chain (see "DOC: Compiled chains" in compile.c).
+ * An interval table maps every address of one family to the first rule of
+ * a run whose prefix on one field (source or destination) holds it: the
+ * address space cut into n intervals, interval i starting at start[i]
+ * (host order; start[0] is 0) and belonging to rule[i], MINIFW_NO_RULE
+ * for none.
+ */
+#define MINIFW_NO_RULE		U32_MAX
+
+struct minifw_itab {
+	u32 n;
+	void *mem;		/* the one allocation holding the arrays */
+	u32 *rule;
+	u32 *start4;		/* IPv4 */
+	u64 *start6;		/* IPv6: 2 words an interval, high then low */
+	/*
+	 * IPv4 tables of MINIFW_BUCKET_MIN intervals or more: an index on
+	 * the top bits of the address, about one entry an interval (at most
+	 * 2^16). bucket[b] is the interval holding address b << bshift, for b
+	 * from 0 to 2^(32 - bshift) (that one: the last interval), so a
+	 * lookup searches only [bucket[b], bucket[b + 1]].
+	 */
+	u32 *bucket;
+	u8 bshift;
+};
+
+/*
+ * Rules [first, end) of a chain, all with a deciding target and alike but
+ * for one address (and the family it implies): what else they match is in
+ * rest, with both addresses and the family wildcarded.
+ */
+enum { MINIFW_TAB_IPV4, MINIFW_TAB_IPV6 };	/* first index of .tab */
+enum { MINIFW_TAB_SRC, MINIFW_TAB_DST };	/* second index */
+
+struct minifw_run {
+	u32 first, end;
+	struct minifw_match rest;
+	struct minifw_itab tab[2][2];	/* [family][field] */
+};
+
+struct minifw_chain {
+	struct minifw_rule *rules;	/* nrules used, cap allocated */
+	u32 nrules;
+	u32 cap;
+	u8 policy;			/* MINIFW_T_ACCEPT or MINIFW_T_DROP */
+	struct minifw_counter *policy_cnt;
+	/*
+	 * Compiled runs, in order, then one with first == MINIFW_NO_RULE; or
+	 * NULL, and the chain is walked rule by rule (before
+	 * minifw_ruleset_compile(), or where no run is long enough).
+	 */
+	struct minifw_run *runs;
+	u32 nruns;
+	/*
+	 * What no rule of the chain reads (MINIFW_SKIP_*), so the hook need
+	 * not find it in the packet; set by minifw_ruleset_compile(). 0, the
+	 * default, has the hook fill in everything.
+	 */
+	u8 skip;
+};
+
+/*
+ * A whole ruleset. Immutable once published: edits build a new one. ref is
+ * held by the published pointer and by each open listing of the proc files.
+ */
+struct minifw_ruleset {
+	struct minifw_chain chain[MINIFW_NCHAINS];
+	refcount_t ref;
+	/* the block new counters come from (while private); dropped with the ruleset */
+	struct minifw_counter_block *cblk;
+	struct rcu_work rwork;		/* frees it after a grace period */
+};
+
+/* An IPv6 address as two host-order words, for ordering. */
+static __always_inline u64 minifw_ip6_word(const union minifw_addr *a, unsigned int w)
+{
+	return (u64)ntohl(a->ip6[2 * w]) << 32 | ntohl(a->ip6[2 * w + 1]);
+}
+
+/* ruleset.c */
+struct minifw_ruleset *minifw_ruleset_new(void);
+void minifw_ruleset_put(struct minifw_ruleset *rs);
+struct minifw_ruleset *minifw_ruleset_edit(const struct minifw_ruleset *cur,
+					   const struct minifw_cmd *cmds, u32 n,
+					   struct minifw_err *err);
+int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd,
+			 struct minifw_err *err);
+void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
+				     const struct minifw_ruleset *cur);
+u32 minifw_ruleset_count(const struct minifw_ruleset *rs);
+bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int target);
+bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs);
+int minifw_chain_trim(struct minifw_chain *c);
+
+/* compile.c */
+int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err);
+void minifw_chain_uncompile(struct minifw_chain *c);
+extern unsigned int minifw_run_min;
+
+#endif /* MINIFW_RULESET_H */

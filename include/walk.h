@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minifw: the packet path: what the matcher knows of a packet, and the
+ * interface of walk.c.
+ */
+#ifndef MINIFW_WALK_H
+#define MINIFW_WALK_H
+
+#include "rules.h"
+
+/*
+ * What the matcher needs to know of a packet; filled by the hook, but for
+ * what the chain's skip (MINIFW_SKIP_*) leaves 0. A match on a new field
+ * must also be known to minifw_chain_skip() (compile.c; an extension says
+ * so in its .reads) and hook_pkt_skip() (tests/unit/hook_pkt.h).
+ */
+struct minifw_pkt {
+	union minifw_addr saddr, daddr;	/* IPv4: only .ip is set */
+	u8 family;		/* MINIFW_FAM_IPV4 or MINIFW_FAM_IPV6 */
+	u8 proto;		/* IPv6: the header after the extension headers */
+	bool badhdr;		/* IPv6: the extension headers could not be read */
+	bool l4;		/* the whole transport header was read */
+	bool ports;		/* TCP, UDP: at least the ports were read */
+	__be16 sport, dport;	/* TCP, UDP: valid if ports */
+	u8 icmp_type, icmp_code;	/* ICMP, ICMPv6: valid if l4 */
+	u8 tcp_flags;		/* TCP: byte 13 of the header, valid if l4 */
+	u8 ctstate;		/* one MINIFW_CT_* bit */
+	/*
+	 * Fragment offset, 0 for a first fragment or a whole packet; IPv4 in
+	 * 8-byte units, IPv6 in bytes (as ip_tables and ip6_tables have it).
+	 */
+	u16 fragoff;
+	u32 len;		/* bytes counted: the IP packet length */
+	const char *in;		/* device names, "" if none */
+	const char *out;
+	const void *ctx;	/* the hook's, for minifw_log() */
+};
+
+/*
+ * struct minifw_chain.skip, what the hook leaves 0 in struct minifw_pkt:
+ *   MINIFW_SKIP_L4     fragoff, l4, ports, sport, dport, icmp_type,
+ *                      icmp_code, tcp_flags (the transport header read)
+ *   MINIFW_SKIP_PROTO  IPv6: proto, badhdr (ipv6_find_hdr()); only ever
+ *                      with MINIFW_SKIP_L4, whose offset it finds
+ *   MINIFW_SKIP_CT     ctstate (the conntrack lookup)
+ */
+#define MINIFW_SKIP_L4		0x01
+#define MINIFW_SKIP_PROTO	0x02
+#define MINIFW_SKIP_CT		0x04
+
+/* What a match says of a packet (a core match or an extension's .match). */
+enum { MINIFW_NOMATCH, MINIFW_MATCH, MINIFW_HOTDROP };
+
+/* Is @port (network order) in the inclusive host-order @range? */
+static __always_inline bool minifw_port_in(const u16 *range, __be16 port)
+{
+	u16 p = ntohs(port);
+
+	return p >= range[0] && p <= range[1];
+}
+
+struct minifw_chain;
+
+/* walk.c */
+unsigned int minifw_chain_eval(const struct minifw_chain *chain,
+			       const struct minifw_pkt *pkt);
+
+/*
+ * -j LOG: the owner of the packet path logs the packet (minifw.c; the
+ * user-space tests have their own): @level 0-7, @flags NF_LOG_*, @prefix.
+ */
+void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix);
+
+#endif /* MINIFW_WALK_H */
