@@ -562,27 +562,22 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
  */
 int minifw_ext_finish(struct minifw_rule_parse *rp)
 {
-	struct minifw_cmd *cmd = rp->cmd;
-	unsigned int k;
+	unsigned int pass, k;
 	int ret;
 
-	for (k = 0; k < rp->n; k++) {
-		if (rp->x[k].ops->verdict)
-			continue;
-		ret = minifw_ext_check(rp, &rp->x[k]);
-		if (ret)
-			return ret;
-		if (rp->x[k].ops->match)
-			cmd->xflags |= MINIFW_X_MATCH;
-	}
-	for (k = 0; k < rp->n; k++) {
-		if (!rp->x[k].ops->verdict)
-			continue;
-		ret = minifw_ext_check(rp, &rp->x[k]);
-		if (ret)
-			return ret;
-		if (rp->x[k].ops->target)
-			cmd->xflags |= MINIFW_X_TARGET;
+	/* pass 0 the matches, pass 1 the target */
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < rp->n; k++) {
+			const struct minifw_ext_ops *ops = rp->x[k].ops;
+
+			if (!ops->verdict != !pass)
+				continue;
+			ret = minifw_ext_check(rp, &rp->x[k]);
+			if (ret)
+				return ret;
+			rp->cmd->xflags |= (ops->match ? MINIFW_X_MATCH : 0) |
+					   (ops->target ? MINIFW_X_TARGET : 0);
+		}
 	}
 	return minifw_ext_build(rp);
 }
