@@ -117,6 +117,20 @@ struct minifw_counter *minifw_counter_get(struct minifw_counter *c)
 }
 
 /**
+ * minifw_counter_keep_state() - give new counters what an extension kept in
+ * old ones (-m limit's bucket)
+ * @to: the new counters, as minifw_counter_new() made them
+ * @from: the old ones
+ *
+ * Context: control path.
+ */
+void minifw_counter_keep_state(struct minifw_counter *to, const struct minifw_counter *from)
+{
+	to->credit = from->credit;
+	to->prev = from->prev;
+}
+
+/**
  * minifw_counter_put() - drop a reference to counters
  * @c: counters, or NULL
  *

@@ -7,8 +7,8 @@
  * minifw_ext): built once the line is read, shared by ruleset versions,
  * compared for -D, printed. What one extension is: include/ext.h.
  *
- * Control path but for minifw_ext_data(), which -j LOG's packet path uses
- * to find its options. No locks. Also builds in user space
+ * Control path but for minifw_rule_ext_data(), which -j LOG's packet path
+ * uses to find its options. No locks. Also builds in user space
  * (include/minifw_user.h).
  */
 
@@ -59,7 +59,7 @@ static unsigned int minifw_ext_find(const char *name, bool target)
 	for (id = 1; id <= minifw_nexts; id++) {
 		const struct minifw_ext_ops *ops = minifw_ext_ops(id);
 
-		if (!ops->verdict != !target)
+		if (minifw_ext_is_target(ops) != target)
 			continue;
 		if (!strcmp(name, ops->name))
 			return id;
@@ -94,16 +94,9 @@ static const char *minifw_ext_names(char *buf, size_t len, bool targets,
 	for (n = 0; n < nbuiltin && n < ARRAY_SIZE(w); n++)
 		w[n] = builtin[n];
 	for (id = 1; id <= minifw_nexts && n < ARRAY_SIZE(w); id++)
-		if (!minifw_ext_ops(id)->verdict == !targets)
+		if (minifw_ext_is_target(minifw_ext_ops(id)) == targets)
 			w[n++] = minifw_ext_ops(id)->name;
 	return minifw_join(buf, len, w, n, " and ");
-}
-
-/* Is @s a start of the long option @name, as getopt_long() takes them? */
-static bool minifw_long_prefix(const char *s, const char *name)
-{
-	return name && name[0] == '-' && name[1] == '-' && s[0] == '-' && s[1] == '-' && s[2] &&
-	       !strncmp(name, s, strlen(s));
 }
 
 static bool minifw_opt_is(const struct minifw_opt *o, const char *s)
@@ -131,36 +124,24 @@ static const struct minifw_opt *minifw_ext_opt(const struct minifw_ext_ops *ops,
 }
 
 /*
- * The next option after @after (NULL: the first) that @match (NULL: any)
- * says is the one looked for, among every option: the core's (@core), then
- * each extension's, in registry order; *@ops is its extension, NULL for
- * the core.
+ * Every option, one after the other: the core's, then each extension's in
+ * registry order. Start with { .o = core }.
  */
-static const struct minifw_opt *
-minifw_opts_walk(const struct minifw_opt *core, const struct minifw_ext_ops **ops,
-		 bool (*match)(const struct minifw_opt *o, const char *s), const char *s,
-		 const struct minifw_opt *after)
-{
-	unsigned int id = 0;
-	const struct minifw_opt *o = core;
+struct minifw_opt_iter {
+	const struct minifw_opt *o;	/* the next one */
+	unsigned int id;		/* whose: 0 the core, else the registry number */
+};
 
-	/* resume after @after: find where it is first */
-	for (;;) {
-		for (; o && o->name; o++) {
-			if (after) {
-				if (o == after)
-					after = NULL;
-				continue;
-			}
-			if (!match || match(o, s)) {
-				*ops = id ? minifw_ext_ops(id) : NULL;
-				return o;
-			}
-		}
-		if (++id > minifw_nexts)
+static const struct minifw_opt *minifw_opt_next(struct minifw_opt_iter *it,
+						const struct minifw_ext_ops **ops)
+{
+	while (!it->o || !it->o->name) {
+		if (++it->id > minifw_nexts)
 			return NULL;
-		o = minifw_ext_ops(id)->opts;
+		it->o = minifw_ext_ops(it->id)->opts;
 	}
+	*ops = it->id ? minifw_ext_ops(it->id) : NULL;
+	return it->o++;
 }
 
 /**
@@ -180,18 +161,26 @@ minifw_opts_walk(const struct minifw_opt *core, const struct minifw_ext_ops **op
 const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt *core,
 					 const struct minifw_ext_ops **ops)
 {
-	const struct minifw_opt *hit, *o = NULL;
+	struct minifw_opt_iter it = { .o = core };
+	const struct minifw_opt *o, *hit = NULL;
 	const struct minifw_ext_ops *xo;
 
-	hit = minifw_opts_walk(core, ops, minifw_opt_is, s, NULL);
-	if (hit)
-		return hit;
+	while ((o = minifw_opt_next(&it, &xo)))
+		if (minifw_opt_is(o, s)) {
+			*ops = xo;
+			return o;
+		}
 	/* a start of one option: all that start so must be one name */
-	hit = minifw_opts_walk(core, ops, minifw_opt_starts, s, NULL);
-	for (o = hit; o; ) {
-		o = minifw_opts_walk(core, &xo, minifw_opt_starts, s, o);
-		if (o && strcmp(o->name, hit->name))
+	it = (struct minifw_opt_iter){ .o = core };
+	while ((o = minifw_opt_next(&it, &xo))) {
+		if (!minifw_opt_starts(o, s))
+			continue;
+		if (hit && strcmp(o->name, hit->name))
 			return NULL;
+		if (!hit) {
+			hit = o;
+			*ops = xo;
+		}
 	}
 	return hit;
 }
@@ -208,12 +197,13 @@ const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt 
 int minifw_unknown_option(struct minifw_err *err, const char *name,
 			  const struct minifw_opt *core)
 {
+	struct minifw_opt_iter it = { .o = core };
 	struct minifw_best b = { .word = name };
 	const struct minifw_ext_ops *ops;
-	const struct minifw_opt *o = NULL;
+	const struct minifw_opt *o;
 	char hint[MINIFW_HINTBUF], tb[MINIFW_TOKBUF];
 
-	while ((o = minifw_opts_walk(core, &ops, NULL, name, o))) {
+	while ((o = minifw_opt_next(&it, &ops))) {
 		minifw_consider(&b, o->name);
 		minifw_consider(&b, o->alias1);
 		minifw_consider(&b, o->alias2);
@@ -233,7 +223,7 @@ static int minifw_ext_add(struct minifw_rule_parse *rp, unsigned int id,
 	struct minifw_match *m = &rp->cmd->m;
 	unsigned int k, off = 0;
 
-	if (!ops->verdict) {
+	if (!minifw_ext_is_target(ops)) {
 		for (k = 0; k < MINIFW_MATCH_MAX && m->exts[k]; k++)
 			;
 		if (k == MINIFW_MATCH_MAX)
@@ -241,6 +231,8 @@ static int minifw_ext_add(struct minifw_rule_parse *rp, unsigned int id,
 					   MINIFW_MATCH_MAX);
 		m->exts[k] = id;
 	}
+	if (rp->n == ARRAY_SIZE(rp->x))
+		return minifw_fail(rp->err, "too many extensions in one rule");
 	if (ops->size) {
 		if (!rp->scratch) {
 			rp->scratch = kzalloc(MINIFW_EXT_SCRATCH, GFP_KERNEL);
@@ -263,7 +255,8 @@ static int minifw_ext_add(struct minifw_rule_parse *rp, unsigned int id,
  * @name: NAME, as written
  *
  * A second -m of a protocol's match adds nothing (iptables loads one per
- * -m, to the same effect); of any other, it is refused.
+ * -m, to the same effect); of any other, it is refused, as are two -m of
+ * different protocols or of one group.
  *
  * Context: control path.
  * Return: 0, -EINVAL or -ENOMEM.
@@ -281,17 +274,24 @@ int minifw_ext_load_match(struct minifw_rule_parse *rp, const char *name)
 				   minifw_tok(tb, sizeof(tb), name),
 				   minifw_ext_names(list, sizeof(list), false, NULL, 0));
 	ops = minifw_ext_ops(id);
+	/*
+	 * A rule has one protocol: the first -m of a protocol named it. (One
+	 * that an option loaded may differ: its check will say so at the end,
+	 * as the kernel refuses such a match of iptables'.)
+	 */
+	if (ops->proto && rp->proto_match && rp->proto_match != ops)
+		return minifw_fail(rp->err, "-m %s and -m %s: one protocol match per rule",
+				   rp->proto_match->name, name);
 	for (k = 0; k < rp->n; k++) {
 		const struct minifw_ext_ops *had = rp->x[k].ops;
 
-		if (had == ops && ops->proto)
+		/* a second -m tcp (or one after --dport loaded it) adds nothing */
+		if (had == ops && ops->proto) {
+			rp->proto_match = ops;
 			return 0;
+		}
 		if (had == ops)
 			return minifw_fail(rp->err, "-m %s given twice", name);
-		/* a rule has one protocol: the first protocol match named it */
-		if (had->proto && ops->proto)
-			return minifw_fail(rp->err, "-m %s and -m %s: one protocol match per rule",
-					   had->name, name);
 		/* named in registry order, whichever came first */
 		if (had->group && ops->group && !strcmp(had->group, ops->group)) {
 			unsigned int first = min_t(unsigned int, rp->x[k].id, id);
@@ -302,7 +302,7 @@ int minifw_ext_load_match(struct minifw_rule_parse *rp, const char *name)
 		}
 	}
 	if (ops->proto)
-		rp->proto_match = ops->proto;
+		rp->proto_match = ops;
 	return minifw_ext_add(rp, id, &slot);
 }
 
@@ -337,7 +337,7 @@ void minifw_ext_consider_targets(struct minifw_best *b)
 	unsigned int id;
 
 	for (id = 1; id <= minifw_nexts; id++)
-		if (minifw_ext_ops(id)->verdict)
+		if (minifw_ext_is_target(minifw_ext_ops(id)))
 			minifw_consider(b, minifw_ext_ops(id)->name);
 }
 
@@ -371,8 +371,8 @@ static int minifw_needs(struct minifw_rule_parse *rp, const char *name)
 		if (ops->proto)
 			scnprintf(what[n], sizeof(what[n]), "-p %s", minifw_proto_name(ops->proto));
 		else
-			scnprintf(what[n], sizeof(what[n]), "-%c %s", ops->verdict ? 'j' : 'm',
-				  ops->name);
+			scnprintf(what[n], sizeof(what[n]), "-%c %s",
+				  minifw_ext_is_target(ops) ? 'j' : 'm', ops->name);
 		w[n] = what[n];
 		n++;
 	}
@@ -381,11 +381,12 @@ static int minifw_needs(struct minifw_rule_parse *rp, const char *name)
 }
 
 /**
- * minifw_ext_owner() - the extension of the rule an option is for
+ * minifw_ext_owner() - the extension of the rule an extension's option is for
  * @rp: the rule being parsed
- * @ops: in: an extension with the option; out: the one to parse it
- * @o: in: the option; out: the same option of that extension
- * @slot: out: where that extension is loaded
+ * @ops: the extension that parses it, out
+ * @o: in: the option, as minifw_find_opt() found it (of some extension);
+ *     out: the same option of the extension that parses it
+ * @slot: where that extension is loaded, out
  *
  * An extension the rule has; else the match of the rule's protocol, which
  * is loaded here (as iptables loads -m tcp for a --dport after -p tcp); else
@@ -399,7 +400,7 @@ int minifw_ext_owner(struct minifw_rule_parse *rp, const struct minifw_ext_ops *
 		     const struct minifw_opt **o, struct minifw_loaded **slot)
 {
 	const char *name = (*o)->name;
-	u8 proto = rp->proto_match ?: rp->cmd->m.proto;
+	u8 proto = rp->proto_match ? rp->proto_match->proto : rp->cmd->m.proto;
 	const struct minifw_opt *opt;
 	unsigned int k, id;
 
@@ -413,9 +414,11 @@ int minifw_ext_owner(struct minifw_rule_parse *rp, const struct minifw_ext_ops *
 		}
 	}
 	for (id = 1; proto && id <= minifw_nexts; id++) {
-		*ops = minifw_ext_ops(id);
-		opt = minifw_ext_opt(*ops, name);
-		if ((*ops)->proto == proto && opt) {
+		const struct minifw_ext_ops *cand = minifw_ext_ops(id);
+
+		opt = minifw_ext_opt(cand, name);
+		if (cand->proto == proto && opt) {
+			*ops = cand;
 			*o = opt;
 			return minifw_ext_add(rp, id, slot);
 		}
@@ -498,26 +501,71 @@ int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
 	return slot->ops->parse(&x);
 }
 
-/* The final checks: a protocol's match needs its -p; the extension's own. */
-static int minifw_ext_check(struct minifw_rule_parse *rp, struct minifw_loaded *slot)
+/*
+ * Does a rule keep an entry for extension @ops in its &struct minifw_ext?
+ * If it has data, or anything the walk or a new rule's counters call.
+ */
+static bool minifw_ext_kept(const struct minifw_ext_ops *ops)
 {
-	const struct minifw_ext_ops *ops = slot->ops;
-	const struct minifw_match *m = &rp->cmd->m;
-	struct minifw_xcall x;
-
-	if (ops->proto && (m->proto != ops->proto || (m->flags & MINIFW_INV_PROTO)))
-		return minifw_fail(rp->err, "-m %s needs -p %s (not negated)", ops->name,
-				   minifw_proto_name(ops->proto));
-	/* the walk tests a protocol's match inline (struct minifw_match) */
-	if (ops->proto)
-		rp->cmd->m.flags |= MINIFW_L4;
-	if (!ops->check)
-		return 0;
-	minifw_xcall_init(&x, rp, slot);
-	return ops->check(&x);
+	return ops->size || ops->match || ops->target || ops->init;
 }
 
-/* The data of the loaded extensions that have any, in registry order. */
+/* Call @ops' .check or .checkentry (@fn) on the rule. */
+static int minifw_ext_call(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
+			   int (*fn)(struct minifw_xcall *x))
+{
+	struct minifw_xcall x;
+
+	if (!fn)
+		return 0;
+	minifw_xcall_init(&x, rp, slot);
+	return fn(&x);
+}
+
+/**
+ * minifw_ext_check() - the line is read: let the extensions complete and
+ * check their options
+ * @rp: the rule being parsed
+ *
+ * As iptables: the target first (its options were read as they came, as
+ * ip6tables and iptables read REJECT's types, which minifw can only read
+ * once it knows the rule's family), then the matches in the order given;
+ * a protocol's match first says whether the rule has its -p.
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_ext_check(struct minifw_rule_parse *rp)
+{
+	const struct minifw_match *m = &rp->cmd->m;
+	unsigned int k;
+	int ret;
+
+	for (k = 0; k < rp->n; k++)
+		if (minifw_ext_is_target(rp->x[k].ops)) {
+			ret = minifw_ext_call(rp, &rp->x[k], rp->x[k].ops->check);
+			if (ret)
+				return ret;
+		}
+	for (k = 0; k < rp->n; k++) {
+		const struct minifw_ext_ops *ops = rp->x[k].ops;
+
+		if (minifw_ext_is_target(ops))
+			continue;
+		if (ops->proto && (m->proto != ops->proto || (m->flags & MINIFW_INV_PROTO)))
+			return minifw_fail(rp->err, "-m %s needs -p %s (not negated)", ops->name,
+					   minifw_proto_name(ops->proto));
+		/* the walk tests a protocol's match inline (struct minifw_match) */
+		if (ops->proto)
+			rp->cmd->m.flags |= MINIFW_L4;
+		ret = minifw_ext_call(rp, &rp->x[k], ops->check);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The entries of the loaded extensions a rule keeps, in registry order. */
 static int minifw_ext_build(struct minifw_rule_parse *rp)
 {
 	struct minifw_ext_entry *to;
@@ -526,7 +574,7 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 	u32 len = 0;
 
 	for (k = 0; k < rp->n; k++)
-		if (rp->x[k].ops->size)
+		if (minifw_ext_kept(rp->x[k].ops))
 			len += minifw_ext_entry_size(rp->x[k].ops);
 	if (!len)
 		return 0;
@@ -540,7 +588,7 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 		for (k = 0; k < rp->n; k++) {
 			const struct minifw_ext_ops *ops = rp->x[k].ops;
 
-			if (rp->x[k].id != id || !ops->size)
+			if (rp->x[k].id != id || !minifw_ext_kept(ops))
 				continue;
 			to->ops = ops;
 			memcpy(to->data, rp->scratch + rp->x[k].off, ops->size);
@@ -552,32 +600,40 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 }
 
 /**
- * minifw_ext_finish() - the line is read: check the rule's extensions,
- * matches in the order given then the target, and keep their data
- * @rp: the rule being parsed
+ * minifw_ext_checkentry() - check where the rule may go, then keep its
+ * extensions' data
+ * @rp: the rule being parsed, which passed minifw_ext_check() and the
+ *      core's checks
+ *
+ * As x_tables' checkentry, the matches' in the order given, then the
+ * target's: the chains they are valid in, and what else the rule must have
+ * for them (REJECT's tcp-reset a -p tcp).
  *
  * Context: control path.
  * Return: 0, -EINVAL or -ENOMEM; the command then holds the data (see
  * minifw_cmd_free()).
  */
-int minifw_ext_finish(struct minifw_rule_parse *rp)
+int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 {
-	unsigned int pass, k;
+	unsigned int k;
 	int ret;
 
-	/* pass 0 the matches, pass 1 the target */
-	for (pass = 0; pass < 2; pass++) {
-		for (k = 0; k < rp->n; k++) {
-			const struct minifw_ext_ops *ops = rp->x[k].ops;
-
-			if (!ops->verdict != !pass)
-				continue;
-			ret = minifw_ext_check(rp, &rp->x[k]);
+	for (k = 0; k < rp->n; k++)
+		if (!minifw_ext_is_target(rp->x[k].ops)) {
+			ret = minifw_ext_call(rp, &rp->x[k], rp->x[k].ops->checkentry);
 			if (ret)
 				return ret;
-			rp->cmd->xflags |= (ops->match ? MINIFW_X_MATCH : 0) |
-					   (ops->target ? MINIFW_X_TARGET : 0);
 		}
+	for (k = 0; k < rp->n; k++) {
+		const struct minifw_ext_ops *ops = rp->x[k].ops;
+
+		if (minifw_ext_is_target(ops)) {
+			ret = minifw_ext_call(rp, &rp->x[k], ops->checkentry);
+			if (ret)
+				return ret;
+		}
+		rp->cmd->xflags |= (ops->match ? MINIFW_X_MATCH : 0) |
+				   (ops->target ? MINIFW_X_TARGET : 0);
 	}
 	return minifw_ext_build(rp);
 }
@@ -643,27 +699,23 @@ bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b)
 }
 
 /**
- * minifw_ext_data() - the data of one extension of a rule
- * @e: the rule's extension data
- * @ops: the extension, which has data and which the rule has
+ * minifw_rule_ext_data() - the data of one extension of a rule
+ * @r: the rule
+ * @ops: an extension the rule has
  *
  * Context: any (packet path: -j LOG).
- * Return: its data.
+ * Return: its data; NULL if it has none (ops->size 0).
  */
-const void *minifw_ext_data(const struct minifw_ext *e, const struct minifw_ext_ops *ops)
+const void *minifw_rule_ext_data(const struct minifw_rule *r, const struct minifw_ext_ops *ops)
 {
 	const struct minifw_ext_entry *x;
 
-	for (x = minifw_ext_first(e); minifw_ext_more(e, x); x = minifw_ext_next(x))
+	if (!ops->size)
+		return NULL;
+	for (x = minifw_ext_first(r->ext); minifw_ext_more(r->ext, x); x = minifw_ext_next(x))
 		if (x->ops == ops)
 			return x->data;
 	return NULL;
-}
-
-static const void *minifw_rule_data(const struct minifw_rule *r,
-				    const struct minifw_ext_ops *ops)
-{
-	return ops->size ? minifw_ext_data(r->ext, ops) : NULL;
 }
 
 /**
@@ -682,7 +734,7 @@ void minifw_ext_print_matches(struct minifw_buf *b, const struct minifw_rule *r)
 
 		minifw_put(b, "-m %s", ops->name);
 		if (ops->print)
-			ops->print(b, r, minifw_rule_data(r, ops));
+			ops->print(b, r, minifw_rule_ext_data(r, ops));
 	}
 }
 
@@ -701,7 +753,7 @@ void minifw_ext_print_target(struct minifw_buf *b, const struct minifw_rule *r)
 		return;
 	ops = minifw_ext_ops(r->xtarget);
 	if (ops->print)
-		ops->print(b, r, minifw_rule_data(r, ops));
+		ops->print(b, r, minifw_rule_ext_data(r, ops));
 }
 
 /**

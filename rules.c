@@ -117,10 +117,10 @@
  *	-A INPUT -p icmp -m comment --comment ping
  *
  * gives chain[MINIFW_INPUT] = { policy DROP, nrules 2, rules:
- * [0] { src 192.0.2.0, smsk 255.255.255.0, proto 6, flags MINIFW_L4,
- * exts [tcp], sport 0:65535, dport 22:22, target ACCEPT },
- * [1] { proto 1, exts [comment], target NONE, ext -> { comment's ops,
- * "ping" } } }.
+ * [0] { src 192.0.2.0, smsk 255.255.255.0, family 4, proto 6,
+ * flags MINIFW_L4, exts [tcp], sport 0:65535, dport 22:22, target ACCEPT },
+ * [1] { family 4, proto 1, exts [comment], target NONE,
+ * ext -> { comment's ops, "ping" } } }.
  * The --dport of rule 0 loaded tcp, a core-backed extension: its port
  * lands in the match, and "-m tcp" in the listing. A ping from 192.0.2.9
  * to this host fails rule 0 on the protocol, matches rule 1 (its comment
@@ -538,20 +538,11 @@ static int minifw_parse_opts(struct minifw_parser *p, struct minifw_rule_parse *
 	return 0;
 }
 
-/* The rule part of -A/-I/-D/-R: options, then the checks of the whole rule. */
-static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
+/* As iptables: no input device after routing out, no output before. */
+static int minifw_check_ifaces(struct minifw_parser *p, const struct minifw_cmd *cmd)
 {
-	struct minifw_rule_parse rp = { .cmd = cmd, .err = p->err };
 	const struct minifw_match *m = &cmd->m;
-	int ret;
 
-	cmd->m.sport[1] = 0xffff;
-	cmd->m.dport[1] = 0xffff;
-	ret = minifw_parse_opts(p, &rp) ?: minifw_ext_finish(&rp);
-	minifw_rule_parse_free(&rp);
-	if (ret)
-		return ret;
-	/* As iptables: no input device after routing out, no output before. */
 	if (m->in[0] && (cmd->chain == MINIFW_OUTPUT || cmd->chain == MINIFW_POSTROUTING))
 		return minifw_fail(p->err, "-i cannot be used in %s (packets there have no input interface)",
 				   minifw_chain_name(cmd->chain));
@@ -559,6 +550,24 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 		return minifw_fail(p->err, "-o cannot be used in %s (packets there have no output interface yet)",
 				   minifw_chain_name(cmd->chain));
 	return 0;
+}
+
+/*
+ * The rule part of -A/-I/-D/-R: options, then the checks of the whole rule
+ * in iptables' order: the extensions' options, the core's (-i, -o), then
+ * where the extensions may go (x_tables' checkentry).
+ */
+static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
+{
+	struct minifw_rule_parse rp = { .cmd = cmd, .err = p->err };
+	int ret;
+
+	cmd->m.sport[1] = 0xffff;
+	cmd->m.dport[1] = 0xffff;
+	ret = minifw_parse_opts(p, &rp) ?: minifw_ext_check(&rp) ?:
+	      minifw_check_ifaces(p, cmd) ?: minifw_ext_checkentry(&rp);
+	minifw_rule_parse_free(&rp);
+	return ret;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -581,10 +590,8 @@ static const struct {
 /* Is @s the command @k, or a start of its long name ("--app")? */
 static bool minifw_is_command(const char *s, size_t k)
 {
-	const char *alias = minifw_commands[k].alias;
-
 	return !strcmp(s, minifw_commands[k].name) ||
-	       (s[0] == '-' && s[1] == '-' && s[2] && !strncmp(alias, s, strlen(s)));
+	       minifw_long_prefix(s, minifw_commands[k].alias);
 }
 
 /* minifw_parse_line() without the cleanup on failure */

@@ -184,8 +184,7 @@ static int minifw_zero(struct minifw_ruleset *rs, struct minifw_chain *c, u32 nu
 		if (!fresh)
 			return -ENOMEM;
 		/* as iptables -Z: counts restart, a limit's bucket does not */
-		fresh->credit = c->rules[i].cnt->credit;
-		fresh->prev = c->rules[i].cnt->prev;
+		minifw_counter_keep_state(fresh, c->rules[i].cnt);
 		minifw_counter_put(c->rules[i].cnt);
 		c->rules[i].cnt = fresh;
 	}

@@ -90,6 +90,21 @@ bool minifw_isspace(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
+/**
+ * minifw_long_prefix() - is @s a start of the long option @name, as
+ * getopt_long() takes them ("--proto" for "--protocol")?
+ * @s: a word
+ * @name: a long option ("--..."), or NULL
+ *
+ * Context: any.
+ * Return: true if so.
+ */
+bool minifw_long_prefix(const char *s, const char *name)
+{
+	return name && name[0] == '-' && name[1] == '-' && s[0] == '-' && s[1] == '-' && s[2] &&
+	       !strncmp(name, s, strlen(s));
+}
+
 /* ---------------------------------------------------------------------- */
 /* Numbers                                                                 */
 

@@ -130,7 +130,7 @@ static unsigned int minifw_target_ext(const struct minifw_rule *r, const struct 
 {
 	const struct minifw_ext_ops *ops = minifw_ext_ops(r->xtarget);
 
-	return ops->target(minifw_ext_data(r->ext, ops), p);
+	return ops->target(minifw_rule_ext_data(r, ops), p);
 }
 
 /*

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench-unit: instructions per packet of minifw_chain_eval() against
 # the number of source-CIDR DROP rules, counted by valgrind's callgrind in
-# the user-space build of rules.c (bench/bench_unit.c says what is run).
+# the user-space build of the rule engine (bench/bench_unit.c says what is
+# run).
 # Counts are deterministic: the same build gives the same numbers on any
 # machine, so they can guard against regressions where timings cannot.
 #

@@ -23,22 +23,28 @@ struct minifw_log {
 	char prefix[MINIFW_LOG_PREFIX_MAX + 1];
 };
 
-enum { MINIFW_LOG_PREFIX, MINIFW_LOG_LEVEL, MINIFW_LOG_FLAG };
+enum { MINIFW_LOG_OPT_PREFIX, MINIFW_LOG_OPT_LEVEL, MINIFW_LOG_OPT_FLAG };
 
-/* the flags are NF_LOG_* of nf_log.h, by their option; each may come again */
+/* each flag may come again */
 static const struct minifw_opt minifw_log_opts[] = {
-	{ "--log-prefix", NULL, NULL, MINIFW_LOG_PREFIX, 1, 0, NULL },
-	{ "--log-level", NULL, NULL, MINIFW_LOG_LEVEL, 1, 0, NULL },
-	{ "--log-tcp-sequence", NULL, NULL, MINIFW_LOG_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
-	{ "--log-tcp-options", NULL, NULL, MINIFW_LOG_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
-	{ "--log-ip-options", NULL, NULL, MINIFW_LOG_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
-	{ "--log-uid", NULL, NULL, MINIFW_LOG_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
-	{ "--log-macdecode", NULL, NULL, MINIFW_LOG_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
+	{ "--log-prefix", NULL, NULL, MINIFW_LOG_OPT_PREFIX, 1, 0, NULL },
+	{ "--log-level", NULL, NULL, MINIFW_LOG_OPT_LEVEL, 1, 0, NULL },
+	{ "--log-tcp-sequence", NULL, NULL, MINIFW_LOG_OPT_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
+	{ "--log-tcp-options", NULL, NULL, MINIFW_LOG_OPT_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
+	{ "--log-ip-options", NULL, NULL, MINIFW_LOG_OPT_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
+	{ "--log-uid", NULL, NULL, MINIFW_LOG_OPT_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
+	{ "--log-macdecode", NULL, NULL, MINIFW_LOG_OPT_FLAG, 0, MINIFW_OPT_AGAIN, NULL },
 	{ }
 };
 
-/* the NF_LOG_* flag of each flag option above, in their order */
-static const u8 minifw_log_flag_bits[] = { 0x01, 0x02, 0x04, 0x08, 0x20 };
+/* NF_LOG_* flags of nf_log.h, by their option, in the order listed */
+static const struct {
+	const char *opt;
+	u8 bit;
+} minifw_log_flags[] = {
+	{ "--log-tcp-sequence", 0x01 }, { "--log-tcp-options", 0x02 },
+	{ "--log-ip-options", 0x04 }, { "--log-uid", 0x08 }, { "--log-macdecode", 0x20 },
+};
 
 /* syslog levels by name, as libxt_LOG takes them */
 static const struct {
@@ -69,15 +75,18 @@ static int minifw_parse_log_level(struct minifw_xcall *x, const char *s, u8 *lev
 static int minifw_log_parse(struct minifw_xcall *x)
 {
 	struct minifw_log *lg = x->data;
+	size_t k;
 
 	switch (x->opt->id) {
-	case MINIFW_LOG_PREFIX:
+	case MINIFW_LOG_OPT_PREFIX:
 		return minifw_copy_text(x->err, x->opt->name, lg->prefix, sizeof(lg->prefix),
 					x->arg[0]);
-	case MINIFW_LOG_LEVEL:
+	case MINIFW_LOG_OPT_LEVEL:
 		return minifw_parse_log_level(x, x->arg[0], &lg->level);
 	}
-	lg->flags |= minifw_log_flag_bits[x->opt - &minifw_log_opts[MINIFW_LOG_FLAG]];
+	for (k = 0; k < ARRAY_SIZE(minifw_log_flags); k++)
+		if (!strcmp(x->opt->name, minifw_log_flags[k].opt))
+			lg->flags |= minifw_log_flags[k].bit;
 	return 0;
 }
 
@@ -85,7 +94,7 @@ static int minifw_log_check(struct minifw_xcall *x)
 {
 	struct minifw_log *lg = x->data;
 
-	if (!(x->seen & (1U << MINIFW_LOG_LEVEL)))
+	if (!(x->seen & (1U << MINIFW_LOG_OPT_LEVEL)))
 		lg->level = MINIFW_LOG_DEFAULT_LEVEL;
 	return 0;
 }
@@ -101,9 +110,9 @@ static void minifw_log_print(struct minifw_buf *b, const struct minifw_rule *r,
 		minifw_put_string(b, "--log-prefix", lg->prefix);
 	if (lg->level != MINIFW_LOG_DEFAULT_LEVEL)
 		minifw_put(b, "--log-level %u", lg->level);
-	for (k = 0; k < ARRAY_SIZE(minifw_log_flag_bits); k++)
-		if (lg->flags & minifw_log_flag_bits[k])
-			minifw_put(b, "%s", minifw_log_opts[MINIFW_LOG_FLAG + k].name);
+	for (k = 0; k < ARRAY_SIZE(minifw_log_flags); k++)
+		if (lg->flags & minifw_log_flags[k].bit)
+			minifw_put(b, "%s", minifw_log_flags[k].opt);
 }
 
 /* Packet path: log, and go on to the next rule. */

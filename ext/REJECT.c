@@ -18,8 +18,10 @@
 
 #include "ext.h"
 
+enum { MINIFW_REJECT_OPT_WITH };
+
 static const struct minifw_opt minifw_reject_opts[] = {
-	{ "--reject-with", NULL, NULL, 0, 1, 0, NULL },
+	{ "--reject-with", NULL, NULL, MINIFW_REJECT_OPT_WITH, 1, 0, NULL },
 	{ }
 };
 
@@ -90,14 +92,13 @@ static int minifw_reject_with(struct minifw_xcall *x, const char *s)
 
 static int minifw_reject_check(struct minifw_xcall *x)
 {
-	const struct minifw_match *m = &x->cmd->m;
-	int ret;
+	return *x->keep ? minifw_reject_with(x, *x->keep) : 0;
+}
 
-	if (*x->keep) {
-		ret = minifw_reject_with(x, *x->keep);
-		if (ret)
-			return ret;
-	}
+static int minifw_reject_checkentry(struct minifw_xcall *x)
+{
+	const struct minifw_match *m = &x->cmd->m;
+
 	/* as ipt_REJECT: only where an answer can be routed */
 	if (x->cmd->chain == MINIFW_PREROUTING || x->cmd->chain == MINIFW_POSTROUTING)
 		return minifw_fail(x->err, "-j REJECT is only valid in INPUT, FORWARD and OUTPUT");
@@ -144,6 +145,7 @@ const struct minifw_ext_ops minifw_xt_REJECT = {
 	.opts		= minifw_reject_opts,
 	.parse		= minifw_reject_parse,
 	.check		= minifw_reject_check,
+	.checkentry	= minifw_reject_checkentry,
 	.print		= minifw_reject_print,
 	.lists_family	= minifw_reject_lists_family,
 };

@@ -18,8 +18,10 @@ struct minifw_comment {
 	char text[MINIFW_COMMENT_MAX + 1];
 };
 
+enum { MINIFW_COMMENT_OPT };
+
 static const struct minifw_opt minifw_comment_opts[] = {
-	{ "--comment", NULL, NULL, 0, 1, 0, NULL },
+	{ "--comment", NULL, NULL, MINIFW_COMMENT_OPT, 1, 0, NULL },
 	{ }
 };
 

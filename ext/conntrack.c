@@ -17,15 +17,15 @@
 
 #include "ext.h"
 
-enum { MINIFW_CT_STATE };
+enum { MINIFW_CT_OPT_STATE };
 
 static const struct minifw_opt minifw_conntrack_opts[] = {
-	{ "--ctstate", NULL, NULL, MINIFW_CT_STATE, 1, MINIFW_OPT_INV, NULL },
+	{ "--ctstate", NULL, NULL, MINIFW_CT_OPT_STATE, 1, MINIFW_OPT_INV, NULL },
 	{ }
 };
 
 static const struct minifw_opt minifw_state_opts[] = {
-	{ "--state", NULL, NULL, MINIFW_CT_STATE, 1, MINIFW_OPT_INV, NULL },
+	{ "--state", NULL, NULL, MINIFW_CT_OPT_STATE, 1, MINIFW_OPT_INV, NULL },
 	{ }
 };
 
@@ -68,8 +68,13 @@ static int minifw_ct_parse(struct minifw_xcall *x)
 
 static int minifw_ct_check(struct minifw_xcall *x)
 {
-	if (!(x->seen & (1U << MINIFW_CT_STATE)))
+	if (!(x->seen & (1U << MINIFW_CT_OPT_STATE)))
 		return minifw_fail(x->err, "-m %s needs %s", x->ops->name, x->ops->opts[0].name);
+	return 0;
+}
+
+static int minifw_ct_checkentry(struct minifw_xcall *x)
+{
 	/*
 	 * minifw's PREROUTING hook runs before connection tracking (so that
 	 * blocked sources cost no conntrack entry): no state is known there.
@@ -115,6 +120,7 @@ const struct minifw_ext_ops minifw_xt_conntrack = {
 	.opts		= minifw_conntrack_opts,
 	.parse		= minifw_ct_parse,
 	.check		= minifw_ct_check,
+	.checkentry	= minifw_ct_checkentry,
 	.print		= minifw_conntrack_print,
 };
 
@@ -124,5 +130,6 @@ const struct minifw_ext_ops minifw_xt_state = {
 	.opts		= minifw_state_opts,
 	.parse		= minifw_ct_parse,
 	.check		= minifw_ct_check,
+	.checkentry	= minifw_ct_checkentry,
 	.print		= minifw_state_print,
 };

@@ -17,15 +17,15 @@
 
 #include "ext.h"
 
-enum { MINIFW_ICMP_TYPE };
+enum { MINIFW_ICMP_OPT_TYPE };
 
 static const struct minifw_opt minifw_icmp_opts[] = {
-	{ "--icmp-type", NULL, NULL, MINIFW_ICMP_TYPE, 1, MINIFW_OPT_INV, NULL },
+	{ "--icmp-type", NULL, NULL, MINIFW_ICMP_OPT_TYPE, 1, MINIFW_OPT_INV, NULL },
 	{ }
 };
 
 static const struct minifw_opt minifw_icmp6_opts[] = {
-	{ "--icmpv6-type", NULL, NULL, MINIFW_ICMP_TYPE, 1, MINIFW_OPT_INV, NULL },
+	{ "--icmpv6-type", NULL, NULL, MINIFW_ICMP_OPT_TYPE, 1, MINIFW_OPT_INV, NULL },
 	{ }
 };
 
@@ -189,7 +189,7 @@ static int minifw_icmp_check(struct minifw_xcall *x)
 {
 	struct minifw_match *m = &x->cmd->m;
 
-	if (x->seen & (1U << MINIFW_ICMP_TYPE))
+	if (x->seen & (1U << MINIFW_ICMP_OPT_TYPE))
 		return 0;
 	/* libip6t_icmp6 has no "any" */
 	if (x->ops->proto == IPPROTO_ICMPV6)

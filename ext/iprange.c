@@ -5,6 +5,7 @@
  */
 
 #ifdef __KERNEL__
+#include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
@@ -22,13 +23,16 @@ struct minifw_iprange {
 	u32 src[2];		/* --src-range, host order, inclusive */
 	u32 dst[2];
 	u8 flags;		/* MINIFW_RANGE_* */
+	u8 pad[3];		/* explicit, so memcmp() sees only zeroes */
 };
 
-enum { MINIFW_RANGE_OSRC, MINIFW_RANGE_ODST };
+static_assert(sizeof(struct minifw_iprange) == 20, "struct minifw_iprange has padding");
+
+enum { MINIFW_RANGE_OPT_SRC, MINIFW_RANGE_OPT_DST };
 
 static const struct minifw_opt minifw_iprange_opts[] = {
-	{ "--src-range", NULL, NULL, MINIFW_RANGE_OSRC, 1, MINIFW_OPT_INV, NULL },
-	{ "--dst-range", NULL, NULL, MINIFW_RANGE_ODST, 1, MINIFW_OPT_INV, NULL },
+	{ "--src-range", NULL, NULL, MINIFW_RANGE_OPT_SRC, 1, MINIFW_OPT_INV, NULL },
+	{ "--dst-range", NULL, NULL, MINIFW_RANGE_OPT_DST, 1, MINIFW_OPT_INV, NULL },
 	{ }
 };
 
@@ -70,7 +74,7 @@ static int minifw_parse_iprange(struct minifw_xcall *x, char *s, u32 *range)
 static int minifw_iprange_parse(struct minifw_xcall *x)
 {
 	struct minifw_iprange *ir = x->data;
-	bool src = x->opt->id == MINIFW_RANGE_OSRC;
+	bool src = x->opt->id == MINIFW_RANGE_OPT_SRC;
 
 	ir->flags |= src ? MINIFW_RANGE_SRC : MINIFW_RANGE_DST;
 	if (x->inv)

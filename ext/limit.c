@@ -29,11 +29,11 @@ struct minifw_limit {
 	u32 cap;
 };
 
-enum { MINIFW_LIMIT_RATE, MINIFW_LIMIT_OBURST };
+enum { MINIFW_LIMIT_OPT_RATE, MINIFW_LIMIT_OPT_BURST };
 
 static const struct minifw_opt minifw_limit_opts[] = {
-	{ "--limit", NULL, NULL, MINIFW_LIMIT_RATE, 1, 0, NULL },
-	{ "--limit-burst", NULL, NULL, MINIFW_LIMIT_OBURST, 1, 0, NULL },
+	{ "--limit", NULL, NULL, MINIFW_LIMIT_OPT_RATE, 1, 0, NULL },
+	{ "--limit-burst", NULL, NULL, MINIFW_LIMIT_OPT_BURST, 1, 0, NULL },
 	{ }
 };
 
@@ -100,7 +100,7 @@ static int minifw_limit_parse(struct minifw_xcall *x)
 	struct minifw_limit *l = x->data;
 	const char *arg = x->arg[0];
 
-	if (x->opt->id == MINIFW_LIMIT_RATE)
+	if (x->opt->id == MINIFW_LIMIT_OPT_RATE)
 		return minifw_parse_rate(x, arg, &l->avg);
 	if (minifw_decimal(arg, strlen(arg)) != MINIFW_DEC_OK ||
 	    kstrtou32(arg, 10, &l->burst) || !l->burst || l->burst > MINIFW_LIMIT_BURST_MAX)
@@ -114,9 +114,9 @@ static int minifw_limit_check(struct minifw_xcall *x)
 	struct minifw_limit *l = x->data;
 
 	/* as libxt_limit: 3/hour, burst 5, unless given */
-	if (!(x->seen & (1U << MINIFW_LIMIT_RATE)))
+	if (!(x->seen & (1U << MINIFW_LIMIT_OPT_RATE)))
 		l->avg = MINIFW_LIMIT_SCALE * 3600 / 3;
-	if (!(x->seen & (1U << MINIFW_LIMIT_OBURST)))
+	if (!(x->seen & (1U << MINIFW_LIMIT_OPT_BURST)))
 		l->burst = MINIFW_LIMIT_BURST;
 	/* as xt_limit: the whole burst must fit in the bucket's u32 */
 	if (minifw_user2credits((u64)l->avg * l->burst) > 0xffffffffULL)

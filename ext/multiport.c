@@ -5,6 +5,7 @@
  */
 
 #ifdef __KERNEL__
+#include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/in.h>
@@ -22,18 +23,21 @@ struct minifw_multiport {
 	u8 nports;			/* entries used in ports */
 	u8 dir;				/* MINIFW_MP_* */
 	bool inv;
+	u8 pad;				/* explicit, so memcmp() sees only zeroes */
 };
 
-enum { MINIFW_MP_PORTS };
+static_assert(sizeof(struct minifw_multiport) == 64, "struct minifw_multiport has padding");
+
+enum { MINIFW_MP_OPT_PORTS };
 
 #define MINIFW_MP_TWICE		" (one of --sports, --dports, --ports per rule)"
 
 static const struct minifw_opt minifw_multiport_opts[] = {
-	{ "--sports", "--source-ports", NULL, MINIFW_MP_PORTS, 1, MINIFW_OPT_INV,
+	{ "--sports", "--source-ports", NULL, MINIFW_MP_OPT_PORTS, 1, MINIFW_OPT_INV,
 	  MINIFW_MP_TWICE },
-	{ "--dports", "--destination-ports", NULL, MINIFW_MP_PORTS, 1, MINIFW_OPT_INV,
+	{ "--dports", "--destination-ports", NULL, MINIFW_MP_OPT_PORTS, 1, MINIFW_OPT_INV,
 	  MINIFW_MP_TWICE },
-	{ "--ports", NULL, NULL, MINIFW_MP_PORTS, 1, MINIFW_OPT_INV, MINIFW_MP_TWICE },
+	{ "--ports", NULL, NULL, MINIFW_MP_OPT_PORTS, 1, MINIFW_OPT_INV, MINIFW_MP_TWICE },
 	{ }
 };
 
@@ -77,6 +81,7 @@ static int minifw_multiport_check(struct minifw_xcall *x)
 
 	if (!x->seen)
 		return minifw_fail(x->err, "-m multiport needs --sports, --dports or --ports");
+	/* as libxt_multiport: the ports of TCP or UDP (minifw takes -p after too) */
 	if ((m->proto != IPPROTO_TCP && m->proto != IPPROTO_UDP) || (m->flags & MINIFW_INV_PROTO))
 		return minifw_fail(x->err, "-m multiport needs -p tcp or -p udp");
 	return 0;

@@ -16,22 +16,22 @@
 
 #include "ext.h"
 
-enum { MINIFW_TCP_SPORT, MINIFW_TCP_DPORT, MINIFW_TCP_FLAGS };
+enum { MINIFW_TCP_OPT_SPORT, MINIFW_TCP_OPT_DPORT, MINIFW_TCP_OPT_FLAGS };
 
 static const struct minifw_opt minifw_tcp_opts[] = {
-	{ "--sport", "--source-port", NULL, MINIFW_TCP_SPORT, 1, MINIFW_OPT_INV, NULL },
-	{ "--dport", "--destination-port", NULL, MINIFW_TCP_DPORT, 1, MINIFW_OPT_INV, NULL },
-	{ "--tcp-flags", NULL, NULL, MINIFW_TCP_FLAGS, 2, MINIFW_OPT_INV,
+	{ "--sport", "--source-port", NULL, MINIFW_TCP_OPT_SPORT, 1, MINIFW_OPT_INV, NULL },
+	{ "--dport", "--destination-port", NULL, MINIFW_TCP_OPT_DPORT, 1, MINIFW_OPT_INV, NULL },
+	{ "--tcp-flags", NULL, NULL, MINIFW_TCP_OPT_FLAGS, 2, MINIFW_OPT_INV,
 	  " (or with --syn/--tcp-flags)" },
-	{ "--syn", NULL, NULL, MINIFW_TCP_FLAGS, 0, MINIFW_OPT_INV,
+	{ "--syn", NULL, NULL, MINIFW_TCP_OPT_FLAGS, 0, MINIFW_OPT_INV,
 	  " (or with --syn/--tcp-flags)" },
 	{ }
 };
 
 /* tcp's ports, the same options with the same numbers */
 static const struct minifw_opt minifw_udp_opts[] = {
-	{ "--sport", "--source-port", NULL, MINIFW_TCP_SPORT, 1, MINIFW_OPT_INV, NULL },
-	{ "--dport", "--destination-port", NULL, MINIFW_TCP_DPORT, 1, MINIFW_OPT_INV, NULL },
+	{ "--sport", "--source-port", NULL, MINIFW_TCP_OPT_SPORT, 1, MINIFW_OPT_INV, NULL },
+	{ "--dport", "--destination-port", NULL, MINIFW_TCP_OPT_DPORT, 1, MINIFW_OPT_INV, NULL },
 	{ }
 };
 
@@ -73,10 +73,10 @@ static int minifw_tcp_parse(struct minifw_xcall *x)
 	int ret = 0;
 
 	switch (x->opt->id) {
-	case MINIFW_TCP_SPORT:
+	case MINIFW_TCP_OPT_SPORT:
 		m->flags |= x->inv ? MINIFW_INV_SPORT : 0;
 		return minifw_parse_ports(x->err, x->arg[0], m->sport);
-	case MINIFW_TCP_DPORT:
+	case MINIFW_TCP_OPT_DPORT:
 		m->flags |= x->inv ? MINIFW_INV_DPORT : 0;
 		return minifw_parse_ports(x->err, x->arg[0], m->dport);
 	}

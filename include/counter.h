@@ -62,6 +62,7 @@ struct minifw_ruleset;
 struct minifw_counter *minifw_counter_new(struct minifw_ruleset *rs);
 struct minifw_counter *minifw_counter_get(struct minifw_counter *c);
 void minifw_counter_put(struct minifw_counter *c);
+void minifw_counter_keep_state(struct minifw_counter *to, const struct minifw_counter *from);
 void minifw_counter_block_put(struct minifw_counter_block *b);
 void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes);
 

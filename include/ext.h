@@ -21,9 +21,10 @@
  * How to add a match
  * ------------------
  * Write ext/NAME.c: its data struct, its options (a &struct minifw_opt
- * table ending with an empty entry), .parse for an option, .check for the
- * final check (what the rule must also have: a -p, an option, a chain), .print
- * in iptables-save's form, and .match for the packet path (lockless,
+ * table ending with an empty entry), .parse for an option, .check once the
+ * line is read (defaults, options it cannot do without), .checkentry for
+ * where the rule may go (its chain, the -p it needs), .print in
+ * iptables-save's form, and .match for the packet path (lockless,
  * allocation-free and bounded; MINIFW_MATCH, MINIFW_NOMATCH or
  * MINIFW_HOTDROP). Then name it in the registry: its table in ext.c, where
  * its place is also the order in which the walk calls a rule's matches,
@@ -92,11 +93,20 @@ struct minifw_ext_ops {
 
 	/* control path */
 	int (*parse)(struct minifw_xcall *x);
+	/* the line is read: complete the options (defaults), refuse missing ones */
 	int (*check)(struct minifw_xcall *x);
+	/*
+	 * then, as x_tables' checkentry: is the rule valid where it goes (its
+	 * chain), with what else it has (its -p)?
+	 */
+	int (*checkentry)(struct minifw_xcall *x);
 	void (*print)(struct minifw_buf *b, const struct minifw_rule *r, const void *data);
 	/* does the listing say the rule's family (then no -4/-6 is listed)? */
 	bool (*lists_family)(const struct minifw_rule *r);
-	/* a rule with it got new counters: set up what it keeps there */
+	/*
+	 * A rule with it got new counters: set up what it keeps there between
+	 * packets (so it keeps state: a verdict depends on the packets before).
+	 */
 	void (*init)(const void *data, struct minifw_counter *c);
 
 	/* packet path, RCU read side, bottom halves disabled */
@@ -104,6 +114,11 @@ struct minifw_ext_ops {
 	/* MINIFW_VERDICT(), or MINIFW_T_NONE to go on to the next rule */
 	unsigned int (*target)(const void *data, const struct minifw_pkt *p);
 };
+
+static inline bool minifw_ext_is_target(const struct minifw_ext_ops *ops)
+{
+	return ops->verdict != MINIFW_T_NONE;
+}
 
 /*
  * The data of a rule's extensions that have any: for each, its ops and
@@ -182,15 +197,19 @@ struct minifw_rule_parse {
 	struct minifw_cmd *cmd;
 	struct minifw_err *err;
 	const char *family_opt;		/* the option that set the rule's family */
-	u8 proto_match;			/* -p of a loaded protocol match (-m tcp), or 0 */
+	/* the protocol's match the rule named with -m (-m tcp), or NULL */
+	const struct minifw_ext_ops *proto_match;
 	u8 n;
 	struct minifw_loaded x[MINIFW_MATCH_MAX + 1];
 	u8 *scratch;			/* the data, MINIFW_EXT_SCRATCH bytes */
 	u16 used;
 };
 
-/* Most data the extensions of one rule may have together. */
-#define MINIFW_EXT_SCRATCH	2048
+/*
+ * Most data the extensions of one rule may have together (all of today's
+ * in one rule: under 400 bytes).
+ */
+#define MINIFW_EXT_SCRATCH	1024
 
 /* ext.c: while a rule is parsed (control path) */
 const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt *core,
@@ -205,7 +224,8 @@ int minifw_ext_owner(struct minifw_rule_parse *rp, const struct minifw_ext_ops *
 		     const struct minifw_opt **o, struct minifw_loaded **slot);
 int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
 		     const struct minifw_opt *o, char **arg, bool inv);
-int minifw_ext_finish(struct minifw_rule_parse *rp);
+int minifw_ext_check(struct minifw_rule_parse *rp);
+int minifw_ext_checkentry(struct minifw_rule_parse *rp);
 void minifw_rule_parse_free(struct minifw_rule_parse *rp);
 int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);
 const char *minifw_xq(struct minifw_xcall *x, const char *tok);
@@ -214,7 +234,7 @@ const char *minifw_xq(struct minifw_xcall *x, const char *tok);
 struct minifw_ext *minifw_ext_get(const struct minifw_ext *e);
 void minifw_ext_put(const struct minifw_ext *e);
 bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b);
-const void *minifw_ext_data(const struct minifw_ext *e, const struct minifw_ext_ops *ops);
+const void *minifw_rule_ext_data(const struct minifw_rule *r, const struct minifw_ext_ops *ops);
 void minifw_ext_print_matches(struct minifw_buf *b, const struct minifw_rule *r);
 void minifw_ext_print_target(struct minifw_buf *b, const struct minifw_rule *r);
 bool minifw_ext_lists_family(const struct minifw_rule *r);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few kernel interfaces rules.c uses, done in plain C so that rules.c
- * builds in user space for unit tests, fuzzing and benchmarks. Behaviour
- * follows the kernel's (return values of in4_pton() and kstrto*() included).
+ * The few kernel interfaces the rule engine (rules.c and the files it builds
+ * with) uses, done in plain C so that it builds in user space for unit
+ * tests, fuzzing and benchmarks. Behaviour follows the kernel's (return
+ * values of in4_pton() and kstrto*() included).
  */
 #ifndef MINIFW_USER_H
 #define MINIFW_USER_H

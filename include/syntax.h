@@ -18,6 +18,7 @@ int minifw_fail(struct minifw_err *err, const char *fmt, ...) __printf(2, 3);
 int minifw_nomem(struct minifw_err *err);
 const char *minifw_tok(char *buf, size_t len, const char *tok);
 bool minifw_isspace(char c);
+bool minifw_long_prefix(const char *s, const char *name);
 
 /*
  * Numbers must be plain decimal. iptables reads numbers as C does, so

@@ -96,7 +96,7 @@ if ! $check_only; then
 
 	# a short fuzz of the write path; any finding fails
 	if make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >build/fuzz.log 2>&1; then
-		pass "fuzz rules.c for ${FUZZ_SECONDS:-60} s ($(sed -nE 's/^stat::number_of_executed_units: *//p' build/fuzz.log) inputs)"
+		pass "fuzz the rule engine for ${FUZZ_SECONDS:-60} s ($(sed -nE 's/^stat::number_of_executed_units: *//p' build/fuzz.log) inputs)"
 	else
 		tail -n 30 build/fuzz.log
 		fail "fuzz found a problem (see build/fuzz.log and build/fuzz/crash-*)"
