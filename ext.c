@@ -99,7 +99,7 @@ static const char *minifw_ext_names(char *buf, size_t len, bool targets,
 	return minifw_join(buf, len, w, n, " and ");
 }
 
-static bool minifw_opt_is(const struct minifw_opt *o, const char *s)
+static __always_inline bool minifw_opt_is(const struct minifw_opt *o, const char *s)
 {
 	return !strcmp(s, o->name) || (o->alias1 && !strcmp(s, o->alias1)) ||
 	       (o->alias2 && !strcmp(s, o->alias2));
@@ -165,6 +165,12 @@ const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt 
 	const struct minifw_opt *o, *hit = NULL;
 	const struct minifw_ext_ops *xo;
 
+	/* the core's, most rules' options, first and fast */
+	for (o = core; o->name; o++)
+		if (minifw_opt_is(o, s)) {
+			*ops = NULL;
+			return o;
+		}
 	while ((o = minifw_opt_next(&it, &xo)))
 		if (minifw_opt_is(o, s)) {
 			*ops = xo;

@@ -79,18 +79,6 @@ const char *minifw_tok(char *buf, size_t len, const char *tok)
 }
 
 /**
- * minifw_isspace() - a blank between words
- * @c: character
- *
- * Context: any.
- * Return: true for space, tab, CR, VT and FF (a newline ends the line).
- */
-bool minifw_isspace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/**
  * minifw_long_prefix() - is @s a start of the long option @name, as
  * getopt_long() takes them ("--proto" for "--protocol")?
  * @s: a word

@@ -10,6 +10,12 @@
 
 #include "rules.h"
 
+/* A blank between words: space, tab, CR, VT, FF (a newline ends the line). */
+static inline bool minifw_isspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
 /* Room for a token quoted in an error (minifw_tok()) and for a hint. */
 #define MINIFW_TOKBUF		41
 #define MINIFW_HINTBUF		48
@@ -17,7 +23,6 @@
 int minifw_fail(struct minifw_err *err, const char *fmt, ...) __printf(2, 3);
 int minifw_nomem(struct minifw_err *err);
 const char *minifw_tok(char *buf, size_t len, const char *tok);
-bool minifw_isspace(char c);
 bool minifw_long_prefix(const char *s, const char *name);
 
 /*
