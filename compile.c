@@ -186,10 +186,12 @@ static bool minifw_run_key(const struct minifw_rule *r, struct minifw_match *key
 {
 	const struct minifw_match *m = &r->m;
 
+	/* deciding, in this chain: -j CHAIN comes back, so its rules are walked */
 	if (r->target != MINIFW_T_ACCEPT && r->target != MINIFW_T_DROP &&
-	    r->target != MINIFW_T_REJECT)
+	    r->target != MINIFW_T_REJECT && r->target != MINIFW_T_RETURN &&
+	    r->target != MINIFW_T_GOTO)
 		return false;
-	if (r->xflags & MINIFW_X_MATCH)
+	if (m->flags & MINIFW_X_MATCH)
 		return false;
 	if ((m->flags & (MINIFW_INV_SRC | MINIFW_INV_DST)) ||
 	    (minifw_addr_set(&m->smsk) && minifw_addr_set(&m->dmsk)) ||
@@ -490,35 +492,55 @@ static u8 minifw_chain_skip(const struct minifw_chain *c)
 	return skip;
 }
 
+/*
+ * The hook fills in a packet for a built-in chain and the user chains it
+ * reaches: skip only what none of them reads.
+ */
+static void minifw_ruleset_skip(struct minifw_ruleset *rs)
+{
+	u32 c, k;
+
+	for (c = 0; c < rs->nchains; c++)
+		rs->chain[c].skip = minifw_chain_skip(&rs->chain[c]);
+	for (c = MINIFW_NCHAINS; c < rs->nchains; c++)
+		for (k = 0; k < MINIFW_NCHAINS; k++)
+			if (rs->chain[c].hooks & MINIFW_CHAIN_BIT(k))
+				rs->chain[k].skip &= rs->chain[c].skip;
+}
+
 /**
- * minifw_ruleset_compile() - build the lookup tables of every chain
+ * minifw_ruleset_compile() - make a ruleset ready to publish
  * @rs: a ruleset nobody walks yet
  * @err: reason on failure
  *
- * See "DOC: Compiled chains". Called just before publishing (again, it
- * starts over); also gives back the room reserved for rules that were
- * never appended, and tells the hook what packet fields no rule reads
- * (struct minifw_chain.skip, set first: it cannot fail).
+ * Checks the graph of its chains (minifw_ruleset_check_graph(), which may
+ * refuse the ruleset), then builds the lookup tables of every chain (see
+ * "DOC: Compiled chains"). Called just before publishing (again, it starts
+ * over); also gives back the room reserved for rules that were never
+ * appended, and tells the hook what packet fields no rule reads
+ * (struct minifw_chain.skip).
  *
  * Context: control path, may sleep.
- * Return: 0 or -ENOMEM (then @rs is as before: walked rule by rule).
+ * Return: 0, -EINVAL (the graph) or -ENOMEM (then @rs is walked rule by rule).
  */
 int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 {
 	struct minifw_nest *stack = NULL;
 	struct minifw_pfx *pfx = NULL;
-	u32 nruns[MINIFW_NCHAINS], longest = 0, all = 0;
-	unsigned int c;
-	int ret = 0;
+	u32 c, longest = 0, all = 0;
+	int ret;
 
-	for (c = 0; c < MINIFW_NCHAINS; c++)
-		rs->chain[c].skip = minifw_chain_skip(&rs->chain[c]);
-	for (c = 0; c < MINIFW_NCHAINS; c++) {
+	ret = minifw_ruleset_check_graph(rs, err);
+	if (ret)
+		return ret;
+	minifw_ruleset_skip(rs);
+	for (c = 0; c < rs->nchains; c++) {
 		minifw_chain_uncompile(&rs->chain[c]);
 		if (minifw_chain_trim(&rs->chain[c]))
 			return minifw_nomem(err);
-		nruns[c] = minifw_chain_runs(&rs->chain[c], &longest);
-		all += nruns[c];
+		/* counted now, built below */
+		rs->chain[c].nruns = minifw_chain_runs(&rs->chain[c], &longest);
+		all += rs->chain[c].nruns;
 	}
 	if (!all)
 		return 0;
@@ -527,13 +549,17 @@ int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 	stack = kmalloc_array(MINIFW_NEST_MAX, sizeof(*stack), GFP_KERNEL);
 	if (!pfx || !stack)
 		ret = -ENOMEM;
-	for (c = 0; c < MINIFW_NCHAINS && !ret; c++)
-		if (nruns[c])
-			ret = minifw_chain_compile(&rs->chain[c], nruns[c], pfx, stack);
+	for (c = 0; c < rs->nchains && !ret; c++) {
+		u32 n = rs->chain[c].nruns;
+
+		rs->chain[c].nruns = 0;
+		if (n)
+			ret = minifw_chain_compile(&rs->chain[c], n, pfx, stack);
+	}
 	kfree(stack);
 	kvfree(pfx);
 	if (ret) {
-		for (c = 0; c < MINIFW_NCHAINS; c++)
+		for (c = 0; c < rs->nchains; c++)
 			minifw_chain_uncompile(&rs->chain[c]);
 		return minifw_nomem(err);
 	}

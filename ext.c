@@ -333,6 +333,18 @@ int minifw_ext_load_target(struct minifw_rule_parse *rp, const char *name)
 }
 
 /**
+ * minifw_ext_is_target_name() - is @name an extension's target?
+ * @name: a word
+ *
+ * Context: any.
+ * Return: true if -j @name loads a target extension.
+ */
+bool minifw_ext_is_target_name(const char *name)
+{
+	return minifw_ext_find(name, true) != 0;
+}
+
+/**
  * minifw_ext_consider_targets() - the targets' names, for "did you mean"
  * @b: the search
  *
@@ -348,7 +360,7 @@ void minifw_ext_consider_targets(struct minifw_best *b)
 }
 
 /**
- * minifw_ext_target_names() - "ACCEPT, DROP, REJECT and LOG"
+ * minifw_ext_target_names() - "ACCEPT, DROP, RETURN, REJECT and LOG"
  * @buf: output
  * @len: its size
  *
@@ -357,7 +369,7 @@ void minifw_ext_consider_targets(struct minifw_best *b)
  */
 const char *minifw_ext_target_names(char *buf, size_t len)
 {
-	static const char *const builtin[] = { "ACCEPT", "DROP" };
+	static const char *const builtin[] = { "ACCEPT", "DROP", "RETURN" };
 
 	return minifw_ext_names(buf, len, true, builtin, ARRAY_SIZE(builtin));
 }
@@ -605,6 +617,57 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 	return 0;
 }
 
+/* "INPUT, FORWARD and OUTPUT" */
+static const char *minifw_hook_list(unsigned int hooks, char *buf, size_t len)
+{
+	unsigned int c, left = hweight32(hooks);
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		if (!(hooks & MINIFW_CHAIN_BIT(c)))
+			continue;
+		left--;
+		pos += scnprintf(buf + pos, len - pos, "%s%s", minifw_chain_name(c),
+				 left > 1 ? ", " : left == 1 ? " and " : "");
+	}
+	return buf;
+}
+
+/**
+ * minifw_ext_where() - may an extension run in these built-in chains?
+ * @ops: the extension
+ * @hooks: built-in chains (MINIFW_CHAIN_BIT() each) the rule runs in
+ * @err: reason if not
+ *
+ * As x_tables checks a match's or target's .hooks against the hooks a
+ * rule is reached from.
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_ext_where(const struct minifw_ext_ops *ops, unsigned int hooks,
+		     struct minifw_err *err)
+{
+	unsigned int bad = ops->hooks ? hooks & ~ops->hooks : 0;
+	const char *opt = minifw_ext_is_target(ops) ? "-j" : "-m";
+	char list[64];
+
+	if (!bad)
+		return 0;
+	if (ops->hooks_why)
+		return minifw_fail(err, "%s %s cannot be used in %s: %s", opt, ops->name,
+				   minifw_chain_name(__builtin_ctz(bad)), ops->hooks_why);
+	return minifw_fail(err, "%s %s is only valid in %s", opt, ops->name,
+			   minifw_hook_list(ops->hooks, list, sizeof(list)));
+}
+
+/* Where a rule being parsed runs: its built-in chain; a user chain's, later */
+static unsigned int minifw_parse_hooks(const struct minifw_rule_parse *rp)
+{
+	return rp->cmd->chain < MINIFW_NCHAINS ? MINIFW_CHAIN_BIT(rp->cmd->chain) : 0;
+}
+
 /**
  * minifw_ext_checkentry() - check where the rule may go, then keep its
  * extensions' data
@@ -612,8 +675,9 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
  *      core's checks
  *
  * As x_tables' checkentry, the matches' in the order given, then the
- * target's: the chains they are valid in, and what else the rule must have
- * for them (REJECT's tcp-reset a -p tcp).
+ * target's: the chains they are valid in (.hooks; in a user chain, that
+ * waits for minifw_ruleset_check_graph()), and what else the rule must
+ * have for them (REJECT's tcp-reset a -p tcp).
  *
  * Context: control path.
  * Return: 0, -EINVAL or -ENOMEM; the command then holds the data (see
@@ -621,12 +685,13 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
  */
 int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 {
-	unsigned int k;
+	unsigned int k, hooks = minifw_parse_hooks(rp);
 	int ret;
 
 	for (k = 0; k < rp->n; k++)
 		if (!minifw_ext_is_target(rp->x[k].ops)) {
-			ret = minifw_ext_call(rp, &rp->x[k], rp->x[k].ops->checkentry);
+			ret = minifw_ext_where(rp->x[k].ops, hooks, rp->err) ?:
+			      minifw_ext_call(rp, &rp->x[k], rp->x[k].ops->checkentry);
 			if (ret)
 				return ret;
 		}
@@ -634,12 +699,13 @@ int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 		const struct minifw_ext_ops *ops = rp->x[k].ops;
 
 		if (minifw_ext_is_target(ops)) {
-			ret = minifw_ext_call(rp, &rp->x[k], ops->checkentry);
+			ret = minifw_ext_where(ops, hooks, rp->err) ?:
+			      minifw_ext_call(rp, &rp->x[k], ops->checkentry);
 			if (ret)
 				return ret;
 		}
-		rp->cmd->xflags |= (ops->match ? MINIFW_X_MATCH : 0) |
-				   (ops->target ? MINIFW_X_TARGET : 0);
+		rp->cmd->m.flags |= (ops->match ? MINIFW_X_MATCH : 0) |
+				    (ops->target ? MINIFW_X_TARGET : 0);
 	}
 	return minifw_ext_build(rp);
 }

@@ -270,8 +270,13 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 		       struct minifw_err *err)
 {
 	struct minifw_ruleset *rs;
+	bool checks = true;
+	u32 i;
 	int ret;
 
+	/* -C changes nothing: a write of only those publishes nothing */
+	for (i = 0; i < n; i++)
+		checks &= cmds[i].op == MINIFW_OP_CHECK;
 	/*
 	 * The commands were parsed outside the lock; applying them needs it,
 	 * as they refer to the live ruleset ("-D INPUT 3").
@@ -280,7 +285,10 @@ int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 	rs = minifw_ruleset_edit(rcu_dereference_protected(minifw_rules,
 							   lockdep_is_held(&minifw_lock)),
 				 cmds, n, err);
-	if (!IS_ERR(rs)) {
+	if (!IS_ERR(rs) && checks) {
+		minifw_ruleset_put(rs);
+		ret = 0;
+	} else if (!IS_ERR(rs)) {
 		ret = minifw_ruleset_compile(rs, err) ?: minifw_prepare(rs, err);
 		if (ret)
 			minifw_ruleset_put(rs);
@@ -495,7 +503,7 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	const struct minifw_ruleset *rs = rcu_dereference(minifw_rules);
-	const struct minifw_chain *chain = &rs->chain[(unsigned long)priv];
+	const struct minifw_chain *chain = &rs->chain[(unsigned long)priv];	/* a built-in one */
 	struct minifw_hook_ctx ctx = { .skb = skb, .state = state };
 	struct minifw_pkt pkt = {
 		.len = skb->len,
@@ -513,7 +521,7 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 		pkt.ctstate = minifw_ctstate(skb);
 	/* per-CPU counters: no softirq may preempt an update on this CPU */
 	local_bh_disable();
-	verdict = minifw_chain_eval(chain, &pkt);
+	verdict = minifw_chain_eval(rs, (unsigned long)priv, &pkt);
 	if (MINIFW_VERDICT_TARGET(verdict) == MINIFW_T_REJECT)
 		minifw_reject(skb, state, MINIFW_VERDICT_ARG(verdict));
 	local_bh_enable();

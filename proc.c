@@ -52,15 +52,17 @@ static int minifw_error_show(struct seq_file *m, void *v)
 }
 
 /*
- * One line of a listing: the file's header, a policy, a rule, the end
- * ("COMMIT") or a chain's compiled runs (a comment in stats).
+ * One line of a listing: the file's header, a chain's policy (a user
+ * chain's declaration), a rule, the end ("COMMIT") or a chain's compiled
+ * runs (a comment in stats).
  */
 enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL, MINIFW_L_RUNS };
 
 struct minifw_cursor {
 	u8 kind;
-	u8 chain;
-	u32 idx;
+	u32 k;			/* the chain, in listing order (minifw_listed_chain()) */
+	u32 idx;		/* the rule */
+	loff_t pos;		/* the line it is at */
 };
 
 /* seq_file private data of an open rules or stats file */
@@ -78,59 +80,103 @@ static const struct minifw_writer_ops minifw_writer_ops = {
 	.commit_block = minifw_commit_block,
 };
 
+static u32 minifw_nrules(const struct minifw_open *o, u32 k)
+{
+	return minifw_listed_chain(o->snap, k)->nrules;
+}
+
 /*
- * rules: "*filter", five ":CHAIN POLICY [p:b]" lines, every "-A" line, then
- * "COMMIT": the iptables-save layout. stats: a header, then for each chain
- * its policy line followed by its rules, then for each chain with compiled
- * runs a comment saying how many rules they hold.
+ * The line after a chain's policy line, or after its last rule, from
+ * chain @k on: its first rule; else, in rules, the next chain's (or
+ * "COMMIT"), in stats, the next chain's policy (or the runs).
  */
+static void minifw_rules_from(struct minifw_open *o, u32 k)
+{
+	struct minifw_cursor *c = &o->cur;
+	u32 n = o->snap->nchains;
+
+	c->idx = 0;
+	for (c->k = k; c->k < n; c->k++) {
+		if (minifw_nrules(o, c->k)) {
+			c->kind = MINIFW_L_RULE;
+			return;
+		}
+		if (o->stats) {
+			if (c->k + 1 < n) {
+				c->kind = MINIFW_L_POLICY;
+				c->k++;
+			} else {
+				c->kind = MINIFW_L_RUNS;
+				c->k = 0;
+			}
+			return;
+		}
+	}
+	c->kind = MINIFW_L_TAIL;
+}
+
+/*
+ * Move the cursor one line on. rules: "*filter", a ":CHAIN POLICY [p:b]"
+ * line for each chain (":NAME - [0:0]" for a user chain), every "-A"
+ * line, then "COMMIT": the iptables-save layout. stats: a header, then
+ * for each chain its policy line and its rules, then for each chain with
+ * compiled runs a comment saying how many rules they hold. Chains in
+ * listing order: the built-in ones, then the user chains by name.
+ * Return: false past the end.
+ */
+static bool minifw_step(struct minifw_open *o)
+{
+	struct minifw_cursor *c = &o->cur;
+	u32 n = o->snap->nchains;
+
+	c->pos++;
+	switch (c->kind) {
+	case MINIFW_L_HEAD:
+		c->kind = MINIFW_L_POLICY;
+		c->k = 0;
+		return true;
+	case MINIFW_L_POLICY:
+		if (o->stats)
+			minifw_rules_from(o, c->k);
+		else if (++c->k == n)
+			minifw_rules_from(o, 0);
+		return true;
+	case MINIFW_L_RULE:
+		if (++c->idx < minifw_nrules(o, c->k))
+			return true;
+		if (!o->stats) {
+			minifw_rules_from(o, c->k + 1);
+		} else if (++c->k < n) {
+			c->kind = MINIFW_L_POLICY;
+		} else {
+			c->kind = MINIFW_L_RUNS;
+			c->k = 0;
+		}
+		return true;
+	case MINIFW_L_RUNS:
+		return ++c->k < n;
+	default:
+		return false;
+	}
+}
+
+/* Put the cursor on line @pos: where it is, or counted from the top. */
 static bool minifw_locate(struct minifw_open *o, loff_t pos)
 {
-	const struct minifw_ruleset *rs = o->snap;
 	struct minifw_cursor *c = &o->cur;
-	unsigned int ch;
 
-	if (pos-- == 0) {
+	if (c->pos > pos || pos == 0) {
 		c->kind = MINIFW_L_HEAD;
-		return true;
+		c->pos = 0;
 	}
-	if (!o->stats && pos < MINIFW_NCHAINS) {
-		c->kind = MINIFW_L_POLICY;
-		c->chain = pos;
-		return true;
-	}
-	if (!o->stats)
-		pos -= MINIFW_NCHAINS;
-	for (ch = 0; ch < MINIFW_NCHAINS; ch++) {
-		u32 n = rs->chain[ch].nrules;
-
-		c->chain = ch;
-		if (o->stats && pos-- == 0) {
-			c->kind = MINIFW_L_POLICY;
-			return true;
-		}
-		if (pos < n) {
-			c->kind = MINIFW_L_RULE;
-			c->idx = pos;
-			return true;
-		}
-		pos -= n;
-	}
-	if (!o->stats && pos == 0) {
-		c->kind = MINIFW_L_TAIL;
-		return true;
-	}
-	if (o->stats && pos < MINIFW_NCHAINS) {
-		c->kind = MINIFW_L_RUNS;
-		c->chain = pos;
-		return true;
-	}
-	return false;
+	while (c->pos < pos)
+		if (!minifw_step(o))
+			return false;
+	return true;
 }
 
 /* "# compiled INPUT: 2 runs, 10001 of 10003 rules" (see "DOC: Compiled chains") */
-static void minifw_show_runs(struct seq_file *m, const struct minifw_chain *ch,
-			     const char *name)
+static void minifw_show_runs(struct seq_file *m, const struct minifw_chain *ch)
 {
 	u32 i, n = 0;
 
@@ -138,7 +184,7 @@ static void minifw_show_runs(struct seq_file *m, const struct minifw_chain *ch,
 		return;
 	for (i = 0; i < ch->nruns; i++)
 		n += ch->runs[i].end - ch->runs[i].first;
-	seq_printf(m, "# compiled %s: %u run%s, %u of %u rules\n", name, ch->nruns,
+	seq_printf(m, "# compiled %s: %u run%s, %u of %u rules\n", ch->name, ch->nruns,
 		   ch->nruns == 1 ? "" : "s", n, ch->nrules);
 }
 
@@ -164,13 +210,23 @@ static void minifw_seq_stop(struct seq_file *m, void *v)
 {
 }
 
+/* A rule, with the name of the chain it jumps to */
+static const char *minifw_show_rule(struct minifw_open *o, const struct minifw_rule *r)
+{
+	const char *jump = NULL;
+
+	if (r->target == MINIFW_T_JUMP || r->target == MINIFW_T_GOTO)
+		jump = o->snap->chain[r->target_arg].name;
+	minifw_rule_format(r, jump, o->text, sizeof(o->text));
+	return o->text;
+}
+
 static int minifw_seq_show(struct seq_file *m, void *v)
 {
 	struct minifw_open *o = m->private;
 	const struct minifw_cursor *c = v;
-	const struct minifw_chain *ch = &o->snap->chain[c->chain];
-	const char *name = minifw_chain_name(c->chain);
-	char *text = o->text;
+	const struct minifw_chain *ch = minifw_listed_chain(o->snap, c->k);
+	const char *text;
 	u64 pkts, bytes;
 
 	switch (c->kind) {
@@ -183,27 +239,30 @@ static int minifw_seq_show(struct seq_file *m, void *v)
 	case MINIFW_L_POLICY:
 		minifw_counter_read(ch->policy_cnt, &pkts, &bytes);
 		if (o->stats)
-			seq_printf(m, "%s policy %llu %llu %s\n", name, pkts, bytes,
+			seq_printf(m, "%s policy %llu %llu %s\n", ch->name, pkts, bytes,
 				   minifw_target_name(ch->policy));
+		else if (c->k >= MINIFW_NCHAINS)
+			/* as iptables-save: a user chain's counters are not listed */
+			seq_printf(m, ":%s - [0:0]\n", ch->name);
 		else
-			seq_printf(m, ":%s %s [%llu:%llu]\n", name,
+			seq_printf(m, ":%s %s [%llu:%llu]\n", ch->name,
 				   minifw_target_name(ch->policy), pkts, bytes);
 		break;
 	case MINIFW_L_RULE:
-		minifw_rule_format(&ch->rules[c->idx], text, sizeof(o->text));
+		text = minifw_show_rule(o, &ch->rules[c->idx]);
 		if (o->stats) {
 			minifw_counter_read(ch->rules[c->idx].cnt, &pkts, &bytes);
-			seq_printf(m, "%s %u %llu %llu%s%s\n", name, c->idx + 1, pkts, bytes,
+			seq_printf(m, "%s %u %llu %llu%s%s\n", ch->name, c->idx + 1, pkts, bytes,
 				   text[0] ? " " : "", text);
 		} else {
-			seq_printf(m, "-A %s%s%s\n", name, text[0] ? " " : "", text);
+			seq_printf(m, "-A %s%s%s\n", ch->name, text[0] ? " " : "", text);
 		}
 		break;
 	case MINIFW_L_TAIL:
 		seq_puts(m, "COMMIT\n");
 		break;
 	case MINIFW_L_RUNS:
-		minifw_show_runs(m, ch, name);
+		minifw_show_runs(m, ch);
 		break;
 	}
 	return 0;

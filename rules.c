@@ -168,6 +168,17 @@ const char *minifw_chain_name(unsigned int chain)
 	return chain < MINIFW_NCHAINS ? minifw_chain_names[chain] : "?";
 }
 
+/* Is @s the name of a built-in chain? */
+static bool minifw_is_builtin_chain(const char *s)
+{
+	unsigned int c;
+
+	for (c = 0; c < MINIFW_NCHAINS; c++)
+		if (!strcmp(s, minifw_chain_names[c]))
+			return true;
+	return false;
+}
+
 /**
  * minifw_target_name() - name of a target or policy
  * @target: enum minifw_target
@@ -186,9 +197,27 @@ const char *minifw_target_name(unsigned int target)
 		return "REJECT";
 	case MINIFW_T_LOG:
 		return "LOG";
+	case MINIFW_T_RETURN:
+		return "RETURN";
 	default:
 		return "";
 	}
+}
+
+/**
+ * minifw_is_target_name() - is @s a target, which no chain may be called?
+ * @s: a word
+ *
+ * As iptables -N refuses: the standard targets (ACCEPT, DROP, QUEUE,
+ * RETURN, as libiptc has them) and every target extension.
+ *
+ * Context: any.
+ * Return: true if it is one.
+ */
+bool minifw_is_target_name(const char *s)
+{
+	return !strcmp(s, "ACCEPT") || !strcmp(s, "DROP") || !strcmp(s, "QUEUE") ||
+	       !strcmp(s, "RETURN") || minifw_ext_is_target_name(s);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -222,8 +251,8 @@ static int minifw_add_token(struct minifw_parser *p, char *tok, bool quoted)
  * word splits without moving the line.
  */
 static const char *const minifw_short_args[] = {
-	"-A", "-I", "-D", "-R", "-P", "-F", "-Z", "-N", "-X",
-	"-s", "-d", "-p", "-i", "-o", "-j", "-m",
+	"-A", "-I", "-D", "-R", "-P", "-F", "-Z", "-N", "-X", "-E", "-C",
+	"-s", "-d", "-p", "-i", "-o", "-j", "-g", "-m",
 };
 
 /*
@@ -317,26 +346,64 @@ static int minifw_tokenize(struct minifw_parser *p, char *s)
 	}
 }
 
-static int minifw_parse_chain(struct minifw_parser *p, const char *s, u8 *chain)
+/*
+ * A user chain's name, as iptables allows it: at most 28 characters, not
+ * starting with "-" or "!"; minifw also keeps out blanks, quotes and
+ * backslashes (which would not list back) and non-ASCII bytes.
+ */
+static int minifw_check_chain_name(struct minifw_parser *p, const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len > MINIFW_CHAIN_NAME_MAX)
+		return minifw_fail(p->err, "chain name \"%s\" is longer than %d characters",
+				   minifw_q(p, s), MINIFW_CHAIN_NAME_MAX);
+	if (!len || s[0] == '-' || s[0] == '!')
+		return minifw_fail(p->err, "\"%s\" is not a chain name (a name cannot be empty or start with \"-\" or \"!\")",
+				   minifw_q(p, s));
+	for (i = 0; i < len; i++)
+		if (strchr("\"'\\", s[i]) || s[i] < 0x21 || s[i] > 0x7e)
+			return minifw_fail(p->err, "\"%s\" is not a chain name (no quotes, backslashes or blanks)",
+					   minifw_q(p, s));
+	return 0;
+}
+
+/*
+ * A chain a command works on: a built-in one, or a user chain by name
+ * (@name), which the ruleset the command is applied to must have.
+ */
+static int minifw_parse_chain(struct minifw_parser *p, const char *s, u8 *chain,
+			      char *name)
 {
 	unsigned int c;
-
-	struct minifw_best b = { .word = s };
-	char hint[MINIFW_HINTBUF];
+	int ret;
 
 	for (c = 0; c < MINIFW_NCHAINS; c++) {
 		if (!strcmp(s, minifw_chain_names[c])) {
 			*chain = c;
 			return 0;
 		}
-		minifw_consider(&b, minifw_chain_names[c]);
 	}
-	if (b.best)
-		return minifw_fail(p->err, "unknown chain \"%s\"%s", minifw_q(p, s),
-				   minifw_hint(&b, hint, sizeof(hint)));
-	return minifw_fail(p->err,
-			   "unknown chain \"%s\" (chains are PREROUTING, INPUT, FORWARD, OUTPUT, POSTROUTING)",
-			   minifw_q(p, s));
+	ret = minifw_check_chain_name(p, s);
+	if (ret)
+		return ret;
+	*chain = MINIFW_USER_CHAIN;
+	strscpy(name, s, MINIFW_CHAIN_NAME_MAX + 1);
+	return 0;
+}
+
+/* A name for a new user chain (-N, -E): also not a target's. */
+static int minifw_parse_new_name(struct minifw_parser *p, const char *s, char *name)
+{
+	int ret = minifw_check_chain_name(p, s);
+
+	if (ret)
+		return ret;
+	if (minifw_is_target_name(s))
+		return minifw_fail(p->err, "\"%s\" is a target: a chain cannot have its name",
+				   minifw_q(p, s));
+	strscpy(name, s, MINIFW_CHAIN_NAME_MAX + 1);
+	return 0;
 }
 
 static int minifw_parse_num(struct minifw_parser *p, const char *s, u32 *num)
@@ -368,28 +435,41 @@ static int minifw_parse_policy(struct minifw_parser *p, const char *s, u8 *polic
 	return 0;
 }
 
-/* -j: the core's ACCEPT or DROP, or a target extension (REJECT, LOG). */
+/*
+ * -j: the core's ACCEPT, DROP or RETURN, a target extension (REJECT, LOG),
+ * or a user chain to call, by name (found when the command is applied).
+ * -g: a user chain to go to.
+ */
 static int minifw_parse_jump(struct minifw_parser *p, struct minifw_rule_parse *rp,
-			     const char *s)
+			     const char *s, bool go)
 {
-	struct minifw_best b = { .word = s };
-	char hint[MINIFW_HINTBUF], list[64];
+	struct minifw_cmd *cmd = rp->cmd;
 	int ret;
 
-	rp->cmd->target = minifw_verdict(s);
-	if (rp->cmd->target != MINIFW_T_NONE)
+	cmd->target = minifw_verdict(s);
+	if (cmd->target == MINIFW_T_NONE && !strcmp(s, "RETURN"))
+		cmd->target = MINIFW_T_RETURN;
+	if (go && (cmd->target != MINIFW_T_NONE || minifw_ext_is_target_name(s)))
+		return minifw_fail(p->err, "-g %s: %s is a target, not a chain (use -j)",
+				   minifw_q(p, s), minifw_q(p, s));
+	if (cmd->target != MINIFW_T_NONE)
 		return 0;
 	ret = minifw_ext_load_target(rp, s);
 	if (ret <= 0)
 		return ret;
-	minifw_consider(&b, "ACCEPT");
-	minifw_consider(&b, "DROP");
-	minifw_ext_consider_targets(&b);
-	if (b.best)
-		return minifw_fail(p->err, "unknown target \"%s\"%s", minifw_q(p, s),
-				   minifw_hint(&b, hint, sizeof(hint)));
-	return minifw_fail(p->err, "unknown target \"%s\" (minifw has %s)", minifw_q(p, s),
-			   minifw_ext_target_names(list, sizeof(list)));
+	if (minifw_is_builtin_chain(s))
+		return minifw_fail(p->err, "%s %s: a built-in chain cannot be jumped to",
+				   go ? "-g" : "-j", s);
+	ret = minifw_check_chain_name(p, s);
+	if (ret) {
+		char list[64];
+
+		return minifw_fail(p->err, "unknown target \"%s\" (minifw has %s, and user-defined chains)",
+				   minifw_q(p, s), minifw_ext_target_names(list, sizeof(list)));
+	}
+	cmd->target = go ? MINIFW_T_GOTO : MINIFW_T_JUMP;
+	strscpy(cmd->arg, s, sizeof(cmd->arg));
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -405,7 +485,8 @@ static const struct minifw_opt minifw_core_opts[] = {
 	{ "-p", "--protocol", NULL, MINIFW_O_PROTO, 1, MINIFW_OPT_INV, NULL },
 	{ "-i", "--in-interface", NULL, MINIFW_O_IN, 1, MINIFW_OPT_INV, NULL },
 	{ "-o", "--out-interface", NULL, MINIFW_O_OUT, 1, MINIFW_OPT_INV, NULL },
-	{ "-j", "--jump", NULL, MINIFW_O_JUMP, 1, 0, NULL },
+	{ "-j", "--jump", NULL, MINIFW_O_JUMP, 1, 0, " (or with -g)" },
+	{ "-g", "--goto", NULL, MINIFW_O_JUMP, 1, 0, " (or with -j)" },
 	{ "-m", "--match", NULL, MINIFW_O_MATCH, 1, MINIFW_OPT_AGAIN, NULL },
 	{ "-4", "--ipv4", NULL, MINIFW_O_FAMILY, 0, MINIFW_OPT_AGAIN, NULL },
 	{ "-6", "--ipv6", NULL, MINIFW_O_FAMILY, 0, MINIFW_OPT_AGAIN, NULL },
@@ -469,12 +550,19 @@ static int minifw_parse_core(struct minifw_parser *p, struct minifw_rule_parse *
 		return ret;
 	case MINIFW_O_IN:
 		m->flags |= inv ? MINIFW_INV_IN : 0;
-		return minifw_parse_iface(p, arg, m->in, &m->inlen);
+		ret = minifw_parse_iface(p, arg, m->in, &m->inlen);
+		/* "-i +" is every interface: as no -i (iptables 1.8.10 lists none) */
+		if (!ret && !inv && !m->inlen)
+			memset(m->in, 0, sizeof(m->in));
+		return ret;
 	case MINIFW_O_OUT:
 		m->flags |= inv ? MINIFW_INV_OUT : 0;
-		return minifw_parse_iface(p, arg, m->out, &m->outlen);
+		ret = minifw_parse_iface(p, arg, m->out, &m->outlen);
+		if (!ret && !inv && !m->outlen)
+			memset(m->out, 0, sizeof(m->out));
+		return ret;
 	case MINIFW_O_JUMP:
-		return minifw_parse_jump(p, rp, arg);
+		return minifw_parse_jump(p, rp, arg, o->name[1] == 'g');
 	case MINIFW_O_MATCH:
 		return minifw_ext_load_match(rp, arg);
 	}
@@ -538,17 +626,30 @@ static int minifw_parse_opts(struct minifw_parser *p, struct minifw_rule_parse *
 	return 0;
 }
 
-/* As iptables: no input device after routing out, no output before. */
-static int minifw_check_ifaces(struct minifw_parser *p, const struct minifw_cmd *cmd)
+/**
+ * minifw_check_ifaces() - may a rule's -i and -o be used in these chains?
+ * @m: the rule's match
+ * @hooks: the built-in chains it runs in (MINIFW_CHAIN_BIT() each)
+ * @err: reason if not
+ *
+ * As iptables: no input device after routing out, no output before.
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_check_ifaces(const struct minifw_match *m, unsigned int hooks,
+			struct minifw_err *err)
 {
-	const struct minifw_match *m = &cmd->m;
+	unsigned int bad;
 
-	if (m->in[0] && (cmd->chain == MINIFW_OUTPUT || cmd->chain == MINIFW_POSTROUTING))
-		return minifw_fail(p->err, "-i cannot be used in %s (packets there have no input interface)",
-				   minifw_chain_name(cmd->chain));
-	if (m->out[0] && (cmd->chain == MINIFW_PREROUTING || cmd->chain == MINIFW_INPUT))
-		return minifw_fail(p->err, "-o cannot be used in %s (packets there have no output interface yet)",
-				   minifw_chain_name(cmd->chain));
+	bad = hooks & (MINIFW_CHAIN_BIT(MINIFW_OUTPUT) | MINIFW_CHAIN_BIT(MINIFW_POSTROUTING));
+	if (m->in[0] && bad)
+		return minifw_fail(err, "-i cannot be used in %s (packets there have no input interface)",
+				   minifw_chain_name(__builtin_ctz(bad)));
+	bad = hooks & (MINIFW_CHAIN_BIT(MINIFW_PREROUTING) | MINIFW_CHAIN_BIT(MINIFW_INPUT));
+	if (m->out[0] && bad)
+		return minifw_fail(err, "-o cannot be used in %s (packets there have no output interface yet)",
+				   minifw_chain_name(__builtin_ctz(bad)));
 	return 0;
 }
 
@@ -565,7 +666,9 @@ static int minifw_parse_rule(struct minifw_parser *p, struct minifw_cmd *cmd)
 	cmd->m.sport[1] = 0xffff;
 	cmd->m.dport[1] = 0xffff;
 	ret = minifw_parse_opts(p, &rp) ?: minifw_ext_check(&rp) ?:
-	      minifw_check_ifaces(p, cmd) ?: minifw_ext_checkentry(&rp);
+	      minifw_check_ifaces(&cmd->m, cmd->chain < MINIFW_NCHAINS ?
+				  MINIFW_CHAIN_BIT(cmd->chain) : 0, p->err) ?:
+	      minifw_ext_checkentry(&rp);
 	minifw_rule_parse_free(&rp);
 	return ret;
 }
@@ -585,6 +688,10 @@ static const struct {
 	{ "-F", "--flush", MINIFW_OP_FLUSH, false },
 	{ "-P", "--policy", MINIFW_OP_POLICY, true },
 	{ "-Z", "--zero", MINIFW_OP_ZERO, false },
+	{ "-C", "--check", MINIFW_OP_CHECK, true },
+	{ "-N", "--new-chain", MINIFW_OP_NEW_CHAIN, true },
+	{ "-X", "--delete-chain", MINIFW_OP_DELETE_CHAIN, false },
+	{ "-E", "--rename-chain", MINIFW_OP_RENAME_CHAIN, true },
 };
 
 /* Is @s the command @k, or a start of its long name ("--app")? */
@@ -617,13 +724,18 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 		if (minifw_is_command(c, k))
 			break;
 	if (k == ARRAY_SIZE(minifw_commands))
-		return minifw_fail(err, "\"%s\" is not a command (-A, -I, -D, -R, -F, -P or -Z)",
+		return minifw_fail(err, "\"%s\" is not a command (-A, -I, -D, -R, -C, -F, -Z, -P, -N, -X or -E)",
 				   minifw_q(&p, c));
 	cmd->op = minifw_commands[k].op;
 	cmd->chain = MINIFW_ALL_CHAINS;
 
 	if (p.i < p.n) {
-		ret = minifw_parse_chain(&p, p.tok[p.i++], &cmd->chain);
+		if (cmd->op == MINIFW_OP_NEW_CHAIN) {
+			cmd->chain = MINIFW_USER_CHAIN;
+			ret = minifw_parse_new_name(&p, p.tok[p.i++], cmd->name);
+		} else {
+			ret = minifw_parse_chain(&p, p.tok[p.i++], &cmd->chain, cmd->name);
+		}
 		if (ret)
 			return ret;
 	} else if (minifw_commands[k].needs_chain) {
@@ -639,7 +751,13 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 		}
 		return minifw_parse_rule(&p, cmd);
 	case MINIFW_OP_APPEND:
+	case MINIFW_OP_CHECK:
 		return minifw_parse_rule(&p, cmd);
+	case MINIFW_OP_RENAME_CHAIN:
+		if (p.i == p.n)
+			return minifw_fail(err, "-E needs the old and the new name");
+		ret = minifw_parse_new_name(&p, p.tok[p.i++], cmd->arg);
+		break;
 	case MINIFW_OP_DELETE_RULE:
 		if (p.i == p.n)
 			return minifw_fail(err, "-D needs a rule number or a rule");
@@ -697,7 +815,8 @@ int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err
 /**
  * minifw_parse_policy_line() - ":INPUT DROP [12:345]" in a restore block
  * @line: the line, starting with ':'; tokenized in place
- * @cmd: a MINIFW_OP_POLICY command, out (the counters are ignored)
+ * @cmd: a MINIFW_OP_POLICY command, or MINIFW_OP_NEW_CHAIN for a user
+ *       chain's ":NAME - [0:0]", out (the counters are ignored)
  * @err: reason on failure
  *
  * Context: control path.
@@ -715,13 +834,18 @@ int minifw_parse_policy_line(char *line, struct minifw_cmd *cmd, struct minifw_e
 		return ret;
 	if (p.n < 2 || p.n > 3)
 		return minifw_fail(err, "expected \":CHAIN POLICY [packets:bytes]\"");
-	ret = minifw_parse_chain(&p, p.tok[0], &cmd->chain);
-	if (ret)
-		return ret;
-	if (!strcmp(p.tok[1], "-"))
-		return minifw_fail(err, "user-defined chains are not supported (\":%s -\")",
-				   minifw_q(&p, p.tok[0]));
-	ret = minifw_parse_policy(&p, p.tok[1], &cmd->policy);
+	if (!strcmp(p.tok[1], "-")) {
+		/* ":NAME - [0:0]": a user chain */
+		cmd->op = MINIFW_OP_NEW_CHAIN;
+		cmd->chain = MINIFW_USER_CHAIN;
+		if (minifw_is_builtin_chain(p.tok[0]))
+			return minifw_fail(err, "built-in chain %s needs a policy (ACCEPT or DROP), not \"-\"",
+					   p.tok[0]);
+		ret = minifw_parse_new_name(&p, p.tok[0], cmd->name);
+	} else {
+		ret = minifw_parse_chain(&p, p.tok[0], &cmd->chain, cmd->name) ?:
+		      minifw_parse_policy(&p, p.tok[1], &cmd->policy);
+	}
 	if (ret)
 		return ret;
 	if (p.n == 3) {
@@ -764,9 +888,8 @@ void minifw_cmd_rule(const struct minifw_cmd *cmd, struct minifw_rule *r)
 	*r = (struct minifw_rule){
 		.m = cmd->m,
 		.target = cmd->target,
-		.target_arg = cmd->target_arg,
 		.xtarget = cmd->xtarget,
-		.xflags = cmd->xflags,
+		.target_arg = cmd->target_arg,
 		.ext = cmd->ext,
 	};
 }
@@ -847,6 +970,7 @@ static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv, u8 
 /**
  * minifw_rule_format() - print a rule's options as iptables-save does
  * @r: the rule
+ * @jump: the name of the chain it jumps or goes to, if it does
  * @buf: output, NUL-terminated
  * @len: size of @buf; MINIFW_RULE_TEXT_MAX always suffices (see there)
  *
@@ -856,7 +980,7 @@ static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv, u8 
  * Context: any.
  * Return: length of the text.
  */
-int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
+int minifw_rule_format(const struct minifw_rule *r, const char *jump, char *buf, size_t len)
 {
 	const struct minifw_match *m = &r->m;
 	struct minifw_buf b = { .s = buf, .len = len };
@@ -890,7 +1014,9 @@ int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len)
 	}
 	/* the matches in the order they were given, as iptables-save */
 	minifw_ext_print_matches(&b, r);
-	if (r->target != MINIFW_T_NONE)
+	if (r->target == MINIFW_T_JUMP || r->target == MINIFW_T_GOTO)
+		minifw_put(&b, "-%c %s", r->target == MINIFW_T_GOTO ? 'g' : 'j', jump);
+	else if (r->target != MINIFW_T_NONE)
 		minifw_put(&b, "-j %s", r->xtarget ? minifw_ext_ops(r->xtarget)->name :
 			   minifw_target_name(r->target));
 	minifw_ext_print_target(&b, r);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * minifw: the packet path: a packet walked through a chain, rule by rule
- * and run by run (the lookups in a run's interval tables), counted, and
- * given the verdict of the first rule that decides, or of the policy.
+ * and run by run (the lookups in a run's interval tables), into the user
+ * chains its rules call and back, counted, and given the verdict of the
+ * first rule that decides, or of the built-in chain's policy.
  *
  * Everything here runs in the hook: RCU read side, bottom halves
  * disabled, no locks, no allocation. Also builds in user space
@@ -220,7 +221,7 @@ static __always_inline bool minifw_hit(const struct minifw_rule *r, int res,
 		return true;
 	}
 	minifw_count(r->cnt, p->len);
-	if (unlikely(r->xflags & MINIFW_X_TARGET)) {
+	if (unlikely(r->m.flags & MINIFW_X_TARGET)) {
 		*verdict = minifw_target_ext(r, p);
 		return *verdict != MINIFW_T_NONE;
 	}
@@ -230,15 +231,36 @@ static __always_inline bool minifw_hit(const struct minifw_rule *r, int res,
 	return true;
 }
 
-/*
- * minifw_chain_eval() for packets of @family (a constant): the rules up to
- * the next run one by one, then the run by its tables, and so on.
- */
-static __always_inline unsigned int minifw_chain_walk(const struct minifw_chain *chain,
-						      const struct minifw_pkt *p, u8 family)
+/* The first run of @chain at or after rule @pos (its sentinel if none). */
+static const struct minifw_run *minifw_run_from(const struct minifw_chain *chain, u32 pos)
 {
-	const struct minifw_run *run = chain->runs;
-	u32 i = 0, n = chain->nrules;
+	u32 lo = 0, hi = chain->nruns, mid;
+
+	if (!chain->runs)
+		return NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (chain->runs[mid].first < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return &chain->runs[lo];
+}
+
+/*
+ * One chain for packets of @family (a constant), from rule @i on: the
+ * rules up to the next run one by one, then the run by its tables, and so
+ * on. Returns the verdict of the first rule that decides, or the chain's
+ * policy (a user chain's: MINIFW_T_RETURN), counted. For a rule that
+ * calls another chain, the rule after it is in the upper 32 bits, where
+ * the walk goes on when that chain returns (a run holds no such rule).
+ */
+static __always_inline u64 minifw_chain_walk(const struct minifw_chain *chain,
+					     const struct minifw_pkt *p, u8 family, u32 i)
+{
+	const struct minifw_run *run = i ? minifw_run_from(chain, i) : chain->runs;
+	u32 n = chain->nrules;
 	const struct minifw_rule *r;
 	unsigned int verdict;
 	int res;
@@ -252,10 +274,10 @@ static __always_inline unsigned int minifw_chain_walk(const struct minifw_chain 
 			res = minifw_match(&r->m, p, family);
 			if (likely(res == MINIFW_NOMATCH))
 				continue;
-			if (res == MINIFW_MATCH && unlikely(r->xflags & MINIFW_X_MATCH))
+			if (res == MINIFW_MATCH && unlikely(r->m.flags & MINIFW_X_MATCH))
 				res = minifw_match_ext(r, p);
 			if (res != MINIFW_NOMATCH && minifw_hit(r, res, p, &verdict))
-				return verdict;
+				return (u64)(i + 1) << 32 | verdict;
 		}
 		if (i >= n)
 			break;
@@ -270,22 +292,100 @@ static __always_inline unsigned int minifw_chain_walk(const struct minifw_chain 
 	return chain->policy;
 }
 
+/* Where to go on in a chain when the chain it called returns. */
+struct minifw_frame {
+	u32 chain;
+	u32 pos;	/* the rule after the call */
+};
+
+/*
+ * The rest of minifw_walk() once a rule of built-in chain @base said -j,
+ * -g or RETURN (@v, from minifw_chain_walk()): into the chains its rules
+ * call (-j, which comes back) or go to (-g, which does not), back on
+ * RETURN or at a user chain's end, and to @base's policy on a RETURN with
+ * nothing to return to, as ip_tables. Out of line, so that chains without
+ * calls keep the short path.
+ */
+static __always_inline unsigned int minifw_calls(const struct minifw_ruleset *rs,
+						 unsigned int base, const struct minifw_pkt *p,
+						 u8 family, u64 v)
+{
+	struct minifw_frame stack[MINIFW_MAX_CALLS];
+	unsigned int verdict = (u32)v, sp = 0;
+	u32 c = base, pos;
+
+	for (;;) {
+		switch (MINIFW_VERDICT_TARGET(verdict)) {
+		case MINIFW_T_JUMP:
+			/* cannot happen: graph.c refuses deeper calls */
+			if (unlikely(sp == MINIFW_MAX_CALLS))
+				return MINIFW_T_DROP;
+			stack[sp++] = (struct minifw_frame){ c, v >> 32 };
+			fallthrough;
+		case MINIFW_T_GOTO:
+			c = MINIFW_VERDICT_ARG(verdict);
+			pos = 0;
+			break;
+		case MINIFW_T_RETURN:
+			if (!sp) {
+				minifw_count(rs->chain[base].policy_cnt, p->len);
+				return rs->chain[base].policy;
+			}
+			sp--;
+			c = stack[sp].chain;
+			pos = stack[sp].pos;
+			break;
+		default:
+			return verdict;
+		}
+		v = minifw_chain_walk(&rs->chain[c], p, family, pos);
+		verdict = (u32)v;
+	}
+}
+
+static noinline unsigned int minifw_calls4(const struct minifw_ruleset *rs, unsigned int base,
+					   const struct minifw_pkt *p, u64 v)
+{
+	return minifw_calls(rs, base, p, MINIFW_FAM_IPV4, v);
+}
+
+static noinline unsigned int minifw_calls6(const struct minifw_ruleset *rs, unsigned int base,
+					   const struct minifw_pkt *p, u64 v)
+{
+	return minifw_calls(rs, base, p, MINIFW_FAM_IPV6, v);
+}
+
+/* minifw_chain_eval() for packets of @family (a constant). */
+static __always_inline unsigned int minifw_walk(const struct minifw_ruleset *rs,
+						unsigned int base, const struct minifw_pkt *p,
+						u8 family)
+{
+	u64 v = minifw_chain_walk(&rs->chain[base], p, family, 0);
+
+	if (likely(MINIFW_VERDICT_TARGET((u32)v) < MINIFW_T_JUMP))
+		return (u32)v;
+	if (family == MINIFW_FAM_IPV4)
+		return minifw_calls4(rs, base, p, v);
+	return minifw_calls6(rs, base, p, v);
+}
+
 /**
- * minifw_chain_eval() - run a packet through a chain
- * @chain: chain of a published ruleset
+ * minifw_chain_eval() - run a packet through a built-in chain
+ * @rs: a published ruleset
+ * @chain: enum minifw_chain_id
  * @pkt: the packet
  *
- * Counts the packet on every rule it matches up to the deciding one, or on
- * the policy when none decides.
+ * Counts the packet on every rule it matches up to the deciding one (in
+ * the user chains it is sent to too), or on the policy when none decides.
  *
  * Context: packet path, RCU read side, bottom halves disabled.
  * Return: MINIFW_VERDICT(target, arg) of the deciding rule or policy; the
  * target is MINIFW_T_ACCEPT, MINIFW_T_DROP or MINIFW_T_REJECT.
  */
-unsigned int minifw_chain_eval(const struct minifw_chain *chain,
+unsigned int minifw_chain_eval(const struct minifw_ruleset *rs, unsigned int chain,
 			       const struct minifw_pkt *pkt)
 {
 	if (pkt->family == MINIFW_FAM_IPV4)
-		return minifw_chain_walk(chain, pkt, MINIFW_FAM_IPV4);
-	return minifw_chain_walk(chain, pkt, MINIFW_FAM_IPV6);
+		return minifw_walk(rs, chain, pkt, MINIFW_FAM_IPV4);
+	return minifw_walk(rs, chain, pkt, MINIFW_FAM_IPV6);
 }

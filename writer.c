@@ -137,8 +137,11 @@ static int minifw_writer_line(struct minifw_writer *w, char *s)
 			return minifw_fail(&w->err, "*filter inside a *filter block (COMMIT missing?)");
 		/* lines before the block in this write come first */
 		ret = minifw_writer_flush_cmds(w);
-		if (ret)
+		if (ret) {
+			/* and if they fail, the block must not apply line by line */
+			w->failed = true;
 			return ret;
+		}
 		w->block = minifw_ruleset_new();
 		if (!w->block)
 			return minifw_nomem(&w->err);

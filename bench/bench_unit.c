@@ -51,26 +51,26 @@ static void add(struct minifw_ruleset *rs, const char *line)
 	minifw_cmd_free(&cmd);
 }
 
-static unsigned int run_lookups(const struct minifw_chain *c, const struct minifw_pkt *p)
+static unsigned int run_lookups(const struct minifw_ruleset *rs, const struct minifw_pkt *p)
 {
 	unsigned int i, dropped = 0;
 
 	for (i = 0; i < LOOKUPS; i++)
-		dropped += minifw_chain_eval(c, p) == MINIFW_T_DROP;
+		dropped += minifw_chain_eval(rs, MINIFW_PREROUTING, p) == MINIFW_T_DROP;
 	return dropped;
 }
 
 /* What callgrind counts (--toggle-collect=lookups_*), one for each kind. */
-__attribute__((noinline)) unsigned int lookups_match(const struct minifw_chain *c,
+noinline unsigned int lookups_match(const struct minifw_ruleset *rs,
 						     const struct minifw_pkt *p)
 {
-	return run_lookups(c, p);
+	return run_lookups(rs, p);
 }
 
-__attribute__((noinline)) unsigned int lookups_miss(const struct minifw_chain *c,
+noinline unsigned int lookups_miss(const struct minifw_ruleset *rs,
 						    const struct minifw_pkt *p)
 {
-	return run_lookups(c, p);
+	return run_lookups(rs, p);
 }
 
 int main(int argc, char **argv)
@@ -125,8 +125,8 @@ int main(int argc, char **argv)
 	inet_pton(AF_INET, "203.0.113.9", &match.saddr.ip);
 	inet_pton(AF_INET, "198.51.100.9", &miss.saddr.ip);
 	printf("N=%lu %s: %u of %u matching packets dropped, %u of %u others\n", n, argv[2],
-	       lookups_match(&rs->chain[MINIFW_PREROUTING], &match), LOOKUPS,
-	       lookups_miss(&rs->chain[MINIFW_PREROUTING], &miss), LOOKUPS);
+	       lookups_match(rs, &match), LOOKUPS,
+	       lookups_miss(rs, &miss), LOOKUPS);
 	minifw_ruleset_put(rs);
 	return 0;
 }

@@ -99,9 +99,6 @@ static int minifw_reject_checkentry(struct minifw_xcall *x)
 {
 	const struct minifw_match *m = &x->cmd->m;
 
-	/* as ipt_REJECT: only where an answer can be routed */
-	if (x->cmd->chain == MINIFW_PREROUTING || x->cmd->chain == MINIFW_POSTROUTING)
-		return minifw_fail(x->err, "-j REJECT is only valid in INPUT, FORWARD and OUTPUT");
 	if (x->cmd->target_arg == MINIFW_REJ_TCP_RESET &&
 	    (m->proto != IPPROTO_TCP || (m->flags & MINIFW_INV_PROTO)))
 		return minifw_fail(x->err, "--reject-with tcp-reset needs -p tcp");
@@ -145,6 +142,9 @@ const struct minifw_ext_ops minifw_xt_REJECT = {
 	.opts		= minifw_reject_opts,
 	.parse		= minifw_reject_parse,
 	.check		= minifw_reject_check,
+	/* as ipt_REJECT: only where an answer can be routed */
+	.hooks		= MINIFW_CHAIN_BIT(MINIFW_INPUT) | MINIFW_CHAIN_BIT(MINIFW_FORWARD) |
+			  MINIFW_CHAIN_BIT(MINIFW_OUTPUT),
 	.checkentry	= minifw_reject_checkentry,
 	.print		= minifw_reject_print,
 	.lists_family	= minifw_reject_lists_family,

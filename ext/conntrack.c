@@ -73,18 +73,6 @@ static int minifw_ct_check(struct minifw_xcall *x)
 	return 0;
 }
 
-static int minifw_ct_checkentry(struct minifw_xcall *x)
-{
-	/*
-	 * minifw's PREROUTING hook runs before connection tracking (so that
-	 * blocked sources cost no conntrack entry): no state is known there.
-	 */
-	if (x->cmd->chain == MINIFW_PREROUTING)
-		return minifw_fail(x->err, "-m %s cannot be used in PREROUTING: minifw filters there before connection tracking (use INPUT or FORWARD)",
-				   x->ops->name);
-	return 0;
-}
-
 /* "--ctstate RELATED,ESTABLISHED" (@opt: the option of the match given) */
 static void minifw_ct_put(struct minifw_buf *b, const struct minifw_match *m, const char *opt)
 {
@@ -114,13 +102,21 @@ static void minifw_state_print(struct minifw_buf *b, const struct minifw_rule *r
 	minifw_ct_put(b, &r->m, "--state");
 }
 
+/*
+ * minifw's PREROUTING hook runs before connection tracking (so that
+ * blocked sources cost no conntrack entry): no state is known there.
+ */
+#define MINIFW_CT_HOOKS	(MINIFW_ALL_BUILTIN & ~MINIFW_CHAIN_BIT(MINIFW_PREROUTING))
+#define MINIFW_CT_WHY	"minifw filters there before connection tracking (use INPUT or FORWARD)"
+
 const struct minifw_ext_ops minifw_xt_conntrack = {
 	.name		= "conntrack",
 	.group		= "state",
 	.opts		= minifw_conntrack_opts,
 	.parse		= minifw_ct_parse,
 	.check		= minifw_ct_check,
-	.checkentry	= minifw_ct_checkentry,
+	.hooks		= MINIFW_CT_HOOKS,
+	.hooks_why	= MINIFW_CT_WHY,
 	.print		= minifw_conntrack_print,
 };
 
@@ -130,6 +126,7 @@ const struct minifw_ext_ops minifw_xt_state = {
 	.opts		= minifw_state_opts,
 	.parse		= minifw_ct_parse,
 	.check		= minifw_ct_check,
-	.checkentry	= minifw_ct_checkentry,
+	.hooks		= MINIFW_CT_HOOKS,
+	.hooks_why	= MINIFW_CT_WHY,
 	.print		= minifw_state_print,
 };

@@ -22,8 +22,9 @@
  * ------------------
  * Write ext/NAME.c: its data struct, its options (a &struct minifw_opt
  * table ending with an empty entry), .parse for an option, .check once the
- * line is read (defaults, options it cannot do without), .checkentry for
- * where the rule may go (its chain, the -p it needs), .print in
+ * line is read (defaults, options it cannot do without), .hooks for the
+ * built-in chains it may run in, .checkentry for what else the rule must
+ * have (the -p it needs), .print in
  * iptables-save's form, and .match for the packet path (lockless,
  * allocation-free and bounded; MINIFW_MATCH, MINIFW_NOMATCH or
  * MINIFW_HOTDROP). Then name it in the registry: its table in ext.c, where
@@ -87,6 +88,14 @@ struct minifw_ext_ops {
 	 * each other: "-m state and -m conntrack: one state match per rule".
 	 */
 	const char *group;
+	/*
+	 * The built-in chains it may run in, as x_tables' .hooks
+	 * (MINIFW_CHAIN_BIT() each), or 0 for all; a rule in a user chain is
+	 * checked against the chains that reach it (graph.c). hooks_why says
+	 * why not in the others, or NULL to list where it may run.
+	 */
+	u8 hooks;
+	const char *hooks_why;
 	u16 size;			/* bytes of private data */
 	u8 reads;			/* MINIFW_SKIP_* fields its .match reads */
 	const struct minifw_opt *opts;	/* ending with an entry without name */
@@ -218,6 +227,7 @@ int minifw_unknown_option(struct minifw_err *err, const char *name,
 			  const struct minifw_opt *core);
 int minifw_ext_load_match(struct minifw_rule_parse *rp, const char *name);
 int minifw_ext_load_target(struct minifw_rule_parse *rp, const char *name);
+bool minifw_ext_is_target_name(const char *name);
 void minifw_ext_consider_targets(struct minifw_best *b);
 const char *minifw_ext_target_names(char *buf, size_t len);
 int minifw_ext_owner(struct minifw_rule_parse *rp, const struct minifw_ext_ops **ops,
@@ -226,6 +236,8 @@ int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
 		     const struct minifw_opt *o, char **arg, bool inv);
 int minifw_ext_check(struct minifw_rule_parse *rp);
 int minifw_ext_checkentry(struct minifw_rule_parse *rp);
+int minifw_ext_where(const struct minifw_ext_ops *ops, unsigned int hooks,
+		     struct minifw_err *err);
 void minifw_rule_parse_free(struct minifw_rule_parse *rp);
 int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);
 const char *minifw_xq(struct minifw_xcall *x, const char *tok);

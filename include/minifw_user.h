@@ -37,6 +37,7 @@ typedef uint16_t __be16;
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
+#define noinline __attribute__((noinline))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define __stringify_1(x) #x
@@ -386,6 +387,22 @@ static inline int scnprintf(char *buf, size_t size, const char *fmt, ...)
 	n = vscnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* The kernel's strscpy(): copy with a NUL, -E2BIG if cut. */
+static inline long strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strnlen(src, size);
+
+	if (!size)
+		return -E2BIG;
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return (long)len;
 }
 
 #endif /* MINIFW_USER_H */

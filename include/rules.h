@@ -16,16 +16,36 @@
 #include "minifw_user.h"
 #endif
 
-/* The five netfilter hooks, in packet-flow order; also the listing order. */
+/*
+ * The built-in chains, one per netfilter hook, in packet-flow order; also
+ * the listing order. A ruleset's user-defined chains follow them (see
+ * &struct minifw_ruleset).
+ */
 enum minifw_chain_id {
 	MINIFW_PREROUTING,
 	MINIFW_INPUT,
 	MINIFW_FORWARD,
 	MINIFW_OUTPUT,
 	MINIFW_POSTROUTING,
-	MINIFW_NCHAINS,
-	MINIFW_ALL_CHAINS = MINIFW_NCHAINS,	/* -F / -Z without a chain */
+	MINIFW_NCHAINS,				/* built-in chains */
+	MINIFW_ALL_CHAINS = MINIFW_NCHAINS,	/* -F, -Z, -X without a chain */
+	MINIFW_USER_CHAIN,			/* the user chain named in cmd->name */
 };
+
+/* A set of built-in chains: bit 1 << enum minifw_chain_id for each. */
+#define MINIFW_CHAIN_BIT(chain)	(1U << (chain))
+#define MINIFW_ALL_BUILTIN	((1U << MINIFW_NCHAINS) - 1)
+
+/* Longest name of a user-defined chain, as iptables (XT_EXTENSION_MAXNAMELEN - 1). */
+#define MINIFW_CHAIN_NAME_MAX	28
+/* Most chains a ruleset may have, built-in ones included (a jump's u16). */
+#define MINIFW_MAX_CHAINS	65535
+/*
+ * Most calls (-j CHAIN) a packet may be inside at once: the walk's stack.
+ * iptables sizes its stack by the number of user chains, nftables allows 16
+ * (NFT_JUMP_STACK_SIZE); real rulesets nest three or four deep.
+ */
+#define MINIFW_MAX_CALLS	32
 
 /*
  * What a rule does with a packet it matches, and what a chain decides
@@ -39,6 +59,9 @@ enum minifw_target {
 	MINIFW_T_REJECT,	/* drop and answer; target_arg: enum minifw_reject */
 	MINIFW_T_LOG,		/* log and go on */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
+	MINIFW_T_JUMP,		/* -j CHAIN: call it; target_arg: its index */
+	MINIFW_T_GOTO,		/* -g CHAIN: go on there, never back here */
+	MINIFW_T_RETURN,	/* back to the caller; a user chain's "policy" */
 };
 
 /* -j REJECT --reject-with ... */
@@ -73,7 +96,7 @@ enum minifw_reject {
 
 /*
  * What minifw_chain_eval() returns: the target in the low byte, its
- * argument (enum minifw_reject) above it.
+ * argument (enum minifw_reject; inside the walk, a jump's chain) above it.
  */
 #define MINIFW_VERDICT(target, arg)	((target) | (arg) << 8)
 #define MINIFW_VERDICT_TARGET(v)	((v) & 0xff)
@@ -92,6 +115,9 @@ enum minifw_reject {
 #define MINIFW_INV_TCPFLAGS	0x0200
 #define MINIFW_CTSTATE		0x0400	/* -m conntrack/state: ctstate */
 #define MINIFW_INV_CTSTATE	0x0800
+/* what of the rule's extensions the walk must call (set from them) */
+#define MINIFW_X_MATCH		0x1000	/* an extension's .match */
+#define MINIFW_X_TARGET		0x2000	/* the target extension's .target */
 
 /*
  * Longest rule text the printer produces (options only, no "-A CHAIN"):
@@ -134,7 +160,7 @@ struct minifw_match {
 	union minifw_addr dst, dmsk;
 	u16 sport[2];		/* inclusive range, host order; 0:65535 = any */
 	u16 dport[2];
-	u16 flags;		/* MINIFW_INV_*, MINIFW_L4, MINIFW_CTSTATE */
+	u16 flags;		/* MINIFW_INV_*, MINIFW_L4, MINIFW_CTSTATE, MINIFW_X_* */
 	/* the -m extensions as given, by registry number (ext.c); 0 ends */
 	u8 exts[MINIFW_MATCH_MAX];
 	u8 family;		/* MINIFW_FAM_* */
@@ -151,16 +177,12 @@ struct minifw_match {
 struct minifw_counter;
 struct minifw_ext;
 
-/* struct minifw_rule.xflags: what of its extensions the walk must call */
-#define MINIFW_X_MATCH		0x01	/* an extension's .match */
-#define MINIFW_X_TARGET		0x02	/* the target extension's .target */
-
 struct minifw_rule {
 	struct minifw_match m;
 	u8 target;			/* enum minifw_target */
-	u8 target_arg;			/* REJECT: enum minifw_reject */
 	u8 xtarget;			/* the -j extension's registry number, or 0 */
-	u8 xflags;			/* MINIFW_X_* */
+	/* REJECT: enum minifw_reject; JUMP, GOTO: the chain's index in the ruleset */
+	u16 target_arg;
 	const struct minifw_ext *ext;	/* data of its extensions, or NULL */
 	struct minifw_counter *cnt;
 };
@@ -174,39 +196,51 @@ enum minifw_op {
 	MINIFW_OP_FLUSH,	/* -F */
 	MINIFW_OP_POLICY,	/* -P, and ":CHAIN POLICY" in a restore block */
 	MINIFW_OP_ZERO,		/* -Z */
+	MINIFW_OP_CHECK,	/* -C CHAIN rule: fails if there is no such rule */
+	MINIFW_OP_NEW_CHAIN,	/* -N, and ":NAME -" in a restore block */
+	MINIFW_OP_DELETE_CHAIN,	/* -X */
+	MINIFW_OP_RENAME_CHAIN,	/* -E */
 };
 
-/* One parsed line; the rule's fields are those of &struct minifw_rule. */
+/*
+ * One parsed line; the rule's fields are those of &struct minifw_rule.
+ * Chains are named, not numbered, until the command is applied: user
+ * chains exist only in the ruleset it is applied to.
+ */
 struct minifw_cmd {
 	u8 op;			/* enum minifw_op */
-	u8 chain;		/* enum minifw_chain_id */
+	u8 chain;		/* enum minifw_chain_id, or MINIFW_USER_CHAIN */
 	u8 policy;		/* MINIFW_OP_POLICY */
+	u8 target;
+	u8 xtarget;
+	u16 target_arg;		/* JUMP, GOTO: set when applied, from arg */
 	u32 num;		/* rule number, 1-based; 0 = none given */
 	u32 lineno;		/* for errors found when applying */
 	struct minifw_match m;
-	u8 target;
-	u8 target_arg;
-	u8 xtarget;
-	u8 xflags;
 	struct minifw_ext *ext;	/* a reference, or NULL: see minifw_cmd_free() */
+	char name[MINIFW_CHAIN_NAME_MAX + 1];	/* the user chain, or "" */
+	char arg[MINIFW_CHAIN_NAME_MAX + 1];	/* -j/-g CHAIN; -E's new name */
 };
 
 /* Why a line was refused: "line 3: unknown option \"--dprot\"" */
 struct minifw_err {
 	u32 line;		/* 1-based line of the open file, 0 = none */
-	char msg[160];
+	char msg[256];
 };
 
 /* rules.c: names */
 const char *minifw_chain_name(unsigned int chain);
 const char *minifw_target_name(unsigned int target);
+bool minifw_is_target_name(const char *s);
 
 /* rules.c: parser and printer */
 int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
 int minifw_parse_policy_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
 void minifw_cmd_free(struct minifw_cmd *cmd);
 void minifw_cmd_rule(const struct minifw_cmd *cmd, struct minifw_rule *r);
-int minifw_rule_format(const struct minifw_rule *r, char *buf, size_t len);
+int minifw_rule_format(const struct minifw_rule *r, const char *jump, char *buf, size_t len);
+int minifw_check_ifaces(const struct minifw_match *m, unsigned int hooks,
+			struct minifw_err *err);
 
 /* syntax.c: an address as iptables reads it */
 int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr *mask,

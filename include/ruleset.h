@@ -60,11 +60,24 @@ struct minifw_run {
 	struct minifw_itab tab[2][2];	/* [family][field] */
 };
 
+/*
+ * A chain: built-in (one per hook) or user-defined. A user chain's policy
+ * is MINIFW_T_RETURN: a packet that reaches its end goes back to where it
+ * came from, counted on policy_cnt.
+ */
 struct minifw_chain {
 	struct minifw_rule *rules;	/* nrules used, cap allocated */
 	u32 nrules;
 	u32 cap;
-	u8 policy;			/* MINIFW_T_ACCEPT or MINIFW_T_DROP */
+	u8 policy;			/* MINIFW_T_ACCEPT, MINIFW_T_DROP, MINIFW_T_RETURN */
+	/*
+	 * The built-in chains it is reached from by jumps (MINIFW_CHAIN_BIT()
+	 * each; a built-in chain, its own): set by minifw_ruleset_check_graph().
+	 */
+	u8 hooks;
+	u32 refs;			/* rules that jump or go to it */
+	/* the last line of this edit that changed it, for errors; or 0 */
+	u32 lineno;
 	struct minifw_counter *policy_cnt;
 	/*
 	 * Compiled runs, in order, then one with first == MINIFW_NO_RULE; or
@@ -79,14 +92,23 @@ struct minifw_chain {
 	 * default, has the hook fill in everything.
 	 */
 	u8 skip;
+	char name[MINIFW_CHAIN_NAME_MAX + 1];
 };
 
 /*
  * A whole ruleset. Immutable once published: edits build a new one. ref is
  * held by the published pointer and by each open listing of the proc files.
+ *
+ * chain[] holds the built-in chains (enum minifw_chain_id), then the user
+ * chains in the order they were made; a jump names its chain by index
+ * there. byname[] lists the user chains' indices sorted by name (strcmp(),
+ * as libiptc sorts them): how names are looked up, and the listing order.
  */
 struct minifw_ruleset {
-	struct minifw_chain chain[MINIFW_NCHAINS];
+	struct minifw_chain *chain;
+	u32 nchains;			/* MINIFW_NCHAINS and the user chains */
+	u32 capchains;			/* allocated of chain[] and byname[] */
+	u32 *byname;			/* nchains - MINIFW_NCHAINS entries */
 	refcount_t ref;
 	/* the block new counters come from (while private); dropped with the ruleset */
 	struct minifw_counter_block *cblk;
@@ -110,9 +132,14 @@ int minifw_ruleset_apply(struct minifw_ruleset *rs, const struct minifw_cmd *cmd
 void minifw_ruleset_inherit_policies(struct minifw_ruleset *rs,
 				     const struct minifw_ruleset *cur);
 u32 minifw_ruleset_count(const struct minifw_ruleset *rs);
+int minifw_chain_find(const struct minifw_ruleset *rs, const char *name);
+const struct minifw_chain *minifw_listed_chain(const struct minifw_ruleset *rs, u32 k);
 bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int target);
 bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs);
 int minifw_chain_trim(struct minifw_chain *c);
+
+/* graph.c */
+int minifw_ruleset_check_graph(struct minifw_ruleset *rs, struct minifw_err *err);
 
 /* compile.c */
 int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err);

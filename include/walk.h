@@ -59,10 +59,10 @@ static __always_inline bool minifw_port_in(const u16 *range, __be16 port)
 	return p >= range[0] && p <= range[1];
 }
 
-struct minifw_chain;
+struct minifw_ruleset;
 
 /* walk.c */
-unsigned int minifw_chain_eval(const struct minifw_chain *chain,
+unsigned int minifw_chain_eval(const struct minifw_ruleset *rs, unsigned int chain,
 			       const struct minifw_pkt *pkt);
 
 /*

@@ -75,6 +75,11 @@ static const struct minifw_writer_ops ops = {
 	.commit_block = commit_block,
 };
 
+static const char *cmd_chain(const struct minifw_cmd *cmd)
+{
+	return cmd->chain == MINIFW_USER_CHAIN ? cmd->name : minifw_chain_name(cmd->chain);
+}
+
 /* A line the parser takes must print as a rule that parses back the same. */
 static void check_round_trip(const char *line, size_t len)
 {
@@ -96,16 +101,15 @@ static void check_round_trip(const char *line, size_t len)
 		return;
 	}
 	minifw_cmd_rule(&cmd, &r);
-	minifw_rule_format(&r, text, sizeof(text));
-	snprintf(back, sizeof(back), "-A %s %s", minifw_chain_name(cmd.chain), text);
+	minifw_rule_format(&r, cmd.arg, text, sizeof(text));
+	snprintf(back, sizeof(back), "-A %s %s", cmd_chain(&cmd), text);
 	/* the parser cuts back into words: quote the listing from text */
 	if (minifw_parse_line(back, &cmd2, &err)) {
-		fprintf(stderr, "listing does not parse back: \"-A %s %s\": %s\n",
-			minifw_chain_name(cmd.chain), text, err.msg);
+		fprintf(stderr, "listing does not parse back: \"%s\": %s\n", back, err.msg);
 		abort();
 	}
 	minifw_cmd_rule(&cmd2, &r);
-	minifw_rule_format(&r, again, sizeof(again));
+	minifw_rule_format(&r, cmd2.arg, again, sizeof(again));
 	if (strcmp(text, again)) {
 		fprintf(stderr, "listing changes on a round trip: \"%s\" -> \"%s\"\n", text, again);
 		abort();
@@ -121,24 +125,92 @@ static void check_round_trip(const char *line, size_t len)
  * takes. Oracle: a verdict is ACCEPT, DROP or REJECT (with a REJECT type
  * only for REJECT), and no sanitizer complains.
  */
-static bool has_limit(const struct minifw_chain *c)
+static bool has_limit(const struct minifw_ruleset *rs)
 {
-	u32 i;
+	u32 c, i;
 
-	for (i = 0; i < c->nrules; i++)
-		if (minifw_ext_keeps_state(&c->rules[i]))
-			return true;
+	for (c = 0; c < rs->nchains; c++)
+		for (i = 0; i < rs->chain[c].nrules; i++)
+			if (minifw_ext_keeps_state(&rs->chain[c].rules[i]))
+				return true;
 	return false;
+}
+
+/*
+ * The graph oracle, independent of graph.c: from chain @c, no jump or goto
+ * leads back to a chain on the way (@state 1), and the calls (-j; a goto
+ * replaces the caller) nest at most MINIFW_MAX_CALLS deep. Returns the
+ * depth of calls below @c; @state 2 with @depth memoises a chain done.
+ */
+static u32 check_calls(const struct minifw_ruleset *rs, u32 c, u8 *state, u32 *depth)
+{
+	const struct minifw_chain *ch = &rs->chain[c];
+	u32 i, d, max = 0;
+
+	if (state[c] == 2)
+		return depth[c];
+	if (state[c] == 1) {
+		fprintf(stderr, "a loop through chain %s was accepted\n", ch->name);
+		abort();
+	}
+	state[c] = 1;
+	for (i = 0; i < ch->nrules; i++) {
+		const struct minifw_rule *r = &ch->rules[i];
+
+		if (r->target != MINIFW_T_JUMP && r->target != MINIFW_T_GOTO)
+			continue;
+		d = check_calls(rs, r->target_arg, state, depth) + (r->target == MINIFW_T_JUMP);
+		if (d > max)
+			max = d;
+	}
+	state[c] = 2;
+	depth[c] = max;
+	return max;
+}
+
+static void check_graph(const struct minifw_ruleset *rs)
+{
+	u8 *state = calloc(rs->nchains, 1);
+	u32 *depth = calloc(rs->nchains, sizeof(*depth));
+	u32 c;
+
+	if (!state || !depth)
+		abort();
+	for (c = 0; c < rs->nchains; c++)
+		if (check_calls(rs, c, state, depth) > MINIFW_MAX_CALLS && c < MINIFW_NCHAINS) {
+			fprintf(stderr, "calls from %s nest %u deep\n", rs->chain[c].name, depth[c]);
+			abort();
+		}
+	free(state);
+	free(depth);
+}
+
+/* The ruleset walked rule by rule: every chain's runs taken out (or put back). */
+static void swap_runs(struct minifw_ruleset *rs, struct minifw_run **saved)
+{
+	u32 c;
+
+	for (c = 0; c < rs->nchains; c++) {
+		struct minifw_run *runs = rs->chain[c].runs;
+
+		rs->chain[c].runs = saved[c];
+		saved[c] = runs;
+	}
 }
 
 static void run_packets(struct minifw_ruleset *rs, const uint8_t *data, size_t size)
 {
 	/* IFNAMSIZ bytes each, as the hook passes them: the matcher may read all */
 	static const char devs[][IFNAMSIZ] = { "", "eth0", "eth1", "lo", "wlan0" };
+	struct minifw_run **saved = calloc(rs->nchains, sizeof(*saved));
+	bool limit = has_limit(rs);
 	struct minifw_pkt p;
 	unsigned int c, k, v;
 	size_t i;
 
+	if (!saved)
+		abort();
+	check_graph(rs);
 	for (k = 0; k < 10; k++) {
 		memset(&p, 0, sizeof(p));
 		p.family = k < 5 ? MINIFW_FAM_IPV4 : MINIFW_FAM_IPV6;
@@ -193,19 +265,18 @@ static void run_packets(struct minifw_ruleset *rs, const uint8_t *data, size_t s
 
 			/* compiled, given what the hook gives it */
 			hook_pkt_skip(&q, ch->skip);
-			v = minifw_chain_eval(ch, &q);
+			v = minifw_chain_eval(rs, c, &q);
 			/*
-			 * the same chain walked rule by rule, given the whole
+			 * the same chains walked rule by rule, given the whole
 			 * packet, must agree (unless a -m limit rule's bucket,
 			 * emptied by the first walk, may answer differently)
 			 */
-			if ((ch->runs || ch->skip) && !has_limit(ch)) {
-				struct minifw_run *runs = ch->runs;
+			if (!limit) {
 				unsigned int walked;
 
-				ch->runs = NULL;
-				walked = minifw_chain_eval(ch, &p);
-				ch->runs = runs;
+				swap_runs(rs, saved);
+				walked = minifw_chain_eval(rs, c, &p);
+				swap_runs(rs, saved);
 				if (walked != v) {
 					fprintf(stderr, "chain %s: compiled 0x%x, walked 0x%x, packet %u\n",
 						minifw_chain_name(c), v, walked, k);
@@ -222,6 +293,7 @@ static void run_packets(struct minifw_ruleset *rs, const uint8_t *data, size_t s
 			}
 		}
 	}
+	free(saved);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -24,6 +24,8 @@
  *                IPv4 and IPv6 packets through rules of either family or
  *                both, IPv6 prefixes at every word boundary, connection
  *                states; IPv6 address text against glibc's inet_ntop()
+ *                user-defined chains: calls, gotos, RETURN, their counters,
+ *                loops, depth and where a chain's rules may run, -N -X -E -C
  *   6. writer    the write protocol of /proc/minifw/rules: transactions,
  *                restore blocks, line limits, iptables-save round trip
  *   7. nomem     every allocation failing in turn changes nothing
@@ -281,13 +283,34 @@ static int parse(const char *line, struct minifw_cmd *cmd, struct minifw_err *er
 	return minifw_parse_line(buf, cmd, err);
 }
 
+/*
+ * What a line gets written on its own to a fresh minifw: the parser's
+ * error, or else the one of applying it to an empty ruleset and checking
+ * the graph of its chains. @cmd holds nothing after.
+ */
+static int parse_apply(const char *line, struct minifw_cmd *cmd, struct minifw_err *err)
+{
+	struct minifw_ruleset *rs;
+	int ret = parse(line, cmd, err);
+
+	if (ret)
+		return ret;
+	rs = minifw_ruleset_new();
+	if (!rs)
+		abort();
+	ret = minifw_ruleset_apply(rs, cmd, err) ?: minifw_ruleset_check_graph(rs, err);
+	minifw_ruleset_put(rs);
+	minifw_cmd_free(cmd);
+	return ret;
+}
+
 /* The options of a parsed -A/-I/-D/-R, printed as the listing prints them. */
 static void format_cmd(const struct minifw_cmd *cmd, char *buf, size_t len)
 {
 	struct minifw_rule r;
 
 	minifw_cmd_rule(cmd, &r);
-	minifw_rule_format(&r, buf, len);
+	minifw_rule_format(&r, cmd->arg, buf, len);
 }
 
 /*
@@ -343,6 +366,33 @@ static struct minifw_ruleset *build(const char *script)
 	return rs;
 }
 
+/*
+ * A new ruleset with each line of script applied, then compiled (with the
+ * check of its chains' graph): *ret says how that went, the failure
+ * expected (unlike build()).
+ */
+static struct minifw_ruleset *edit_raw(const char *script, struct minifw_err *err, int *ret)
+{
+	struct minifw_ruleset *rs = minifw_ruleset_new();
+	struct minifw_cmd cmds[64];
+	u32 n, i;
+
+	memset(err, 0, sizeof(*err));
+	*ret = -EBADMSG;
+	if (!rs)
+		abort();
+	if (parse_script(script, cmds, ARRAY_SIZE(cmds), &n))
+		return rs;
+	*ret = 0;
+	for (i = 0; i < n && !*ret; i++)
+		*ret = minifw_ruleset_apply(rs, &cmds[i], err);
+	for (i = 0; i < n; i++)
+		minifw_cmd_free(&cmds[i]);
+	if (!*ret)
+		*ret = minifw_ruleset_compile(rs, err);
+	return rs;
+}
+
 /* minifw_ruleset_edit() with the commands of a script. */
 static struct minifw_ruleset *edit(const struct minifw_ruleset *cur, const char *script,
 				   struct minifw_err *err)
@@ -379,25 +429,31 @@ static char *listing(const struct minifw_ruleset *rs, bool save)
 
 	if (save)
 		sb_printf(&b, "*filter\n");
-	for (c = 0; c < MINIFW_NCHAINS; c++) {
-		const struct minifw_chain *ch = &rs->chain[c];
+	for (c = 0; c < rs->nchains; c++) {
+		const struct minifw_chain *ch = minifw_listed_chain(rs, c);
 
 		minifw_counter_read(ch->policy_cnt, &p, &by);
-		if (save)
-			sb_printf(&b, ":%s %s [%llu:%llu]\n", minifw_chain_name(c),
+		if (c >= MINIFW_NCHAINS)
+			sb_printf(&b, save ? ":%s - [0:0]\n" : "-N %s\n", ch->name);
+		else if (save)
+			sb_printf(&b, ":%s %s [%llu:%llu]\n", ch->name,
 				  minifw_target_name(ch->policy),
 				  (unsigned long long)p, (unsigned long long)by);
 		else if (ch->policy != MINIFW_T_ACCEPT)
-			sb_printf(&b, "-P %s %s\n", minifw_chain_name(c),
+			sb_printf(&b, "-P %s %s\n", ch->name,
 				  minifw_target_name(ch->policy));
 	}
-	for (c = 0; c < MINIFW_NCHAINS; c++) {
-		const struct minifw_chain *ch = &rs->chain[c];
+	for (c = 0; c < rs->nchains; c++) {
+		const struct minifw_chain *ch = minifw_listed_chain(rs, c);
 
 		for (i = 0; i < ch->nrules; i++) {
-			minifw_rule_format(&ch->rules[i], text, sizeof(text));
-			sb_printf(&b, "-A %s%s%s\n", minifw_chain_name(c),
-				  text[0] ? " " : "", text);
+			const struct minifw_rule *r = &ch->rules[i];
+
+			minifw_rule_format(r, r->target == MINIFW_T_JUMP ||
+					   r->target == MINIFW_T_GOTO ?
+					   rs->chain[r->target_arg].name : NULL,
+					   text, sizeof(text));
+			sb_printf(&b, "-A %s%s%s\n", ch->name, text[0] ? " " : "", text);
 		}
 	}
 	if (save)
@@ -668,7 +724,8 @@ static const struct {
 	  "! -s 10.0.0.0/8 ! -d 10.0.0.0/8 ! -i eth0 ! -o eth1 ! -p udp -j DROP" },
 	/* interfaces, exact and wildcard */
 	{ "-A INPUT -i eth+", "-i eth+" },
-	{ "-A INPUT -i +", "-i +" },
+	{ "-A INPUT -i +", "" },
+	{ "-A INPUT ! -i +", "! -i +" },
 	{ "-A INPUT -i lo", "-i lo" },
 	{ "-A INPUT -i 0123456789abcde", "-i 0123456789abcde" },
 	{ "-A OUTPUT -o wg0", "-o wg0" },
@@ -790,13 +847,13 @@ static void test_listing(void)
 		parse("-A INPUT -s 10.0.0.0/8 -j DROP", &cmd, &err);
 		minifw_cmd_rule(&cmd, &r);
 		memset(buf, 'x', sizeof(buf));
-		minifw_rule_format(&r, buf, 1);
+		minifw_rule_format(&r, NULL, buf, 1);
 		expect_str("1 byte", "", buf);
 		memset(buf, 'x', sizeof(buf));
-		minifw_rule_format(&r, buf, 8);
+		minifw_rule_format(&r, NULL, buf, 8);
 		expect_str("8 bytes", "-s 10.0", buf);
 		memset(buf, 'x', sizeof(buf));
-		minifw_rule_format(&r, buf, 12);
+		minifw_rule_format(&r, NULL, buf, 12);
 		expect_int("12 bytes: byte 12 untouched", 'x', buf[12]);
 		expect_int("12 bytes: NUL-terminated", 11, strlen(buf));
 	}
@@ -890,8 +947,7 @@ static const struct {
 	/* not a command, not an option */
 	{ "", "empty command" },
 	{ "   \t ", "empty command" },
-	{ "-N foo", "\"-N\" is not a command" },
-	{ "-X", "\"-X\"" },
+	{ "-L", "\"-L\" is not a command" },
 	{ "-L INPUT", "\"-L\"" },
 	{ "iptables -A INPUT -j DROP", "\"iptables\"" },
 	{ "-a INPUT", "\"-a\"" },
@@ -990,7 +1046,7 @@ static const struct {
 	{ "-A INPUT -j REJCT", "unknown target \"REJCT\" (did you mean \"REJECT\"?)" },
 	{ "-A INPUT -j accept", "\"accept\"" },
 	{ "-A INPUT -j LOGG", "unknown target \"LOGG\" (did you mean \"LOG\"?)" },
-	{ "-A INPUT -j RETURN", "\"RETURN\"" },
+	{ "-A INPUT -g RETURN", "RETURN is a target, not a chain" },
 	{ "-A INPUT -j DROP -j ACCEPT", "-j given twice" },
 	{ "-A INPUT -j DROP --jump DROP", "-j given twice" },
 	/* chains: only the five, upper case */
@@ -1077,8 +1133,8 @@ static void test_errors(void)
 		int ret;
 
 		case_begin("errors", error_cases[k].line);
-		ret = parse(error_cases[k].line, &cmd, &err);
-		expect_ret("parse", -EINVAL, ret);
+		ret = parse_apply(error_cases[k].line, &cmd, &err);
+		expect_ret("parse and apply", -EINVAL, ret);
 		expect_contains("err.msg", error_cases[k].msg, err.msg);
 		case_end();
 	}
@@ -1271,7 +1327,7 @@ static unsigned int eval(const struct minifw_ruleset *rs, unsigned int chain, co
 
 	make_pkt(&t, spec);
 	hook_pkt_skip(&t.p, rs->chain[chain].skip);
-	return minifw_chain_eval(&rs->chain[chain], &t.p);
+	return minifw_chain_eval(rs, chain, &t.p);
 }
 
 static const char *eval_name(const struct minifw_ruleset *rs, unsigned int chain,
@@ -1869,6 +1925,327 @@ static void test_chains(void)
 	}
 }
 
+/* ---------------------------------------------------------------------- */
+/* User-defined chains                                                     */
+
+/*
+ * Packets of every chain that has rules or counts: "INPUT 1 0 | 1, A 0 1 |
+ * 0", each rule's, then the policy's (a user chain's: its end's).
+ */
+static const char *chain_pkts(const struct minifw_ruleset *rs)
+{
+	static char buf[1024];
+	size_t pos = 0;
+	u64 p, b;
+	u32 k, i;
+
+	buf[0] = '\0';
+	for (k = 0; k < rs->nchains; k++) {
+		const struct minifw_chain *ch = minifw_listed_chain(rs, k);
+
+		minifw_counter_read(ch->policy_cnt, &p, &b);
+		if (!ch->nrules && !p)
+			continue;
+		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s", pos ? ", " : "",
+					ch->name);
+		for (i = 0; i < ch->nrules && pos < sizeof(buf) - 64; i++) {
+			u64 rp;
+
+			minifw_counter_read(ch->rules[i].cnt, &rp, &b);
+			pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, " %llu",
+						(unsigned long long)rp);
+		}
+		pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, " | %llu",
+					(unsigned long long)p);
+	}
+	return buf;
+}
+
+/*
+ * A packet into INPUT, through the user chains its rules call (-j) and go
+ * to (-g): the verdict, and what each chain counted. iptables-legacy gives
+ * the same for the same rules (tests/bats/32-chains.bats checks it there).
+ */
+static const struct {
+	const char *rules, *pkt, *verdict, *counts;
+} user_chain_cases[] = {
+#define CALL "-N A\n-A INPUT -j A\n-A INPUT -p tcp -j DROP\n" \
+	"-A A -p udp -j ACCEPT\n-A A -p icmp -j RETURN\n-A A\n"
+	/* the callee decides */
+	{ CALL, "udp 10.0.0.1:5 > 192.0.2.1:53", "ACCEPT", "INPUT 1 0 | 0, A 1 0 0 | 0" },
+	/* RETURN: back after the call, and on to the policy */
+	{ CALL, "icmp 10.0.0.1 > 192.0.2.1", "ACCEPT", "INPUT 1 0 | 1, A 0 1 0 | 0" },
+	/* the callee's end: counted there, back after the call */
+	{ CALL, "tcp 10.0.0.1:5 > 192.0.2.1:22", "DROP", "INPUT 1 1 | 0, A 0 0 1 | 1" },
+#undef CALL
+	/* -g: no way back; the end of the chain gone to is the policy's */
+	{ "-N B\n-A INPUT -g B\n-A INPUT -j DROP\n-A B -p udp -j DROP",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "ACCEPT", "INPUT 1 0 | 1, B 0 | 1" },
+	{ "-N B\n-A INPUT -g B\n-A INPUT -j DROP\n-A B -p udp -j DROP",
+	  "udp 10.0.0.1:5 > 192.0.2.1:53", "DROP", "INPUT 1 0 | 0, B 1 | 0" },
+	{ "-P INPUT DROP\n-N B\n-A INPUT -g B\n-A INPUT -j ACCEPT\n-A B -j RETURN",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "DROP", "INPUT 1 0 | 1, B 1 | 0" },
+	/* RETURN in a built-in chain: the policy decides */
+	{ "-P INPUT DROP\n-A INPUT -p tcp -j RETURN\n-A INPUT -j ACCEPT",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "DROP", "INPUT 1 0 | 1" },
+	{ "-P INPUT DROP\n-A INPUT -p tcp -j RETURN\n-A INPUT -j ACCEPT",
+	  "udp 10.0.0.1:5 > 192.0.2.1:53", "ACCEPT", "INPUT 0 1 | 0" },
+	/* nested calls, each back where it was */
+#define NEST "-N A\n-N B\n-A INPUT -j A\n-A INPUT -j REJECT\n" \
+	"-A A -j B\n-A A -p udp -j DROP\n-A B -p tcp -j ACCEPT\n"
+	{ NEST, "tcp 10.0.0.1:5 > 192.0.2.1:22", "ACCEPT", "INPUT 1 0 | 0, A 1 0 | 0, B 1 | 0" },
+	{ NEST, "udp 10.0.0.1:5 > 192.0.2.1:53", "DROP", "INPUT 1 0 | 0, A 1 1 | 0, B 0 | 1" },
+	{ NEST, "icmp 10.0.0.1 > 192.0.2.1", "REJECT", "INPUT 1 1 | 0, A 1 0 | 1, B 0 | 1" },
+#undef NEST
+	/* one chain called from two places counts each call */
+	{ "-N C\n-A C\n-A INPUT -p tcp -j C\n-A INPUT -j C",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "ACCEPT", "INPUT 1 1 | 1, C 2 | 2" },
+	/* -g inside a call: the chain gone to returns to the caller's caller */
+	{ "-N A\n-N B\n-A INPUT -j A\n-A INPUT -j DROP\n-A A -g B\n-A A -j ACCEPT\n-A B",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "DROP", "INPUT 1 1 | 0, A 1 0 | 0, B 1 | 1" },
+	/* a RETURN inside a call goes back one level only */
+	{ "-N A\n-N B\n-A INPUT -j A\n-A A -j B\n-A A -j DROP\n-A B -j RETURN\n-A B -j ACCEPT",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "DROP", "INPUT 1 | 0, A 1 1 | 0, B 1 0 | 0" },
+	/* matches and LOG in a user chain: LOG goes on */
+	{ "-N L\n-A INPUT -p tcp --dport 22 -j L\n-A L -s 10.0.0.0/8 -j LOG\n-A L -j DROP",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "DROP", "INPUT 1 | 0, L 1 1 | 0" },
+	{ "-N L\n-A INPUT -p tcp --dport 22 -j L\n-A L -s 10.0.0.0/8 -j LOG\n-A L -j DROP",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:80", "ACCEPT", "INPUT 0 | 1, L 0 0 | 0" },
+	/* an empty chain returns at once */
+	{ "-N E\n-A INPUT -j E\n-A INPUT -j DROP",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22", "DROP", "INPUT 1 1 | 0, E | 1" },
+	/* a run of rules that go to the chain (-g) and RETURN, compiled or not */
+	{ "-N X\n-A INPUT -s 10.0.0.1 -g X\n-A INPUT -s 10.0.0.2 -g X\n-A INPUT -s 10.0.0.3 -j RETURN\n"
+	  "-A INPUT -s 10.0.0.4 -g X\n-A INPUT -j DROP\n-A X -j ACCEPT",
+	  "tcp 10.0.0.4:5 > 192.0.2.1:22", "ACCEPT", "INPUT 0 0 0 1 0 | 0, X 1 | 0" },
+	{ "-N X\n-A INPUT -s 10.0.0.1 -g X\n-A INPUT -s 10.0.0.2 -g X\n-A INPUT -s 10.0.0.3 -j RETURN\n"
+	  "-A INPUT -s 10.0.0.4 -g X\n-A INPUT -j DROP\n-A X -j ACCEPT",
+	  "tcp 10.0.0.3:5 > 192.0.2.1:22", "ACCEPT", "INPUT 0 0 1 0 0 | 1, X 0 | 0" },
+	/* a run of calls: each comes back after its own rule */
+	{ "-N X\n-A INPUT -s 10.0.0.0/8 -j X\n-A INPUT -s 10.0.0.0/16 -j X\n"
+	  "-A INPUT -s 10.0.0.0/24 -j X\n-A INPUT -j DROP\n-A X",
+	  "tcp 10.0.1.4:5 > 192.0.2.1:22", "DROP", "INPUT 1 1 0 1 | 0, X 2 | 2" },
+};
+
+/*
+ * What the jumps make, checked once the commands are applied (graph.c):
+ * NULL where the ruleset is fine, else a part of the error.
+ */
+static const struct {
+	const char *rules, *err;
+} graph_cases[] = {
+	{ "-N a\n-N b\n-A a -j b\n-A b -j a", "chain \"a\" would call itself: a -> b -> a" },
+	{ "-N a\n-A a -j a", "chain \"a\" would call itself: a -> a" },
+	{ "-N a\n-N b\n-A a -g b\n-A b -g a", "would call itself: a -> b -> a" },
+	{ "-N a\n-N b\n-N c\n-A INPUT -j a\n-A a -j b\n-A b -p tcp -j c\n-A c -j b",
+	  "chain \"b\" would call itself: b -> c -> b" },
+	/* a diamond is no loop */
+	{ "-N a\n-N b\n-N c\n-N d\n-A INPUT -j a\n-A a -j b\n-A a -j c\n-A b -j d\n-A c -j d\n"
+	  "-A FORWARD -j d\n-A d -j RETURN", NULL },
+	/* -i, -o, REJECT and states, where the callers run */
+	{ "-N x\n-A x -o eth0 -j DROP\n-A INPUT -j x",
+	  "rule 1 of chain \"x\", which is reached from INPUT: -o cannot be used in INPUT" },
+	{ "-N x\n-A INPUT -j x\n-A x -p tcp\n-A x -o eth0", "rule 2 of chain \"x\"" },
+	{ "-N x\n-A FORWARD -j x\n-A x -o eth0 -j DROP\n-A x -i eth1 -j DROP", NULL },
+	{ "-N x\n-A FORWARD -j x\n-A OUTPUT -j x\n-A x -i eth1",
+	  "which is reached from FORWARD: -i cannot be used in OUTPUT" },
+	{ "-N x\n-N y\n-A PREROUTING -j x\n-A x -j y\n-A y -j REJECT",
+	  "rule 1 of chain \"y\", which is reached from PREROUTING: -j REJECT is only valid in INPUT, FORWARD and OUTPUT" },
+	{ "-N x\n-A PREROUTING -g x\n-A x -m state --state NEW",
+	  "-m state cannot be used in PREROUTING: minifw filters there before connection tracking" },
+	{ "-N x\n-A INPUT -g x\n-A x -m conntrack --ctstate NEW -j REJECT", NULL },
+	/* a chain nothing reaches is checked once something does */
+	{ "-N x\n-A x -o eth0\n-A x -j REJECT", NULL },
+};
+
+/* Calls @depth deep from INPUT (c1 ... cN), each with -j (or -g: @go). */
+static struct minifw_ruleset *deep(unsigned int depth, bool go, struct minifw_err *err,
+				   int *ret)
+{
+	struct minifw_ruleset *rs = minifw_ruleset_new();
+	struct sbuf b = { 0 };
+	char *script, *line, *save = NULL;
+	unsigned int i;
+
+	for (i = 1; i <= depth; i++)
+		sb_printf(&b, "-N c%u\n", i);
+	sb_printf(&b, "-A INPUT -j c1\n");
+	for (i = 1; i < depth; i++)
+		sb_printf(&b, "-A c%u -%c c%u\n", i, go ? 'g' : 'j', i + 1);
+	sb_printf(&b, "-A c%u -j DROP\n", depth);
+	script = sb_take(&b);
+	*ret = 0;
+	for (line = strtok_r(script, "\n", &save); line && !*ret;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct minifw_cmd cmd;
+
+		*ret = parse(line, &cmd, err) ?: minifw_ruleset_apply(rs, &cmd, err);
+		minifw_cmd_free(&cmd);
+	}
+	if (!*ret)
+		*ret = minifw_ruleset_compile(rs, err);
+	free(script);
+	return rs;
+}
+
+/* Commands on chains: live ruleset, a write's commands, then the listing or the error. */
+static const struct {
+	const char *live, *cmds, *after, *err;
+} chain_cmd_cases[] = {
+	{ "", "-N zeta\n-N Alpha\n-N beta\n-N _x",
+	  "-N Alpha\n-N _x\n-N beta\n-N zeta\n", NULL },
+	{ "-N a", "-N a", NULL, "chain \"a\" already exists" },
+	{ "-N a\n-A INPUT -j a", "-X a", NULL, "-X a: 1 rule still jumps to it (delete them first)" },
+	{ "-N a\n-A INPUT -j a\n-A FORWARD -g a", "-X a", NULL, "2 rules still jump to it" },
+	{ "-N a\n-A a -j DROP", "-X a", NULL, "-X a: it still has 1 rule (flush it first: -F a)" },
+	{ "-N a\n-N b\n-A a -j b", "-F a\n-X b", "-N a\n", NULL },
+	{ "-N a\n-A INPUT -j a", "-D INPUT -j a\n-X a", "", NULL },
+	{ "-N a\n-A INPUT -j a", "-D INPUT 1\n-X a", "", NULL },
+	/* -X alone: all user chains or none, as iptables-legacy 1.8.9 */
+	{ "-N a\n-N b\n-N c\n-A a -j b", "-X", NULL, "-X a: it still has 1 rule (flush it first: -F a)" },
+	{ "-N a\n-N b\n-N c\n-A INPUT -j c", "-X", NULL, "-X c: 1 rule still jumps to it (delete them first)" },
+	{ "-N b\n-N a\n-N c\n-A INPUT -j c", "-F\n-X", "", NULL },
+	{ "-N z\n-N Z\n-N _", "-X", "", NULL },
+	{ "-N a\n-N b\n-A a -j b", "-F\n-X", "", NULL },
+	/* -E: jumps follow; the listing keeps names sorted */
+	{ "-N a\n-N z\n-A INPUT -j a\n-A z -g a", "-E a m",
+	  "-N m\n-N z\n-A INPUT -j m\n-A z -g m\n", NULL },
+	{ "-N a\n-N b", "-E a b", NULL, "-E: chain \"b\" already exists" },
+	{ "-N a", "-E a INPUT", NULL, "-E: chain \"INPUT\" already exists" },
+	/* -X: the chains after it move, and the jumps to them follow */
+	{ "-N a\n-N b\n-N c\n-A INPUT -j c\n-A b -j c", "-X a",
+	  "-N b\n-N c\n-A INPUT -j c\n-A b -j c\n", NULL },
+	{ "-N a", "-P a DROP", NULL, "-P a: only built-in chains have a policy" },
+	{ "-N a\n-A a -p tcp", "-A a -p udp\n-I a 1 -p icmp\n-R a 2 -p 47\n-D a 3",
+	  "-N a\n-A a -p icmp\n-A a -p gre\n", NULL },
+	{ "-N a", "-D a 1", NULL, "a has 0 rules; there is no rule 1" },
+	{ "-N blocklist", "-A blocklst -j DROP", NULL,
+	  "unknown chain \"blocklst\" (did you mean \"blocklist\"?)" },
+	{ "-N a", "-A b -j a", NULL, "unknown chain \"b\" (make it with -N first)" },
+	{ "-N blocklist", "-A INPUT -j blocklst", NULL,
+	  "unknown target \"blocklst\" (did you mean \"blocklist\"?)" },
+	/* -C: fails without the rule, changes nothing */
+	{ "-N a\n-A a -p tcp -j DROP\n-A INPUT -j a", "-C a -p tcp -j DROP\n-C INPUT -j a",
+	  "-N a\n-A INPUT -j a\n-A a -p tcp -j DROP\n", NULL },
+	{ "-N a\n-A a -p tcp -j DROP", "-C a -p udp -j DROP", NULL, "-C: no such rule in a" },
+	{ "-N a\n-N b\n-A INPUT -j a", "-C INPUT -j b", NULL, "-C: no such rule in INPUT" },
+	{ "-N a\n-A INPUT -j a", "-C INPUT -g a", NULL, "-C: no such rule in INPUT" },
+};
+
+static void test_user_chains(void)
+{
+	struct minifw_err err;
+	size_t k;
+	int ret;
+
+	for (k = 0; k < ARRAY_SIZE(user_chain_cases); k++) {
+		struct minifw_ruleset *rs;
+
+		case_beginf("chains", "rules \"%s\" with packet \"%s\"", user_chain_cases[k].rules,
+			    user_chain_cases[k].pkt);
+		rs = build(user_chain_cases[k].rules);
+		expect_ret("graph", 0, minifw_ruleset_check_graph(rs, &err));
+		expect_str("verdict", user_chain_cases[k].verdict,
+			   eval_name(rs, MINIFW_INPUT, user_chain_cases[k].pkt));
+		expect_str("counters", user_chain_cases[k].counts, chain_pkts(rs));
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+	for (k = 0; k < ARRAY_SIZE(graph_cases); k++) {
+		struct minifw_ruleset *rs;
+
+		case_beginf("chains", "graph of \"%s\"", graph_cases[k].rules);
+		rs = build(compiled_mode ? "" : graph_cases[k].rules);
+		if (compiled_mode) {
+			/* build() compiles: apply the script by hand */
+			minifw_ruleset_put(rs);
+			rs = edit_raw(graph_cases[k].rules, &err, &ret);
+		} else {
+			memset(&err, 0, sizeof(err));
+			ret = minifw_ruleset_check_graph(rs, &err);
+		}
+		if (graph_cases[k].err) {
+			expect_ret("check", -EINVAL, ret);
+			expect_contains("err.msg", graph_cases[k].err, err.msg);
+		} else {
+			expect_ret("check", 0, ret);
+			expect_str("err.msg", "", err.msg);
+		}
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+	for (k = 0; k < ARRAY_SIZE(chain_cmd_cases); k++) {
+		struct minifw_ruleset *live, *rs;
+
+		case_beginf("chains", "live \"%s\", commands \"%s\"", chain_cmd_cases[k].live,
+			    chain_cmd_cases[k].cmds);
+		live = build(chain_cmd_cases[k].live);
+		rs = edit(live, chain_cmd_cases[k].cmds, &err);
+		if (chain_cmd_cases[k].err) {
+			expect_bool("refused", true, IS_ERR(rs));
+			expect_contains("err.msg", chain_cmd_cases[k].err, err.msg);
+		} else if (expect_bool("applied", false, IS_ERR(rs))) {
+			expect_listing("listing", chain_cmd_cases[k].after, rs);
+		}
+		if (!IS_ERR(rs))
+			minifw_ruleset_put(rs);
+		minifw_ruleset_put(live);
+		case_end();
+	}
+
+	case_begin("chains", "calls 32 deep pass, 33 do not; -g does not count");
+	{
+		struct minifw_ruleset *rs;
+
+		rs = deep(MINIFW_MAX_CALLS, false, &err, &ret);
+		expect_ret("32 calls", 0, ret);
+		expect_str("a packet through them", "DROP",
+			   eval_name(rs, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22"));
+		minifw_ruleset_put(rs);
+		rs = deep(MINIFW_MAX_CALLS + 1, false, &err, &ret);
+		expect_ret("33 calls", -EINVAL, ret);
+		expect_contains("err.msg", "calls nest too deep: \"c33\" is called 33 deep", err.msg);
+		minifw_ruleset_put(rs);
+		rs = deep(200, true, &err, &ret);
+		expect_ret("1 call and 199 gotos", 0, ret);
+		expect_str("a packet through them", "DROP",
+			   eval_name(rs, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22"));
+		minifw_ruleset_put(rs);
+	}
+	case_end();
+
+	case_begin("chains", "a user chain's rules keep their counts across edits");
+	{
+		struct minifw_ruleset *rs = build("-N a\n-A INPUT -j a\n-A a -p tcp"), *rs2;
+
+		eval(rs, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22");
+		rs2 = edit(rs, "-N b\n-I INPUT 1 -j b\n-A a -p udp\n-E a c", &err);
+		if (expect_bool("applied", false, IS_ERR(rs2))) {
+			eval(rs2, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22");
+			expect_str("counters", "INPUT 1 2 | 2, b | 1, c 2 0 | 2", chain_pkts(rs2));
+			minifw_ruleset_put(rs2);
+		}
+		minifw_ruleset_put(rs);
+	}
+	case_end();
+
+	case_begin("chains", "the hook reads what the user chains reached need");
+	{
+		struct minifw_ruleset *rs = build("-N a\n-N b\n-A INPUT -j a\n-A a -p tcp --dport 22\n"
+						  "-A b -m state --state NEW\n-A OUTPUT -g b");
+
+		expect_ret("compile", 0, minifw_ruleset_compile(rs, &err));
+		expect_int("INPUT reads the ports", MINIFW_SKIP_CT, rs->chain[MINIFW_INPUT].skip);
+		expect_int("OUTPUT reads the state", MINIFW_SKIP_L4 | MINIFW_SKIP_PROTO,
+			   rs->chain[MINIFW_OUTPUT].skip);
+		expect_int("FORWARD reads nothing",
+			   MINIFW_SKIP_L4 | MINIFW_SKIP_PROTO | MINIFW_SKIP_CT,
+			   rs->chain[MINIFW_FORWARD].skip);
+		minifw_ruleset_put(rs);
+	}
+	case_end();
+}
+
 /* -m limit: the burst passes, then one packet per period, as xt_limit. */
 static void test_limit(void)
 {
@@ -1881,19 +2258,19 @@ static void test_limit(void)
 	rs = build("-A FORWARD -m limit --limit 1/sec -j ACCEPT\n-P FORWARD DROP");
 	make_pkt(&t, PKT);
 	for (i = 0, passed = 0; i < 20; i++)
-		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+		passed += minifw_chain_eval(rs, MINIFW_FORWARD, &t.p) == MINIFW_T_ACCEPT;
 	expect_int("passed at once (the burst)", 5, passed);
 	minifw_user_jiffies += HZ / 2;
-	passed = minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+	passed = minifw_chain_eval(rs, MINIFW_FORWARD, &t.p) == MINIFW_T_ACCEPT;
 	expect_int("passed after half a period", 0, passed);
 	minifw_user_jiffies += HZ / 2;
 	for (i = 0, passed = 0; i < 5; i++)
-		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+		passed += minifw_chain_eval(rs, MINIFW_FORWARD, &t.p) == MINIFW_T_ACCEPT;
 	expect_int("passed after a whole period", 1, passed);
 	/* a long pause refills the bucket to the burst, no more */
 	minifw_user_jiffies += 3600UL * 24 * 3 * HZ;
 	for (i = 0, passed = 0; i < 20; i++)
-		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+		passed += minifw_chain_eval(rs, MINIFW_FORWARD, &t.p) == MINIFW_T_ACCEPT;
 	expect_int("passed after three days", 5, passed);
 	minifw_ruleset_put(rs);
 	case_end();
@@ -1901,13 +2278,13 @@ static void test_limit(void)
 	case_begin("limit", "a limit rule keeps its bucket when other rules change");
 	rs = build("-A FORWARD -m limit --limit 2/min --limit-burst 3 -j ACCEPT\n-P FORWARD DROP");
 	for (i = 0, passed = 0; i < 2; i++)
-		passed += minifw_chain_eval(&rs->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+		passed += minifw_chain_eval(rs, MINIFW_FORWARD, &t.p) == MINIFW_T_ACCEPT;
 	{
 		struct minifw_err err;
 		struct minifw_ruleset *rs2 = edit(rs, "-I FORWARD -p udp -j DROP", &err);
 
 		for (i = 0; i < 5; i++)
-			passed += minifw_chain_eval(&rs2->chain[MINIFW_FORWARD], &t.p) == MINIFW_T_ACCEPT;
+			passed += minifw_chain_eval(rs2, MINIFW_FORWARD, &t.p) == MINIFW_T_ACCEPT;
 		snprintf(what, sizeof(what), "passed over both versions");
 		expect_int(what, 3, passed);
 		minifw_ruleset_put(rs2);
@@ -2452,12 +2829,15 @@ static const struct writer_case {
 	{ .name = "*filter inside a block", .live = BASE,
 	  .writes = { "*filter\n*filter\nCOMMIT\n" }, .ret = { -EINVAL },
 	  .after = BASE, .errmsg = "*filter inside", .errline = 2 },
-	{ .name = "user-defined chains", .live = BASE,
-	  .writes = { "*filter\n:FOO - [0:0]\nCOMMIT\n" }, .ret = { -EINVAL },
-	  .after = BASE, .errmsg = "\"FOO\"", .errline = 2 },
+	{ .name = "a user chain's name too long", .live = BASE,
+	  .writes = { "*filter\n:F23456789012345678901234567890 - [0:0]\nCOMMIT\n" },
+	  .ret = { -EINVAL }, .after = BASE, .errmsg = "longer than 28", .errline = 2 },
 	{ .name = "':INPUT -'", .live = BASE,
 	  .writes = { "*filter\n:INPUT - [0:0]\nCOMMIT\n" }, .ret = { -EINVAL },
-	  .after = BASE, .errmsg = "user-defined chains", .errline = 2 },
+	  .after = BASE, .errmsg = "INPUT needs a policy", .errline = 2 },
+	{ .name = "a user chain's policy", .live = BASE,
+	  .writes = { "*filter\n:FOO - [0:0]\n:FOO DROP [0:0]\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "only built-in chains have a policy", .errline = 3 },
 	{ .name = "a bad policy in a block", .live = BASE,
 	  .writes = { "*filter\n:INPUT REJECT [0:0]\nCOMMIT\n" }, .ret = { -EINVAL },
 	  .after = BASE, .errmsg = "\"REJECT\"", .errline = 2 },
@@ -2806,7 +3186,8 @@ static void test_writer_big(void)
 	expect_ret("write", 0, ret);
 	expect_int("minifw_ruleset_count()", 20000, minifw_ruleset_count(h.live));
 	if (h.live->chain[MINIFW_INPUT].nrules == 20000) {
-		minifw_rule_format(&h.live->chain[MINIFW_INPUT].rules[12345], text, sizeof(text));
+		minifw_rule_format(&h.live->chain[MINIFW_INPUT].rules[12345], NULL, text,
+				   sizeof(text));
 		expect_str("rule 12346", "-s 10.48.57.0/24 -p tcp -m tcp --dport 12346 -j ACCEPT", text);
 		expect_str("a packet for the last rule", "ACCEPT",
 			   eval_name(h.live, MINIFW_INPUT, "tcp 10.78.31.9:1 > 192.0.2.1:20000"));
@@ -2998,8 +3379,11 @@ static void test_nomem(void)
 		rs = minifw_ruleset_new();
 		minifw_user_alloc_fail_after = -1;
 		if (rs) {
-			/* the ruleset, then blocks of 1, 3 and 7 counters for 5 policies */
-			expect_int("allocations of minifw_ruleset_new()", 7, k);
+			/*
+			 * the ruleset, its chains and their index by name, then
+			 * blocks of 1, 3 and 7 counters for 5 policies
+			 */
+			expect_int("allocations of minifw_ruleset_new()", 9, k);
 			minifw_ruleset_put(rs);
 			break;
 		}
@@ -3117,7 +3501,9 @@ static void test_counter_blocks(void)
  * minifw_rule_format() prints for the parsed rule, and "-A CHAIN " plus it
  * must parse back to the same text and match; "!" directly followed by
  * text means the line is refused with -EINVAL and err.msg contains the
- * text ("! -s ..." is a canonical text that starts with a negation). Each
+ * text ("! -s ..." is a canonical text that starts with a negation): by the
+ * parser, or when the command is applied to an empty ruleset (a chain or
+ * a jump's target that does not exist there). Each
  * line is a case named by its line number; a line that is none of these is
  * a failed case too.
  */
@@ -3202,22 +3588,26 @@ static void test_conformance(void)
 			continue;
 		}
 
-		ret = parse(rule, &cmd, &err);
 		if (refused) {
-			if (!ret) {
-				format_cmd(&cmd, once, sizeof(once));
-				case_fail("parse", "refused (-EINVAL)", once, true);
-			}
-			expect_ret("parse", -EINVAL, ret);
+			/* by the parser, or when applied to an empty ruleset */
+			ret = parse_apply(rule, &cmd, &err);
+			if (!ret)
+				case_fail("parse and apply", "refused (-EINVAL)", "accepted", true);
+			expect_ret("parse and apply", -EINVAL, ret);
 			expect_contains("err.msg", want + 1, err.msg);
-		} else if (expect_str("parse error", "", err.msg) && expect_ret("parse", 0, ret) &&
+			case_end();
+			continue;
+		}
+		ret = parse(rule, &cmd, &err);
+		if (expect_str("parse error", "", err.msg) && expect_ret("parse", 0, ret) &&
 			   expect_bool("parsed to -A, -I, -D RULE or -R",
 				       true, cmd.op == MINIFW_OP_APPEND || cmd.op == MINIFW_OP_INSERT ||
 				       cmd.op == MINIFW_OP_DELETE_RULE || cmd.op == MINIFW_OP_REPLACE)) {
 			format_cmd(&cmd, once, sizeof(once));
 			expect_str("printed", want, once);
 			/* round trip: the printed rule parses back to itself */
-			snprintf(again, sizeof(again), "-A %s %s", minifw_chain_name(cmd.chain), once);
+			snprintf(again, sizeof(again), "-A %s %s", cmd.chain < MINIFW_NCHAINS ?
+				 minifw_chain_name(cmd.chain) : cmd.name, once);
 			ret = parse(again, &cmd2, &err);
 			if (expect_str("parse the printed rule", "", err.msg) &&
 			    expect_ret("parse the printed rule", 0, ret)) {
@@ -3512,8 +3902,8 @@ static void diff_big_run(void)
 		}
 		make_pkt(&t, "tcp 10.0.0.1:1 > 192.0.2.1:2");
 		t.p.saddr.ip = htonl(a);
-		v1 = minifw_chain_eval(&ref->chain[MINIFW_FORWARD], &t.p);
-		v2 = minifw_chain_eval(&cmp->chain[MINIFW_FORWARD], &t.p);
+		v1 = minifw_chain_eval(ref, MINIFW_FORWARD, &t.p);
+		v2 = minifw_chain_eval(cmp, MINIFW_FORWARD, &t.p);
 		if (v1 != v2) {
 			char what[64];
 
@@ -3674,8 +4064,8 @@ static void test_classifier(void)
 			skipped = t.p;
 			hook_pkt_skip(&skipped, cmp->chain[c].skip);
 			skips += cmp->chain[c].skip != 0;
-			v1 = minifw_chain_eval(&ref->chain[c], &t.p);
-			v2 = minifw_chain_eval(&cmp->chain[c], &skipped);
+			v1 = minifw_chain_eval(ref, c, &t.p);
+			v2 = minifw_chain_eval(cmp, c, &skipped);
 			looked_up += cmp->chain[c].nruns != 0;
 			if (v1 != v2) {
 				char what[96], exp[32], got[32];
@@ -3727,6 +4117,7 @@ static void test_edit_and_match(void)
 	test_edit();
 	test_match();
 	test_chains();
+	test_user_chains();
 	test_limit();
 	test_families();
 	test_prefixes();
