@@ -317,38 +317,49 @@ int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr 
 /* Ports and protocols                                                     */
 
 /**
- * minifw_parse_port() - a port number, 0-65535
+ * minifw_parse_port() - a port number, 0-65535, or a service name of
+ * @proto ("ssh"), as iptables takes them
  * @err: reason on failure
  * @s: the text
+ * @proto: IPPROTO_TCP or IPPROTO_UDP, whose names count; or 0: either's
  * @port: out
  *
  * Context: any.
  * Return: 0 or -EINVAL.
  */
-int minifw_parse_port(struct minifw_err *err, const char *s, u16 *port)
+int minifw_parse_port(struct minifw_err *err, const char *s, u8 proto, u16 *port)
 {
-	int ret = minifw_decimal(s, strlen(s));
+	int ret = minifw_decimal(s, strlen(s)), svc;
 	char tb[MINIFW_TOKBUF];
 
 	if (ret == MINIFW_DEC_OCTAL)
 		return minifw_not_decimal(err, s, ret, "");
-	if (ret != MINIFW_DEC_OK || kstrtou16(s, 10, port))
-		return minifw_fail(err, "\"%s\" is not a port (0-65535)",
-				   minifw_tok(tb, sizeof(tb), s));
-	return 0;
+	if (ret == MINIFW_DEC_OK && !kstrtou16(s, 10, port))
+		return 0;
+	svc = ret == MINIFW_DEC_BAD ? minifw_service_port(s, proto) : -1;
+	if (svc >= 0) {
+		*port = svc;
+		return 0;
+	}
+	minifw_tok(tb, sizeof(tb), s);
+	if (ret == MINIFW_DEC_OK || !*s)
+		return minifw_fail(err, "\"%s\" is not a port (0-65535)", tb);
+	return minifw_fail(err, "\"%s\" is not a port (0-65535) or a %s service name",
+			   tb, minifw_proto_name(proto ?: IPPROTO_TCP));
 }
 
 /**
  * minifw_parse_ports() - "P", "P:P", "P:", ":P" as iptables' tcp and udp
- * matches take them
+ * matches take them, each P a number or a service name of @proto
  * @err: reason on failure
  * @s: the text; cut at the colon while it is read
+ * @proto: as minifw_parse_port()'s
  * @range: first and last port, inclusive, out
  *
  * Context: any.
  * Return: 0 or -EINVAL.
  */
-int minifw_parse_ports(struct minifw_err *err, char *s, u16 *range)
+int minifw_parse_ports(struct minifw_err *err, char *s, u8 proto, u16 *range)
 {
 	char *colon = strchr(s, ':');
 	char tb[MINIFW_TOKBUF];
@@ -357,13 +368,13 @@ int minifw_parse_ports(struct minifw_err *err, char *s, u16 *range)
 	range[0] = 0;
 	range[1] = 0xffff;
 	if (!colon) {
-		ret = minifw_parse_port(err, s, &range[0]);
+		ret = minifw_parse_port(err, s, proto, &range[0]);
 		range[1] = range[0];
 		return ret;
 	}
 	*colon = '\0';
-	ret = (*s ? minifw_parse_port(err, s, &range[0]) : 0) ?:
-	      (colon[1] ? minifw_parse_port(err, colon + 1, &range[1]) : 0);
+	ret = (*s ? minifw_parse_port(err, s, proto, &range[0]) : 0) ?:
+	      (colon[1] ? minifw_parse_port(err, colon + 1, proto, &range[1]) : 0);
 	*colon = ':';
 	if (ret)
 		return ret;

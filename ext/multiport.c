@@ -64,7 +64,8 @@ static int minifw_multiport_parse(struct minifw_xcall *x)
 			ret = minifw_fail(x->err, "empty port in a multiport list");
 		} else {
 			slots += strchr(w, ':') ? 2 : 1;
-			ret = minifw_parse_ports(x->err, w, mp->ports[mp->nports++]);
+			ret = minifw_parse_ports(x->err, w, x->cmd->m.proto,
+						 mp->ports[mp->nports++]);
 		}
 		if (ret)
 			return ret;

@@ -75,10 +75,10 @@ static int minifw_tcp_parse(struct minifw_xcall *x)
 	switch (x->opt->id) {
 	case MINIFW_TCP_OPT_SPORT:
 		m->flags |= x->inv ? MINIFW_INV_SPORT : 0;
-		return minifw_parse_ports(x->err, x->arg[0], m->sport);
+		return minifw_parse_ports(x->err, x->arg[0], x->ops->proto, m->sport);
 	case MINIFW_TCP_OPT_DPORT:
 		m->flags |= x->inv ? MINIFW_INV_DPORT : 0;
-		return minifw_parse_ports(x->err, x->arg[0], m->dport);
+		return minifw_parse_ports(x->err, x->arg[0], x->ops->proto, m->dport);
 	}
 	m->flags |= x->inv ? MINIFW_INV_TCPFLAGS : 0;
 	if (!x->opt->nargs) {
