@@ -54,9 +54,10 @@ static int minifw_error_show(struct seq_file *m, void *v)
 /*
  * One line of a listing: the file's header, a chain's policy (a user
  * chain's declaration), a rule, the end ("COMMIT") or a chain's compiled
- * runs (a comment in stats).
+ * runs (a comment in stats); or past the last line.
  */
-enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL, MINIFW_L_RUNS };
+enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL, MINIFW_L_RUNS,
+       MINIFW_L_END };
 
 struct minifw_cursor {
 	u8 kind;
@@ -154,10 +155,13 @@ static bool minifw_step(struct minifw_open *o)
 		}
 		return true;
 	case MINIFW_L_RUNS:
-		return ++c->k < n;
-	default:
-		return false;
+		if (++c->k < n)
+			return true;
+		break;
 	}
+	/* and there it stays, so that a read at the end finds the end again */
+	c->kind = MINIFW_L_END;
+	return false;
 }
 
 /* Put the cursor on line @pos: where it is, or counted from the top. */
@@ -172,7 +176,7 @@ static bool minifw_locate(struct minifw_open *o, loff_t pos)
 	while (c->pos < pos)
 		if (!minifw_step(o))
 			return false;
-	return true;
+	return c->kind != MINIFW_L_END;
 }
 
 /* "# compiled INPUT: 2 runs, 10001 of 10003 rules" (see "DOC: Compiled chains") */
