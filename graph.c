@@ -141,8 +141,9 @@ static int minifw_graph_reach(struct minifw_ruleset *rs, struct minifw_graph *g,
 			if (d > MINIFW_MAX_CALLS) {
 				if (g->line[t])
 					err->line = g->line[t];
-				return minifw_fail(err, "calls nest too deep: \"%s\" is called %u deep (at most %u calls, -j CHAIN, nest)",
-						   rs->chain[t].name, d, MINIFW_MAX_CALLS);
+				return minifw_fail(err, "calls from %s would nest %u deep at chain \"%s\" (at most %u: -j CHAIN nests, -g CHAIN does not)",
+						   minifw_chain_name(__builtin_ctz(ch->hooks)), d,
+						   rs->chain[t].name, MINIFW_MAX_CALLS);
 			}
 		}
 	}
