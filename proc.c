@@ -56,8 +56,9 @@ static int minifw_error_show(struct seq_file *m, void *v)
  * chain's declaration), a rule, the end ("COMMIT") or a chain's compiled
  * runs (a comment in stats); or past the last line.
  */
-enum { MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL, MINIFW_L_RUNS,
-       MINIFW_L_END };
+enum {
+	MINIFW_L_HEAD, MINIFW_L_POLICY, MINIFW_L_RULE, MINIFW_L_TAIL, MINIFW_L_RUNS, MINIFW_L_END
+};
 
 struct minifw_cursor {
 	u8 kind;
