@@ -10,7 +10,10 @@ load helpers
 setup() { common_setup; }
 
 teardown() {
-	for c in -F -X; do iptables-legacy "$c" 2>/dev/null || true; done
+	for c in -F -X "-P INPUT ACCEPT" "-P FORWARD ACCEPT"; do
+		# shellcheck disable=SC2086 # the command's words
+		iptables-legacy $c 2>/dev/null || true
+	done
 	rmmod iptable_filter 2>/dev/null || true
 	common_teardown
 }

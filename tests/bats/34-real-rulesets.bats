@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# Real rulesets, as their tools write them (tests/fixtures, where each file
+# came from): ufw's rules files and fail2ban's commands, through minifw
+# and through iptables-legacy (in a netns of its own, so that it filters
+# nothing here), whose listings must be the same.
+
+load helpers
+
+FIX=$BATS_TEST_DIRNAME/../fixtures
+
+setup() {
+	common_setup
+	ip netns add ipt
+}
+
+teardown() {
+	ip netns del ipt 2>/dev/null || true
+	common_teardown
+}
+
+ipt() { ip netns exec ipt iptables-legacy "$@"; }
+
+# A filter-table listing without comments and counters, and without the
+# PREROUTING and POSTROUTING chains that minifw's filter table has and
+# iptables' has not (when they are empty and accept). A REJECT without
+# --reject-with is listed so by minifw, whose rules without -4 or -6 are
+# for both families (each answered with its own port unreachable), and
+# with IPv4's type by iptables.
+plain() {
+	grep -vE '^(#|:PREROUTING ACCEPT|:POSTROUTING ACCEPT)' |
+		sed -E 's/ \[[0-9]+:[0-9]+\]$//; s/^\[[0-9]+:[0-9]+\] //
+			s/ -j REJECT --reject-with icmp-port-unreachable$/ -j REJECT/'
+}
+
+# minifw's listing is iptables-legacy's
+same_listing() {
+	local ipt mine
+	ipt=$(ip netns exec ipt iptables-legacy-save -t filter | plain)
+	mine=$(plain <"$RULES")
+	if [ "$mine" != "$ipt" ]; then
+		diff <(echo "$mine") <(echo "$ipt") || true
+		return 1
+	fi
+}
+
+# The listing loads back unchanged.
+round_trip() {
+	local before
+	before=$(listing)
+	cat "$RULES" >"$BATS_TEST_TMPDIR/saved"
+	fw "-F" "-X"
+	fw "$(cat "$BATS_TEST_TMPDIR/saved")"
+	assert_equal "$(listing)" "$before"
+}
+
+# ufw's three files in one document, as ufw-init loads them (iptables-restore
+# -n of before, user and after, once ufw made the chains they jump to),
+# with ufw's jumps from the built-in chains; "$@": a filter of the rules
+ufw_doc() {
+	local f
+	echo "*filter"
+	echo ":INPUT DROP [0:0]"
+	echo ":FORWARD DROP [0:0]"
+	echo ":OUTPUT ACCEPT [0:0]"
+	echo ":ufw-logging-deny - [0:0]"
+	echo ":ufw-skip-to-policy-input - [0:0]"
+	for f in before user after; do grep -h '^:' "$FIX/ufw/$f.rules"; done
+	for f in before user after; do
+		echo "-A INPUT -j ufw-$f-input"
+		echo "-A OUTPUT -j ufw-$f-output"
+		echo "-A FORWARD -j ufw-$f-forward"
+	done
+	echo "-A ufw-skip-to-policy-input -j DROP"
+	for f in before user after; do grep -h '^-A' "$FIX/ufw/$f.rules"; done | "$@"
+	echo "COMMIT"
+}
+
+@test "ufw's user.rules loads unchanged, lists as iptables-legacy lists it, and loads back" {
+	fw "$(cat "$FIX/ufw/user.rules")"
+	ip netns exec ipt iptables-legacy-restore <"$FIX/ufw/user.rules"
+	same_listing
+	round_trip
+}
+
+@test "ufw's before.rules and after.rules are refused at -m addrtype, which minifw lacks yet" {
+	local f n
+	for f in before after; do
+		# with the chains ufw makes before it loads them, as
+		# iptables-restore needs them too
+		{
+			echo "*filter"
+			echo ":ufw-logging-deny - [0:0]"
+			echo ":ufw-skip-to-policy-input - [0:0]"
+			grep -v '^\*filter' "$FIX/ufw/$f.rules"
+		} >"$BATS_TEST_TMPDIR/$f"
+		ip netns exec ipt iptables-legacy-restore <"$BATS_TEST_TMPDIR/$f"
+		n=$(grep -n -m1 addrtype "$BATS_TEST_TMPDIR/$f" | cut -d: -f1)
+		run ! fw "$(cat "$BATS_TEST_TMPDIR/$f")"
+		run cat /proc/minifw/error
+		assert_output --regexp "^line $n: unknown match \"addrtype\""
+	done
+}
+
+@test "ufw's whole ruleset, -m addrtype lines left out, loads and lists as in iptables-legacy" {
+	ufw_doc grep -v addrtype >"$BATS_TEST_TMPDIR/ufw"
+	fw "$(cat "$BATS_TEST_TMPDIR/ufw")"
+	ip netns exec ipt iptables-legacy-restore <"$BATS_TEST_TMPDIR/ufw"
+	same_listing
+	round_trip
+	# and it filters: ufw's before.rules accepts echo requests
+	peer_ping 192.0.2.1
+	run awk '$1 == "ufw-before-input" && / --icmp-type 8 -j ACCEPT$/ { print $3 }' "$STATS"
+	assert_output 1
+}
+
+# fail2ban's iptables-multiport action for jail sshd (see
+# tests/fixtures/README.md): one command, through both; the same exit
+# status (0 or not) and the same listing after it.
+both() {
+	local m=0 i=0
+	echo "$1" >"$RULES" 2>/dev/null || m=1
+	# shellcheck disable=SC2086 # the command's words, as fail2ban's shell splits them
+	ipt -w $1 2>/dev/null || i=1
+	if [ "$m" != "$i" ]; then
+		echo "$1: minifw exits $m, iptables $i"
+		return 1
+	fi
+	same_listing
+	return "$m"
+}
+
+@test "fail2ban's sshd jail: start, check, ban, unban, stop as through iptables-legacy; the ban drops" {
+	ipt -L -n >/dev/null	# iptable_filter loaded: it has a listing
+	ban="-s 192.0.2.7 -j REJECT --reject-with icmp-port-unreachable"
+	jump="-p tcp -m multiport --dports ssh -j f2b-sshd"
+	# actionstart
+	run ! both "-C f2b-sshd -j RETURN"
+	both "-N f2b-sshd"
+	both "-A f2b-sshd -j RETURN"
+	run ! both "-C INPUT $jump"
+	both "-I INPUT $jump"
+	# actioncheck
+	both "-C INPUT $jump"
+	# actionban, and it bans: the banned source's SYN is rejected, the
+	# other's goes on (a RST: nothing listens on port 22)
+	both "-I f2b-sshd 1 $ban"
+	run ip netns exec peer socat -T2 - TCP:192.0.2.1:22,bind=192.0.2.7,connect-timeout=2
+	run ip netns exec peer socat -T2 - TCP:192.0.2.1:22,bind=192.0.2.2,connect-timeout=2
+	assert_equal "$(pkts f2b-sshd 1)" 1
+	assert_equal "$(pkts f2b-sshd 2)" 1
+	assert_equal "$(pkts INPUT 1)" 2
+	# actionunban
+	both "-D f2b-sshd $ban"
+	run ! both "-D f2b-sshd $ban"
+	# actionstop: nothing left
+	both "-D INPUT $jump"
+	both "-F f2b-sshd"
+	both "-X f2b-sshd"
+	run grep -c -- '-A \|f2b' "$RULES"
+	assert_output 0
+}
