@@ -20,22 +20,34 @@
  * ============  =========================================================
  * (this file)   commands, the core options, the printer
  * syntax.c      words: errors, numbers, addresses, ports, "did you mean"
+ * services.c    port names (--dport ssh), made from /etc/services
  * ext.c         the registry of extensions; loading, checking and
  *               printing them; a rule's extension data
  * ext/          one file per match or target (tcp, multiport, LOG ...)
- * ruleset.c     rulesets and the commands that edit them
+ * ruleset.c     rulesets, their chains and the commands that edit them
+ * graph.c       what jumps between chains make: loops, depth, hooks
  * counter.c     packet and byte counters
  * compile.c     compiled runs ("DOC: Compiled chains")
- * walk.c        the packet path: a chain walked, runs looked up
+ * walk.c        the packet path: chains walked, calls followed, runs
+ *               looked up
  * writer.c      the write protocol of /proc/minifw/rules
  * ============  =========================================================
  *
  * Data structures
  * ---------------
- * A ruleset (&struct minifw_ruleset) holds one chain per netfilter hook. A
- * chain is a policy plus a flat array of rules; a rule is a &struct
- * minifw_match (the canonical form of what the walk tests inline:
- * addresses, protocol, ports, interfaces, states), a target, a pointer to
+ * A ruleset (&struct minifw_ruleset) holds one chain per netfilter hook,
+ * then the user chains (-N), with an index of them sorted by name, which is
+ * the listing's order. A chain is a policy (a user chain's is RETURN) plus
+ * a flat array of rules; a rule that jumps (-j CHAIN, -g CHAIN) names its
+ * chain by index, so -E renames without touching the rules and -X
+ * renumbers them. graph.c checks every edit's chain graph (no loop, calls
+ * at most MINIFW_MAX_CALLS deep, each user chain's rules valid in every
+ * built-in chain that reaches it), and walk.c follows calls on a stack of
+ * return points.
+ *
+ * A rule is a &struct minifw_match (the canonical form of what the walk
+ * tests inline: addresses, protocol, ports, interfaces, states), a
+ * target, a pointer to
  * its counters and, for the few rules whose extensions have data of their
  * own, a pointer to a &struct minifw_ext (multiport's ports, a comment, a
  * limit's rate, LOG's options, each with its extension's ops). The match

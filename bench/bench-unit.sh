@@ -46,20 +46,23 @@ measure() {
 
 bad=0
 printf 'instructions per packet (callgrind), source-CIDR DROP rules in one chain\n'
-printf '%8s  %16s %16s  %16s %16s\n' N "compiled match" "compiled miss" "walked match" "walked miss"
+printf '%8s  %16s %16s  %16s %16s  %16s %16s\n' N "compiled match" "compiled miss" "walked match" \
+	"walked miss" "in a chain match" "in a chain miss"
 for n in "$@"; do
 	read -r cm cx < <(measure "$n" compiled) || { bad=1; continue; }
 	wm=- wx=-
 	if [ "$n" -le "$walked_max" ]; then
 		read -r wm wx < <(measure "$n" walked) || { bad=1; continue; }
 	fi
-	printf '%8s  %16s %16s  %16s %16s\n' "$n" "$cm" "$cx" "$wm" "$wx"
-	for v in "$cm" "$cx"; do
+	read -r jm jx < <(measure "$n" chain) || { bad=1; continue; }
+	printf '%8s  %16s %16s  %16s %16s  %16s %16s\n' "$n" "$cm" "$cx" "$wm" "$wx" "$jm" "$jx"
+	for v in "$cm" "$cx" "$jm" "$jx"; do
 		if [ -z "$v" ] || [ "$v" -gt "$budget" ]; then
 			echo "bench-unit: N=$n: a compiled lookup took ${v:-?} instructions, over the budget of $budget" >&2
 			bad=1
 		fi
 	done
 done
-echo "(match: a packet from the last rule's prefix; miss: one no rule matches)"
+echo "(match: a packet from the last rule's prefix; miss: one no rule matches;"
+echo " in a chain: compiled, the rules in a user chain that PREROUTING calls)"
 exit $bad

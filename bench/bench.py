@@ -165,6 +165,13 @@ def write_rules(d, n):
     cidrs = gen_cidrs(n) if n else []
     write_restores(files, [f"-A PREROUTING -s {c} -j DROP\n" for c in cidrs] if n
                    else ["-A PREROUTING -j DROP\n"])
+    if n:
+        # the same rules in a user chain that PREROUTING calls (ChainBlocklist)
+        with open(chain_rule_file(d, n), "w") as f:
+            f.write(f"*filter\n:PREROUTING ACCEPT [0:0]\n:{BLOCKLIST} - [0:0]\n"
+                    f"-A PREROUTING -j {BLOCKLIST}\n")
+            f.writelines(f"-A {BLOCKLIST} -s {c} -j DROP\n" for c in cidrs)
+            f.write("COMMIT\n")
     with open(files["ipset"], "w") as f:
         f.write(f"create {SET} hash:net family inet hashsize 65536 maxelem 262144\n")
         f.writelines(f"add {SET} {c}\n" for c in cidrs)
@@ -178,6 +185,13 @@ def write_rules(d, n):
         f.write("\t\tip saddr @s counter drop\n" if n else "\t\tcounter drop\n")
         f.write("\t}\n}\n")
     return files
+
+
+BLOCKLIST = "blocklist"            # the user chain of minifw-chain
+
+
+def chain_rule_file(d, n):
+    return os.path.join(d, f"minifw-chain-{n}.rules")
 
 
 PORTS = ["minifw", "iptables"]     # contenders of the port rules
@@ -522,6 +536,26 @@ class Ports:
         return getattr(self.inner, attr)
 
 
+class ChainBlocklist(Minifw):
+    """minifw with the N address rules in a user chain "blocklist" that
+    PREROUTING's one rule calls (-j blocklist), as block lists are kept:
+    measured at the largest N, as "minifw-chain"."""
+    name = "minifw-chain"
+
+    def load(self, files, n):
+        return super().load({"minifw": files["minifw-chain"]}, n)
+
+    def dropped(self, n):
+        with open("/proc/minifw/stats") as f:
+            for line in f:
+                w = line.split()
+                if line.startswith(f"# compiled {BLOCKLIST}"):
+                    log(line[2:].strip())
+                elif w[:2] == [BLOCKLIST, str(n)]:
+                    return int(w[2])
+        raise RuntimeError(f"minifw has no {BLOCKLIST} rule {n}")
+
+
 def cleanup(ko=None):
     pktgen_down()
     for c in (Minifw(ko), Iptables(), Ipset(), Nft()):
@@ -660,6 +694,15 @@ class Bench:
                     for c in group:
                         log(f"N={n} round {rnd + 1}/{a.runs}: {c.name}")
                         self.turn(c, n, files, rnd)
+            # the largest block list again, in a user chain PREROUTING calls
+            n = max(a.n)
+            if "minifw" in a.contenders.split(",") and n > 0:
+                files = {"minifw-chain": chain_rule_file(a.dir, n)}
+                if not os.path.exists(files["minifw-chain"]):
+                    write_rules(a.dir, n)
+                for rnd in range(a.runs):
+                    log(f"N={n} in a user chain, round {rnd + 1}/{a.runs}")
+                    self.turn(ChainBlocklist(a.ko), n, files, rnd)
             # the port rules at N=1 and at --ports-n: the slope is one rule's cost
             for n in ([1, a.ports_n] if a.ports_n > 1 else []):
                 files = port_rule_files(a.dir, n)
@@ -814,6 +857,12 @@ def report(logfile, md, dat):
             goal(name, val, "< 1.00", lambda v: v < 1.00)
         else:
             out(f"| {name} | {val} | report | {'idle jumps of the guest clock' if icount else ''} |")
+    # the block list in a user chain: what the call costs
+    for kind in ("match", "nomatch"):
+        val = ratio(g("minifw-chain", nmax, kind), g("minifw", nmax, kind))
+        if val != "n/a":
+            out(f"| minifw: N={nmax} rules in a user chain PREROUTING calls / in PREROUTING, "
+                f"{kind} | {val} | report | the call, its return and their counters |")
     # the port rules: what one rule that does not match costs, from N=1 to pn
     pn = max((n for (c, n, _) in med if c == "minifw-ports"), default=0)
     none0 = g("none", 0, "nomatch")
@@ -1048,6 +1097,9 @@ METHOD = f"""\
 - Rules that cannot be indexed (`--ports-n`, default 1,000, and 1): minifw
   and iptables-legacy each loaded with the same UDP port rules, measured in
   rounds of their own after the rest, as "minifw-ports" and "iptables-ports".
+- A block list in a user chain: minifw with the largest N's address rules in
+  a chain `blocklist` that PREROUTING's only rule calls (`-j blocklist`), in
+  rounds of their own, as "minifw-chain".
 - Packets: pktgen `xmit_mode netif_receive` (no GRO, no driver), burst 32 (the
   same skb fed to netif_receive_skb() 32 times), destination {DST}: a packet
   that passes the firewall is dropped by the routing decision right after

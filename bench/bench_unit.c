@@ -9,8 +9,9 @@
  *   N     source-CIDR DROP rules in PREROUTING: mixed /16 to /32 anywhere
  *         in the IPv4 space but 198.51.100.0/24 and 203.0.113.0/24 (fixed
  *         seed), then a last one, 203.0.113.0/24
- *   MODE  "compiled" (as published) or "walked" (rule by rule, the
- *         reference)
+ *   MODE  "compiled" (as published), "walked" (rule by rule, the
+ *         reference) or "chain" (compiled, the rules in a user chain
+ *         "blocklist" that PREROUTING's only rule calls: -j blocklist)
  * Runs LOOKUPS packets from 203.0.113.9 (matching the last rule only)
  * through lookups_match() and LOOKUPS from 198.51.100.9 (matching none)
  * through lookups_miss(), the functions the script has callgrind count;
@@ -79,10 +80,12 @@ int main(int argc, char **argv)
 	struct minifw_ruleset *rs;
 	struct minifw_pkt match = { 0 }, miss;
 	unsigned long n, i;
+	const char *chain;
 	char line[96];
 
-	if (argc != 3 || (strcmp(argv[2], "compiled") && strcmp(argv[2], "walked"))) {
-		fprintf(stderr, "usage: bench_unit N compiled|walked\n");
+	if (argc != 3 || (strcmp(argv[2], "compiled") && strcmp(argv[2], "walked") &&
+			  strcmp(argv[2], "chain"))) {
+		fprintf(stderr, "usage: bench_unit N compiled|walked|chain\n");
 		return 2;
 	}
 	n = strtoul(argv[1], NULL, 10);
@@ -93,6 +96,11 @@ int main(int argc, char **argv)
 	rs = minifw_ruleset_new();
 	if (!rs)
 		return 2;
+	chain = strcmp(argv[2], "chain") ? "PREROUTING" : "blocklist";
+	if (strcmp(chain, "PREROUTING")) {
+		add(rs, "-N blocklist");
+		add(rs, "-A PREROUTING -j blocklist");
+	}
 	for (i = 0; i + 1 < n; i++) {
 		unsigned int len;
 		u32 a, mask;
@@ -103,12 +111,13 @@ int main(int argc, char **argv)
 			a = rnd();
 		} while (!((a ^ 0xcb007109) & mask) || !((a ^ 0xc6336409) & mask));
 
-		snprintf(line, sizeof(line), "-A PREROUTING -s %u.%u.%u.%u/%u -j DROP",
+		snprintf(line, sizeof(line), "-A %s -s %u.%u.%u.%u/%u -j DROP", chain,
 			 a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff, len);
 		add(rs, line);
 	}
-	add(rs, "-A PREROUTING -s 203.0.113.0/24 -j DROP");
-	if (!strcmp(argv[2], "compiled") && minifw_ruleset_compile(rs, &err)) {
+	snprintf(line, sizeof(line), "-A %s -s 203.0.113.0/24 -j DROP", chain);
+	add(rs, line);
+	if (strcmp(argv[2], "walked") && minifw_ruleset_compile(rs, &err)) {
 		fprintf(stderr, "bench_unit: %s\n", err.msg);
 		return 2;
 	}
