@@ -4152,6 +4152,245 @@ static void test_services(void)
 	case_end();
 }
 
+/*
+ * Random chains and jumps against a reference: rulesets of INPUT and up to
+ * five user chains, built one random rule at a time (each through an edit
+ * and the compiler, as a write goes), whose rules are kept here too, as
+ * what they say. A rule is refused exactly when it would close a loop (the
+ * reference looks for one itself; five chains cannot nest 33 calls), and
+ * packets get from minifw_chain_eval() the verdict and counters of a
+ * reference walk that follows iptables' rules for -j, -g, RETURN and a user
+ * chain's end. Compiled with runs of two, so that calls return into runs.
+ */
+enum { RC_ANY, RC_SRC, RC_TCP22, RC_UDP, RC_ICMP, RC_MATCHES };
+enum { RT_NONE, RT_ACCEPT, RT_DROP, RT_RETURN, RT_JUMP, RT_GOTO, RT_TARGETS };
+#define RC_CHAINS 6		/* INPUT, then u1 .. u5 */
+#define RC_RULES 40
+
+struct rc_rule {
+	u8 match, net, target, to;
+};
+
+struct rc_set {
+	struct rc_rule rule[RC_CHAINS][RC_RULES];
+	u32 n[RC_CHAINS];
+	u64 hits[RC_CHAINS][RC_RULES], end[RC_CHAINS];
+	u32 nchains;
+	unsigned int policy;	/* INPUT's */
+};
+
+struct rc_pkt {
+	u8 proto, net;
+	u16 dport;
+};
+
+static const char *rc_chain(u32 c, char *buf)
+{
+	if (!c)
+		return "INPUT";
+	snprintf(buf, 12, "u%u", c);
+	return buf;
+}
+
+static bool rc_matches(const struct rc_rule *r, const struct rc_pkt *p)
+{
+	switch (r->match) {
+	case RC_SRC:
+		return p->net == r->net;
+	case RC_TCP22:
+		return p->proto == IPPROTO_TCP && p->dport == 22;
+	case RC_UDP:
+		return p->proto == IPPROTO_UDP;
+	case RC_ICMP:
+		return p->proto == IPPROTO_ICMP;
+	}
+	return true;
+}
+
+/* Does a jump from chain @from to @to close a loop? */
+static bool rc_reaches(const struct rc_set *set, u32 c, u32 to, u32 depth)
+{
+	u32 i;
+
+	if (c == to)
+		return true;
+	for (i = 0; depth < RC_CHAINS && i < set->n[c]; i++)
+		if (set->rule[c][i].target >= RT_JUMP &&
+		    rc_reaches(set, set->rule[c][i].to, to, depth + 1))
+			return true;
+	return false;
+}
+
+/* The reference walk: iptables' ipt_do_table(), for these rules. */
+static unsigned int rc_eval(struct rc_set *set, const struct rc_pkt *p)
+{
+	u32 stack[RC_CHAINS * 2][2], sp = 0, c = 0, i = 0;
+
+	for (;;) {
+		const struct rc_rule *r;
+
+		if (i >= set->n[c]) {
+			if (!c) {
+				set->end[0]++;
+				return set->policy;
+			}
+			set->end[c]++;
+			goto ret;
+		}
+		r = &set->rule[c][i];
+		if (!rc_matches(r, p)) {
+			i++;
+			continue;
+		}
+		set->hits[c][i]++;
+		switch (r->target) {
+		case RT_NONE:
+			i++;
+			continue;
+		case RT_ACCEPT:
+			return MINIFW_T_ACCEPT;
+		case RT_DROP:
+			return MINIFW_T_DROP;
+		case RT_JUMP:
+			stack[sp][0] = c;
+			stack[sp++][1] = i + 1;
+			fallthrough;
+		case RT_GOTO:
+			c = r->to;
+			i = 0;
+			continue;
+		}
+ret:
+		if (!sp) {
+			set->end[0]++;
+			return set->policy;
+		}
+		sp--;
+		c = stack[sp][0];
+		i = stack[sp][1];
+	}
+}
+
+static void rc_line(const struct rc_rule *r, u32 c, char *line)
+{
+	static const char *const matches[] = { "", "", " -p tcp --dport 22", " -p udp",
+					       " -p icmp" };
+	static const char *const targets[] = { "", " -j ACCEPT", " -j DROP", " -j RETURN",
+					       " -j ", " -g " };
+	char name[12], to[12], net[24] = "";
+
+	if (r->match == RC_SRC)
+		snprintf(net, sizeof(net), " -s 10.%u.0.0/16", r->net);
+	sprintf(line, "-A %s%s%s%s%s", rc_chain(c, name), net, matches[r->match],
+		targets[r->target], r->target >= RT_JUMP ? rc_chain(r->to, to) : "");
+}
+
+static void test_random_chains(void)
+{
+	static const char *const kinds[] = { "tcp", "tcp", "udp", "icmp" };
+	static const char *const ports[] = { ":5 > 192.0.2.1:22", ":5 > 192.0.2.1:80",
+					     ":53 > 192.0.2.1:53", " > 192.0.2.1" };
+	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP };
+	unsigned int saved_min = minifw_run_min, rounds = 0, refused = 0, sent = 0;
+	struct rc_set *set = calloc(1, sizeof(*set));
+	char line[128], spec[64], name[12];
+	struct minifw_err err;
+	u32 round, k, c, i;
+
+	if (!set)
+		abort();
+	minifw_run_min = 2;
+	case_begin("chains", "random chains and jumps against a reference walk");
+	for (round = 0; round < 300 && !tc.failed; round++) {
+		struct minifw_ruleset *rs = minifw_ruleset_new(), *next;
+
+		memset(set, 0, sizeof(*set));
+		set->nchains = 2 + rnd() % (RC_CHAINS - 1);
+		set->policy = rnd() % 2 ? MINIFW_T_DROP : MINIFW_T_ACCEPT;
+		if (set->policy == MINIFW_T_DROP) {
+			next = edit(rs, "-P INPUT DROP", &err);
+			minifw_ruleset_put(rs);
+			rs = next;
+		}
+		for (c = 1; c < set->nchains; c++) {
+			snprintf(line, sizeof(line), "-N u%u", c);
+			next = edit(rs, line, &err);
+			minifw_ruleset_put(rs);
+			rs = next;
+		}
+		for (k = 0; k < 5 + rnd() % 35; k++) {
+			struct rc_rule r;
+			bool loop;
+			int ret;
+
+			/* one at a time: the order of an initializer's calls is not defined */
+			r.match = rnd() % RC_MATCHES;
+			r.net = rnd() % 4;
+			r.target = rnd() % RT_TARGETS;
+
+			c = rnd() % set->nchains;
+			if (set->n[c] == RC_RULES)
+				continue;
+			/* address rules come in rows, so that runs form */
+			if (set->n[c] && set->rule[c][set->n[c] - 1].match == RC_SRC && rnd() % 2)
+				r.match = RC_SRC;
+			r.to = 1 + rnd() % (set->nchains - 1);
+			if (r.target < RT_JUMP)
+				r.to = 0;
+			loop = r.target >= RT_JUMP && rc_reaches(set, r.to, c, 0);
+			rc_line(&r, c, line);
+			next = edit(rs, line, &err);
+			ret = IS_ERR(next) ? (int)PTR_ERR(next) : minifw_ruleset_compile(next, &err);
+			if (!expect_bool(line, loop, ret != 0))
+				break;
+			if (ret) {
+				expect_contains("err.msg", "would call itself", err.msg);
+				refused++;
+				if (!IS_ERR(next))
+					minifw_ruleset_put(next);
+				continue;
+			}
+			minifw_ruleset_put(rs);
+			rs = next;
+			set->rule[c][set->n[c]++] = r;
+		}
+		for (k = 0; k < 2 * 4 * 4 && !tc.failed; k++) {
+			struct rc_pkt p = { protos[k % 4], (u8)(k / 4 % 4), 0 };
+			struct test_pkt t;
+
+			p.dport = k % 4 == 0 ? 22 : k % 4 == 1 ? 80 : 53;
+			snprintf(spec, sizeof(spec), "%s 10.%u.1.1%s", kinds[k % 4], p.net,
+				 ports[k % 4]);
+			make_pkt(&t, spec);
+			hook_pkt_skip(&t.p, rs->chain[MINIFW_INPUT].skip);
+			expect_str(spec, minifw_target_name(rc_eval(set, &p)),
+				   minifw_target_name(minifw_chain_eval(rs, MINIFW_INPUT, &t.p)));
+			sent++;
+		}
+		for (c = 0; c < set->nchains && !tc.failed; c++) {
+			int idx = c ? minifw_chain_find(rs, rc_chain(c, name)) : MINIFW_INPUT;
+			const struct minifw_chain *ch = &rs->chain[idx];
+			u64 pk, b;
+
+			for (i = 0; i < set->n[c]; i++) {
+				minifw_counter_read(ch->rules[i].cnt, &pk, &b);
+				rc_line(&set->rule[c][i], c, line);
+				expect_int(line, (long long)set->hits[c][i], (long long)pk);
+			}
+			minifw_counter_read(ch->policy_cnt, &pk, &b);
+			expect_int(c ? "a user chain's end" : "INPUT's policy", (long long)set->end[c],
+				   (long long)pk);
+		}
+		minifw_ruleset_put(rs);
+		rounds++;
+	}
+	case_end();
+	printf("random chains: %u rulesets, %u rules refused as loops, %u packets\n", rounds,
+	       refused, sent);
+	minifw_run_min = saved_min;
+	free(set);
+}
+
 /* Sections 4 and 5: run twice (see compiled_mode) */
 static void test_edit_and_match(void)
 {
@@ -4185,6 +4424,7 @@ int main(void)
 	test_counter_blocks();
 	test_conformance();
 	test_services();
+	test_random_chains();
 	printf("unit: %u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
