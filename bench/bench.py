@@ -991,7 +991,7 @@ def report(logfile, md, dat):
     out("## Raw runs (ns/packet, in round order)\n")
     out("| contender | N | kind | runs | median |")
     out("|---|---|---|---|---|")
-    order = cols + [c + "-ports" for c in PORTS]
+    order = cols + ["minifw-chain"] + [c + "-ports" for c in PORTS]
 
     def key(c, n, *kind):
         """the contenders by N, then the port rules"""
