@@ -30,7 +30,7 @@ teardown() {
 # field NAME LINE: the value of NAME=... in a key=value line
 field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<<"$2"; }
 
-@test "bench.py run: a complete table for N=1,10 and 1 and 10 port rules, drops counted by each contender, all removed after" {
+@test "bench.py run: a complete table for N=1,10, 10 in a user chain and 1 and 10 port rules, drops counted by each contender, all removed after" {
 	out=$BATS_TEST_TMPDIR/raw.log
 	python3 "$BENCH" run --n 1,10 --ports-n 10 --runs "$ROUNDS" --count "$COUNT" --mem max \
 		--dir "$BATS_TEST_TMPDIR/rules" --ko "$MINIFW_KO" >"$out" 2>&1 || {
@@ -51,6 +51,9 @@ $c $n match
 $c $n nomatch"
 		done
 	done
+	expected+="
+minifw-chain 10 match
+minifw-chain 10 nomatch"
 	for n in 1 10; do
 		expected+="
 none $n nomatch"
@@ -75,7 +78,7 @@ $c $n nomatch"
 	# the packets routing dropped after PREROUTING, not for those a hook
 	# dropped) are 0 when the source matches, all when none does
 	run grep -c '^RUN ' "$out"
-	assert_output "$(((4 + 2 * 9 + 2 * 2 * 2) * ROUNDS * 2))"   # measured + warm-up runs
+	assert_output "$(((4 + 2 * 9 + 2 + 2 * 2 * 2) * ROUNDS * 2))"   # measured + warm-up runs
 	while read -r line; do
 		[ "$(field sent "$line")" -eq "$COUNT" ] || { echo "$line"; false; }
 		[ "$(field usec "$line")" -gt 0 ] || { echo "$line"; false; }
@@ -90,12 +93,12 @@ $c $n nomatch"
 	# iptables' rule counter, nft's counter) saw exactly the matching
 	# packets of each load: one warm-up and one measured run
 	run grep -c '^CHECK ' "$out"
-	assert_output "$(((3 + 2 * 4 + 2 * 2) * ROUNDS))"
+	assert_output "$(((3 + 2 * 4 + 1 + 2 * 2) * ROUNDS))"
 	while read -r line; do
 		[ "$(field dropped "$line")" -eq $((2 * COUNT)) ] || { echo "$line"; false; }
 	done < <(grep '^CHECK ' "$out")
 	run grep -c '^LOAD ' "$out"
-	assert_output "$(((3 + 2 * 4 + 2 * 2) * ROUNDS))"
+	assert_output "$(((3 + 2 * 4 + 1 + 2 * 2) * ROUNDS))"
 	run awk '$1 == "MEM" { print $2, $3 }' "$out"    # at the largest N only
 	assert_output "contender=minifw n=10
 contender=iptables n=10
@@ -117,6 +120,7 @@ contender=nft n=10"
 	assert_success
 	assert_output --regexp '\| G0: minifw drop-all / iptables \(raw\) drop-all \| [0-9.]+ \|'
 	assert_output --regexp '\| G2: minifw / nft, N=10, nomatch \| [0-9.]+ \|'
+	assert_output --regexp '\| minifw: N=10 rules in a user chain PREROUTING calls / in PREROUTING, nomatch \| [0-9.]+ \|'
 	assert_output --regexp '\| 10 \| nomatch( \| [0-9]+){5} \|'
 	assert_output --regexp '\| rules that cannot be indexed: minifw / iptables, cost of a rule, N=10 port rules \| -?[0-9.]+ \|'
 	assert_output --regexp '\| 1 to 10 \| per rule \| - \| -?[0-9.]+ \| -?[0-9.]+ \|'
