@@ -173,6 +173,8 @@ static bool minifw_locate(struct minifw_open *o, loff_t pos)
 	if (c->pos > pos || pos == 0) {
 		c->kind = MINIFW_L_HEAD;
 		c->pos = 0;
+		c->k = 0;
+		c->idx = 0;
 	}
 	while (c->pos < pos)
 		if (!minifw_step(o))
@@ -230,10 +232,13 @@ static int minifw_seq_show(struct seq_file *m, void *v)
 {
 	struct minifw_open *o = m->private;
 	const struct minifw_cursor *c = v;
-	const struct minifw_chain *ch = minifw_listed_chain(o->snap, c->k);
+	const struct minifw_chain *ch = NULL;
 	const char *text;
 	u64 pkts, bytes;
 
+	/* the header and COMMIT are of no chain: c->k may be past the last */
+	if (c->kind == MINIFW_L_POLICY || c->kind == MINIFW_L_RULE || c->kind == MINIFW_L_RUNS)
+		ch = minifw_listed_chain(o->snap, c->k);
 	switch (c->kind) {
 	case MINIFW_L_HEAD:
 		if (o->stats)

@@ -15,8 +15,15 @@ setup() {
 }
 
 teardown() {
+	local i
 	ip netns del ipt 2>/dev/null || true
 	common_teardown
+	# ufw's rules loaded xt_conntrack into iptables, which holds conntrack
+	# until the netns is gone; later files expect it unloaded
+	for i in $(seq 100); do
+		unload_conntrack 2>/dev/null && break
+		sleep 0.1
+	done
 }
 
 ipt() { ip netns exec ipt iptables-legacy "$@"; }

@@ -30,14 +30,14 @@ refused() {
 @test "port with -p icmp" { refused "-A INPUT -p icmp --sport 22" "--sport needs -p tcp or -p udp"; }
 @test "unknown target" { refused "-A INPUT -j REJCT" 'unknown target "REJCT"'; }
 @test "unknown chain" { refused "-A input -j DROP" 'unknown chain "input"'; }
-@test "unknown command" { refused "-X INPUT" '"-X" is not a command'; }
+@test "unknown command" { refused "-Y INPUT" '"-Y" is not a command'; }
 @test "rule number out of range" {
 	refused "-D INPUT 3" "INPUT has 1 rules; there is no rule 3"
 	refused "-R OUTPUT 2 -j DROP" "OUTPUT has 1 rules; there is no rule 2"
 	refused "-I INPUT 3 -j DROP" "INPUT has 1 rules; there is no rule 3 to insert before"
 	refused "-D INPUT 0" '"0" is not a rule number'
 }
-@test "-D of a rule that does not exist" { refused "-D INPUT -p icmp -j DROP" "no such rule in INPUT"; }
+@test "-D of a rule that does not exist" { refused "-D INPUT -p icmp -j DROP" "-D: no such rule in INPUT"; }
 @test "-i in OUTPUT, -o in INPUT" {
 	refused "-A OUTPUT -i mfw0 -j DROP" "-i cannot be used in OUTPUT"
 	refused "-A INPUT -o mfw0 -j DROP" "-o cannot be used in INPUT"

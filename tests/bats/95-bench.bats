@@ -124,9 +124,9 @@ contender=nft n=10"
 	assert_output --regexp '\| 10 \| nomatch( \| [0-9]+){5} \|'
 	assert_output --regexp '\| rules that cannot be indexed: minifw / iptables, cost of a rule, N=10 port rules \| -?[0-9.]+ \|'
 	assert_output --regexp '\| 1 to 10 \| per rule \| - \| -?[0-9.]+ \| -?[0-9.]+ \|'
-	grep -q 'counter of its drop rule equals the matching packets sent in 45 of 45 loads' \
+	grep -q 'counter of its drop rule equals the matching packets sent in 48 of 48 loads' \
 		"$BATS_TEST_TMPDIR/results.md"
-	grep -q "pktgen's errors: 0 of 180 runs" "$BATS_TEST_TMPDIR/results.md"
+	grep -q "pktgen's errors: 0 of 192 runs" "$BATS_TEST_TMPDIR/results.md"
 	run gnuplot -e "dat='$BATS_TEST_TMPDIR/results.dat'; png='$BATS_TEST_TMPDIR/r.png'; clock='wall'; kver='$(uname -r)'" \
 		"$BATS_TEST_DIRNAME/../../bench/plot.gp"
 	assert_success
