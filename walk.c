@@ -281,7 +281,11 @@ static __always_inline u64 minifw_chain_walk(const struct minifw_chain *chain,
 		}
 		if (i >= n)
 			break;
-		/* a run: one lookup stands for all its rules */
+		/*
+		 * a run: one lookup stands for all its rules; none of them is
+		 * a -j CHAIN (compile.c keeps calls out of runs), so a verdict
+		 * from here needs no place to resume
+		 */
 		r = minifw_run_find(chain, run, p, &res, family);
 		i = run->end;
 		run++;
