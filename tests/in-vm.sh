@@ -43,4 +43,4 @@ time.sleep(1e6)' </dev/null >/dev/null 2>&1 &
 if [ $# -eq 0 ]; then
 	set -- tests/bats
 fi
-exec bats --tap "$@"
+exec bats --tap --timing "$@"
