@@ -657,7 +657,7 @@ int minifw_ext_where(const struct minifw_ext_ops *ops, unsigned int hooks,
 		return 0;
 	if (ops->hooks_why)
 		return minifw_fail(err, "%s %s cannot be used in %s: %s", opt, ops->name,
-				   minifw_chain_name(__builtin_ctz(bad)), ops->hooks_why);
+				   minifw_chain_name(__ffs(bad)), ops->hooks_why);
 	return minifw_fail(err, "%s %s is only valid in %s", opt, ops->name,
 			   minifw_hook_list(ops->hooks, list, sizeof(list)));
 }

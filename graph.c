@@ -2,8 +2,9 @@
 /*
  * minifw: the graph the jumps between chains make (-j CHAIN calls a user
  * chain, -g CHAIN goes to it): no loops, calls nested at most
- * MINIFW_MAX_CALLS deep, and every rule of a user chain valid in each
- * built-in chain it is reached from. This is what ip_tables checks when a
+ * MINIFW_MAX_CALLS deep, at most MINIFW_MAX_CHECKS rules on one packet's
+ * way, and every rule of a user chain valid in each built-in chain it is
+ * reached from. This is what ip_tables checks when a
  * table is replaced (mark_source_chains(), then each match's and target's
  * hooks), done once a transaction's commands are applied: one command alone
  * cannot tell ("-A INPUT -j a" may come before or after "-A a -o eth0").
@@ -25,14 +26,15 @@
 
 /* Scratch of one check, one allocation: per chain, and the DFS stack. */
 struct minifw_graph {
-	u8 *state;		/* MINIFW_WHITE, GRAY (on the stack), BLACK (done) */
-	u32 *post;		/* chains in DFS post-order */
-	u32 *depth;		/* most calls on the stack when it runs */
-	u32 *line;		/* latest line that changed it or a chain on a path to it */
-	struct minifw_frame {
+	u64 *checks;		/* most rules a packet entering it is checked against */
+	struct minifw_dfs_frame {
 		u32 chain;
 		u32 rule;	/* the next rule to look at */
 	} *stack;
+	u32 *post;		/* chains in DFS post-order */
+	u32 *depth;		/* most calls on the stack when it runs */
+	u32 *line;		/* latest line that changed it or a chain on a path to it */
+	u8 *state;		/* MINIFW_WHITE, GRAY (on the stack), BLACK (done) */
 };
 
 enum { MINIFW_WHITE, MINIFW_GRAY, MINIFW_BLACK };
@@ -76,10 +78,10 @@ static int minifw_graph_order(const struct minifw_ruleset *rs, struct minifw_gra
 		if (g->state[s] != MINIFW_WHITE)
 			continue;
 		g->state[s] = MINIFW_GRAY;
-		g->stack[0] = (struct minifw_frame){ s, 0 };
+		g->stack[0] = (struct minifw_dfs_frame){ s, 0 };
 		sp = 1;
 		while (sp) {
-			struct minifw_frame *f = &g->stack[sp - 1];
+			struct minifw_dfs_frame *f = &g->stack[sp - 1];
 			const struct minifw_chain *ch = &rs->chain[f->chain];
 			u32 t;
 
@@ -99,7 +101,7 @@ static int minifw_graph_order(const struct minifw_ruleset *rs, struct minifw_gra
 			}
 			if (g->state[t] == MINIFW_WHITE) {
 				g->state[t] = MINIFW_GRAY;
-				g->stack[sp++] = (struct minifw_frame){ t, 0 };
+				g->stack[sp++] = (struct minifw_dfs_frame){ t, 0 };
 			}
 		}
 	}
@@ -142,9 +144,44 @@ static int minifw_graph_reach(struct minifw_ruleset *rs, struct minifw_graph *g,
 				if (g->line[t])
 					err->line = g->line[t];
 				return minifw_fail(err, "calls from %s would nest %u deep at chain \"%s\" (at most %u: -j CHAIN nests, -g CHAIN does not)",
-						   minifw_chain_name(__builtin_ctz(ch->hooks)), d,
+						   minifw_chain_name(__ffs(ch->hooks)), d,
 						   rs->chain[t].name, MINIFW_MAX_CALLS);
 			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * In post-order (a chain after every chain it jumps to), the most rules a
+ * packet entering each chain can be checked against: its own, and for each
+ * jump those of the chain jumped to. Without a bound, chains that each call
+ * the next twice, 32 deep, would check one packet 2^32 times in a softirq;
+ * iptables lets that by. The bound is MINIFW_MAX_CHECKS, or max_rules if
+ * that is larger, so that one chain of max_rules rules always loads.
+ */
+static int minifw_graph_checks(const struct minifw_ruleset *rs, struct minifw_graph *g,
+			       struct minifw_err *err)
+{
+	u64 most = max_t(u64, MINIFW_MAX_CHECKS, READ_ONCE(minifw_max_rules));
+	u32 k, i, c;
+
+	for (k = 0; k < rs->nchains; k++) {
+		const struct minifw_chain *ch;
+		u64 n;
+
+		c = g->post[k];
+		ch = &rs->chain[c];
+		n = ch->nrules;
+		for (i = 0; i < ch->nrules && n <= most; i++)
+			if (minifw_jumps(&ch->rules[i]))
+				n += g->checks[ch->rules[i].target_arg];
+		g->checks[c] = min_t(u64, n, most + 1);	/* no overflow below */
+		if (c < MINIFW_NCHAINS && n > most) {
+			if (g->line[c])
+				err->line = g->line[c];
+			return minifw_fail(err, "a packet in %s could be checked against more than %llu rules: too many calls of user chains that call others",
+					   ch->name, (unsigned long long)most);
 		}
 	}
 	return 0;
@@ -177,7 +214,7 @@ static int minifw_graph_rules(const struct minifw_ruleset *rs, const struct mini
 		for (i = 0; ch->hooks && i < ch->nrules; i++) {
 			if (!minifw_rule_where(&ch->rules[i], ch->hooks, &why))
 				continue;
-			from = __builtin_ctz(ch->hooks);
+			from = __ffs(ch->hooks);
 			if (g->line[c])
 				err->line = g->line[c];
 			return minifw_fail(err, "rule %u of chain \"%s\", which is reached from %s: %s",
@@ -195,7 +232,8 @@ static int minifw_graph_rules(const struct minifw_ruleset *rs, const struct mini
  *
  * Refuses a loop of jumps (also among chains no built-in chain reaches,
  * which iptables lets by until one does), calls nested more than
- * MINIFW_MAX_CALLS deep, and a rule of a user chain that cannot run in a
+ * MINIFW_MAX_CALLS deep, a built-in chain whose packets could be checked
+ * against more than MINIFW_MAX_CHECKS rules, and a rule of a user chain that cannot run in a
  * built-in chain the user chain is reached from. Sets each chain's hooks.
  *
  * Context: control path, may sleep.
@@ -210,17 +248,20 @@ int minifw_ruleset_check_graph(struct minifw_ruleset *rs, struct minifw_err *err
 
 	if (n == MINIFW_NCHAINS)
 		return 0;	/* no user chain: no jump */
-	mem = kvmalloc(n * (sizeof(*g.stack) + 3 * sizeof(u32) + 1), GFP_KERNEL | __GFP_NOWARN);
+	/* per chain: checks, stack, post, depth, line, state; u64 first, aligned */
+	mem = kvmalloc_array(n, sizeof(*g.checks) + sizeof(*g.stack) + 3 * sizeof(u32) + 1,
+			     GFP_KERNEL | __GFP_NOWARN);
 	if (!mem)
 		return minifw_nomem(err);
-	g.stack = mem;
+	g.checks = mem;
+	g.stack = (struct minifw_dfs_frame *)(g.checks + n);
 	g.post = (u32 *)(g.stack + n);
 	g.depth = g.post + n;
 	g.line = g.depth + n;
 	g.state = (u8 *)(g.line + n);
 	memset(g.state, MINIFW_WHITE, n);
 	ret = minifw_graph_order(rs, &g, err) ?: minifw_graph_reach(rs, &g, err) ?:
-	      minifw_graph_rules(rs, &g, err);
+	      minifw_graph_checks(rs, &g, err) ?: minifw_graph_rules(rs, &g, err);
 	kvfree(mem);
 	return ret;
 }

@@ -657,11 +657,11 @@ int minifw_check_ifaces(const struct minifw_match *m, unsigned int hooks,
 	bad = hooks & (MINIFW_CHAIN_BIT(MINIFW_OUTPUT) | MINIFW_CHAIN_BIT(MINIFW_POSTROUTING));
 	if (m->in[0] && bad)
 		return minifw_fail(err, "-i cannot be used in %s (packets there have no input interface)",
-				   minifw_chain_name(__builtin_ctz(bad)));
+				   minifw_chain_name(__ffs(bad)));
 	bad = hooks & (MINIFW_CHAIN_BIT(MINIFW_PREROUTING) | MINIFW_CHAIN_BIT(MINIFW_INPUT));
 	if (m->out[0] && bad)
 		return minifw_fail(err, "-o cannot be used in %s (packets there have no output interface yet)",
-				   minifw_chain_name(__builtin_ctz(bad)));
+				   minifw_chain_name(__ffs(bad)));
 	return 0;
 }
 
@@ -972,7 +972,7 @@ static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv, u8 
 	} else if (hm == 0 || (~hm & (~hm + 1)) == 0) {
 		/* contiguous masks list as a length, others dotted, as iptables-save */
 		minifw_put(b, "%s %u.%u.%u.%u/%u", opt, a[0], a[1], a[2], a[3],
-			   hm ? 32 - (unsigned int)__builtin_ctz(hm) : 0);
+			   hm ? 32 - (unsigned int)__ffs(hm) : 0);
 	} else {
 		minifw_put(b, "%s %u.%u.%u.%u/%u.%u.%u.%u", opt, a[0], a[1], a[2], a[3],
 			   k[0], k[1], k[2], k[3]);

@@ -230,6 +230,7 @@ static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *
 		}
 		to->nrules = from->nrules;
 	}
+	rs->nrules = cur->nrules;
 	return rs;
 }
 
@@ -399,7 +400,7 @@ static int minifw_chain_add(struct minifw_ruleset *rs, u32 c, u32 pos, struct mi
 {
 	struct minifw_chain *ch = &rs->chain[c];
 
-	if (minifw_ruleset_count(rs) >= READ_ONCE(minifw_max_rules))
+	if (rs->nrules >= READ_ONCE(minifw_max_rules))
 		return minifw_fail(err, "too many rules: the limit is %u (module parameter max_rules)",
 				   READ_ONCE(minifw_max_rules));
 	if (minifw_chain_reserve(ch, ch->nrules + 1))
@@ -414,6 +415,7 @@ static int minifw_chain_add(struct minifw_ruleset *rs, u32 c, u32 pos, struct mi
 	memmove(&ch->rules[pos + 1], &ch->rules[pos], (ch->nrules - pos) * sizeof(*r));
 	ch->rules[pos] = *r;
 	ch->nrules++;
+	rs->nrules++;
 	return 0;
 }
 
@@ -452,6 +454,8 @@ static void minifw_byname_remove(struct minifw_ruleset *rs, u32 c)
 	bool found;
 	u32 pos = minifw_byname_pos(rs, rs->nchains - MINIFW_NCHAINS, rs->chain[c].name, &found);
 
+	if (WARN_ON_ONCE(!found))
+		return;
 	memmove(&rs->byname[pos], &rs->byname[pos + 1],
 		(rs->nchains - MINIFW_NCHAINS - pos - 1) * sizeof(*rs->byname));
 }
@@ -503,8 +507,10 @@ static int minifw_chain_delete_all(struct minifw_ruleset *rs, struct minifw_err 
 		if (rs->chain[c].nrules || rs->chain[c].refs)
 			return minifw_chain_delete(rs, c, err);
 	}
-	for (c = rs->nchains; c-- > MINIFW_NCHAINS; )
-		minifw_chain_delete(rs, c, err);
+	/* all empty and unreferenced: no jump to renumber, nothing to sort */
+	for (c = MINIFW_NCHAINS; c < rs->nchains; c++)
+		minifw_chain_free(&rs->chain[c]);
+	rs->nchains = MINIFW_NCHAINS;
 	return 0;
 }
 
@@ -562,6 +568,7 @@ static int minifw_flush_zero(struct minifw_ruleset *rs, const struct minifw_cmd 
 		}
 		for (i = 0; i < ch->nrules; i++)
 			minifw_rule_release(rs, &ch->rules[i]);
+		rs->nrules -= ch->nrules;
 		ch->nrules = 0;
 		ch->lineno = cmd->lineno;
 	}
@@ -578,7 +585,8 @@ static int minifw_rule_cmd(struct minifw_ruleset *rs, const struct minifw_cmd *c
 
 	if (cmd->op != MINIFW_OP_DELETE_NUM && minifw_cmd_rule_in(rs, cmd, &rule, err))
 		return -EINVAL;
-	ch->lineno = cmd->lineno;
+	if (cmd->op != MINIFW_OP_CHECK)
+		ch->lineno = cmd->lineno;	/* -C changes nothing */
 	switch (cmd->op) {
 	case MINIFW_OP_APPEND:
 		return minifw_chain_add(rs, c, ch->nrules, &rule, err);
@@ -610,6 +618,7 @@ static int minifw_rule_cmd(struct minifw_ruleset *rs, const struct minifw_cmd *c
 	minifw_rule_release(rs, &ch->rules[pos]);
 	memmove(&ch->rules[pos], &ch->rules[pos + 1], (ch->nrules - pos - 1) * sizeof(rule));
 	ch->nrules--;
+	rs->nrules--;
 	if (cmd->op == MINIFW_OP_REPLACE)
 		return minifw_chain_add(rs, c, pos, &rule, err);
 	return 0;
@@ -768,9 +777,5 @@ bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs)
  */
 u32 minifw_ruleset_count(const struct minifw_ruleset *rs)
 {
-	u32 n = 0, c;
-
-	for (c = 0; c < rs->nchains; c++)
-		n += rs->chain[c].nrules;
-	return n;
+	return rs->nrules;
 }

@@ -45,6 +45,17 @@ typedef uint16_t __be16;
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define BIT(n) (1UL << (n))
+#define __ffs(x) ((unsigned long)__builtin_ctzl(x))
+/* a kernel WARN is a bug: the unit tests and the fuzzer stop on it */
+#define WARN_ON_ONCE(c) ({							\
+	bool __warn = !!(c);							\
+	if (__warn) {								\
+		fprintf(stderr, "%s:%d: WARN_ON_ONCE(%s)\n", __FILE__, __LINE__, #c); \
+		abort();							\
+	}									\
+	__warn;									\
+})
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define fallthrough __attribute__((fallthrough))
 #define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)

@@ -8,6 +8,7 @@
 #define MINIFW_RULES_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/if.h>
 #include <linux/in.h>
@@ -46,6 +47,8 @@ enum minifw_chain_id {
  * (NFT_JUMP_STACK_SIZE); real rulesets nest three or four deep.
  */
 #define MINIFW_MAX_CALLS	32
+/* most rules one packet may be checked against in one built-in chain, calls included */
+#define MINIFW_MAX_CHECKS	BIT(24)
 
 /*
  * What a rule does with a packet it matches, and what a chain decides

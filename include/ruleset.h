@@ -109,6 +109,7 @@ struct minifw_ruleset {
 	u32 nchains;			/* MINIFW_NCHAINS and the user chains */
 	u32 capchains;			/* allocated of chain[] and byname[] */
 	u32 *byname;			/* nchains - MINIFW_NCHAINS entries */
+	u32 nrules;			/* in all chains */
 	refcount_t ref;
 	/* the block new counters come from (while private); dropped with the ruleset */
 	struct minifw_counter_block *cblk;

@@ -2060,20 +2060,24 @@ static const struct {
 	{ "-N x\n-A x -o eth0\n-A x -j REJECT", NULL },
 };
 
-/* Calls @depth deep from INPUT (c1 ... cN), each with -j (or -g: @go). */
-static struct minifw_ruleset *deep(unsigned int depth, bool go, struct minifw_err *err,
-				   int *ret)
+/*
+ * Calls @depth deep from INPUT (c1 ... cN), each chain jumping @calls times
+ * to the next with -j (or -g: @go).
+ */
+static struct minifw_ruleset *deep(unsigned int depth, unsigned int calls, bool go,
+				   struct minifw_err *err, int *ret)
 {
 	struct minifw_ruleset *rs = minifw_ruleset_new();
 	struct sbuf b = { 0 };
 	char *script, *line, *save = NULL;
-	unsigned int i;
+	unsigned int i, k;
 
 	for (i = 1; i <= depth; i++)
 		sb_printf(&b, "-N c%u\n", i);
 	sb_printf(&b, "-A INPUT -j c1\n");
 	for (i = 1; i < depth; i++)
-		sb_printf(&b, "-A c%u -%c c%u\n", i, go ? 'g' : 'j', i + 1);
+		for (k = 0; k < calls; k++)
+			sb_printf(&b, "-A c%u -%c c%u\n", i, go ? 'g' : 'j', i + 1);
 	sb_printf(&b, "-A c%u -j DROP\n", depth);
 	script = sb_take(&b);
 	*ret = 0;
@@ -2199,19 +2203,69 @@ static void test_user_chains(void)
 	{
 		struct minifw_ruleset *rs;
 
-		rs = deep(MINIFW_MAX_CALLS, false, &err, &ret);
+		rs = deep(MINIFW_MAX_CALLS, 1, false, &err, &ret);
 		expect_ret("32 calls", 0, ret);
 		expect_str("a packet through them", "DROP",
 			   eval_name(rs, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22"));
 		minifw_ruleset_put(rs);
-		rs = deep(MINIFW_MAX_CALLS + 1, false, &err, &ret);
+		rs = deep(MINIFW_MAX_CALLS + 1, 1, false, &err, &ret);
 		expect_ret("33 calls", -EINVAL, ret);
 		expect_contains("err.msg", "calls from INPUT would nest 33 deep at chain \"c33\" (at most 32: -j CHAIN nests, -g CHAIN does not)", err.msg);
 		minifw_ruleset_put(rs);
-		rs = deep(200, true, &err, &ret);
+		rs = deep(200, 1, true, &err, &ret);
 		expect_ret("1 call and 199 gotos", 0, ret);
 		expect_str("a packet through them", "DROP",
 			   eval_name(rs, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22"));
+		minifw_ruleset_put(rs);
+	}
+	case_end();
+
+	/*
+	 * Each chain calls the next twice: a packet entering c(D-j) may be
+	 * checked against f(j) = 3 * 2^(j-1) - 2 rules (f(1) = 1, f(j+1) =
+	 * 2 + 2 f(j)), one more in INPUT: 12,582,911 at 23 deep, 25,165,823 at 24.
+	 */
+	case_begin("chains", "at most 2^24 rules checked for one packet, calls included");
+	{
+		struct minifw_ruleset *rs;
+
+		rs = deep(23, 2, false, &err, &ret);
+		expect_ret("23 deep, 2 calls each", 0, ret);
+		minifw_ruleset_put(rs);
+		rs = deep(24, 2, false, &err, &ret);
+		expect_ret("24 deep, 2 calls each", -EINVAL, ret);
+		expect_str("err.msg", "a packet in INPUT could be checked against more than 16777216 rules: too many calls of user chains that call others", err.msg);
+		minifw_ruleset_put(rs);
+		rs = deep(24, 2, true, &err, &ret);
+		expect_ret("24 deep, 2 gotos each", -EINVAL, ret);
+		minifw_ruleset_put(rs);
+	}
+	case_end();
+
+	case_begin("chains", "-X of 20,000 empty chains at once; -C changes no chain's line");
+	{
+		struct minifw_ruleset *rs = minifw_ruleset_new();
+		struct minifw_cmd cmd;
+		char line[64];
+		unsigned int i;
+
+		for (i = 0; i < 20000; i++) {
+			snprintf(line, sizeof(line), "-N chain%u", i);
+			ret = parse(line, &cmd, &err) ?: minifw_ruleset_apply(rs, &cmd, &err);
+			minifw_cmd_free(&cmd);
+			if (ret)
+				break;
+		}
+		expect_int("chains", 20000 + MINIFW_NCHAINS, rs->nchains);
+		ret = parse("-X", &cmd, &err) ?: minifw_ruleset_apply(rs, &cmd, &err);
+		minifw_cmd_free(&cmd);
+		expect_ret("-X", 0, ret);
+		expect_int("chains after -X", MINIFW_NCHAINS, rs->nchains);
+		minifw_ruleset_put(rs);
+
+		rs = edit_raw("-N x\n-A x -o eth0\n-A INPUT -j x\n-C x -o eth0", &err, &ret);
+		expect_ret("refused", -EINVAL, ret);
+		expect_int("err.line: the -A INPUT, not the -C", 3, err.line);
 		minifw_ruleset_put(rs);
 	}
 	case_end();
