@@ -154,6 +154,22 @@ oracle() {
 	assert_equal "$(pkts c32 2)" 2
 }
 
+@test "one packet may be checked against at most 2^24 rules, each call of a chain counted" {
+	local cmds=() i
+	# f1 .. f24, each calling the next twice: 25,165,823 rules from f1
+	for i in $(seq 1 24); do cmds+=("-N f$i"); done
+	for i in $(seq 1 23); do cmds+=("-A f$i -j f$((i + 1))" "-A f$i -j f$((i + 1))"); done
+	cmds+=("-A f24 -j RETURN")
+	fw "${cmds[@]}"
+	fw_refused 'line 1: a packet in INPUT could be checked against more than 16777216 rules: too many calls of user chains that call others' \
+		"-A INPUT -j f1"
+	# from f2: 12,582,911 rules. No packet is sent through them: the rule
+	# matches none (under emulation a packet would take minutes).
+	fw "-A INPUT -s 203.0.113.99 -p udp --dport 9 -j f2"
+	run grep -c -- '-j f2$' "$RULES"
+	assert_output 3
+}
+
 @test "-X refuses a chain that is jumped to or has rules, -X alone deletes all or none, -E renames" {
 	fw "-N used" "-N full" "-N empty" "-A INPUT -p icmp -j used" "-A full -j ACCEPT"
 	fw_refused 'line 1: -X used: 1 rule still jumps to it (delete them first)' "-X used"
