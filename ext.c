@@ -40,9 +40,15 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_state,
 	&minifw_xt_conntrack,
 	&minifw_xt_comment,
+	&minifw_xt_length,
+	&minifw_xt_ttl,
+	&minifw_xt_hl,
+	&minifw_xt_pkttype,
+	&minifw_xt_mark,
 	&minifw_xt_limit,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
+	&minifw_xt_MARK,
 };
 
 const unsigned int minifw_nexts = ARRAY_SIZE(minifw_exts);

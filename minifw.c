@@ -45,6 +45,7 @@
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_log.h>
+#include <linux/if_packet.h>
 #include <linux/ratelimit.h>
 #include <linux/kmod.h>
 #include <net/net_namespace.h>
@@ -95,6 +96,46 @@ struct minifw_hook_ctx {
 	struct sk_buff *skb;
 	const struct nf_hook_state *state;
 };
+
+/*
+ * Packet path: what extensions read or change of the packet beyond
+ * struct minifw_pkt (include/walk.h), from the skb the hook was given.
+ */
+u8 minifw_pkt_ttl(const struct minifw_pkt *p)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+
+	if (p->family == MINIFW_FAM_IPV6)
+		return ipv6_hdr(c->skb)->hop_limit;
+	return ip_hdr(c->skb)->ttl;
+}
+
+/* As xt_pkttype: a looped-back packet's type from its destination. */
+u8 minifw_pkt_type(const struct minifw_pkt *p)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+
+	if (c->skb->pkt_type != PACKET_LOOPBACK)
+		return c->skb->pkt_type;
+	if (p->family == MINIFW_FAM_IPV6 || ipv4_is_multicast(p->daddr.ip))
+		return PACKET_MULTICAST;
+	return PACKET_BROADCAST;
+}
+
+u32 minifw_pkt_mark(const struct minifw_pkt *p)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+
+	return c->skb->mark;
+}
+
+/* -j MARK: the hook's skb is the packet's, which netfilter lets us change. */
+void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+
+	c->skb->mark = mark;
+}
 
 /* Control path: a reference to the packet logger of one family. */
 static int minifw_logger_get(u8 pf)

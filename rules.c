@@ -209,6 +209,8 @@ const char *minifw_target_name(unsigned int target)
 		return "REJECT";
 	case MINIFW_T_LOG:
 		return "LOG";
+	case MINIFW_T_MARK:
+		return "MARK";
 	case MINIFW_T_RETURN:
 		return "RETURN";
 	default:

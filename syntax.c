@@ -384,6 +384,38 @@ int minifw_parse_ports(struct minifw_err *err, char *s, u8 proto, u16 *range)
 	return 0;
 }
 
+/**
+ * minifw_parse_u32() - a 32-bit value as iptables reads marks: decimal or
+ * hexadecimal with 0x ("0xfeedcafe", "4294967295"); leading zeros, which
+ * iptables would read as octal, and signs are refused
+ * @err: reason on failure
+ * @s: the text
+ * @what: what it is, for the error ("a mark")
+ * @v: the value, out
+ *
+ * Context: any.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_parse_u32(struct minifw_err *err, const char *s, const char *what, u32 *v)
+{
+	int ret;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		size_t i;
+
+		for (i = 2; s[i]; i++)
+			if (!isxdigit((unsigned char)s[i]))
+				break;
+		if (i > 2 && !s[i] && !kstrtou32(s, 16, v))
+			return 0;
+		return minifw_not_decimal(err, s, MINIFW_DEC_BAD, what);
+	}
+	ret = minifw_decimal(s, strlen(s));
+	if (ret != MINIFW_DEC_OK || kstrtou32(s, 10, v))
+		return minifw_not_decimal(err, s, ret, what);
+	return 0;
+}
+
 /* Protocol names; the first entry of a number is the one listings print. */
 static const struct {
 	const char *name;

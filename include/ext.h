@@ -180,6 +180,12 @@ extern const struct minifw_ext_ops minifw_xt_comment;
 extern const struct minifw_ext_ops minifw_xt_limit;
 extern const struct minifw_ext_ops minifw_xt_REJECT;
 extern const struct minifw_ext_ops minifw_xt_LOG;
+extern const struct minifw_ext_ops minifw_xt_length;
+extern const struct minifw_ext_ops minifw_xt_ttl;
+extern const struct minifw_ext_ops minifw_xt_hl;
+extern const struct minifw_ext_ops minifw_xt_pkttype;
+extern const struct minifw_ext_ops minifw_xt_mark;
+extern const struct minifw_ext_ops minifw_xt_MARK;
 
 /* The registry, by registry number - 1 (ext.c). */
 extern const struct minifw_ext_ops *const minifw_exts[];

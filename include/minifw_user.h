@@ -334,22 +334,32 @@ out:
 
 #define hweight32(x) __builtin_popcount(x)
 
-/* kstrtoul()-like: decimal only here, whole string, range checked. */
-static inline int minifw_user_kstrtoul(const char *s, unsigned long max,
+/* kstrtoul()-like: base 10 or 16 (with or without 0x), whole string, range checked. */
+static inline int minifw_user_kstrtoul(const char *s, unsigned int base, unsigned long max,
 				       unsigned long *res)
 {
 	unsigned long v = 0;
 
 	if (*s == '+')
 		s++;
+	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
 	if (!*s)
 		return -EINVAL;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
+		unsigned int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned int)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned int)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned int)(*s - 'A' + 10);
+		else
 			return -EINVAL;
-		if (v > (ULONG_MAX - 9) / 10)
+		if (v > (ULONG_MAX - d) / base)
 			return -ERANGE;
-		v = v * 10 + (unsigned long)(*s - '0');
+		v = v * base + d;
 	}
 	if (v > max)
 		return -ERANGE;
@@ -362,8 +372,9 @@ static inline int minifw_user_kstrtoul(const char *s, unsigned long max,
 	{                                                                     \
 		unsigned long v;                                              \
 		int ret;                                                      \
-		(void)base;                                                   \
-		ret = minifw_user_kstrtoul(s, max, &v);                       \
+		if (base != 10 && base != 16)                                 \
+			abort();	/* not in the shim */                 \
+		ret = minifw_user_kstrtoul(s, base, max, &v);                 \
 		if (!ret)                                                     \
 			*res = (type)v;                                       \
 		return ret;                                                   \

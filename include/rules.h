@@ -61,6 +61,7 @@ enum minifw_target {
 	MINIFW_T_DROP,
 	MINIFW_T_REJECT,	/* drop and answer; target_arg: enum minifw_reject */
 	MINIFW_T_LOG,		/* log and go on */
+	MINIFW_T_MARK,		/* change the packet's mark and go on */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
 	MINIFW_T_JUMP,		/* -j CHAIN: call it; target_arg: its index */
 	MINIFW_T_GOTO,		/* -g CHAIN: go on there, never back here */

@@ -6,6 +6,7 @@
 #ifndef MINIFW_WALK_H
 #define MINIFW_WALK_H
 
+#include <linux/if_packet.h>
 #include "rules.h"
 
 /*
@@ -33,7 +34,7 @@ struct minifw_pkt {
 	u32 len;		/* bytes counted: the IP packet length */
 	const char *in;		/* device names, "" if none */
 	const char *out;
-	const void *ctx;	/* the hook's, for minifw_log() */
+	const void *ctx;	/* the hook's: for minifw_log(), minifw_pkt_*() */
 };
 
 /*
@@ -70,5 +71,54 @@ unsigned int minifw_chain_eval(const struct minifw_ruleset *rs, unsigned int cha
  * user-space tests have their own): @level 0-7, @flags NF_LOG_*, @prefix.
  */
 void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix);
+
+/*
+ * What some extensions read or change of a packet beyond struct
+ * minifw_pkt, asked of the owner of the packet path, so that only rules
+ * that need it pay for it: minifw.c reads the skb; in user space the
+ * test's struct minifw_user_pkt, which pkt->ctx points to (or defaults:
+ * mark 0, TTL 64, for this host).
+ */
+#ifdef __KERNEL__
+u8 minifw_pkt_ttl(const struct minifw_pkt *p);
+u8 minifw_pkt_type(const struct minifw_pkt *p);	/* PACKET_*, as xt_pkttype */
+u32 minifw_pkt_mark(const struct minifw_pkt *p);
+void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark);
+#else
+struct minifw_user_pkt {
+	u32 mark;
+	u8 ttl;			/* IPv4 TTL, IPv6 hop limit */
+	u8 type;		/* PACKET_HOST ... */
+};
+
+static inline u8 minifw_pkt_ttl(const struct minifw_pkt *p)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	return u ? u->ttl : 64;
+}
+
+static inline u8 minifw_pkt_type(const struct minifw_pkt *p)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	return u ? u->type : PACKET_HOST;
+}
+
+static inline u32 minifw_pkt_mark(const struct minifw_pkt *p)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	return u ? u->mark : 0;
+}
+
+static inline void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
+{
+	struct minifw_user_pkt *u = (struct minifw_user_pkt *)p->ctx;
+
+	if (u)
+		u->mark = mark;
+}
+#endif
 
 #endif /* MINIFW_WALK_H */

@@ -10,11 +10,7 @@ load helpers
 setup() { common_setup; }
 
 teardown() {
-	for c in -F -X "-P INPUT ACCEPT" "-P FORWARD ACCEPT"; do
-		# shellcheck disable=SC2086 # the command's words
-		iptables-legacy $c 2>/dev/null || true
-	done
-	rmmod iptable_filter 2>/dev/null || true
+	legacy_clean
 	common_teardown
 }
 
@@ -25,13 +21,6 @@ for src in 192.0.2.2 192.0.2.7 198.51.100.5; do
 		"tcp:$src:22" "tcp:$src:23" "tcp:$src:80")
 done
 
-# oracle DOC [--then EDITS]...: minifw and iptables-legacy agree.
-oracle() {
-	run ip netns exec peer python3 "$BATS_TEST_DIRNAME/oracle.py" "$@" "${PROBES[@]}"
-	echo "$output"
-	assert_success
-	assert_output --regexp ', 0 disagreements$'
-}
 
 @test "a chain called from two places counts each call; RETURN and nested calls as iptables" {
 	cat >"$BATS_TEST_TMPDIR/doc" <<-'EOF'

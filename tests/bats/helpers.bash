@@ -246,3 +246,23 @@ run_in() {
 		"$@"
 	fi
 }
+
+# iptables-legacy as the oracle (oracle.py): its filter table emptied and
+# unloaded again after a test.
+legacy_clean() {
+	local c
+	for c in -F -X "-P INPUT ACCEPT" "-P FORWARD ACCEPT" "-P OUTPUT ACCEPT"; do
+		# shellcheck disable=SC2086 # the command's words
+		iptables-legacy $c 2>/dev/null || true
+	done
+	rmmod iptable_filter 2>/dev/null || true
+}
+
+# oracle DOC [--then EDITS]...: minifw and iptables-legacy give the
+# file's PROBES (an array) the same fates and counters (oracle.py).
+oracle() {
+	run ip netns exec peer python3 "$BATS_TEST_DIRNAME/oracle.py" "$@" "${PROBES[@]}"
+	echo "$output"
+	assert_success
+	assert_output --regexp ', 0 disagreements$'
+}

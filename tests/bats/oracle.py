@@ -16,7 +16,9 @@ root namespace (nsenter -t 1 -n).
           /proc/minifw/rules and as one iptables-legacy command; the
           probes are then sent again
   PROBE   icmp:SRC (an echo request), tcp:SRC:PORT (a SYN), or
-          udp:SRC:PORT, from SRC, an address of netns "peer"
+          udp:SRC:PORT, from SRC, an address of netns "peer"; with
+          @ttl=N and/or @pad=N after it (comma-separated after one @):
+          the IP TTL (default 64) and N bytes more of payload
 
 minifw must be loaded, without rules, and iptables-legacy's filter table
 empty. A probe's fate is what came back within the timeout: "reply" (an
@@ -47,14 +49,19 @@ conf.verb = 0
 def probe_packets(probes):
     pkts = []
     for k, spec in enumerate(probes):
+        spec, _, mods = spec.partition("@")
+        opts = dict(m.split("=") for m in mods.split(",") if m)
         kind, src, *port = spec.split(":")
-        ip = IP(src=src, dst=DST, id=1000 + k)
+        ip = IP(src=src, dst=DST, id=1000 + k, ttl=int(opts.pop("ttl", 64)))
+        pad = b"p" * int(opts.pop("pad", 0))
+        if opts:
+            raise SystemExit("bad probe option in %r" % spec)
         if kind == "icmp":
-            pkts.append(ip / ICMP(id=k, seq=1))
+            pkts.append(ip / ICMP(id=k, seq=1) / pad)
         elif kind == "tcp":
-            pkts.append(ip / TCP(sport=40000 + k, dport=int(port[0]), flags="S", seq=k))
+            pkts.append(ip / TCP(sport=40000 + k, dport=int(port[0]), flags="S", seq=k) / pad)
         elif kind == "udp":
-            pkts.append(ip / UDP(sport=40000 + k, dport=int(port[0])) / b"probe")
+            pkts.append(ip / UDP(sport=40000 + k, dport=int(port[0])) / (b"probe" + pad))
         else:
             raise SystemExit("bad probe %r" % spec)
     return pkts

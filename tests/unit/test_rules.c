@@ -498,6 +498,7 @@ static const char *counts(const struct minifw_ruleset *rs, unsigned int chain)
 struct test_pkt {
 	struct minifw_pkt p;
 	char in[IFNAMSIZ], out[IFNAMSIZ];
+	struct minifw_user_pkt u;	/* p.ctx: mark, TTL, packet type */
 };
 
 /* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
@@ -557,7 +558,9 @@ static u8 ct_bit(const char *name)
  * extension headers could not be read, so neither could the transport
  * header), "type=T[/C]" (ICMP or ICMPv6 type and code, default 0/0) and
  * "ct=STATE" (the connection tracking state: INVALID, NEW, RELATED,
- * ESTABLISHED or UNTRACKED; default none of them).
+ * ESTABLISHED or UNTRACKED; default none of them), "ttl=N" (TTL or hop
+ * limit, default 64), "mark=N" (default 0) and "pkttype=T" (host,
+ * broadcast, multicast or otherhost; default host).
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
@@ -572,6 +575,8 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 	t->p.l4 = true;
 	t->p.ports = true;
 	t->p.len = 100;
+	t->p.ctx = &t->u;
+	t->u.ttl = 64;
 	snprintf(buf, sizeof(buf), "%s", spec);
 	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save), field++) {
 		if (field == 0)
@@ -611,6 +616,16 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		} else if (!strncmp(w, "ct=", 3)) {
 			t->p.ctstate = ct_bit(w + 3);
 			ok &= t->p.ctstate != 0;
+		} else if (!strncmp(w, "ttl=", 4)) {
+			t->u.ttl = (u8)atoi(w + 4);
+		} else if (!strncmp(w, "mark=", 5)) {
+			t->u.mark = (u32)strtoul(w + 5, NULL, 0);
+		} else if (!strncmp(w, "pkttype=", 8)) {
+			t->u.type = !strcmp(w + 8, "broadcast") ? PACKET_BROADCAST :
+				    !strcmp(w + 8, "multicast") ? PACKET_MULTICAST :
+				    !strcmp(w + 8, "otherhost") ? PACKET_OTHERHOST :
+				    PACKET_HOST;
+			ok &= t->u.type != PACKET_HOST || !strcmp(w + 8, "host");
 		} else {
 			ok = false;
 		}
@@ -4445,6 +4460,77 @@ static void test_random_chains(void)
 	free(set);
 }
 
+/*
+ * Matches on what the hook reads of the skb on demand (length, TTL and hop
+ * limit, packet type, mark) and -j MARK: FORWARD's verdict for the packet,
+ * the mark it leaves, and the packets of each rule.
+ */
+static const struct {
+	const char *rules, *pkt, *verdict;
+	u32 mark;
+	const char *counts;
+} header_cases[] = {
+	{ "-A FORWARD -m length --length 100 -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m length --length 101:65535 -j DROP", TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m length ! --length 0:99 -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m length --length :100 -j DROP", UDP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ttl --ttl-eq 64 -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ttl ! --ttl-eq 64 -j DROP", TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ttl --ttl-lt 2 -j DROP", TCP10 " ttl=1", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ttl --ttl-lt 1 -j DROP", TCP10 " ttl=1", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ttl --ttl-gt 254 -j DROP", TCP10 " ttl=255", "DROP", 0, "FORWARD 1 | 0" },
+	/* -m ttl is IPv4's, -m hl IPv6's: the other family's packets pass */
+	{ "-A FORWARD -m ttl --ttl-eq 64 -j DROP", "tcp [2001:db8::1]:5 > [2001:db8::2]:22",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m hl --hl-eq 64 -j DROP", "tcp [2001:db8::1]:5 > [2001:db8::2]:22",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hl --hl-lt 64 -j DROP", TCP10 " ttl=1", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m pkttype --pkt-type broadcast -j DROP", TCP10 " pkttype=broadcast",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m pkttype ! --pkt-type unicast -j DROP", TCP10 " pkttype=multicast",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m pkttype ! --pkt-type unicast -j DROP", TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m mark --mark 0x4000/0x4000 -j DROP", TCP10 " mark=0x4001", "DROP", 0x4001,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m mark ! --mark 0x4000/0x4000 -j DROP", TCP10 " mark=0x4001", "ACCEPT",
+	  0x4001, "FORWARD 0 | 1" },
+	/* one rule marks, a later one reads it (Kubernetes' masquerade mark) */
+	{ "-A FORWARD -p tcp -j MARK --or-mark 0x4000\n-A FORWARD -m mark --mark 0x4000/0x4000 -j DROP",
+	  TCP10 " mark=0x1", "DROP", 0x4001, "FORWARD 1 1 | 0" },
+	{ "-A FORWARD -j MARK --set-mark 0x10/0xf0\n-A FORWARD -m mark --mark 0x17", TCP10 " mark=0xf7",
+	  "ACCEPT", 0x17, "FORWARD 1 1 | 1" },
+	{ "-A FORWARD -j MARK --and-mark 0xff\n-A FORWARD -j MARK --xor-mark 0x101", TCP10 " mark=0x1234",
+	  "ACCEPT", 0x135, "FORWARD 1 1 | 1" },
+	{ "-A FORWARD -j MARK --set-xmark 0x5/0x0", TCP10 " mark=0x3", "ACCEPT", 0x6,
+	  "FORWARD 1 | 1" },
+	{ "-A FORWARD -j MARK --set-mark 7", TCP10 " mark=0xffff0000", "ACCEPT", 7, "FORWARD 1 | 1" },
+	/* in a user chain, then back */
+	{ "-N m\n-A m -j MARK --set-mark 2\n-A FORWARD -j m\n-A FORWARD -m mark --mark 2 -j DROP",
+	  TCP10, "DROP", 2, "FORWARD 1 1 | 0, m 1 | 1" },
+};
+
+static void test_header_matches(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(header_cases); k++) {
+		struct minifw_ruleset *rs;
+		struct test_pkt t;
+
+		case_beginf("header matches", "\"%s\" for %s", header_cases[k].rules,
+			    header_cases[k].pkt);
+		rs = build(header_cases[k].rules);
+		make_pkt(&t, header_cases[k].pkt);
+		hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
+		expect_str("verdict", header_cases[k].verdict,
+			   minifw_target_name(minifw_chain_eval(rs, MINIFW_FORWARD, &t.p)));
+		expect_int("mark after", header_cases[k].mark, t.u.mark);
+		expect_str("counters", header_cases[k].counts, chain_pkts(rs));
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+}
+
 /* Sections 4 and 5: run twice (see compiled_mode) */
 static void test_edit_and_match(void)
 {
@@ -4453,6 +4539,7 @@ static void test_edit_and_match(void)
 	test_chains();
 	test_user_chains();
 	test_limit();
+	test_header_matches();
 	test_families();
 	test_prefixes();
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# Matches on the IP header and the packet's metadata (-m length, -m ttl,
+# -m hl, -m pkttype, -m mark) and -j MARK, on real packets; iptables-legacy
+# as the oracle where the same rules can go through it.
+
+load helpers
+
+setup() { common_setup; }
+
+teardown() {
+	legacy_clean
+	common_teardown
+}
+
+@test "length, ttl, pkttype, mark and MARK (in a user chain) as iptables: fates, counters, listing" {
+	PROBES=()
+	for src in 192.0.2.2 192.0.2.7; do
+		PROBES+=("icmp:$src" "icmp:$src@ttl=5" "icmp:$src@pad=100" "icmp:$src@ttl=200,pad=30"
+			"udp:$src:5000" "tcp:$src:22" "tcp:$src:23" "tcp:$src:24@pad=1")
+	done
+	cat >"$BATS_TEST_TMPDIR/doc" <<-'EOF'
+	*filter
+	:INPUT ACCEPT [0:0]
+	:FORWARD ACCEPT [0:0]
+	:OUTPUT ACCEPT [0:0]
+	:marks - [0:0]
+	-A INPUT -m ttl --ttl-lt 10 -j DROP
+	-A INPUT -p icmp -m length --length 100:200 -j REJECT --reject-with icmp-host-prohibited
+	-A INPUT -m ttl --ttl-gt 128 -m length ! --length :50 -j DROP
+	-A INPUT -j marks
+	-A INPUT -m mark --mark 0x4000/0x4000 -j DROP
+	-A INPUT -m pkttype ! --pkt-type unicast -j DROP
+	-A INPUT -m ttl ! --ttl-eq 64 -j ACCEPT
+	-A marks -p udp -j MARK --set-xmark 0x4000/0xffffffff
+	-A marks -p tcp -m tcp --dport 23 -j MARK --set-xmark 0x4001/0x4001
+	-A marks -s 192.0.2.7/32 -p tcp -m tcp --dport 24 -j MARK --set-xmark 0x2/0x0
+	-A marks -m mark --mark 0x4001 -j ACCEPT
+	-A marks -m mark ! --mark 0x0 -j DROP
+	COMMIT
+	EOF
+	oracle "$BATS_TEST_TMPDIR/doc"
+}
+
+@test "-m ttl and -m hl on pings with a low TTL and hop limit; each family's rule ignores the other's packets" {
+	net6_up
+	# echo requests only: MLD reports have a hop limit of 1 too
+	fw "-A INPUT -p icmp --icmp-type echo-request -m ttl --ttl-lt 5 -j DROP" \
+		"-A INPUT -p ipv6-icmp --icmpv6-type echo-request -m hl --hl-lt 5 -j DROP"
+	peer_noreply -t 4 192.0.2.1
+	peer_ping -t 5 192.0.2.1
+	peer_noreply -6 -t 1 2001:db8:1::1
+	peer_ping -6 -t 5 2001:db8:1::1
+	assert_equal "$(pkts INPUT 1)" 1
+	assert_equal "$(pkts INPUT 2)" 1
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output "-A INPUT -p icmp -m icmp --icmp-type 8 -m ttl --ttl-lt 5 -j DROP
+-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -m hl --hl-lt 5 -j DROP"
+}
+
+@test "-m pkttype tells a broadcast ping from a unicast one" {
+	fw "-A INPUT -p icmp -m pkttype --pkt-type broadcast -j DROP" \
+		"-A INPUT -p icmp -m pkttype --pkt-type unicast"
+	ip netns exec peer ping -b -c1 -W0.5 -q 192.0.2.255 >/dev/null 2>&1 || true
+	peer_ping 192.0.2.1
+	assert_equal "$(pkts INPUT 1)" 1
+	assert_equal "$(pkts INPUT 2)" 1
+}
+
+@test "-j MARK changes the packet's mark for what runs after minifw: iptables-legacy's INPUT reads it" {
+	fw "-A PREROUTING -s 192.0.2.7 -j MARK --set-mark 0x7"
+	iptables-legacy -A INPUT -m mark --mark 7 -j DROP
+	peer_noreply -I 192.0.2.7 192.0.2.1
+	peer_ping -I 192.0.2.2 192.0.2.1
+	assert_equal "$(pkts PREROUTING 1)" 1
+	run iptables-legacy -L INPUT -v -x -n
+	assert_line --regexp '^ +1 +84 DROP .* mark match 0x7$'
+}
