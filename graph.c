@@ -34,6 +34,7 @@ struct minifw_graph {
 	u32 *post;		/* chains in DFS post-order */
 	u32 *depth;		/* most calls on the stack when it runs */
 	u32 *line;		/* latest line that changed it or a chain on a path to it */
+	u32 *below;		/* latest line that changed it or a chain it reaches */
 	u8 *state;		/* MINIFW_WHITE, GRAY (on the stack), BLACK (done) */
 };
 
@@ -154,11 +155,13 @@ static int minifw_graph_reach(struct minifw_ruleset *rs, struct minifw_graph *g,
 
 /*
  * In post-order (a chain after every chain it jumps to), the most rules a
- * packet entering each chain can be checked against: its own, and for each
- * jump those of the chain jumped to. Without a bound, chains that each call
- * the next twice, 32 deep, would check one packet 2^32 times in a softirq;
- * iptables lets that by. The bound is MINIFW_MAX_CHECKS, or max_rules if
- * that is larger, so that one chain of max_rules rules always loads.
+ * packet entering each chain can be checked against: its own up to where
+ * it leaves, and for each call (-j) those of the chain called; a goto (-g)
+ * leaves for good, so only the dearest way out counts. Without a bound,
+ * chains that each call the next twice, 32 deep, would check one packet
+ * 2^32 times in a softirq; iptables lets that by. The bound is
+ * MINIFW_MAX_CHECKS, or max_rules if that is larger, so that one chain of
+ * max_rules rules always loads.
  */
 static int minifw_graph_checks(const struct minifw_ruleset *rs, struct minifw_graph *g,
 			       struct minifw_err *err)
@@ -168,18 +171,28 @@ static int minifw_graph_checks(const struct minifw_ruleset *rs, struct minifw_gr
 
 	for (k = 0; k < rs->nchains; k++) {
 		const struct minifw_chain *ch;
-		u64 n;
+		u64 run = 0, best = 0;
 
 		c = g->post[k];
 		ch = &rs->chain[c];
-		n = ch->nrules;
-		for (i = 0; i < ch->nrules && n <= most; i++)
-			if (minifw_jumps(&ch->rules[i]))
-				n += g->checks[ch->rules[i].target_arg];
-		g->checks[c] = min_t(u64, n, most + 1);	/* no overflow below */
-		if (c < MINIFW_NCHAINS && n > most) {
-			if (g->line[c])
-				err->line = g->line[c];
+		g->below[c] = ch->lineno;
+		for (i = 0; i < ch->nrules && run <= most; i++) {
+			const struct minifw_rule *r = &ch->rules[i];
+
+			run++;
+			if (!minifw_jumps(r))
+				continue;
+			g->below[c] = max_t(u32, g->below[c], g->below[r->target_arg]);
+			if (r->target == MINIFW_T_JUMP)
+				run += g->checks[r->target_arg];
+			else
+				best = max_t(u64, best, run + g->checks[r->target_arg]);
+		}
+		run = max_t(u64, run, best);
+		g->checks[c] = min_t(u64, run, most + 1);	/* no overflow below */
+		if (c < MINIFW_NCHAINS && run > most) {
+			if (g->below[c])
+				err->line = g->below[c];
 			return minifw_fail(err, "a packet in %s could be checked against more than %llu rules: too many calls of user chains that call others",
 					   ch->name, (unsigned long long)most);
 		}
@@ -248,8 +261,8 @@ int minifw_ruleset_check_graph(struct minifw_ruleset *rs, struct minifw_err *err
 
 	if (n == MINIFW_NCHAINS)
 		return 0;	/* no user chain: no jump */
-	/* per chain: checks, stack, post, depth, line, state; u64 first, aligned */
-	mem = kvmalloc_array(n, sizeof(*g.checks) + sizeof(*g.stack) + 3 * sizeof(u32) + 1,
+	/* per chain: checks, stack, post, depth, line, below, state; u64 first, aligned */
+	mem = kvmalloc_array(n, sizeof(*g.checks) + sizeof(*g.stack) + 4 * sizeof(u32) + 1,
 			     GFP_KERNEL | __GFP_NOWARN);
 	if (!mem)
 		return minifw_nomem(err);
@@ -258,7 +271,8 @@ int minifw_ruleset_check_graph(struct minifw_ruleset *rs, struct minifw_err *err
 	g.post = (u32 *)(g.stack + n);
 	g.depth = g.post + n;
 	g.line = g.depth + n;
-	g.state = (u8 *)(g.line + n);
+	g.below = g.line + n;
+	g.state = (u8 *)(g.below + n);
 	memset(g.state, MINIFW_WHITE, n);
 	ret = minifw_graph_order(rs, &g, err) ?: minifw_graph_reach(rs, &g, err) ?:
 	      minifw_graph_checks(rs, &g, err) ?: minifw_graph_rules(rs, &g, err);

@@ -98,8 +98,16 @@ struct minifw_hook_ctx {
 };
 
 /*
- * Packet path: what extensions read or change of the packet beyond
- * struct minifw_pkt (include/walk.h), from the skb the hook was given.
+ * What extensions read or change of the packet beyond struct minifw_pkt
+ * (include/walk.h), from the skb the hook was given (pkt->ctx).
+ */
+
+/**
+ * minifw_pkt_ttl() - the IPv4 time to live or the IPv6 hop limit
+ * @p: the packet, as minifw_hook() filled it
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: the header's value; the hook's skb starts with the IP header.
  */
 u8 minifw_pkt_ttl(const struct minifw_pkt *p)
 {
@@ -110,7 +118,16 @@ u8 minifw_pkt_ttl(const struct minifw_pkt *p)
 	return ip_hdr(c->skb)->ttl;
 }
 
-/* As xt_pkttype: a looped-back packet's type from its destination. */
+/**
+ * minifw_pkt_type() - the link-layer packet type, as xt_pkttype has it
+ * @p: the packet, as minifw_hook() filled it
+ *
+ * A looped-back packet's type comes from its destination address.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST or PACKET_OTHERHOST
+ * (or the skb's own type).
+ */
 u8 minifw_pkt_type(const struct minifw_pkt *p)
 {
 	const struct minifw_hook_ctx *c = p->ctx;
@@ -122,6 +139,13 @@ u8 minifw_pkt_type(const struct minifw_pkt *p)
 	return PACKET_BROADCAST;
 }
 
+/**
+ * minifw_pkt_mark() - the packet's mark
+ * @p: the packet, as minifw_hook() filled it
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: skb->mark.
+ */
 u32 minifw_pkt_mark(const struct minifw_pkt *p)
 {
 	const struct minifw_hook_ctx *c = p->ctx;
@@ -129,7 +153,16 @@ u32 minifw_pkt_mark(const struct minifw_pkt *p)
 	return c->skb->mark;
 }
 
-/* -j MARK: the hook's skb is the packet's, which netfilter lets us change. */
+/**
+ * minifw_pkt_set_mark() - change the packet's mark (-j MARK)
+ * @p: the packet, as minifw_hook() filled it
+ * @mark: the new mark
+ *
+ * The hook owns the skb; the mark is metadata, not packet data, so no
+ * copy or checksum is involved (as xt_MARK). Nothing re-routes the packet.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ */
 void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
 {
 	const struct minifw_hook_ctx *c = p->ctx;

@@ -159,6 +159,9 @@
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
 static_assert(sizeof(struct minifw_match) == 124, "struct minifw_match has padding");
+/* every listed rule, "-A", its chain and blanks included, reads back (include/rules.h) */
+static_assert(MINIFW_RULE_TEXT_MAX + 4 + MINIFW_CHAIN_NAME_MAX <= MINIFW_LINE_MAX,
+	      "a listed rule may not fit a line");
 
 static const char *const minifw_chain_names[MINIFW_NCHAINS] = {
 	[MINIFW_PREROUTING]	= "PREROUTING",

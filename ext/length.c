@@ -9,7 +9,6 @@
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
-#include <linux/kstrtox.h>
 #endif
 
 #include "ext.h"
@@ -29,18 +28,21 @@ static const struct minifw_opt minifw_length_opts[] = {
 	{ }
 };
 
-/* One end of the range; "" is the open end, @dflt. */
+/* One end of the range, decimal or 0x hexadecimal; "" is the open end, @dflt. */
 static int minifw_length_end(struct minifw_xcall *x, const char *s, u16 dflt, u16 *v)
 {
-	int ret;
+	static const char what[] = "a length from 0 to 65535";
+	u32 n;
 
 	if (!*s) {
 		*v = dflt;
 		return 0;
 	}
-	ret = minifw_decimal(s, strlen(s));
-	if (ret != MINIFW_DEC_OK || kstrtou16(s, 10, v))
-		return minifw_not_decimal(x->err, s, ret, "a length from 0 to 65535");
+	if (minifw_parse_u32(x->err, s, what, &n))
+		return -EINVAL;
+	if (n > 0xffff)
+		return minifw_not_decimal(x->err, s, MINIFW_DEC_BAD, what);
+	*v = n;
 	return 0;
 }
 

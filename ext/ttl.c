@@ -10,7 +10,6 @@
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
-#include <linux/kstrtox.h>
 #endif
 
 #include "ext.h"
@@ -52,17 +51,19 @@ static int minifw_ttl_parse(struct minifw_xcall *x)
 {
 	struct minifw_ttl *t = x->data;
 	bool hl = minifw_is_hl(x->ops);
+	const char *what = hl ? "a hop limit from 0 to 255" : "a TTL from 0 to 255";
 	const char *s = x->arg[0];
-	int ret;
+	u32 v;
 
 	if (x->seen & ~(1U << x->opt->id))
 		return minifw_fail(x->err, "-m %s takes one of %s, %s-lt, %s-gt",
 				   x->ops->name, hl ? "--hl-eq" : "--ttl-eq",
 				   hl ? "--hl" : "--ttl", hl ? "--hl" : "--ttl");
-	ret = minifw_decimal(s, strlen(s));
-	if (ret != MINIFW_DEC_OK || kstrtou8(s, 10, &t->value))
-		return minifw_not_decimal(x->err, s, ret,
-					  hl ? "a hop limit from 0 to 255" : "a TTL from 0 to 255");
+	if (minifw_parse_u32(x->err, s, what, &v))
+		return -EINVAL;
+	if (v > 0xff)
+		return minifw_not_decimal(x->err, s, MINIFW_DEC_BAD, what);
+	t->value = v;
 	switch (x->opt->id) {
 	case MINIFW_TTL_OPT_LT:
 		t->mode = MINIFW_TTL_LT;

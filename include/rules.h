@@ -124,14 +124,18 @@ enum minifw_reject {
 #define MINIFW_X_TARGET		0x2000	/* the target extension's .target */
 
 /*
- * Longest rule text the printer produces (options only, no "-A CHAIN"):
- * every option at its longest is 1258 bytes (negated dotted masks 74,
- * interfaces 42, tcp with both ports and flags 113, 15 multiport slots 114,
- * two ranges 103, a comment of 255 quotes 534, limit 57, conntrack 65,
- * LOG 175). An IPv6 rule is shorter: its addresses take 98, but it has no
- * -m iprange.
+ * Longest rule text the printer produces (options only, no "-A CHAIN"). A
+ * rule has at most MINIFW_MATCH_MAX (8) matches; the longest IPv4 rule
+ * takes the 8 that print longest and every core option at its longest:
+ * 1331 bytes (negated dotted masks 74, interfaces 42, tcp with both ports
+ * and flags 113, 15 multiport slots 114, two ranges 103, a comment of 255
+ * quotes 534, limit 57, conntrack 65, mark 39, pkttype 34, LOG 175). An
+ * IPv6 rule has longer addresses (98) but no -m iprange: 1301 with -m
+ * length instead. test_longest_rule() checks both numbers. With "-A", the
+ * longest chain name and blanks (32 bytes more) a listed rule still fits
+ * MINIFW_LINE_MAX, so every listing reads back.
  */
-#define MINIFW_RULE_TEXT_MAX	1280
+#define MINIFW_RULE_TEXT_MAX	1408
 /*
  * Longest line accepted from /proc/minifw/rules, newline excluded: any
  * listed line ("-A POSTROUTING " and the rule) fits.

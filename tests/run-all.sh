@@ -4,14 +4,16 @@
 #   1. install the Debian packages it needs (tests/install-deps.sh)
 #   2. build minifw.ko for Debian's 6.1 and 6.12 kernels, W=1, warnings fatal,
 #      and run sparse (C=2) over it: any sparse warning fails; build the
-#      .deb (make deb); cppcheck over the user-space build; checkpatch.pl
-#      --strict
-#   3. user-space unit tests of rules.c (make unit, gcc and clang builds),
-#      the matcher's instruction counts (make bench-unit, small N) and a
-#      one-minute fuzz of its write path (make fuzz)
-#   4. boot each kernel in QEMU and run the bats suite inside (tests/bats)
+#      .deb (make deb)
+#   3. boot each kernel in QEMU and run the bats suite inside (tests/bats),
+#      and while they run: cppcheck over the user-space build, checkpatch.pl
+#      --strict, the user-space unit tests of the rule engine (make unit,
+#      gcc and clang builds), the matcher's instruction counts (make
+#      bench-unit, small N) and a one-minute fuzz of its write path (make
+#      fuzz)
+#   4. make demo, as the README has it
 # Ends with "N passed, N failed"; exits non-zero on any failure.
-# Usage: tests/run-all.sh [--check-only]   (steps 1-2 only)
+# Usage: tests/run-all.sh [--check-only]   (steps 1-2, cppcheck and checkpatch)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -53,6 +55,20 @@ if make --no-print-directory deb >build/deb.log 2>&1; then
 else
 	tail -n 30 build/deb.log
 	fail "make deb (see build/deb.log)"
+fi
+
+# Both kernels' VMs at once, started now so that the checks below run
+# beside them: under emulation much of a bats run is waiting (timeouts,
+# sleeps), and the checks below are mostly single-threaded, so the two
+# cores stay busy. Each VM writes its own TAP file, shown when both end.
+declare -A vm_pid=()
+if ! $check_only; then
+	for k in "${kernels[@]}"; do
+		[ -f "build/$k/minifw.ko" ] || { fail "bats on $k: module not built"; continue; }
+		echo "=== bats suite in QEMU, kernel $k (build/bats-$k.tap)"
+		VM_TIMEOUT=${VM_TIMEOUT:-3600} tests/vm/run-vm.sh "$k" tests/in-vm.sh >"build/bats-$k.tap" 2>&1 &
+		vm_pid[$k]=$!
+	done
 fi
 
 # cppcheck over the user-space build of the rule engine and its tests
@@ -102,16 +118,6 @@ if ! $check_only; then
 		fail "fuzz found a problem (see build/fuzz.log and build/fuzz/crash-*)"
 	fi
 
-	# Both kernels' VMs at once: under emulation much of a bats run is
-	# waiting (timeouts, sleeps), so two VMs on two cores take little
-	# longer than one. Each writes its own TAP file, shown when both end.
-	declare -A vm_pid=()
-	for k in "${kernels[@]}"; do
-		[ -f "build/$k/minifw.ko" ] || { fail "bats on $k: module not built"; continue; }
-		echo "=== bats suite in QEMU, kernel $k (build/bats-$k.tap)"
-		VM_TIMEOUT=${VM_TIMEOUT:-3600} tests/vm/run-vm.sh "$k" tests/in-vm.sh >"build/bats-$k.tap" 2>&1 &
-		vm_pid[$k]=$!
-	done
 	for k in "${!vm_pid[@]}"; do
 		rc=0
 		wait "${vm_pid[$k]}" || rc=$?

@@ -34,6 +34,20 @@ void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *pr
 /* The live ruleset, as minifw.c keeps it, without the locking. */
 static struct minifw_ruleset *live;
 
+/* Oracle: the rule count the ruleset keeps is that of its chains. */
+static void check_count(const struct minifw_ruleset *rs)
+{
+	u32 c, n = 0;
+
+	for (c = 0; c < rs->nchains; c++)
+		n += rs->chain[c].nrules;
+	if (n != minifw_ruleset_count(rs)) {
+		fprintf(stderr, "ruleset counts %u rules, its chains hold %u\n",
+			minifw_ruleset_count(rs), n);
+		abort();
+	}
+}
+
 static int commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 		       struct minifw_err *err)
 {
@@ -49,6 +63,7 @@ static int commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 		minifw_ruleset_put(rs);
 		return ret;
 	}
+	check_count(rs);
 	minifw_ruleset_put(live);
 	live = rs;
 	return 0;
@@ -65,6 +80,7 @@ static int commit_block(void *ctx, struct minifw_ruleset *rs, struct minifw_err 
 		minifw_ruleset_put(rs);
 		return ret;
 	}
+	check_count(rs);
 	minifw_ruleset_put(live);
 	live = rs;
 	return 0;

@@ -2076,23 +2076,24 @@ static const struct {
 };
 
 /*
- * Calls @depth deep from INPUT (c1 ... cN), each chain jumping @calls times
- * to the next with -j (or -g: @go).
+ * Calls @depth deep from INPUT (c1 ... cN), each chain jumping to the next
+ * with the rules @how says: "j" one -j, "gg" two -g, "jg" a -j then a -g.
  */
-static struct minifw_ruleset *deep(unsigned int depth, unsigned int calls, bool go,
+static struct minifw_ruleset *deep(unsigned int depth, const char *how,
 				   struct minifw_err *err, int *ret)
 {
 	struct minifw_ruleset *rs = minifw_ruleset_new();
 	struct sbuf b = { 0 };
 	char *script, *line, *save = NULL;
-	unsigned int i, k;
+	const char *h;
+	unsigned int i;
 
 	for (i = 1; i <= depth; i++)
 		sb_printf(&b, "-N c%u\n", i);
 	sb_printf(&b, "-A INPUT -j c1\n");
 	for (i = 1; i < depth; i++)
-		for (k = 0; k < calls; k++)
-			sb_printf(&b, "-A c%u -%c c%u\n", i, go ? 'g' : 'j', i + 1);
+		for (h = how; *h; h++)
+			sb_printf(&b, "-A c%u -%c c%u\n", i, *h, i + 1);
 	sb_printf(&b, "-A c%u -j DROP\n", depth);
 	script = sb_take(&b);
 	*ret = 0;
@@ -2218,16 +2219,16 @@ static void test_user_chains(void)
 	{
 		struct minifw_ruleset *rs;
 
-		rs = deep(MINIFW_MAX_CALLS, 1, false, &err, &ret);
+		rs = deep(MINIFW_MAX_CALLS, "j", &err, &ret);
 		expect_ret("32 calls", 0, ret);
 		expect_str("a packet through them", "DROP",
 			   eval_name(rs, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22"));
 		minifw_ruleset_put(rs);
-		rs = deep(MINIFW_MAX_CALLS + 1, 1, false, &err, &ret);
+		rs = deep(MINIFW_MAX_CALLS + 1, "j", &err, &ret);
 		expect_ret("33 calls", -EINVAL, ret);
 		expect_contains("err.msg", "calls from INPUT would nest 33 deep at chain \"c33\" (at most 32: -j CHAIN nests, -g CHAIN does not)", err.msg);
 		minifw_ruleset_put(rs);
-		rs = deep(200, 1, true, &err, &ret);
+		rs = deep(200, "g", &err, &ret);
 		expect_ret("1 call and 199 gotos", 0, ret);
 		expect_str("a packet through them", "DROP",
 			   eval_name(rs, MINIFW_INPUT, "tcp 10.0.0.1:5 > 192.0.2.1:22"));
@@ -2244,15 +2245,20 @@ static void test_user_chains(void)
 	{
 		struct minifw_ruleset *rs;
 
-		rs = deep(23, 2, false, &err, &ret);
+		rs = deep(23, "jj", &err, &ret);
 		expect_ret("23 deep, 2 calls each", 0, ret);
 		minifw_ruleset_put(rs);
-		rs = deep(24, 2, false, &err, &ret);
+		rs = deep(24, "jj", &err, &ret);
 		expect_ret("24 deep, 2 calls each", -EINVAL, ret);
 		expect_str("err.msg", "a packet in INPUT could be checked against more than 16777216 rules: too many calls of user chains that call others", err.msg);
 		minifw_ruleset_put(rs);
-		rs = deep(24, 2, true, &err, &ret);
-		expect_ret("24 deep, 2 gotos each", -EINVAL, ret);
+		/* a goto leaves for good: the second of two is never reached */
+		rs = deep(24, "gg", &err, &ret);
+		expect_ret("24 deep, 2 gotos each", 0, ret);
+		minifw_ruleset_put(rs);
+		/* ... but the goto a packet takes counts: a call, then a goto */
+		rs = deep(24, "jg", &err, &ret);
+		expect_ret("24 deep, a call and a goto each", -EINVAL, ret);
 		minifw_ruleset_put(rs);
 	}
 	case_end();
@@ -2665,8 +2671,11 @@ static void test_ip6_text(void)
 #define QUOTES255 "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
 #define QUOTES29 "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
 
-/* A rule as long as it gets lists within MINIFW_RULE_TEXT_MAX and reads back. */
-static void check_long_rule(const char *what, const char *line)
+/*
+ * A rule as long as it gets lists within MINIFW_RULE_TEXT_MAX, @listed
+ * bytes (the arithmetic in include/rules.h), and reads back.
+ */
+static void check_long_rule(const char *what, const char *line, size_t listed)
 {
 	char text[MINIFW_RULE_TEXT_MAX], back[MINIFW_LINE_MAX + 1], buf[MINIFW_LINE_MAX + 1];
 	char again[MINIFW_RULE_TEXT_MAX];
@@ -2679,6 +2688,7 @@ static void check_long_rule(const char *what, const char *line)
 	if (expect_ret("parse", 0, minifw_parse_line(buf, &cmd, &err))) {
 		format_cmd(&cmd, text, sizeof(text));
 		expect_int("listed within MINIFW_RULE_TEXT_MAX", 1, strlen(text) < sizeof(text) - 1);
+		expect_int("listed length", (long long)listed, (long long)strlen(text));
 		expect_int("listed in full (ends with the last LOG flag)", 1,
 			   strstr(text, "--log-uid --log-macdecode") != NULL);
 		snprintf(back, sizeof(back), "-A FORWARD %s", text);
@@ -2702,9 +2712,12 @@ static void test_longest_rule(void)
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
 		"10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
 		"! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '" QUOTES255 "' "
-		"-m limit --limit 3015/min --limit-burst 10000 -j LOG --log-prefix '" QUOTES29 "' "
+		"-m limit --limit 3015/min --limit-burst 10000 "
+		"-m conntrack ! --ctstate untracked,established,related,new,invalid "
+		"-m mark ! --mark 0xfffffffe/0xfffffffe -m pkttype ! --pkt-type otherhost "
+		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode");
+		"--log-macdecode", 1331);
 	/* IPv6: the longest addresses, no -m iprange; the longest state list */
 	check_long_rule("the longest IPv6 rule",
 		"-A FORWARD ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
@@ -2715,9 +2728,11 @@ static void test_longest_rule(void)
 		"10012:10013,10014 -m comment --comment '" QUOTES255 "' "
 		"-m limit --limit 3015/min --limit-burst 10000 "
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid "
+		"-m mark ! --mark 0xfffffffe/0xfffffffe -m pkttype ! --pkt-type otherhost "
+		"-m length ! --length 65534:65535 "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode");
+		"--log-macdecode", 1301);
 }
 
 /* ---------------------------------------------------------------------- */
