@@ -385,20 +385,21 @@ int minifw_parse_ports(struct minifw_err *err, char *s, u8 proto, u16 *range)
 }
 
 /**
- * minifw_parse_u32() - a 32-bit value as iptables reads marks: decimal or
- * hexadecimal with 0x ("0xfeedcafe", "4294967295"); leading zeros, which
- * iptables would read as octal, and signs are refused
+ * minifw_parse_uint() - a number as iptables reads marks, lengths and TTLs:
+ * decimal or hexadecimal with 0x ("0xfeedcafe", "4294967295"); leading
+ * zeros, which iptables would read as octal, and signs are refused
  * @err: reason on failure
  * @s: the text
- * @what: what it is, for the error ("a mark")
+ * @max: the largest value allowed
+ * @what: what it is, for the error ("a TTL from 0 to 255")
  * @v: the value, out
  *
  * Context: any.
  * Return: 0 or -EINVAL.
  */
-int minifw_parse_u32(struct minifw_err *err, const char *s, const char *what, u32 *v)
+int minifw_parse_uint(struct minifw_err *err, const char *s, u32 max, const char *what, u32 *v)
 {
-	int ret;
+	int ret = MINIFW_DEC_BAD;
 
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		size_t i;
@@ -406,14 +407,14 @@ int minifw_parse_u32(struct minifw_err *err, const char *s, const char *what, u3
 		for (i = 2; s[i]; i++)
 			if (!isxdigit((unsigned char)s[i]))
 				break;
-		if (i > 2 && !s[i] && !kstrtou32(s, 16, v))
+		if (i > 2 && !s[i] && !kstrtou32(s, 16, v) && *v <= max)
 			return 0;
-		return minifw_not_decimal(err, s, MINIFW_DEC_BAD, what);
+	} else {
+		ret = minifw_decimal(s, strlen(s));
+		if (ret == MINIFW_DEC_OK && !kstrtou32(s, 10, v) && *v <= max)
+			return 0;
 	}
-	ret = minifw_decimal(s, strlen(s));
-	if (ret != MINIFW_DEC_OK || kstrtou32(s, 10, v))
-		return minifw_not_decimal(err, s, ret, what);
-	return 0;
+	return minifw_not_decimal(err, s, ret, what);
 }
 
 /* Protocol names; the first entry of a number is the one listings print. */

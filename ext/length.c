@@ -31,17 +31,10 @@ static const struct minifw_opt minifw_length_opts[] = {
 /* One end of the range, decimal or 0x hexadecimal; "" is the open end, @dflt. */
 static int minifw_length_end(struct minifw_xcall *x, const char *s, u16 dflt, u16 *v)
 {
-	static const char what[] = "a length from 0 to 65535";
-	u32 n;
+	u32 n = dflt;
 
-	if (!*s) {
-		*v = dflt;
-		return 0;
-	}
-	if (minifw_parse_u32(x->err, s, what, &n))
+	if (*s && minifw_parse_uint(x->err, s, 0xffff, "a length from 0 to 65535", &n))
 		return -EINVAL;
-	if (n > 0xffff)
-		return minifw_not_decimal(x->err, s, MINIFW_DEC_BAD, what);
 	*v = n;
 	return 0;
 }

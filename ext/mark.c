@@ -39,12 +39,12 @@ static int minifw_parse_mark_mask(struct minifw_xcall *x, char *s, u32 *mark, u3
 
 	*mask = U32_MAX;
 	if (!slash)
-		return minifw_parse_u32(x->err, s, MINIFW_MARK_WHAT, mark);
+		return minifw_parse_uint(x->err, s, U32_MAX, MINIFW_MARK_WHAT, mark);
 	if (!mask_ok)
 		return minifw_fail(x->err, "%s takes a value without a mask", x->opt->name);
 	*slash = '\0';
-	ret = minifw_parse_u32(x->err, s, MINIFW_MARK_WHAT, mark) ?:
-	      minifw_parse_u32(x->err, slash + 1, MINIFW_MARK_WHAT, mask);
+	ret = minifw_parse_uint(x->err, s, U32_MAX, MINIFW_MARK_WHAT, mark) ?:
+	      minifw_parse_uint(x->err, slash + 1, U32_MAX, MINIFW_MARK_WHAT, mask);
 	*slash = '/';
 	return ret;
 }

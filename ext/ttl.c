@@ -23,7 +23,7 @@ struct minifw_ttl {
 
 static_assert(sizeof(struct minifw_ttl) == 2, "struct minifw_ttl has padding");
 
-/* option ids: the mode each gives (--ttl-eq, or its old name --ttl) */
+/* option ids, also their places in the tables below (error messages name them by id) */
 enum { MINIFW_TTL_OPT_EQ, MINIFW_TTL_OPT_LT, MINIFW_TTL_OPT_GT, MINIFW_TTL_OPT_OLD };
 
 static const struct minifw_opt minifw_ttl_opts[] = {
@@ -56,13 +56,12 @@ static int minifw_ttl_parse(struct minifw_xcall *x)
 	u32 v;
 
 	if (x->seen & ~(1U << x->opt->id))
-		return minifw_fail(x->err, "-m %s takes one of %s, %s-lt, %s-gt",
-				   x->ops->name, hl ? "--hl-eq" : "--ttl-eq",
-				   hl ? "--hl" : "--ttl", hl ? "--hl" : "--ttl");
-	if (minifw_parse_u32(x->err, s, what, &v))
+		return minifw_fail(x->err, "-m %s takes one of %s, %s, %s", x->ops->name,
+				   x->ops->opts[MINIFW_TTL_OPT_EQ].name,
+				   x->ops->opts[MINIFW_TTL_OPT_LT].name,
+				   x->ops->opts[MINIFW_TTL_OPT_GT].name);
+	if (minifw_parse_uint(x->err, s, 0xff, what, &v))
 		return -EINVAL;
-	if (v > 0xff)
-		return minifw_not_decimal(x->err, s, MINIFW_DEC_BAD, what);
 	t->value = v;
 	switch (x->opt->id) {
 	case MINIFW_TTL_OPT_LT:
@@ -80,12 +79,11 @@ static int minifw_ttl_parse(struct minifw_xcall *x)
 
 static int minifw_ttl_check(struct minifw_xcall *x)
 {
-	bool hl = minifw_is_hl(x->ops);
-
 	if (!x->seen)
-		return minifw_fail(x->err, "-m %s needs %s, %s-lt or %s-gt", x->ops->name,
-				   hl ? "--hl-eq" : "--ttl-eq", hl ? "--hl" : "--ttl",
-				   hl ? "--hl" : "--ttl");
+		return minifw_fail(x->err, "-m %s needs %s, %s or %s", x->ops->name,
+				   x->ops->opts[MINIFW_TTL_OPT_EQ].name,
+				   x->ops->opts[MINIFW_TTL_OPT_LT].name,
+				   x->ops->opts[MINIFW_TTL_OPT_GT].name);
 	return 0;
 }
 

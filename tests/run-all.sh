@@ -58,9 +58,10 @@ else
 fi
 
 # Both kernels' VMs at once, started now so that the checks below run
-# beside them: under emulation much of a bats run is waiting (timeouts,
-# sleeps), and the checks below are mostly single-threaded, so the two
-# cores stay busy. Each VM writes its own TAP file, shown when both end.
+# beside them: the checks are mostly single-threaded and would leave a
+# core idle on their own, and the two VMs keep both cores busy (the bats
+# runs are CPU-bound under emulation). Each VM writes its own TAP file,
+# shown when both end.
 declare -A vm_pid=()
 if ! $check_only; then
 	for k in "${kernels[@]}"; do
