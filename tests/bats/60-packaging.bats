@@ -9,7 +9,8 @@
 # (tests/run-all.sh does it before booting the VMs).
 #
 # Under TCG a module build by DKMS costs minutes and so does every depmod
-# (it reads all of the kernel's modules over 9p), so DKMS builds once, on
+# (it reads all of the kernel's modules over 9p; tests/in-vm.sh hides the
+# hardware drivers, a fifth of them is left), so DKMS builds once, on
 # 6.12, from the minifw-dkms .deb (whose postinst runs DKMS); on 6.1
 # `dkms add` registers the copy `make dkms-src` puts in
 # /usr/src/minifw-VERSION, the files the package holds, and the build is
