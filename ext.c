@@ -45,6 +45,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_hl,
 	&minifw_xt_pkttype,
 	&minifw_xt_mark,
+	&minifw_xt_addrtype,
 	&minifw_xt_limit,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
@@ -488,6 +489,12 @@ const char *minifw_xq(struct minifw_xcall *x, const char *tok)
 	return minifw_tok(x->tb, sizeof(x->tb), tok);
 }
 
+/* the data of an extension of the rule being parsed; NULL if it has none */
+static void *minifw_slot_data(const struct minifw_rule_parse *rp, const struct minifw_loaded *slot)
+{
+	return slot->ops->size ? rp->scratch + slot->off : NULL;
+}
+
 static void minifw_xcall_init(struct minifw_xcall *x, struct minifw_rule_parse *rp,
 			      struct minifw_loaded *slot)
 {
@@ -495,7 +502,7 @@ static void minifw_xcall_init(struct minifw_xcall *x, struct minifw_rule_parse *
 		.ops = slot->ops,
 		.cmd = rp->cmd,
 		.err = rp->err,
-		.data = slot->ops->size ? rp->scratch + slot->off : NULL,
+		.data = minifw_slot_data(rp, slot),
 		.seen = slot->seen,
 		.keep = &slot->keep,
 		.rp = rp,
@@ -643,29 +650,32 @@ static const char *minifw_hook_list(unsigned int hooks, char *buf, size_t len)
 /**
  * minifw_ext_where() - may an extension run in these built-in chains?
  * @ops: the extension
+ * @data: its data in the rule
  * @hooks: built-in chains (MINIFW_CHAIN_BIT() each) the rule runs in
  * @err: reason if not
  *
- * As x_tables checks a match's or target's .hooks against the hooks a
- * rule is reached from.
+ * As x_tables checks a match's or target's .hooks (and its checkentry
+ * what its options allow) against the hooks a rule is reached from.
  *
  * Context: control path.
  * Return: 0 or -EINVAL.
  */
-int minifw_ext_where(const struct minifw_ext_ops *ops, unsigned int hooks,
+int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigned int hooks,
 		     struct minifw_err *err)
 {
-	unsigned int bad = ops->hooks ? hooks & ~ops->hooks : 0;
 	const char *opt = minifw_ext_is_target(ops) ? "-j" : "-m";
+	const char *why = ops->hooks_why;
+	unsigned int ok = ops->data_hooks ? ops->data_hooks(data, &why) : ops->hooks;
+	unsigned int bad = ok ? hooks & ~ok : 0;
 	char list[64];
 
 	if (!bad)
 		return 0;
-	if (ops->hooks_why)
+	if (why)
 		return minifw_fail(err, "%s %s cannot be used in %s: %s", opt, ops->name,
-				   minifw_chain_name(__ffs(bad)), ops->hooks_why);
+				   minifw_chain_name(__ffs(bad)), why);
 	return minifw_fail(err, "%s %s is only valid in %s", opt, ops->name,
-			   minifw_hook_list(ops->hooks, list, sizeof(list)));
+			   minifw_hook_list(ok, list, sizeof(list)));
 }
 
 /* Where a rule being parsed runs: its built-in chain; a user chain's, later */
@@ -696,7 +706,8 @@ int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 
 	for (k = 0; k < rp->n; k++)
 		if (!minifw_ext_is_target(rp->x[k].ops)) {
-			ret = minifw_ext_where(rp->x[k].ops, hooks, rp->err) ?:
+			ret = minifw_ext_where(rp->x[k].ops, minifw_slot_data(rp, &rp->x[k]),
+					       hooks, rp->err) ?:
 			      minifw_ext_call(rp, &rp->x[k], rp->x[k].ops->checkentry);
 			if (ret)
 				return ret;
@@ -705,7 +716,8 @@ int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 		const struct minifw_ext_ops *ops = rp->x[k].ops;
 
 		if (minifw_ext_is_target(ops)) {
-			ret = minifw_ext_where(ops, hooks, rp->err) ?:
+			ret = minifw_ext_where(ops, minifw_slot_data(rp, &rp->x[k]), hooks,
+					       rp->err) ?:
 			      minifw_ext_call(rp, &rp->x[k], ops->checkentry);
 			if (ret)
 				return ret;
@@ -849,11 +861,11 @@ bool minifw_ext_lists_family(const struct minifw_rule *r)
 
 	for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++) {
 		ops = minifw_ext_ops(r->m.exts[k]);
-		if (ops->lists_family && ops->lists_family(r))
+		if (ops->lists_family && ops->lists_family(r, minifw_rule_ext_data(r, ops)))
 			return true;
 	}
 	ops = r->xtarget ? minifw_ext_ops(r->xtarget) : NULL;
-	return ops && ops->lists_family && ops->lists_family(r);
+	return ops && ops->lists_family && ops->lists_family(r, minifw_rule_ext_data(r, ops));
 }
 
 /**

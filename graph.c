@@ -204,13 +204,18 @@ static int minifw_graph_checks(const struct minifw_ruleset *rs, struct minifw_gr
 static int minifw_rule_where(const struct minifw_rule *r, unsigned int hooks,
 			     struct minifw_err *err)
 {
-	unsigned int k;
 	int ret = minifw_check_ifaces(&r->m, hooks, err);
+	const struct minifw_ext_ops *ops;
+	unsigned int k;
 
-	for (k = 0; !ret && k < MINIFW_MATCH_MAX && r->m.exts[k]; k++)
-		ret = minifw_ext_where(minifw_ext_ops(r->m.exts[k]), hooks, err);
-	if (!ret && r->xtarget)
-		ret = minifw_ext_where(minifw_ext_ops(r->xtarget), hooks, err);
+	for (k = 0; !ret && k < MINIFW_MATCH_MAX && r->m.exts[k]; k++) {
+		ops = minifw_ext_ops(r->m.exts[k]);
+		ret = minifw_ext_where(ops, minifw_rule_ext_data(r, ops), hooks, err);
+	}
+	if (!ret && r->xtarget) {
+		ops = minifw_ext_ops(r->xtarget);
+		ret = minifw_ext_where(ops, minifw_rule_ext_data(r, ops), hooks, err);
+	}
 	return ret;
 }
 

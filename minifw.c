@@ -41,6 +41,8 @@
 #include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -168,6 +170,85 @@ void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
 	const struct minifw_hook_ctx *c = p->ctx;
 
 	c->skb->mark = mark;
+}
+
+/*
+ * xt_addrtype's IPv6 route lookup (match_lookup_rt6()): which of LOCAL,
+ * ANYCAST and UNREACHABLE the routing tables say @addr is, seen from @dev
+ * if the rule limits it to one. The lookup is the kernel's own; like any
+ * route lookup it may take a dst reference, released here.
+ */
+static u16 minifw_addrtype_route6(struct net *net, const struct net_device *dev,
+				  const struct in6_addr *addr, u16 types)
+{
+	struct flowi6 fl6 = { .daddr = *addr };
+	struct dst_entry *dst;
+	const struct rt6_info *rt;
+	u16 ret = 0;
+
+	if (dev)
+		fl6.flowi6_oif = dev->ifindex;
+	if (dev && (types & XT_ADDRTYPE_LOCAL) && nf_ipv6_chk_addr(net, addr, dev, true))
+		ret = XT_ADDRTYPE_LOCAL;
+	if (nf_ip6_route(net, &dst, flowi6_to_flowi(&fl6), false))
+		return XT_ADDRTYPE_UNREACHABLE;
+	rt = container_of(dst, struct rt6_info, dst);
+	if (rt->rt6i_flags & RTF_REJECT)
+		ret = XT_ADDRTYPE_UNREACHABLE;
+	if (!dev && (rt->rt6i_flags & RTF_LOCAL))
+		ret |= XT_ADDRTYPE_LOCAL;
+	if (ipv6_anycast_destination(dst, addr))
+		ret |= XT_ADDRTYPE_ANYCAST;
+	dst_release(dst);
+	return ret;
+}
+
+/**
+ * minifw_pkt_addrtype() - is an address of the packet of one of these
+ * types? (-m addrtype, as xt_addrtype revision 1)
+ * @p: the packet, as minifw_hook() filled it
+ * @dst: the destination address, else the source
+ * @limit: XT_ADDRTYPE_LIMIT_IFACE_IN or _OUT to ask as seen from that
+ *         device, or 0
+ * @types: XT_ADDRTYPE_* bits (1 << RTN_*)
+ *
+ * IPv4: the type inet_dev_addr_type() gives the address (a lookup in the
+ * local routing table) is one of @types. IPv6, as xt_addrtype: each of
+ * MULTICAST, UNICAST and UNSPEC in @types is a condition ipv6_addr_type()
+ * must meet, and with LOCAL, ANYCAST or UNREACHABLE in @types a route
+ * lookup must say one of them.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: true if it is.
+ */
+bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 types)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct nf_hook_state *st = c->state;
+	const struct net_device *dev = NULL;
+	struct in6_addr a6;
+	unsigned int type;
+	int t6;
+
+	if (limit & XT_ADDRTYPE_LIMIT_IFACE_IN)
+		dev = st->in;
+	else if (limit & XT_ADDRTYPE_LIMIT_IFACE_OUT)
+		dev = st->out;
+	if (p->family == MINIFW_FAM_IPV4) {
+		type = inet_dev_addr_type(st->net, dev, dst ? p->daddr.ip : p->saddr.ip);
+		return type < 16 && (types & BIT(type));
+	}
+	memcpy(&a6, dst ? p->daddr.ip6 : p->saddr.ip6, sizeof(a6));
+	t6 = ipv6_addr_type(&a6);
+	if ((types & XT_ADDRTYPE_MULTICAST) && !(t6 & IPV6_ADDR_MULTICAST))
+		return false;
+	if ((types & XT_ADDRTYPE_UNICAST) && !(t6 & IPV6_ADDR_UNICAST))
+		return false;
+	if ((types & XT_ADDRTYPE_UNSPEC) && t6 != IPV6_ADDR_ANY)
+		return false;
+	if (types & (XT_ADDRTYPE_LOCAL | XT_ADDRTYPE_ANYCAST | XT_ADDRTYPE_UNREACHABLE))
+		return types & minifw_addrtype_route6(st->net, dev, &a6, types);
+	return true;
 }
 
 /* Control path: a reference to the packet logger of one family. */

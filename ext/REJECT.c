@@ -131,7 +131,7 @@ static void minifw_reject_print(struct minifw_buf *b, const struct minifw_rule *
 }
 
 /* its type says the rule's family, but for tcp-reset */
-static bool minifw_reject_lists_family(const struct minifw_rule *r)
+static bool minifw_reject_lists_family(const struct minifw_rule *r, const void *data)
 {
 	return r->target_arg != MINIFW_REJ_TCP_RESET;
 }

@@ -114,7 +114,7 @@ static void minifw_iprange_print(struct minifw_buf *b, const struct minifw_rule 
 }
 
 /* its addresses say the rule is IPv4's */
-static bool minifw_iprange_lists_family(const struct minifw_rule *r)
+static bool minifw_iprange_lists_family(const struct minifw_rule *r, const void *data)
 {
 	return true;
 }

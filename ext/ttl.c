@@ -105,7 +105,7 @@ static void minifw_ttl_print(struct minifw_buf *b, const struct minifw_rule *r,
 }
 
 /* the rule is of the family its match says */
-static bool minifw_ttl_lists_family(const struct minifw_rule *r)
+static bool minifw_ttl_lists_family(const struct minifw_rule *r, const void *data)
 {
 	return true;
 }

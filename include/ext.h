@@ -23,7 +23,8 @@
  * Write ext/NAME.c: its data struct, its options (a &struct minifw_opt
  * table ending with an empty entry), .parse for an option, .check once the
  * line is read (defaults, options it cannot do without), .hooks for the
- * built-in chains it may run in, .checkentry for what else the rule must
+ * built-in chains it may run in (.data_hooks if its options say),
+ * .checkentry for what else the rule must
  * have (the -p it needs), .print in
  * iptables-save's form, and .match for the packet path (lockless,
  * allocation-free and bounded; MINIFW_MATCH, MINIFW_NOMATCH or
@@ -96,6 +97,12 @@ struct minifw_ext_ops {
 	 */
 	u8 hooks;
 	const char *hooks_why;
+	/*
+	 * Or, where its options say where it may run (addrtype's
+	 * --limit-iface-in): the chains for these data, 0 for all, and why
+	 * not in the others.
+	 */
+	u8 (*data_hooks)(const void *data, const char **why);
 	u16 size;			/* bytes of private data */
 	u8 reads;			/* MINIFW_SKIP_* fields its .match reads */
 	const struct minifw_opt *opts;	/* ending with an entry without name */
@@ -111,7 +118,7 @@ struct minifw_ext_ops {
 	int (*checkentry)(struct minifw_xcall *x);
 	void (*print)(struct minifw_buf *b, const struct minifw_rule *r, const void *data);
 	/* does the listing say the rule's family (then no -4/-6 is listed)? */
-	bool (*lists_family)(const struct minifw_rule *r);
+	bool (*lists_family)(const struct minifw_rule *r, const void *data);
 	/*
 	 * A rule with it got new counters: set up what it keeps there between
 	 * packets (so it keeps state: a verdict depends on the packets before).
@@ -186,6 +193,7 @@ extern const struct minifw_ext_ops minifw_xt_hl;
 extern const struct minifw_ext_ops minifw_xt_pkttype;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
+extern const struct minifw_ext_ops minifw_xt_addrtype;
 
 /* The registry, by registry number - 1 (ext.c). */
 extern const struct minifw_ext_ops *const minifw_exts[];
@@ -242,7 +250,7 @@ int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
 		     const struct minifw_opt *o, char **arg, bool inv);
 int minifw_ext_check(struct minifw_rule_parse *rp);
 int minifw_ext_checkentry(struct minifw_rule_parse *rp);
-int minifw_ext_where(const struct minifw_ext_ops *ops, unsigned int hooks,
+int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigned int hooks,
 		     struct minifw_err *err);
 void minifw_rule_parse_free(struct minifw_rule_parse *rp);
 int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);

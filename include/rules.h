@@ -127,20 +127,21 @@ enum minifw_reject {
  * Longest rule text the printer produces (options only, no "-A CHAIN"). A
  * rule has at most MINIFW_MATCH_MAX (8) matches; the longest IPv4 rule
  * takes the 8 that print longest and every core option at its longest:
- * 1331 bytes (negated dotted masks 74, interfaces 42, tcp with both ports
+ * 1551 bytes (negated dotted masks 74, interfaces 42, tcp with both ports
  * and flags 113, 15 multiport slots 114, two ranges 103, a comment of 255
- * quotes 534, limit 57, conntrack 65, mark 39, pkttype 34, LOG 175). An
- * IPv6 rule has longer addresses (98) but no -m iprange: 1301 with -m
- * length instead. test_longest_rule() checks both numbers. With "-A", the
- * longest chain name and blanks (32 bytes more) a listed rule still fits
- * MINIFW_LINE_MAX, so every listing reads back.
+ * quotes 534, limit 57, conntrack 65, mark 39, addrtype 254, LOG 175). An
+ * IPv6 rule has longer addresses (98) but no -m iprange and fewer address
+ * types: 1426 with -m pkttype instead. test_longest_rule() checks both
+ * numbers. The bound leaves room for longer extensions to come; with "-A",
+ * the longest chain name and blanks (32 bytes more) a listed rule still
+ * fits MINIFW_LINE_MAX, so every listing reads back.
  */
-#define MINIFW_RULE_TEXT_MAX	1408
+#define MINIFW_RULE_TEXT_MAX	2048
 /*
  * Longest line accepted from /proc/minifw/rules, newline excluded: any
  * listed line ("-A POSTROUTING " and the rule) fits.
  */
-#define MINIFW_LINE_MAX		1536
+#define MINIFW_LINE_MAX		2176
 
 /* Most -m extensions one rule may have (each at most once). */
 #define MINIFW_MATCH_MAX	8

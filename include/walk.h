@@ -7,6 +7,7 @@
 #define MINIFW_WALK_H
 
 #include <linux/if_packet.h>
+#include <linux/netfilter/xt_addrtype.h>
 #include "rules.h"
 
 /*
@@ -84,6 +85,7 @@ u8 minifw_pkt_ttl(const struct minifw_pkt *p);
 u8 minifw_pkt_type(const struct minifw_pkt *p);	/* PACKET_*, as xt_pkttype */
 u32 minifw_pkt_mark(const struct minifw_pkt *p);
 void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark);
+bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 types);
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -118,6 +120,41 @@ static inline void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
 
 	if (u)
 		u->mark = mark;
+}
+
+/*
+ * -m addrtype in user space: a host whose only local addresses are
+ * loopback's, with no routes but to them. IPv4: 0.0.0.0/8 and
+ * 255.255.255.255 BROADCAST, 224.0.0.0/4 MULTICAST, 127.0.0.0/8 LOCAL, the
+ * rest UNICAST; IPv6 as xt_addrtype's conditions, :: UNSPEC, ff00::/8
+ * MULTICAST, ::1 LOCAL and UNICAST, the rest UNICAST and unreachable.
+ */
+static inline bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit,
+				       u16 types)
+{
+	const union minifw_addr *a = dst ? &p->daddr : &p->saddr;
+	u32 v4 = ntohl(a->ip);
+	bool any, mc, lo;
+
+	if (p->family == MINIFW_FAM_IPV4) {
+		if ((v4 >> 24) == 0 || v4 == 0xffffffff)
+			return types & XT_ADDRTYPE_BROADCAST;
+		if ((v4 >> 28) == 0xe)
+			return types & XT_ADDRTYPE_MULTICAST;
+		return types & ((v4 >> 24) == 127 ? XT_ADDRTYPE_LOCAL : XT_ADDRTYPE_UNICAST);
+	}
+	any = !(a->ip6[0] | a->ip6[1] | a->ip6[2] | a->ip6[3]);
+	mc = (ntohl(a->ip6[0]) >> 24) == 0xff;
+	lo = !(a->ip6[0] | a->ip6[1] | a->ip6[2]) && a->ip6[3] == htonl(1);
+	if ((types & XT_ADDRTYPE_MULTICAST) && !mc)
+		return false;
+	if ((types & XT_ADDRTYPE_UNICAST) && (mc || any))
+		return false;
+	if ((types & XT_ADDRTYPE_UNSPEC) && !any)
+		return false;
+	if (types & (XT_ADDRTYPE_LOCAL | XT_ADDRTYPE_ANYCAST | XT_ADDRTYPE_UNREACHABLE))
+		return types & (lo ? XT_ADDRTYPE_LOCAL : XT_ADDRTYPE_UNREACHABLE);
+	return true;
 }
 #endif
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 # Matches on the IP header and the packet's metadata (-m length, -m ttl,
-# -m hl, -m pkttype, -m mark) and -j MARK, on real packets; iptables-legacy
-# as the oracle where the same rules can go through it.
+# -m hl, -m pkttype, -m mark, -m addrtype) and -j MARK, on real packets;
+# iptables-legacy as the oracle where the same rules can go through it.
 
 load helpers
 
@@ -10,7 +10,38 @@ setup() { common_setup; }
 
 teardown() {
 	legacy_clean
+	ip6tables-legacy -F 2>/dev/null || true
+	rmmod ip6table_filter 2>/dev/null || true
 	common_teardown
+}
+
+# alongside IPT CHAIN OPTIONS...: each OPTIONS a rule that only counts, in
+# minifw's CHAIN (for IPv4, or IPv6 if IPT is ip6tables-legacy) and in
+# IPT's filter table. Both hook the same places at the same priority and
+# accept, so both see every packet.
+alongside() {
+	local ipt=$1 chain=$2 fam=-4 o
+	shift 2
+	[ "$ipt" = ip6tables-legacy ] && fam=-6
+	for o in "$@"; do
+		fw "-A $chain $fam $o"
+		# shellcheck disable=SC2086 # the options' words
+		$ipt -A "$chain" $o
+	done
+}
+
+# same_counts IPT CHAIN...: each rule of each CHAIN counted as many packets
+# in minifw as in IPT
+same_counts() {
+	local ipt=$1 chain mine theirs rc=0
+	shift
+	for chain in "$@"; do
+		mine=$(awk -v c="$chain" '$1 == c && $2 != "policy" { print $2, $3 }' "$STATS")
+		theirs=$($ipt -L "$chain" -v -x -n --line-numbers | awk 'NR > 2 { print $1, $2 }')
+		echo "$chain: minifw" $mine "/ $ipt" $theirs
+		[ "$mine" = "$theirs" ] || rc=1
+	done
+	return $rc
 }
 
 @test "length, ttl, pkttype, mark and MARK (in a user chain) as iptables: fates, counters, listing" {
@@ -61,8 +92,38 @@ teardown() {
 	assert_line --regexp '^ +1 +84 DROP .* mark match 0x7$'
 }
 
-# Last in the file: net6_up leaves IPv6 on for the tests after it, whose
-# rules without a family would then also count Neighbour Discovery.
+@test "-m addrtype (IPv4): LOCAL, BROADCAST, MULTICAST, UNICAST, limited to a device, counted as by iptables-legacy" {
+	alongside iptables-legacy INPUT "-m addrtype --dst-type LOCAL" \
+		"-m addrtype --dst-type BROADCAST" "-p icmp -m addrtype --dst-type MULTICAST" \
+		"-m addrtype --dst-type LOCAL --limit-iface-in" \
+		"-m addrtype ! --dst-type LOCAL --limit-iface-in" \
+		"-m addrtype --src-type UNICAST --dst-type LOCAL,BROADCAST" \
+		"-m addrtype ! --src-type UNICAST" "-m addrtype --dst-type un"
+	alongside iptables-legacy FORWARD "-m addrtype --dst-type UNICAST" \
+		"-m addrtype --dst-type UNICAST --limit-iface-out" \
+		"-m addrtype --src-type LOCAL,UNICAST --limit-iface-in" "-m addrtype --dst-type LOCAL"
+	alongside iptables-legacy OUTPUT "-m addrtype --src-type LOCAL" \
+		"-m addrtype --src-type LOCAL --limit-iface-out" "-m addrtype --dst-type UNICAST" \
+		"-m addrtype ! --dst-type UNICAST"
+	peer_ping 192.0.2.1
+	# this host's address on its other link: LOCAL, but not on mfw0
+	peer_ping 203.0.113.1
+	peer_ping 203.0.113.2
+	ip netns exec peer ping -b -c1 -W0.5 -q 192.0.2.255 >/dev/null 2>&1 || true
+	ip netns exec peer ping -c1 -W0.5 -q -I mfwp 224.0.0.1 >/dev/null 2>&1 || true
+	ping -c1 -W2 -q 192.0.2.2 >/dev/null
+	same_counts iptables-legacy INPUT FORWARD OUTPUT
+	# the packets were there to count
+	assert_equal "$(pkts INPUT 2)" 1
+	assert_equal "$(pkts INPUT 3)" 1
+	assert_equal "$(pkts FORWARD 1)" 2
+	run grep -- '-m addrtype --dst-type LOCAL --limit-iface-in$' "$RULES"
+	assert_output "-A INPUT -4 -m addrtype --dst-type LOCAL --limit-iface-in"
+}
+
+# Last in the file, these two: net6_up leaves IPv6 on for the tests after
+# it, whose rules without a family would then also count Neighbour
+# Discovery.
 @test "-m ttl and -m hl on pings with a low TTL and hop limit; each family's rule ignores the other's packets" {
 	net6_up
 	# echo requests only: MLD reports have a hop limit of 1 too
@@ -77,4 +138,30 @@ teardown() {
 	run grep -- '^-A INPUT' "$RULES"
 	assert_output "-A INPUT -p icmp -m icmp --icmp-type 8 -m ttl --ttl-lt 5 -j DROP
 -A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -m hl --hl-lt 5 -j DROP"
+}
+
+@test "-m addrtype (IPv6): LOCAL, MULTICAST, ANYCAST, UNICAST, UNREACHABLE, limited to a device, counted as by ip6tables-legacy" {
+	net6_up
+	alongside ip6tables-legacy INPUT "-m addrtype --dst-type LOCAL" \
+		"-p ipv6-icmp --icmpv6-type echo-request -m addrtype --dst-type MULTICAST" \
+		"-m addrtype --dst-type ANYCAST" \
+		"-m addrtype --dst-type LOCAL --limit-iface-in" "-m addrtype --dst-type UNICAST" \
+		"-m addrtype --src-type UNICAST --dst-type LOCAL,ANYCAST" \
+		"-m addrtype ! --dst-type LOCAL,ANYCAST,UNREACHABLE" "-m addrtype --dst-type UNREACHABLE"
+	alongside ip6tables-legacy FORWARD "-m addrtype --dst-type UNICAST --limit-iface-out" \
+		"-m addrtype --dst-type LOCAL" "-m addrtype --src-type UNICAST,LOCAL"
+	alongside ip6tables-legacy OUTPUT "-m addrtype --src-type LOCAL --limit-iface-out" \
+		"-m addrtype --src-type LOCAL" "-m addrtype --dst-type UNREACHABLE" \
+		"-m addrtype --dst-type MULTICAST"
+	peer_ping -6 2001:db8:1::1
+	peer_ping -6 2001:db8:3::1
+	peer_ping -6 2001:db8:3::2
+	# the subnet-router anycast address of a forwarding host's link
+	ip netns exec peer ping -6 -c1 -W0.5 -q 2001:db8:1:: >/dev/null 2>&1 || true
+	ip netns exec peer ping -6 -c1 -W0.5 -q -I mfwp ff02::1 >/dev/null 2>&1 || true
+	ping -6 -c1 -W2 -q 2001:db8:1::2 >/dev/null
+	same_counts ip6tables-legacy INPUT FORWARD OUTPUT
+	assert_equal "$(pkts INPUT 2)" 1
+	[ "$(pkts INPUT 3)" -ge 1 ]
+	[ "$(pkts FORWARD 1)" -ge 2 ]
 }

@@ -90,8 +90,8 @@ ufw_doc() {
 	round_trip
 }
 
-@test "ufw's before.rules and after.rules are refused at -m addrtype, which minifw lacks yet" {
-	local f n
+@test "ufw's before.rules and after.rules each load unchanged, list as iptables-legacy lists them, and load back" {
+	local f
 	for f in before after; do
 		# with the chains ufw makes before it loads them, as
 		# iptables-restore needs them too
@@ -101,23 +101,34 @@ ufw_doc() {
 			echo ":ufw-skip-to-policy-input - [0:0]"
 			grep -v '^\*filter' "$FIX/ufw/$f.rules"
 		} >"$BATS_TEST_TMPDIR/$f"
+		fw "-F" "-X"
+		ipt -F
+		ipt -X
+		fw "$(cat "$BATS_TEST_TMPDIR/$f")"
 		ip netns exec ipt iptables-legacy-restore <"$BATS_TEST_TMPDIR/$f"
-		n=$(grep -n -m1 addrtype "$BATS_TEST_TMPDIR/$f" | cut -d: -f1)
-		run ! fw "$(cat "$BATS_TEST_TMPDIR/$f")"
-		run cat /proc/minifw/error
-		assert_output --regexp "^line $n: unknown match \"addrtype\""
+		same_listing
+		round_trip
 	done
 }
 
-@test "ufw's whole ruleset, -m addrtype lines left out, loads and lists as in iptables-legacy" {
-	ufw_doc grep -v addrtype >"$BATS_TEST_TMPDIR/ufw"
+@test "ufw's whole ruleset loads whole, lists as in iptables-legacy, and filters: -m addrtype in ufw-not-local" {
+	ufw_doc cat >"$BATS_TEST_TMPDIR/ufw"
 	fw "$(cat "$BATS_TEST_TMPDIR/ufw")"
 	ip netns exec ipt iptables-legacy-restore <"$BATS_TEST_TMPDIR/ufw"
 	same_listing
 	round_trip
-	# and it filters: ufw's before.rules accepts echo requests
+	# ufw's before.rules accepts echo requests before ufw-not-local
 	peer_ping 192.0.2.1
 	run awk '$1 == "ufw-before-input" && / --icmp-type 8 -j ACCEPT$/ { print $3 }' "$STATS"
+	assert_output 1
+	# UDP to this host returns from ufw-not-local as LOCAL; to the
+	# link's broadcast address as BROADCAST, then after.rules sends
+	# broadcasts to the INPUT policy (DROP)
+	ip netns exec peer socat -u - UDP:192.0.2.1:5000 <<<x
+	ip netns exec peer socat -u - UDP-DATAGRAM:192.0.2.255:5000,broadcast <<<x
+	run awk '$1 == "ufw-not-local" { printf "%s:%s ", $2, $3 }' "$STATS"
+	assert_output "policy:0 1:1 2:0 3:1 4:0 5:0 "
+	run awk '$1 == "ufw-after-input" && / BROADCAST / { print $3 }' "$STATS"
 	assert_output 1
 }
 

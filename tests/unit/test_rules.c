@@ -975,7 +975,7 @@ static const struct {
 	{ "-A INPUT -j DROP extra", "\"extra\"" },
 	{ "-A INPUT --\x01" "bad", "\"--?bad\"" },
 	{ "-A INPUT -s 1.2.3.4 -p udp -m udp --dport 22 --syn", "--syn needs -p tcp" },
-	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
+	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
 	/* addresses */
 	{ "-A INPUT -s 192.0.2.300", "\"192.0.2.300\" is not an IPv4 address" },
 	/* in4_pton() alone would stop at these and take the address before them */
@@ -2071,6 +2071,13 @@ static const struct {
 	{ "-N x\n-A PREROUTING -g x\n-A x -m state --state NEW",
 	  "-m state cannot be used in PREROUTING: minifw filters there before connection tracking" },
 	{ "-N x\n-A INPUT -g x\n-A x -m conntrack --ctstate NEW -j REJECT", NULL },
+	/* where an extension may run depends on its options: addrtype's limits */
+	{ "-N x\n-A FORWARD -j x\n-A x -m addrtype --dst-type LOCAL --limit-iface-out\n-A OUTPUT -j x",
+	  NULL },
+	{ "-N x\n-A FORWARD -j x\n-A x -m addrtype --dst-type LOCAL --limit-iface-out\n-A INPUT -j x",
+	  "rule 1 of chain \"x\", which is reached from INPUT: -m addrtype cannot be used in INPUT: --limit-iface-out" },
+	{ "-N x\n-A x -m addrtype --dst-type LOCAL --limit-iface-in\n-A POSTROUTING -g x",
+	  "-m addrtype cannot be used in POSTROUTING: --limit-iface-in: packets there have no input interface" },
 	/* a chain nothing reaches is checked once something does */
 	{ "-N x\n-A x -o eth0\n-A x -j REJECT", NULL },
 };
@@ -2714,11 +2721,14 @@ static void test_longest_rule(void)
 		"! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '" QUOTES255 "' "
 		"-m limit --limit 3015/min --limit-burst 10000 "
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid "
-		"-m mark ! --mark 0xfffffffe/0xfffffffe -m pkttype ! --pkt-type otherhost "
+		"-m mark ! --mark 0xfffffffe/0xfffffffe "
+		"-m addrtype ! --src-type unspec,unicast,local,broadcast,anycast,multicast,blackhole,"
+		"unreachable,prohibit,throw,nat,xresolve ! --dst-type unspec,unicast,local,broadcast,"
+		"anycast,multicast,blackhole,unreachable,prohibit,throw,nat,xresolve --limit-iface-out "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1331);
-	/* IPv6: the longest addresses, no -m iprange; the longest state list */
+		"--log-macdecode", 1551);
+	/* IPv6: the longest addresses, no -m iprange, IPv6's address types */
 	check_long_rule("the longest IPv6 rule",
 		"-A FORWARD ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
 		"! -d ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/128 "
@@ -2728,11 +2738,13 @@ static void test_longest_rule(void)
 		"10012:10013,10014 -m comment --comment '" QUOTES255 "' "
 		"-m limit --limit 3015/min --limit-burst 10000 "
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid "
-		"-m mark ! --mark 0xfffffffe/0xfffffffe -m pkttype ! --pkt-type otherhost "
-		"-m length ! --length 65534:65535 "
+		"-m mark ! --mark 0xfffffffe/0xfffffffe "
+		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
+		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
+		"-m pkttype ! --pkt-type otherhost "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1301);
+		"--log-macdecode", 1426);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -4522,6 +4534,26 @@ static const struct {
 	/* in a user chain, then back */
 	{ "-N m\n-A m -j MARK --set-mark 2\n-A FORWARD -j m\n-A FORWARD -m mark --mark 2 -j DROP",
 	  TCP10, "DROP", 2, "FORWARD 1 1 | 0, m 1 | 1" },
+	/* addrtype, by user space's model (include/walk.h): 127/8 is local */
+	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", "udp 10.0.0.1:5 > 127.0.0.1:53",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", UDP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m addrtype ! --dst-type LOCAL -j DROP", UDP10, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m addrtype --dst-type BROADCAST,MULTICAST -j DROP",
+	  "udp 10.0.0.1:68 > 255.255.255.255:67", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m addrtype --dst-type BROADCAST,MULTICAST -j DROP",
+	  "udp 10.0.0.1:5 > 224.0.0.251:5353", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m addrtype --src-type UNICAST --dst-type LOCAL -j DROP",
+	  "udp 127.0.0.2:5 > 127.0.0.1:53", "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* IPv6: each of MULTICAST, UNICAST, UNSPEC is a condition, as xt_addrtype */
+	{ "-A FORWARD -m addrtype --dst-type MULTICAST -j DROP", "udp [2001:db8::1]:5 > [ff02::fb]:5353",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m addrtype --dst-type MULTICAST,UNICAST -j DROP",
+	  "udp [2001:db8::1]:5 > [ff02::fb]:5353", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m addrtype --dst-type LOCAL,UNICAST -j DROP", "udp [2001:db8::1]:5 > [::1]:53",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", "udp [2001:db8::1]:5 > [2001:db8::2]:53",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
 };
 
 static void test_header_matches(void)
