@@ -536,8 +536,13 @@ int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
  * Does a rule keep an entry for extension @ops in its &struct minifw_ext?
  * If it has data, or anything the walk or a new rule's counters call.
  */
-static bool minifw_ext_kept(const struct minifw_ext_ops *ops)
+/* Does the rule keep this extension (its data, its .match, .target, .init)? */
+static bool minifw_ext_kept(const struct minifw_rule_parse *rp, const struct minifw_loaded *slot)
 {
+	const struct minifw_ext_ops *ops = slot->ops;
+
+	if (ops->kept)
+		return ops->kept(minifw_slot_data(rp, slot));
 	return ops->size || ops->match || ops->target || ops->init;
 }
 
@@ -605,7 +610,7 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 	u32 len = 0;
 
 	for (k = 0; k < rp->n; k++)
-		if (minifw_ext_kept(rp->x[k].ops))
+		if (minifw_ext_kept(rp, &rp->x[k]))
 			len += minifw_ext_entry_size(rp->x[k].ops);
 	if (!len)
 		return 0;
@@ -619,7 +624,7 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 		for (k = 0; k < rp->n; k++) {
 			const struct minifw_ext_ops *ops = rp->x[k].ops;
 
-			if (rp->x[k].id != id || !minifw_ext_kept(ops))
+			if (rp->x[k].id != id || !minifw_ext_kept(rp, &rp->x[k]))
 				continue;
 			to->ops = ops;
 			memcpy(to->data, rp->scratch + rp->x[k].off, ops->size);
@@ -722,8 +727,9 @@ int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 			if (ret)
 				return ret;
 		}
-		rp->cmd->m.flags |= (ops->match ? MINIFW_X_MATCH : 0) |
-				    (ops->target ? MINIFW_X_TARGET : 0);
+		if (minifw_ext_kept(rp, &rp->x[k]))
+			rp->cmd->m.flags |= (ops->match ? MINIFW_X_MATCH : 0) |
+					    (ops->target ? MINIFW_X_TARGET : 0);
 	}
 	return minifw_ext_build(rp);
 }
@@ -794,13 +800,14 @@ bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b)
  * @ops: an extension the rule has
  *
  * Context: any (packet path: -j LOG).
- * Return: its data; NULL if it has none (ops->size 0).
+ * Return: its data; NULL if it has none (ops->size 0) or the rule did not
+ * keep it (ops->kept).
  */
 const void *minifw_rule_ext_data(const struct minifw_rule *r, const struct minifw_ext_ops *ops)
 {
 	const struct minifw_ext_entry *x;
 
-	if (!ops->size)
+	if (!ops->size || !r->ext)
 		return NULL;
 	for (x = minifw_ext_first(r->ext); minifw_ext_more(r->ext, x); x = minifw_ext_next(x))
 		if (x->ops == ops)

@@ -251,6 +251,43 @@ bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 typ
 	return true;
 }
 
+/**
+ * minifw_pkt_ct() - the packet's connection, as -m conntrack reads it
+ * @p: the packet, as minifw_hook() filled it
+ * @v: what xt_conntrack reads of the connection, out
+ *
+ * Only what nf_conntrack.h's inline helpers read (no symbol of
+ * nf_conntrack is needed): the tuples, the status, the time left
+ * (nf_ct_expires()), the direction of this packet.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: false if the packet has no connection (INVALID, UNTRACKED).
+ */
+bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+	unsigned int d;
+
+	if (!ct)
+		return false;
+	BUILD_BUG_ON(sizeof(v->t[0].src) != sizeof(ct->tuplehash[0].tuple.src.u3));
+	for (d = 0; d < IP_CT_DIR_MAX; d++) {
+		const struct nf_conntrack_tuple *t = &ct->tuplehash[d].tuple;
+
+		memcpy(&v->t[d].src, &t->src.u3, sizeof(v->t[d].src));
+		memcpy(&v->t[d].dst, &t->dst.u3, sizeof(v->t[d].dst));
+		v->t[d].sport = t->src.u.all;
+		v->t[d].dport = t->dst.u.all;
+	}
+	v->status = (u32)READ_ONCE(ct->status);
+	v->expires = nf_ct_expires(ct) / HZ;
+	v->proto = nf_ct_protonum(ct);
+	v->reply = CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
+	return true;
+}
+
 /* Control path: a reference to the packet logger of one family. */
 static int minifw_logger_get(u8 pf)
 {
@@ -498,16 +535,28 @@ static u8 minifw_ctstate(const struct sk_buff *skb)
 {
 	enum ip_conntrack_info ctinfo;
 
-	if (nf_ct_get(skb, &ctinfo)) {
+	const struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+	u8 state;
+
+	if (ct) {
 		/* NEW, RELATED, ESTABLISHED; a reply counts as its original */
 		switch (ctinfo % IP_CT_IS_REPLY) {
 		case IP_CT_NEW:
-			return MINIFW_CT_NEW;
+			state = MINIFW_CT_NEW;
+			break;
 		case IP_CT_RELATED:
-			return MINIFW_CT_RELATED;
+			state = MINIFW_CT_RELATED;
+			break;
 		default:
-			return MINIFW_CT_ESTABLISHED;
+			state = MINIFW_CT_ESTABLISHED;
+			break;
 		}
+		/* and what xt_conntrack adds: NAT was set up for it */
+		if (test_bit(IPS_SRC_NAT_BIT, &ct->status))
+			state |= MINIFW_CT_SNAT;
+		if (test_bit(IPS_DST_NAT_BIT, &ct->status))
+			state |= MINIFW_CT_DNAT;
+		return state;
 	}
 	return ctinfo == IP_CT_UNTRACKED ? MINIFW_CT_UNTRACKED : MINIFW_CT_INVALID;
 }

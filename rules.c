@@ -155,10 +155,10 @@
 #include "ext.h"
 
 /*
- * The longest listing a rule can have is 80 words, 82 with "-A CHAIN"
+ * The longest listing a rule can have is 114 words, 116 with "-A CHAIN"
  * (test_longest_rule()): it must read back, with room for extensions to come.
  */
-#define MINIFW_MAX_TOKENS	96
+#define MINIFW_MAX_TOKENS	128
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
 static_assert(sizeof(struct minifw_match) == 124, "struct minifw_match has padding");
@@ -923,7 +923,7 @@ void minifw_cmd_rule(const struct minifw_cmd *cmd, struct minifw_rule *r)
  * "::"; lowercase hex; the IPv4-mapped and -compatible forms end in
  * dotted IPv4.
  */
-static void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a)
+void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a)
 {
 	int best = -1, bestlen = 0, run = 0, i;
 	size_t pos = 0;

@@ -751,7 +751,8 @@ bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int tar
 }
 
 /**
- * minifw_ruleset_has_ctstate() - does any rule match on connection state?
+ * minifw_ruleset_has_ctstate() - does any rule match on connection state
+ * or another of -m conntrack's options?
  * @rs: ruleset
  *
  * Context: control path.
@@ -763,7 +764,8 @@ bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs)
 
 	for (c = 0; c < rs->nchains; c++)
 		for (i = 0; i < rs->chain[c].nrules; i++)
-			if (rs->chain[c].rules[i].m.flags & MINIFW_CTSTATE)
+			if ((rs->chain[c].rules[i].m.flags & MINIFW_CTSTATE) ||
+			    (minifw_ext_reads(&rs->chain[c].rules[i]) & MINIFW_SKIP_CT))
 				return true;
 	return false;
 }

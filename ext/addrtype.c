@@ -71,7 +71,7 @@ static int minifw_addrtype_parse(struct minifw_xcall *x)
 		info->flags |= XT_ADDRTYPE_LIMIT_IFACE_OUT;
 		return 0;
 	}
-	do {
+	for (;; s = comma + 1) {
 		comma = strchr(s, ',');
 		len = comma ? (size_t)(comma - s) : strlen(s);
 		for (k = 0; len && k < ARRAY_SIZE(minifw_addrtype_names); k++)
@@ -82,8 +82,9 @@ static int minifw_addrtype_parse(struct minifw_xcall *x)
 			return minifw_fail(x->err, "%s \"%s\": unknown address type; one or more of UNSPEC, UNICAST, LOCAL, BROADCAST, ANYCAST, MULTICAST, BLACKHOLE, UNREACHABLE, PROHIBIT, THROW, NAT, XRESOLVE, separated by commas",
 					   x->opt->name, minifw_xq(x, x->arg[0]));
 		types |= BIT(k);
-		s = comma + 1;
-	} while (comma);
+		if (!comma)
+			break;
+	}
 
 	if (x->opt->id == MINIFW_ADDRTYPE_OPT_SRC) {
 		info->source = types;

@@ -107,6 +107,13 @@ struct minifw_ext_ops {
 	u8 reads;			/* MINIFW_SKIP_* fields its .match reads */
 	const struct minifw_opt *opts;	/* ending with an entry without name */
 
+	/*
+	 * A core-backed extension with data for some options only (conntrack:
+	 * all but the state): does a rule with these data keep them and run
+	 * .match? NULL: it does if the extension has data or a .match.
+	 */
+	bool (*kept)(const void *data);
+
 	/* control path */
 	int (*parse)(struct minifw_xcall *x);
 	/* the line is read: complete the options (defaults), refuse missing ones */

@@ -97,6 +97,9 @@ enum minifw_reject {
 #define MINIFW_CT_RELATED	0x04
 #define MINIFW_CT_ESTABLISHED	0x08
 #define MINIFW_CT_UNTRACKED	0x10
+/* -m conntrack only: besides its state, the connection is source or destination NATed */
+#define MINIFW_CT_SNAT		0x20
+#define MINIFW_CT_DNAT		0x40
 
 /*
  * What minifw_chain_eval() returns: the target in the low byte, its
@@ -127,11 +130,12 @@ enum minifw_reject {
  * Longest rule text the printer produces (options only, no "-A CHAIN"). A
  * rule has at most MINIFW_MATCH_MAX (8) matches; the longest IPv4 rule
  * takes the 8 that print longest and every core option at its longest:
- * 1551 bytes (negated dotted masks 74, interfaces 42, tcp with both ports
- * and flags 113, 15 multiport slots 114, two ranges 103, a comment of 255
- * quotes 534, limit 57, conntrack 65, mark 39, addrtype 254, LOG 175). An
- * IPv6 rule has longer addresses (98) but no -m iprange and fewer address
- * types: 1426 with -m pkttype instead. test_longest_rule() checks both
+ * 1932 bytes and 114 words (negated dotted masks 74, interfaces 42, tcp
+ * with both ports and flags 113, 15 multiport slots 114, two ranges 103, a
+ * comment of 255 quotes 534, limit 57, conntrack with every option 446,
+ * mark 39, addrtype 254, LOG 175). An IPv6 rule has longer addresses (98,
+ * and conntrack's 546) but no -m iprange and fewer address types: 1907
+ * with -m pkttype instead. test_longest_rule() checks both
  * numbers. The bound leaves room for longer extensions to come; with "-A",
  * the longest chain name and blanks (32 bytes more) a listed rule still
  * fits MINIFW_LINE_MAX, so every listing reads back.
@@ -252,6 +256,8 @@ int minifw_check_ifaces(const struct minifw_match *m, unsigned int hooks,
 			struct minifw_err *err);
 
 /* syntax.c: an address as iptables reads it */
+/* an IPv6 address as ip6tables-save prints it (glibc's inet_ntop()) */
+void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a);
 int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr *mask,
 		      u8 *family, struct minifw_err *err);
 

@@ -8,6 +8,7 @@
 
 #include <linux/if_packet.h>
 #include <linux/netfilter/xt_addrtype.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include "rules.h"
 
 /*
@@ -26,7 +27,7 @@ struct minifw_pkt {
 	__be16 sport, dport;	/* TCP, UDP: valid if ports */
 	u8 icmp_type, icmp_code;	/* ICMP, ICMPv6: valid if l4 */
 	u8 tcp_flags;		/* TCP: byte 13 of the header, valid if l4 */
-	u8 ctstate;		/* one MINIFW_CT_* bit */
+	u8 ctstate;		/* one MINIFW_CT_* state, and SNAT, DNAT */
 	/*
 	 * Fragment offset, 0 for a first fragment or a whole packet; IPv4 in
 	 * 8-byte units, IPv6 in bytes (as ip_tables and ip6_tables have it).
@@ -61,6 +62,24 @@ static __always_inline bool minifw_port_in(const u16 *range, __be16 port)
 	return p >= range[0] && p <= range[1];
 }
 
+/*
+ * What -m conntrack reads of a packet's connection beyond its state
+ * (minifw_pkt_ct()): the tuples of both directions, as the kernel keeps
+ * them (the reply's after NAT), and the connection's status.
+ */
+struct minifw_ct_tuple {
+	union minifw_addr src, dst;	/* IPv4: only .ip is set */
+	__be16 sport, dport;		/* TCP, UDP, SCTP...: ports; else 0 or an id */
+};
+
+struct minifw_ct_view {
+	struct minifw_ct_tuple t[2];	/* IP_CT_DIR_ORIGINAL, IP_CT_DIR_REPLY */
+	u32 status;			/* IPS_* */
+	u32 expires;			/* seconds left */
+	u8 proto;			/* the transport protocol tracked */
+	bool reply;			/* the packet goes the reply way */
+};
+
 struct minifw_ruleset;
 
 /* walk.c */
@@ -86,11 +105,13 @@ u8 minifw_pkt_type(const struct minifw_pkt *p);	/* PACKET_*, as xt_pkttype */
 u32 minifw_pkt_mark(const struct minifw_pkt *p);
 void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark);
 bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 types);
+bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v);
 #else
 struct minifw_user_pkt {
 	u32 mark;
 	u8 ttl;			/* IPv4 TTL, IPv6 hop limit */
 	u8 type;		/* PACKET_HOST ... */
+	const struct minifw_ct_view *ct;	/* its connection, or NULL */
 };
 
 static inline u8 minifw_pkt_ttl(const struct minifw_pkt *p)
@@ -120,6 +141,17 @@ static inline void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
 
 	if (u)
 		u->mark = mark;
+}
+
+/* the packet's connection, if the test gave it one */
+static inline bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->ct)
+		return false;
+	*v = *u->ct;
+	return true;
 }
 
 /*

@@ -1,15 +1,29 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# -m conntrack --ctstate and -m state --state on real connections: the
-# stateful default-drop firewall, NEW on one port, INVALID, UNTRACKED, and
-# connection tracking that runs only while a state rule exists.
+# -m conntrack and -m state --state on real connections: the stateful
+# default-drop firewall, NEW on one port, INVALID, UNTRACKED, connection
+# tracking that runs only while a state rule exists, and -m conntrack's
+# other options on a connection iptables-legacy's nat table DNATs.
 
 load helpers
 
 setup() { common_setup; }
 teardown() {
+	local i
 	common_teardown
 	nft delete table ip minifw_test_notrack 2>/dev/null || true
+	if [ -d /sys/module/iptable_nat ]; then
+		iptables-legacy -t nat -F
+		rmmod iptable_nat
+		legacy_clean
+		# iptables' NAT and conntrack match hold conntrack: the files
+		# after this one expect it unloaded
+		for i in $(seq 100); do
+			unload_conntrack 2>/dev/null && break
+			sleep 0.1
+		done
+	fi
+	legacy_clean
 }
 
 # The usual stateful INPUT: replies in, new connections out only.
@@ -158,4 +172,31 @@ EOF
 	[ "$(pkts FORWARD 1)" -eq 1 ]
 	[ "$(pkts FORWARD 2)" -eq 1 ]
 	[ "$(pkts OUTPUT 1)" -eq 1 ]
+}
+
+@test "-m conntrack's other options on a DNATed connection, counted as by iptables-legacy" {
+	tcp_server "" 80
+	udp_server "" 5353
+	# another NAT, iptables-legacy's: port 8080 of this host is its port 80
+	iptables-legacy -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.0.2.1:80
+	alongside iptables-legacy INPUT "-m conntrack --ctstate DNAT" \
+		"-m conntrack --ctstate NEW,DNAT --ctorigdstport 8080 --ctreplsrcport 80" \
+		"-m conntrack --ctproto tcp --ctdir ORIGINAL" "-m conntrack --ctdir REPLY" \
+		"-m conntrack ! --ctstatus ASSURED" "-m conntrack --ctstatus SEEN_REPLY,EXPECTED" \
+		"-m conntrack --ctorigsrc 192.0.2.0/24 ! --ctorigdst 192.0.2.1" \
+		"-m conntrack --ctexpire 0:130" "-m conntrack ! --ctexpire 0:130" \
+		"-m conntrack --ctstate SNAT" "-m conntrack --ctreplsrc 192.0.2.1 --ctrepldst 192.0.2.2" \
+		"-m conntrack ! --ctproto udp --ctorigsrcport 1024:65535 --ctrepldstport 1024:"
+	alongside iptables-legacy OUTPUT "-m conntrack --ctdir REPLY --ctorigdstport 8080" \
+		"-m conntrack --ctstate DNAT ! --ctreplsrcport 80" "-m conntrack --ctstatus CONFIRMED" \
+		"-m conntrack --ctorigdst 192.0.2.1 --ctproto udp --ctdir REPLY"
+	NS=peer tcp_ok 192.0.2.1 8080
+	NS=peer tcp_ok 192.0.2.1 80
+	NS=peer udp_ok 192.0.2.1 5353
+	peer_ping 192.0.2.1
+	same_counts iptables-legacy INPUT OUTPUT
+	# the DNATed connection was there to count: SYN, ACK, data, FIN...
+	[ "$(pkts INPUT 1)" -ge 3 ]
+	[ "$(pkts OUTPUT 1)" -ge 2 ]
+	assert_equal "$(pkts INPUT 10)" 0
 }

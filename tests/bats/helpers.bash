@@ -268,3 +268,32 @@ oracle() {
 	assert_success
 	assert_output --regexp ', 0 disagreements$'
 }
+
+# alongside IPT CHAIN OPTIONS...: each OPTIONS a rule that only counts, in
+# minifw's CHAIN (for IPv4, or IPv6 if IPT is ip6tables-legacy) and in
+# IPT's filter table. Both hook the same places at the same priority and
+# accept, so both see every packet.
+alongside() {
+	local ipt=$1 chain=$2 fam=-4 o
+	shift 2
+	[ "$ipt" = ip6tables-legacy ] && fam=-6
+	for o in "$@"; do
+		fw "-A $chain $fam $o"
+		# shellcheck disable=SC2086 # the options' words
+		$ipt -A "$chain" $o
+	done
+}
+
+# same_counts IPT CHAIN...: each rule of each CHAIN counted as many packets
+# in minifw as in IPT
+same_counts() {
+	local ipt=$1 chain mine theirs rc=0
+	shift
+	for chain in "$@"; do
+		mine=$(awk -v c="$chain" '$1 == c && $2 != "policy" { print $2, $3 }' "$STATS")
+		theirs=$($ipt -L "$chain" -v -x -n --line-numbers | awk 'NR > 2 { print $1, $2 }')
+		echo "$chain: minifw" $mine "/ $ipt" $theirs
+		[ "$mine" = "$theirs" ] || rc=1
+	done
+	return $rc
+}

@@ -498,7 +498,8 @@ static const char *counts(const struct minifw_ruleset *rs, unsigned int chain)
 struct test_pkt {
 	struct minifw_pkt p;
 	char in[IFNAMSIZ], out[IFNAMSIZ];
-	struct minifw_user_pkt u;	/* p.ctx: mark, TTL, packet type */
+	struct minifw_user_pkt u;	/* p.ctx: mark, TTL, packet type, connection */
+	struct minifw_ct_view ct;	/* u.ct, with "conn" */
 };
 
 /* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
@@ -545,6 +546,32 @@ static u8 ct_bit(const char *name)
 	return 0;
 }
 
+/* "conn": the connection's tuples from the packet's, as conntrack keeps them */
+static void make_conn(struct test_pkt *t)
+{
+	struct minifw_ct_tuple *o = &t->ct.t[0], *r = &t->ct.t[1], *pkt = &t->ct.t[t->ct.reply];
+	bool dnat = t->p.ctstate & MINIFW_CT_DNAT;
+	struct minifw_ct_tuple nat = *r;
+
+	t->ct.proto = t->p.proto;
+	pkt->src = t->p.saddr;
+	pkt->dst = t->p.daddr;
+	pkt->sport = t->p.sport;
+	pkt->dport = t->p.dport;
+	/* the other direction: swapped, or from the DNAT target */
+	if (t->ct.reply) {
+		o->src = r->dst;
+		o->dst = r->src;
+		o->sport = r->dport;
+		o->dport = r->sport;
+	} else {
+		r->src = dnat ? nat.src : o->dst;
+		r->sport = dnat ? nat.sport : o->dport;
+		r->dst = o->src;
+		r->dport = o->sport;
+	}
+}
+
 /*
  * A packet from a spec such as
  *	"tcp 10.1.2.3:1234 > 192.0.2.7:22 in=eth0 out=wlan0 len=60 frag nol4"
@@ -560,7 +587,11 @@ static u8 ct_bit(const char *name)
  * "ct=STATE" (the connection tracking state: INVALID, NEW, RELATED,
  * ESTABLISHED or UNTRACKED; default none of them), "ttl=N" (TTL or hop
  * limit, default 64), "mark=N" (default 0) and "pkttype=T" (host,
- * broadcast, multicast or otherhost; default host).
+ * broadcast, multicast or otherhost; default host). "conn" gives the
+ * packet a connection for -m conntrack (its tuple the original one, the
+ * reply the other way), then: "reply" (the packet is the reply),
+ * "dnat=ADDR:PORT" (the reply comes from there; the state gains DNAT),
+ * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds).
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
@@ -620,6 +651,17 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->u.ttl = (u8)atoi(w + 4);
 		} else if (!strncmp(w, "mark=", 5)) {
 			t->u.mark = (u32)strtoul(w + 5, NULL, 0);
+		} else if (!strcmp(w, "conn")) {
+			t->u.ct = &t->ct;
+		} else if (!strcmp(w, "reply")) {
+			t->ct.reply = true;
+		} else if (!strncmp(w, "dnat=", 5)) {
+			ok &= parse_host(w + 5, &t->ct.t[1].src, &t->ct.t[1].sport, &fam);
+			t->p.ctstate |= MINIFW_CT_DNAT;
+		} else if (!strncmp(w, "ctstatus=", 9)) {
+			t->ct.status = (u32)strtoul(w + 9, NULL, 0);
+		} else if (!strncmp(w, "ctexpire=", 9)) {
+			t->ct.expires = (u32)strtoul(w + 9, NULL, 0);
 		} else if (!strncmp(w, "pkttype=", 8)) {
 			t->u.type = !strcmp(w + 8, "broadcast") ? PACKET_BROADCAST :
 				    !strcmp(w + 8, "multicast") ? PACKET_MULTICAST :
@@ -634,6 +676,8 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		fprintf(stderr, "test_rules: bad packet spec \"%s\"\n", spec);
 		abort();
 	}
+	if (t->u.ct)
+		make_conn(t);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -975,7 +1019,7 @@ static const struct {
 	{ "-A INPUT -j DROP extra", "\"extra\"" },
 	{ "-A INPUT --\x01" "bad", "\"--?bad\"" },
 	{ "-A INPUT -s 1.2.3.4 -p udp -m udp --dport 22 --syn", "--syn needs -p tcp" },
-	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
+	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
 	/* addresses */
 	{ "-A INPUT -s 192.0.2.300", "\"192.0.2.300\" is not an IPv4 address" },
 	/* in4_pton() alone would stop at these and take the address before them */
@@ -2475,6 +2519,10 @@ static void test_families(void)
 	rs = build("-A POSTROUTING -m conntrack --ctstate NEW");
 	expect_bool("with -m conntrack in POSTROUTING", true, minifw_ruleset_has_ctstate(rs));
 	minifw_ruleset_put(rs);
+	rs = build("-N c\n-A c -m conntrack --ctdir REPLY");
+	expect_bool("with -m conntrack and no state, in a user chain", true,
+		    minifw_ruleset_has_ctstate(rs));
+	minifw_ruleset_put(rs);
 	case_end();
 }
 
@@ -2720,14 +2768,20 @@ static void test_longest_rule(void)
 		"10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
 		"! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '" QUOTES255 "' "
 		"-m limit --limit 3015/min --limit-burst 10000 "
-		"-m conntrack ! --ctstate untracked,established,related,new,invalid "
+		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
+		"! --ctproto 255 ! --ctorigsrc 100.100.100.100/31 ! --ctorigdst 100.100.100.100/31 "
+		"! --ctreplsrc 100.100.100.100/31 ! --ctrepldst 100.100.100.100/31 "
+		"! --ctorigsrcport 10000:20000 ! --ctorigdstport 10000:20000 "
+		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
+		"! --ctstatus expected,seen_reply,assured,confirmed "
+		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
 		"-m mark ! --mark 0xfffffffe/0xfffffffe "
 		"-m addrtype ! --src-type unspec,unicast,local,broadcast,anycast,multicast,blackhole,"
 		"unreachable,prohibit,throw,nat,xresolve ! --dst-type unspec,unicast,local,broadcast,"
 		"anycast,multicast,blackhole,unreachable,prohibit,throw,nat,xresolve --limit-iface-out "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1551);
+		"--log-macdecode", 1932);
 	/* IPv6: the longest addresses, no -m iprange, IPv6's address types */
 	check_long_rule("the longest IPv6 rule",
 		"-A FORWARD ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
@@ -2737,14 +2791,22 @@ static void test_longest_rule(void)
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
 		"10012:10013,10014 -m comment --comment '" QUOTES255 "' "
 		"-m limit --limit 3015/min --limit-burst 10000 "
-		"-m conntrack ! --ctstate untracked,established,related,new,invalid "
+		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
+		"! --ctproto 255 ! --ctorigsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctorigdst ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctreplsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctrepldst ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctorigsrcport 10000:20000 ! --ctorigdstport 10000:20000 "
+		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
+		"! --ctstatus expected,seen_reply,assured,confirmed "
+		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
 		"-m mark ! --mark 0xfffffffe/0xfffffffe "
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
 		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
 		"-m pkttype ! --pkt-type otherhost "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1426);
+		"--log-macdecode", 1907);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -4534,6 +4596,53 @@ static const struct {
 	/* in a user chain, then back */
 	{ "-N m\n-A m -j MARK --set-mark 2\n-A FORWARD -j m\n-A FORWARD -m mark --mark 2 -j DROP",
 	  TCP10, "DROP", 2, "FORWARD 1 1 | 0, m 1 | 1" },
+	/* conntrack's options on the packet's connection */
+#define CT_TCP "tcp 10.0.0.1:40000 > 192.0.2.1:22 ct=ESTABLISHED conn"
+	{ "-A FORWARD -m conntrack --ctproto tcp --ctorigdstport 22 -j DROP", CT_TCP, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack ! --ctproto tcp -j DROP", CT_TCP, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack --ctorigsrc 10.0.0.0/8 --ctrepldst 10.0.0.1 -j DROP", CT_TCP, "DROP",
+	  0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack ! --ctorigsrc 10.0.0.0/8 -j DROP", CT_TCP, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack --ctreplsrcport 22 --ctrepldstport 40000:40001 -j DROP", CT_TCP,
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack --ctdir ORIGINAL -j DROP", CT_TCP, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack --ctdir REPLY -j DROP", CT_TCP, "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* a reply: its tuple is the reply one */
+	{ "-A FORWARD -m conntrack --ctdir REPLY --ctorigsrc 192.0.2.1 --ctorigdstport 40000 -j DROP",
+	  "tcp 10.0.0.1:40000 > 192.0.2.1:22 ct=ESTABLISHED conn reply", "DROP", 0, "FORWARD 1 | 0" },
+	/* DNAT: the original destination, and the reply's source the inner host */
+	{ "-A FORWARD -m conntrack --ctstate DNAT --ctorigdstport 8080 --ctreplsrc 192.0.2.9 "
+	  "--ctreplsrcport 80 -j DROP", "tcp 10.0.0.1:40000 > 198.51.100.1:8080 ct=NEW conn "
+	  "dnat=192.0.2.9:80", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack --ctstate DNAT -j DROP", CT_TCP, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack ! --ctstate DNAT -j DROP", CT_TCP, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m state --state NEW -j DROP", "tcp 10.0.0.1:40000 > 198.51.100.1:8080 ct=NEW "
+	  "conn dnat=192.0.2.9:80", "DROP", 0, "FORWARD 1 | 0" },
+	/* status: any of the bits; NONE never */
+	{ "-A FORWARD -m conntrack --ctstatus ASSURED,EXPECTED -j DROP", CT_TCP " ctstatus=0xc",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack --ctstatus SEEN_REPLY -j DROP", CT_TCP " ctstatus=0xc",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack --ctstatus NONE -j DROP", CT_TCP, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack ! --ctstatus NONE -j DROP", CT_TCP, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack --ctexpire 100:200 -j DROP", CT_TCP " ctexpire=200", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack ! --ctexpire 100:200 -j DROP", CT_TCP " ctexpire=201", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	/* no connection: only a rule with a state (that matched) matches */
+	{ "-A FORWARD -m conntrack --ctproto tcp -j DROP", "tcp 10.0.0.1:5 > 192.0.2.1:22 ct=INVALID",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack ! --ctproto tcp -j DROP", "tcp 10.0.0.1:5 > 192.0.2.1:22 ct=INVALID",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack --ctstate INVALID --ctproto udp -j DROP",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22 ct=INVALID", "DROP", 0, "FORWARD 1 | 0" },
+	/* IPv6 addresses */
+	{ "-A FORWARD -m conntrack --ctorigdst 2001:db8::/64 --ctorigsrc 2001:db8:1::1 -j DROP",
+	  "udp [2001:db8:1::1]:5 > [2001:db8::2]:53 ct=NEW conn", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack --ctorigdst 2001:db8::/64 -j DROP",
+	  "udp [2001:db8:1::1]:5 > [2001:db8:1::2]:53 ct=NEW conn", "ACCEPT", 0, "FORWARD 0 | 1" },
 	/* addrtype, by user space's model (include/walk.h): 127/8 is local */
 	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", "udp 10.0.0.1:5 > 127.0.0.1:53",
 	  "DROP", 0, "FORWARD 1 | 0" },
