@@ -46,6 +46,8 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_pkttype,
 	&minifw_xt_mark,
 	&minifw_xt_addrtype,
+	&minifw_xt_mac,
+	&minifw_xt_rt,
 	&minifw_xt_limit,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,

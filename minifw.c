@@ -36,6 +36,8 @@
 #include <linux/icmpv6.h>
 #include <linux/skbuff.h>
 #include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -286,6 +288,65 @@ bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v)
 	v->proto = nf_ct_protonum(ct);
 	v->reply = CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
 	return true;
+}
+
+/**
+ * minifw_pkt_mac_source() - the Ethernet source address (-m mac), as xt_mac
+ * finds it
+ * @p: the packet, as minifw_hook() filled it
+ * @mac: 6 bytes, out
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: false if the packet has none (not received over Ethernet).
+ */
+bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct sk_buff *skb = c->skb;
+
+	if (!skb->dev || skb->dev->type != ARPHRD_ETHER)
+		return false;
+	if (!skb_mac_header_was_set(skb) || skb_mac_header_len(skb) < ETH_HLEN)
+		return false;
+	ether_addr_copy(mac, eth_hdr(skb)->h_source);
+	return true;
+}
+
+/**
+ * minifw_pkt_rthdr() - the IPv6 routing header (-m rt), as ip6t_rt reads it
+ * @p: the packet, as minifw_hook() filled it
+ * @h: what -m rt reads of it, out
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: 0; -ENOENT if the packet has none; another error if its headers
+ * cannot be read or the routing header is cut short (the rule drops it).
+ */
+int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct sk_buff *skb = c->skb;
+	struct ipv6_rt_hdr _rh;
+	const struct ipv6_rt_hdr *rh;
+	unsigned int ptr = 0;
+	__be32 _res;
+	const __be32 *res;
+	int err;
+
+	err = ipv6_find_hdr(skb, &ptr, NEXTHDR_ROUTING, NULL, NULL);
+	if (err < 0)
+		return err;
+	rh = skb_header_pointer(skb, ptr, sizeof(_rh), &_rh);
+	if (!rh)
+		return -EBADMSG;
+	h->len = ipv6_optlen(rh);
+	if (skb->len - ptr < h->len)
+		return -EBADMSG;
+	h->type = rh->type;
+	h->segsleft = rh->segments_left;
+	/* the 4 bytes after segments left: type 0's reserved field */
+	res = skb_header_pointer(skb, ptr + sizeof(*rh), sizeof(_res), &_res);
+	h->reserved = res ? (__force u32)*res : 1;
+	return 0;
 }
 
 /* Control path: a reference to the packet logger of one family. */

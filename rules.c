@@ -155,7 +155,7 @@
 #include "ext.h"
 
 /*
- * The longest listing a rule can have is 114 words, 116 with "-A CHAIN"
+ * The longest listing a rule can have is 117 words, 119 with "-A CHAIN"
  * (test_longest_rule()): it must read back, with room for extensions to come.
  */
 #define MINIFW_MAX_TOKENS	128

@@ -201,6 +201,8 @@ extern const struct minifw_ext_ops minifw_xt_pkttype;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_addrtype;
+extern const struct minifw_ext_ops minifw_xt_mac;
+extern const struct minifw_ext_ops minifw_xt_rt;
 
 /* The registry, by registry number - 1 (ext.c). */
 extern const struct minifw_ext_ops *const minifw_exts[];

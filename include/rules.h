@@ -134,8 +134,8 @@ enum minifw_reject {
  * with both ports and flags 113, 15 multiport slots 114, two ranges 103, a
  * comment of 255 quotes 534, limit 57, conntrack with every option 446,
  * mark 39, addrtype 254, LOG 175). An IPv6 rule has longer addresses (98,
- * and conntrack's 546) but no -m iprange and fewer address types: 1907
- * with -m pkttype instead. test_longest_rule() checks both
+ * and conntrack's 546) but no -m iprange and fewer address types: 1962
+ * bytes and 117 words with -m rt (89) instead. test_longest_rule() checks both
  * numbers. The bound leaves room for longer extensions to come; with "-A",
  * the longest chain name and blanks (32 bytes more) a listed rule still
  * fits MINIFW_LINE_MAX, so every listing reads back.

@@ -80,6 +80,14 @@ struct minifw_ct_view {
 	bool reply;			/* the packet goes the reply way */
 };
 
+/* What -m rt reads of an IPv6 routing header (minifw_pkt_rthdr()). */
+struct minifw_rthdr {
+	u32 len;		/* bytes, as ipv6_optlen() */
+	u32 reserved;		/* the 4 bytes after segments left (type 0's reserved) */
+	u8 type;
+	u8 segsleft;
+};
+
 struct minifw_ruleset;
 
 /* walk.c */
@@ -106,12 +114,17 @@ u32 minifw_pkt_mark(const struct minifw_pkt *p);
 void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark);
 bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 types);
 bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v);
+bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac);
+int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
 #else
 struct minifw_user_pkt {
 	u32 mark;
 	u8 ttl;			/* IPv4 TTL, IPv6 hop limit */
 	u8 type;		/* PACKET_HOST ... */
 	const struct minifw_ct_view *ct;	/* its connection, or NULL */
+	u8 mac[6];		/* Ethernet source, if has_mac */
+	bool has_mac;
+	const struct minifw_rthdr *rt;	/* its IPv6 routing header, or NULL */
 };
 
 static inline u8 minifw_pkt_ttl(const struct minifw_pkt *p)
@@ -141,6 +154,28 @@ static inline void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
 
 	if (u)
 		u->mark = mark;
+}
+
+/* the IPv6 routing header, if the test gave one */
+static inline int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->rt)
+		return -ENOENT;
+	*h = *u->rt;
+	return 0;
+}
+
+/* the Ethernet source address, if the test gave one */
+static inline bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->has_mac)
+		return false;
+	memcpy(mac, u->mac, sizeof(u->mac));
+	return true;
 }
 
 /* the packet's connection, if the test gave it one */

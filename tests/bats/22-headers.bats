@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 # Matches on the IP header and the packet's metadata (-m length, -m ttl,
-# -m hl, -m pkttype, -m mark, -m addrtype) and -j MARK, on real packets;
+# -m hl, -m pkttype, -m mark, -m addrtype, -m mac) and -j MARK, on real packets;
 # iptables-legacy as the oracle where the same rules can go through it.
 
 load helpers
@@ -90,6 +90,24 @@ teardown() {
 	assert_equal "$(pkts FORWARD 1)" 2
 	run grep -- '-m addrtype --dst-type LOCAL --limit-iface-in$' "$RULES"
 	assert_output "-A INPUT -4 -m addrtype --dst-type LOCAL --limit-iface-in"
+}
+
+@test "-m mac: the peer's Ethernet source address; loopback packets have none, as for iptables-legacy" {
+	local mac
+	mac=$(ip -n peer -br link show mfwp | awk '{ print $3 }')
+	alongside iptables-legacy INPUT "-m mac --mac-source $mac" "-m mac ! --mac-source $mac" \
+		"-m mac --mac-source 02:00:00:00:00:01"
+	alongside iptables-legacy FORWARD "-m mac --mac-source ${mac^^}" "-m mac ! --mac-source $mac"
+	peer_ping 192.0.2.1
+	peer_ping 203.0.113.2
+	ping -c1 -W2 -q 127.0.0.1 >/dev/null
+	same_counts iptables-legacy INPUT FORWARD
+	[ "$(pkts INPUT 1)" -ge 1 ]
+	assert_equal "$(pkts FORWARD 1)" 1
+	assert_equal "$(pkts FORWARD 2)" 1
+	# the upper-case address listed as iptables-save lists it
+	run grep -c -- "-m mac --mac-source $mac" "$RULES"
+	assert_output 2
 }
 
 # Last in the file, these two: net6_up leaves IPv6 on for the tests after

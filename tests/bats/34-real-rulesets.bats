@@ -63,23 +63,24 @@ round_trip() {
 
 # ufw's three files in one document, as ufw-init loads them (iptables-restore
 # -n of before, user and after, once ufw made the chains they jump to),
-# with ufw's jumps from the built-in chains; "$@": a filter of the rules
+# with ufw's jumps from the built-in chains; "$@": a filter of the rules.
+# UFW6=6: its IPv6 files (ufw6-* chains) instead.
 ufw_doc() {
-	local f
+	local f p=ufw${UFW6:-}
 	echo "*filter"
 	echo ":INPUT DROP [0:0]"
 	echo ":FORWARD DROP [0:0]"
 	echo ":OUTPUT ACCEPT [0:0]"
-	echo ":ufw-logging-deny - [0:0]"
-	echo ":ufw-skip-to-policy-input - [0:0]"
-	for f in before user after; do grep -h '^:' "$FIX/ufw/$f.rules"; done
+	echo ":$p-logging-deny - [0:0]"
+	echo ":$p-skip-to-policy-input - [0:0]"
+	for f in before user after; do grep -h '^:' "$FIX/ufw/$f${UFW6:-}.rules"; done
 	for f in before user after; do
-		echo "-A INPUT -j ufw-$f-input"
-		echo "-A OUTPUT -j ufw-$f-output"
-		echo "-A FORWARD -j ufw-$f-forward"
+		echo "-A INPUT -j $p-$f-input"
+		echo "-A OUTPUT -j $p-$f-output"
+		echo "-A FORWARD -j $p-$f-forward"
 	done
-	echo "-A ufw-skip-to-policy-input -j DROP"
-	for f in before user after; do grep -h '^-A' "$FIX/ufw/$f.rules"; done | "$@"
+	echo "-A $p-skip-to-policy-input -j DROP"
+	for f in before user after; do grep -h '^-A' "$FIX/ufw/$f${UFW6:-}.rules"; done | "$@"
 	echo "COMMIT"
 }
 
@@ -177,4 +178,26 @@ both() {
 	both "-X f2b-sshd"
 	run grep -c -- '-A \|f2b' "$RULES"
 	assert_output 0
+}
+
+# Last in the file: net6_up leaves IPv6 on.
+@test "ufw's IPv6 ruleset loads whole, lists as in ip6tables-legacy, and drops a type 0 routing header (-m rt)" {
+	local same
+	net6_up
+	UFW6=6 ufw_doc cat >"$BATS_TEST_TMPDIR/ufw6"
+	fw "$(cat "$BATS_TEST_TMPDIR/ufw6")"
+	ip netns exec ipt ip6tables-legacy-restore <"$BATS_TEST_TMPDIR/ufw6"
+	same=$(ip netns exec ipt ip6tables-legacy-save -t filter | plain)
+	assert_equal "$(plain <"$RULES")" "$same"
+	round_trip
+	peer_ping -6 2001:db8:1::1
+	ip netns exec peer python3 -c '
+from scapy.all import IPv6, IPv6ExtHdrRouting, ICMPv6EchoRequest, send
+send(IPv6(src="2001:db8:1::2", dst="2001:db8:1::1") /
+     IPv6ExtHdrRouting(type=0, segleft=1, addresses=["2001:db8:3::2"]) /
+     ICMPv6EchoRequest(), verbose=0)'
+	run awk '$1 == "ufw6-before-input" && / -m rt --rt-type 0 -j DROP$/ { print $3 }' "$STATS"
+	assert_output 1
+	run awk '$1 == "ufw6-before-input" && / --icmpv6-type 128 -j ACCEPT$/ { print $3 }' "$STATS"
+	assert_output 1
 }

@@ -500,6 +500,7 @@ struct test_pkt {
 	char in[IFNAMSIZ], out[IFNAMSIZ];
 	struct minifw_user_pkt u;	/* p.ctx: mark, TTL, packet type, connection */
 	struct minifw_ct_view ct;	/* u.ct, with "conn" */
+	struct minifw_rthdr rt;		/* u.rt, with "rt=" */
 };
 
 /* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
@@ -591,7 +592,9 @@ static void make_conn(struct test_pkt *t)
  * packet a connection for -m conntrack (its tuple the original one, the
  * reply the other way), then: "reply" (the packet is the reply),
  * "dnat=ADDR:PORT" (the reply comes from there; the state gains DNAT),
- * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds).
+ * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds); "mac=XX:..:XX"
+ * (the Ethernet source; default none); "rt=TYPE/SEGSLEFT/LEN[/RESERVED]"
+ * (an IPv6 routing header; default none).
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
@@ -651,6 +654,21 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->u.ttl = (u8)atoi(w + 4);
 		} else if (!strncmp(w, "mark=", 5)) {
 			t->u.mark = (u32)strtoul(w + 5, NULL, 0);
+		} else if (!strncmp(w, "mac=", 4)) {
+			unsigned int m[6], k;
+
+			ok &= sscanf(w + 4, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+				     &m[4], &m[5]) == 6;
+			for (k = 0; k < 6; k++)
+				t->u.mac[k] = (u8)m[k];
+			t->u.has_mac = true;
+		} else if (!strncmp(w, "rt=", 3)) {
+			unsigned int ty, sl, len, res = 0;
+
+			ok &= sscanf(w + 3, "%u/%u/%u/%u", &ty, &sl, &len, &res) >= 3;
+			t->rt = (struct minifw_rthdr){ .type = (u8)ty, .segsleft = (u8)sl,
+						       .len = len, .reserved = res };
+			t->u.rt = &t->rt;
 		} else if (!strcmp(w, "conn")) {
 			t->u.ct = &t->ct;
 		} else if (!strcmp(w, "reply")) {
@@ -2803,10 +2821,11 @@ static void test_longest_rule(void)
 		"-m mark ! --mark 0xfffffffe/0xfffffffe "
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
 		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
-		"-m pkttype ! --pkt-type otherhost "
+		"-m rt --rt-type 0 ! --rt-segsleft 1000000000:4000000000 ! --rt-len 4294967295 "
+		"--rt-0-res "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1907);
+		"--log-macdecode", 1962);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -4643,6 +4662,31 @@ static const struct {
 	  "udp [2001:db8:1::1]:5 > [2001:db8::2]:53 ct=NEW conn", "DROP", 0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -m conntrack --ctorigdst 2001:db8::/64 -j DROP",
 	  "udp [2001:db8:1::1]:5 > [2001:db8:1::2]:53 ct=NEW conn", "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* the Ethernet source; none: neither the rule nor its negation */
+	{ "-A FORWARD -m mac --mac-source 42:01:02:03:04:05 -j DROP", TCP10 " mac=42:1:2:3:4:5",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m mac --mac-source 42:01:02:03:04:05 -j DROP", TCP10 " mac=42:1:2:3:4:6",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m mac ! --mac-source 42:01:02:03:04:05 -j DROP", TCP10 " mac=42:1:2:3:4:6",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m mac ! --mac-source 42:01:02:03:04:05 -j DROP", TCP10, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	/* the IPv6 routing header: none matches neither the rule nor a negation */
+#define RT6 "udp [2001:db8::1]:5 > [2001:db8::2]:53"
+	{ "-A FORWARD -m rt --rt-type 0 -j DROP", RT6 " rt=0/2/40", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m rt --rt-type 0 -j DROP", RT6 " rt=2/1/24", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m rt ! --rt-type 0 -j DROP", RT6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m rt -j DROP", RT6 " rt=4/0/8", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m rt --rt-segsleft 1:2 --rt-len 40 -j DROP", RT6 " rt=0/2/40", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m rt ! --rt-segsleft 1:2 -j DROP", RT6 " rt=0/2/40", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m rt --rt-type 0 --rt-0-res -j DROP", RT6 " rt=0/2/40/7", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m rt --rt-type 0 --rt-0-res -j DROP", RT6 " rt=0/2/40/0", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	/* IPv6's: an IPv4 packet passes */
+	{ "-A FORWARD -m rt -j DROP", UDP10, "ACCEPT", 0, "FORWARD 0 | 1" },
 	/* addrtype, by user space's model (include/walk.h): 127/8 is local */
 	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", "udp 10.0.0.1:5 > 127.0.0.1:53",
 	  "DROP", 0, "FORWARD 1 | 0" },
