@@ -69,4 +69,15 @@ if [ $# -eq 0 ]; then
 		set -- "$@" "$f"
 	done
 fi
-exec bats --tap --timing "$@"
+status=0
+bats --tap --timing "$@" || status=$?
+# The keepalive must last the whole run. A test that unloads nf_tables
+# (modprobe -r of an nft module removes it too when nothing else uses it:
+# tables do not hold it) leaves the tests after it to the emulator's race.
+for family in ip ip6; do
+	if ! nft list table "$family" minifw_test_keepalive >/dev/null 2>&1; then
+		echo "in-vm.sh: the $family minifw_test_keepalive table is gone: a test unloaded nf_tables" >&2
+		status=1
+	fi
+done
+exit "$status"

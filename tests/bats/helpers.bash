@@ -118,9 +118,11 @@ fw_unload() {
 
 # Remove nf_conntrack and its defragmenters, and every module that uses
 # them. Modules stay loaded after their last user goes (nft_ct after an nft
-# notrack rule, xt_conntrack after an iptables one), modprobe -r removes
-# only unused ones, and rmmod leaves the defragmenters behind. Fails if
-# anything still holds one of them: minifw with a state rule, a table.
+# notrack rule, xt_conntrack after an iptables one). Fails if anything
+# still holds one of them: minifw with a state rule, a table. rmmod, not
+# modprobe -r: that would also remove what they use when nothing else
+# does, nf_tables among them (nft_ct's), and with it tests/in-vm.sh's
+# hook keepalive tables.
 unload_conntrack() {
 	unload_with_users nf_conntrack &&
 		unload_with_users nf_defrag_ipv4 &&
@@ -134,7 +136,7 @@ unload_with_users() {
 	for m in $users; do
 		unload_with_users "$m" || return 1
 	done
-	modprobe -r "$1"
+	rmmod "$1"
 }
 
 # The network is built once per file (it costs seconds under emulation);
