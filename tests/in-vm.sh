@@ -25,7 +25,9 @@ slim_modules() {
 		drivers/net/bonding | drivers/net/team | drivers/net/ipvlan) continue ;;
 		drivers/net/vxlan | drivers/net/wireguard) continue ;;
 		esac
-		[ -d "$d" ] && mount -t tmpfs -o ro,size=4k minifw-hidden "$d"
+		if [ -d "$d" ]; then
+			mount -t tmpfs -o ro,size=4k minifw-hidden "$d"
+		fi
 	done
 }
 slim_modules

@@ -22,8 +22,10 @@ teardown() {
 			unload_conntrack 2>/dev/null && break
 			sleep 0.1
 		done
+		[ ! -d /sys/module/nf_conntrack ]
+	else
+		legacy_clean
 	fi
-	legacy_clean
 }
 
 # The usual stateful INPUT: replies in, new connections out only.
