@@ -27,8 +27,7 @@
  * cheapest, iprange before multiport as minifw always had them (a too
  * short packet is dropped by multiport only if iprange let it through);
  * those that keep state last, so that only packets that match all else
- * spend -m limit's credits. Matches of one group are named in this order
- * when they meet (state before conntrack).
+ * spend -m limit's credits.
  */
 const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_tcp,
@@ -271,7 +270,7 @@ static int minifw_ext_add(struct minifw_rule_parse *rp, unsigned int id,
  *
  * A second -m of a protocol's match adds nothing (iptables loads one per
  * -m, to the same effect); of any other, it is refused, as are two -m of
- * different protocols or of one group.
+ * different protocols.
  *
  * Context: control path.
  * Return: 0, -EINVAL or -ENOMEM.
@@ -307,14 +306,6 @@ int minifw_ext_load_match(struct minifw_rule_parse *rp, const char *name)
 		}
 		if (had == ops)
 			return minifw_fail(rp->err, "-m %s given twice", name);
-		/* named in registry order, whichever came first */
-		if (had->group && ops->group && !strcmp(had->group, ops->group)) {
-			unsigned int first = min_t(unsigned int, rp->x[k].id, id);
-
-			return minifw_fail(rp->err, "-m %s and -m %s: one %s match per rule",
-					   minifw_ext_ops(first)->name,
-					   (first == id ? had : ops)->name, ops->group);
-		}
 	}
 	if (ops->proto)
 		rp->proto_match = ops;

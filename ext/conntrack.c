@@ -21,7 +21,10 @@
  * The state is core-backed: the wanted states are struct
  * minifw_match.ctstate, tested inline by the walk against the state the
  * hook reads (and reads only for chains with such a rule), so a rule with
- * nothing but a state keeps no data and compiles into runs. The other
+ * nothing but a state keeps no data and compiles into runs. A rule has
+ * one list of states: -m state and -m conntrack may meet in a rule
+ * (iptables' "-m state --state NEW -m conntrack --ctdir ORIGINAL"), but
+ * only one of them with a state (minifw: iptables would test both). The other
  * options are this extension's data and .match (minifw_pkt_ct() reads the
  * connection), kept only by rules that use one (.kept). As xt_conntrack, a
  * packet without a connection matches such a rule only if it has a state
@@ -124,6 +127,9 @@ static int minifw_ct_parse_states(struct minifw_xcall *x, unsigned int nstates)
 	struct minifw_match *m = &x->cmd->m;
 	const char *s = x->arg[0], *w = s;
 
+	if (m->flags & MINIFW_CTSTATE)
+		return minifw_fail(x->err, "%s: -m state and -m conntrack --ctstate: one list of states per rule",
+				   x->opt->name);
 	m->flags |= MINIFW_CTSTATE | (x->inv ? MINIFW_INV_CTSTATE : 0);
 	m->ctstate = 0;
 	for (;;) {
@@ -149,9 +155,9 @@ static int minifw_state_parse(struct minifw_xcall *x)
 }
 
 /*
- * "192.0.2.0/24", "2001:db8::1": as libxtables' host and prefix length,
- * which keeps the address as given (the listing too) and takes no dotted
- * mask and no short IPv4 form
+ * "192.0.2.0/24", "192.0.2.0/255.255.0.255", "2001:db8::1": as libxtables'
+ * host and mask, which keeps the address as given (the listing too) and
+ * takes no short IPv4 form
  */
 static int minifw_ct_parse_addr(struct minifw_xcall *x, union minifw_addr *addr,
 				union minifw_addr *mask)
@@ -163,9 +169,6 @@ static int minifw_ct_parse_addr(struct minifw_xcall *x, union minifw_addr *addr,
 	char a[48];
 	u8 fam, fam2;
 
-	if (slash && strchr(slash, '.'))
-		return minifw_fail(x->err, "%s \"%s\": a prefix length, not a netmask, after the /",
-				   x->opt->name, minifw_xq(x, s));
 	if (alen >= sizeof(a))
 		alen = sizeof(a) - 1;
 	memcpy(a, s, alen);
@@ -340,11 +343,15 @@ static void minifw_ct_put(struct minifw_buf *b, const struct minifw_match *m, co
 	}
 }
 
-/* as libxtables prints a host and its mask: no /32 or /128 */
+/*
+ * As libxtables prints a host and its mask: no /32 or /128, a length for
+ * a contiguous mask, an IPv4 one dotted otherwise
+ */
 static void minifw_ct_put_addr(struct minifw_buf *b, const char *opt, u8 family,
 			       const union minifw_addr *a, const union minifw_addr *mask)
 {
 	unsigned int plen = 0, i;
+	u32 hm = ntohl(mask->ip);
 	char text[48];
 
 	for (i = 0; i < (family == MINIFW_FAM_IPV6 ? 4U : 1U); i++)
@@ -356,10 +363,15 @@ static void minifw_ct_put_addr(struct minifw_buf *b, const char *opt, u8 family,
 
 		scnprintf(text, sizeof(text), "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
 	}
-	if (plen == (family == MINIFW_FAM_IPV6 ? 128U : 32U))
+	if (plen == (family == MINIFW_FAM_IPV6 ? 128U : 32U)) {
 		minifw_put(b, "%s %s", opt, text);
-	else
+	} else if (family == MINIFW_FAM_IPV4 && hm != ~(~0U >> plen) && plen) {
+		const u8 *k = (const u8 *)&mask->ip;
+
+		minifw_put(b, "%s %s/%u.%u.%u.%u", opt, text, k[0], k[1], k[2], k[3]);
+	} else {
 		minifw_put(b, "%s %s/%u", opt, text, plen);
+	}
 }
 
 /* as libxt_conntrack saves it, in its order */
@@ -371,7 +383,9 @@ static void minifw_conntrack_print(struct minifw_buf *b, const struct minifw_rul
 	unsigned int k;
 	u16 f;
 
-	minifw_ct_put(b, &r->m, o[MINIFW_CT_OPT_STATE].name);
+	/* no data: the rule's state is this match's; else if it has one */
+	if (!ct || (ct->flags & XT_CONNTRACK_STATE))
+		minifw_ct_put(b, &r->m, o[MINIFW_CT_OPT_STATE].name);
 	if (!ct)
 		return;
 	f = ct->flags;
@@ -510,7 +524,6 @@ static int minifw_conntrack_match(const void *data, const struct minifw_pkt *p,
 
 const struct minifw_ext_ops minifw_xt_conntrack = {
 	.name		= "conntrack",
-	.group		= "state",
 	.size		= sizeof(struct minifw_conntrack),
 	.reads		= MINIFW_SKIP_CT,
 	.opts		= minifw_conntrack_opts,
@@ -526,7 +539,6 @@ const struct minifw_ext_ops minifw_xt_conntrack = {
 
 const struct minifw_ext_ops minifw_xt_state = {
 	.name		= "state",
-	.group		= "state",
 	.reads		= MINIFW_SKIP_CT,
 	.opts		= minifw_state_opts,
 	.parse		= minifw_state_parse,

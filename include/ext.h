@@ -85,11 +85,6 @@ struct minifw_ext_ops {
 	/* a protocol's match: the -p it needs (a rule has one), or 0 */
 	u8 proto;
 	/*
-	 * Matches of one group set the same fields of the core, so exclude
-	 * each other: "-m state and -m conntrack: one state match per rule".
-	 */
-	const char *group;
-	/*
 	 * The built-in chains it may run in, as x_tables' .hooks
 	 * (MINIFW_CHAIN_BIT() each), or 0 for all; a rule in a user chain is
 	 * checked against the chains that reach it (graph.c). hooks_why says

@@ -188,10 +188,12 @@ EOF
 		"-m conntrack --ctorigsrc 192.0.2.0/24 ! --ctorigdst 192.0.2.1" \
 		"-m conntrack --ctexpire 0:130" "-m conntrack ! --ctexpire 0:130" \
 		"-m conntrack --ctstate SNAT" "-m conntrack --ctreplsrc 192.0.2.1 --ctrepldst 192.0.2.2" \
-		"-m conntrack ! --ctproto udp --ctorigsrcport 1024:65535 --ctrepldstport 1024:"
+		"-m conntrack ! --ctproto udp --ctorigsrcport 1024:65535 --ctrepldstport 1024:" \
+		"-m state --state ESTABLISHED -m conntrack --ctdir ORIGINAL --ctorigdstport 8080"
 	alongside iptables-legacy OUTPUT "-m conntrack --ctdir REPLY --ctorigdstport 8080" \
 		"-m conntrack --ctstate DNAT ! --ctreplsrcport 80" "-m conntrack --ctstatus CONFIRMED" \
-		"-m conntrack --ctorigdst 192.0.2.1 --ctproto udp --ctdir REPLY"
+		"-m conntrack --ctorigdst 192.0.2.1 --ctproto udp --ctdir REPLY" \
+		"-m conntrack --ctstatus SEEN_REPLY -m state ! --state NEW"
 	NS=peer tcp_ok 192.0.2.1 8080
 	NS=peer tcp_ok 192.0.2.1 80
 	NS=peer udp_ok 192.0.2.1 5353
@@ -201,4 +203,7 @@ EOF
 	[ "$(pkts INPUT 1)" -ge 3 ]
 	[ "$(pkts OUTPUT 1)" -ge 2 ]
 	assert_equal "$(pkts INPUT 10)" 0
+	# -m state with -m conntrack's other options saw packets too
+	[ "$(pkts INPUT 12)" -ge 2 ]
+	[ "$(pkts OUTPUT 5)" -ge 2 ]
 }

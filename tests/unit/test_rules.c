@@ -1115,7 +1115,7 @@ static const struct {
 	{ "-A INPUT -m tcp --dport 22", "-m tcp needs -p tcp" },
 	{ "-A INPUT -p icmp -m tcp", "-m tcp needs -p tcp" },
 	{ "-A INPUT -p tcp -m states --state NEW", "unknown match \"states\"" },
-	{ "-A INPUT -p tcp -m state --state NEW -m conntrack --ctstate NEW", "one state match per rule" },
+	{ "-A INPUT -p tcp -m state --state NEW -m conntrack --ctstate NEW", "one list of states per rule" },
 	{ "-A INPUT -p tcp -m TCP", "\"TCP\"" },
 	{ "-A INPUT -m comment --comment a -m comment --comment b", "-m comment given twice" },
 	{ "-A INPUT -p tcp --dport 22 --dport 23", "--dport given twice" },
@@ -4624,6 +4624,10 @@ static const struct {
 	  0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -m conntrack ! --ctorigsrc 10.0.0.0/8 -j DROP", CT_TCP, "ACCEPT", 0,
 	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack --ctorigsrc 10.9.9.1/255.0.0.255 -j DROP", CT_TCP, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m conntrack --ctorigsrc 10.9.9.2/255.0.0.255 -j DROP", CT_TCP, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
 	{ "-A FORWARD -m conntrack --ctreplsrcport 22 --ctrepldstport 40000:40001 -j DROP", CT_TCP,
 	  "DROP", 0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -m conntrack --ctdir ORIGINAL -j DROP", CT_TCP, "DROP", 0, "FORWARD 1 | 0" },
@@ -4657,6 +4661,18 @@ static const struct {
 	  "ACCEPT", 0, "FORWARD 0 | 1" },
 	{ "-A FORWARD -m conntrack --ctstate INVALID --ctproto udp -j DROP",
 	  "tcp 10.0.0.1:5 > 192.0.2.1:22 ct=INVALID", "DROP", 0, "FORWARD 1 | 0" },
+	/*
+	 * -m state with -m conntrack's other options: both must match; without
+	 * a connection the state may match, the conntrack match does not
+	 */
+	{ "-A FORWARD -m state --state ESTABLISHED -m conntrack --ctdir ORIGINAL -j DROP", CT_TCP,
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m state --state ESTABLISHED -m conntrack --ctdir REPLY -j DROP", CT_TCP,
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m conntrack --ctdir ORIGINAL -m state --state NEW -j DROP", CT_TCP, "ACCEPT",
+	  0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m state --state INVALID -m conntrack ! --ctproto udp -j DROP",
+	  "tcp 10.0.0.1:5 > 192.0.2.1:22 ct=INVALID", "ACCEPT", 0, "FORWARD 0 | 1" },
 	/* IPv6 addresses */
 	{ "-A FORWARD -m conntrack --ctorigdst 2001:db8::/64 --ctorigsrc 2001:db8:1::1 -j DROP",
 	  "udp [2001:db8:1::1]:5 > [2001:db8::2]:53 ct=NEW conn", "DROP", 0, "FORWARD 1 | 0" },
