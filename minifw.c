@@ -178,7 +178,9 @@ void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
  * xt_addrtype's IPv6 route lookup (match_lookup_rt6()): which of LOCAL,
  * ANYCAST and UNREACHABLE the routing tables say @addr is, seen from @dev
  * if the rule limits it to one. The lookup is the kernel's own; like any
- * route lookup it may take a dst reference, released here.
+ * route lookup it may take a dst reference, released here, and may
+ * allocate (GFP_ATOMIC) a route the cache lacks, as for xt_addrtype: the
+ * kernel helper's allocation, not minifw's, as -j REJECT's reply is.
  */
 static u16 minifw_addrtype_route6(struct net *net, const struct net_device *dev,
 				  const struct in6_addr *addr, u16 types)
@@ -242,13 +244,10 @@ bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 typ
 	}
 	memcpy(&a6, dst ? p->daddr.ip6 : p->saddr.ip6, sizeof(a6));
 	t6 = ipv6_addr_type(&a6);
-	if ((types & XT_ADDRTYPE_MULTICAST) && !(t6 & IPV6_ADDR_MULTICAST))
+	if (!minifw_addrtype6_kind(types, t6 == IPV6_ADDR_ANY, t6 & IPV6_ADDR_MULTICAST,
+				   t6 & IPV6_ADDR_UNICAST))
 		return false;
-	if ((types & XT_ADDRTYPE_UNICAST) && !(t6 & IPV6_ADDR_UNICAST))
-		return false;
-	if ((types & XT_ADDRTYPE_UNSPEC) && t6 != IPV6_ADDR_ANY)
-		return false;
-	if (types & (XT_ADDRTYPE_LOCAL | XT_ADDRTYPE_ANYCAST | XT_ADDRTYPE_UNREACHABLE))
+	if (types & MINIFW_ADDRTYPE6_ROUTED)
 		return types & minifw_addrtype_route6(st->net, dev, &a6, types);
 	return true;
 }
@@ -343,9 +342,15 @@ int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h)
 		return -EBADMSG;
 	h->type = rh->type;
 	h->segsleft = rh->segments_left;
-	/* the 4 bytes after segments left: type 0's reserved field */
+	/*
+	 * The 4 bytes after segments left: type 0's reserved field. Within
+	 * the h->len bytes checked above (at least 8), so never NULL; were
+	 * it, ip6t_rt would drop the packet too.
+	 */
 	res = skb_header_pointer(skb, ptr + sizeof(*rh), sizeof(_res), &_res);
-	h->reserved = res ? (__force u32)*res : 1;
+	if (!res)
+		return -EBADMSG;
+	h->reserved = (__force u32)*res;
 	return 0;
 }
 

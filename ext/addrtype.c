@@ -11,13 +11,13 @@
  * NAT or XRESOLVE; as libxt_addrtype, in any case and any beginning of a
  * name ("loc" is LOCAL, "un" UNSPEC: the first that fits).
  *
- * The test itself is the owner of the packet path's (minifw_pkt_addrtype(),
- * minifw.c): IPv4 asks inet_dev_addr_type() whether the address is in one
- * of the types, IPv6 tests what ipv6_addr_type() and a route lookup say of
- * it, exactly as xt_addrtype. IPv6 has no BROADCAST, and xt_addrtype does
- * not match it for BLACKHOLE or PROHIBIT and later: a rule with those is an
- * IPv4 rule (refused if something else made it IPv6's, as ip6tables
- * refuses it).
+ * The test itself is the packet path's (minifw_pkt_addrtype(), minifw.c):
+ * IPv4 asks inet_dev_addr_type() whether the address is in one of the
+ * types, IPv6 tests what ipv6_addr_type() and a route lookup say of it,
+ * exactly as xt_addrtype. IPv6 has no BROADCAST, and xt_addrtype refuses
+ * BLACKHOLE, PROHIBIT and the types after it for IPv6: a rule with any of
+ * those is an IPv4 rule (refused if something else made it IPv6's, as
+ * ip6tables refuses it).
  */
 
 #ifdef __KERNEL__

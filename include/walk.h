@@ -100,6 +100,27 @@ unsigned int minifw_chain_eval(const struct minifw_ruleset *rs, unsigned int cha
  */
 void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix);
 
+/* -m addrtype on IPv6: the types the route lookup answers for */
+#define MINIFW_ADDRTYPE6_ROUTED \
+	(XT_ADDRTYPE_LOCAL | XT_ADDRTYPE_ANYCAST | XT_ADDRTYPE_UNREACHABLE)
+
+/*
+ * -m addrtype on IPv6, the part before the route lookup, as xt_addrtype:
+ * each of MULTICAST, UNICAST and UNSPEC in @types is a condition the kind
+ * of address (ipv6_addr_type()'s: @any is ::) must meet. Both owners of
+ * the packet path use it.
+ */
+static inline bool minifw_addrtype6_kind(u16 types, bool any, bool multicast, bool unicast)
+{
+	if ((types & XT_ADDRTYPE_MULTICAST) && !multicast)
+		return false;
+	if ((types & XT_ADDRTYPE_UNICAST) && !unicast)
+		return false;
+	if ((types & XT_ADDRTYPE_UNSPEC) && !any)
+		return false;
+	return true;
+}
+
 /*
  * What some extensions read or change of a packet beyond struct
  * minifw_pkt, asked of the owner of the packet path, so that only rules
@@ -213,13 +234,9 @@ static inline bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 
 	any = !(a->ip6[0] | a->ip6[1] | a->ip6[2] | a->ip6[3]);
 	mc = (ntohl(a->ip6[0]) >> 24) == 0xff;
 	lo = !(a->ip6[0] | a->ip6[1] | a->ip6[2]) && a->ip6[3] == htonl(1);
-	if ((types & XT_ADDRTYPE_MULTICAST) && !mc)
+	if (!minifw_addrtype6_kind(types, any, mc, !mc && !any))
 		return false;
-	if ((types & XT_ADDRTYPE_UNICAST) && (mc || any))
-		return false;
-	if ((types & XT_ADDRTYPE_UNSPEC) && !any)
-		return false;
-	if (types & (XT_ADDRTYPE_LOCAL | XT_ADDRTYPE_ANYCAST | XT_ADDRTYPE_UNREACHABLE))
+	if (types & MINIFW_ADDRTYPE6_ROUTED)
 		return types & (lo ? XT_ADDRTYPE_LOCAL : XT_ADDRTYPE_UNREACHABLE);
 	return true;
 }
