@@ -482,6 +482,42 @@ const char *minifw_xq(struct minifw_xcall *x, const char *tok)
 	return minifw_tok(x->tb, sizeof(x->tb), tok);
 }
 
+/**
+ * minifw_x_parse_u32_range() - the option's argument as libxtables reads a
+ * range of 32-bit numbers: "N", "N:M", "N:", ":M", ":"
+ * @x: the call; its option names the errors
+ * @what: what a number is, for the errors ("a number of seconds (0-4294967295)")
+ * @range: first and last, inclusive, out
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 *range)
+{
+	const char *s = x->arg[0], *colon = strchr(s, ':');
+	size_t len = colon ? (size_t)(colon - s) : strlen(s);
+	char first[16];
+
+	range[0] = 0;
+	range[1] = 0xffffffff;
+	if (len >= sizeof(first) || (!colon && !len))
+		return minifw_fail(x->err, "%s \"%s\" is not %s or a range of them",
+				   x->opt->name, minifw_xq(x, s), what);
+	memcpy(first, s, len);
+	first[len] = '\0';
+	if (len && minifw_parse_uint(x->err, first, 0xffffffff, what, &range[0]))
+		return -EINVAL;
+	if (colon && colon[1] &&
+	    minifw_parse_uint(x->err, colon + 1, 0xffffffff, what, &range[1]))
+		return -EINVAL;
+	if (!colon)
+		range[1] = range[0];
+	if (range[0] > range[1])
+		return minifw_fail(x->err, "%s \"%s\" is a reversed range (first > last)",
+				   x->opt->name, minifw_xq(x, s));
+	return 0;
+}
+
 /* the data of an extension of the rule being parsed; NULL if it has none */
 static void *minifw_slot_data(const struct minifw_rule_parse *rp, const struct minifw_loaded *slot)
 {
@@ -526,10 +562,10 @@ int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
 }
 
 /*
- * Does a rule keep an entry for extension @ops in its &struct minifw_ext?
- * If it has data, or anything the walk or a new rule's counters call.
+ * Does the rule keep an entry for this extension in its &struct
+ * minifw_ext: data, or a .match, .target or .init to call? The
+ * extension's .kept decides when it has one.
  */
-/* Does the rule keep this extension (its data, its .match, .target, .init)? */
 static bool minifw_ext_kept(const struct minifw_rule_parse *rp, const struct minifw_loaded *slot)
 {
 	const struct minifw_ext_ops *ops = slot->ops;

@@ -917,11 +917,17 @@ void minifw_cmd_rule(const struct minifw_cmd *cmd, struct minifw_rule *r)
 /* ---------------------------------------------------------------------- */
 /* Printer                                                                 */
 
-/*
- * An IPv6 address as ip6tables-save prints it (glibc's inet_ntop()): the
- * longest run of two or more zero groups, the first of equal runs, as
- * "::"; lowercase hex; the IPv4-mapped and -compatible forms end in
- * dotted IPv4.
+/**
+ * minifw_fmt_ip6() - an IPv6 address as ip6tables-save prints it
+ * @buf: output, NUL-terminated
+ * @len: size of @buf; 40 always suffices
+ * @a: the address
+ *
+ * As glibc's inet_ntop(): the longest run of two or more zero groups, the
+ * first of equal runs, as "::"; lowercase hex; the IPv4-mapped and
+ * -compatible forms end in dotted IPv4.
+ *
+ * Context: any.
  */
 void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a)
 {

@@ -222,33 +222,6 @@ static int minifw_ct_parse_status(struct minifw_xcall *x, u8 *status)
 	}
 }
 
-/* "N", "N:M", "N:", ":M", as libxtables' ranges of 32-bit numbers */
-static int minifw_ct_parse_expire(struct minifw_xcall *x, u32 *range)
-{
-	const char *what = "a number of seconds (0-4294967295) or a range of them";
-	const char *s = x->arg[0], *colon = strchr(s, ':');
-	char first[16];
-	size_t len = colon ? (size_t)(colon - s) : strlen(s);
-
-	range[0] = 0;
-	range[1] = 0xffffffff;
-	if (len >= sizeof(first) || (!colon && !len))
-		return minifw_fail(x->err, "--ctexpire \"%s\" is not %s", minifw_xq(x, s), what);
-	memcpy(first, s, len);
-	first[len] = '\0';
-	if (len && minifw_parse_uint(x->err, first, 0xffffffff, what, &range[0]))
-		return -EINVAL;
-	if (colon && colon[1] &&
-	    minifw_parse_uint(x->err, colon + 1, 0xffffffff, what, &range[1]))
-		return -EINVAL;
-	if (!colon)
-		range[1] = range[0];
-	if (range[0] > range[1])
-		return minifw_fail(x->err, "--ctexpire \"%s\" is a reversed range (first > last)",
-				   minifw_xq(x, s));
-	return 0;
-}
-
 static int minifw_conntrack_parse(struct minifw_xcall *x)
 {
 	struct minifw_conntrack *ct = x->data;
@@ -285,7 +258,8 @@ static int minifw_conntrack_parse(struct minifw_xcall *x)
 		break;
 	case MINIFW_CT_OPT_EXPIRE:
 		bit = XT_CONNTRACK_EXPIRES;
-		ret = minifw_ct_parse_expire(x, ct->expires);
+		ret = minifw_x_parse_u32_range(x, "a number of seconds (0-4294967295)",
+					       ct->expires);
 		break;
 	default:
 		bit = XT_CONNTRACK_DIRECTION;

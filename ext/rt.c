@@ -59,34 +59,6 @@ static const struct minifw_opt minifw_rt_opts[] = {
 	{ }
 };
 
-/* "N", "N:M", "N:", ":M", ":", as libxtables' ranges of 32-bit numbers */
-static int minifw_rt_parse_range(struct minifw_xcall *x, u32 *range)
-{
-	const char *what = "a number (0-4294967295) or a range of them";
-	const char *s = x->arg[0], *colon = strchr(s, ':');
-	size_t len = colon ? (size_t)(colon - s) : strlen(s);
-	char first[16];
-
-	range[0] = 0;
-	range[1] = 0xffffffff;
-	if (len >= sizeof(first) || (!colon && !len))
-		return minifw_fail(x->err, "%s \"%s\" is not %s", x->opt->name, minifw_xq(x, s),
-				   what);
-	memcpy(first, s, len);
-	first[len] = '\0';
-	if (len && minifw_parse_uint(x->err, first, 0xffffffff, what, &range[0]))
-		return -EINVAL;
-	if (colon && colon[1] &&
-	    minifw_parse_uint(x->err, colon + 1, 0xffffffff, what, &range[1]))
-		return -EINVAL;
-	if (!colon)
-		range[1] = range[0];
-	if (range[0] > range[1])
-		return minifw_fail(x->err, "%s \"%s\" is a reversed range (first > last)",
-				   x->opt->name, minifw_xq(x, s));
-	return 0;
-}
-
 static int minifw_rt_parse(struct minifw_xcall *x)
 {
 	struct minifw_rt *rt = x->data;
@@ -100,7 +72,7 @@ static int minifw_rt_parse(struct minifw_xcall *x)
 		rt->flags |= MINIFW_RT_TYPE | (x->inv ? MINIFW_RT_INV_TYPE : 0);
 		break;
 	case MINIFW_RT_OPT_SEGSLEFT:
-		if (minifw_rt_parse_range(x, rt->segsleft))
+		if (minifw_x_parse_u32_range(x, "a number (0-4294967295)", rt->segsleft))
 			return -EINVAL;
 		rt->flags |= x->inv ? MINIFW_RT_INV_SGS : 0;
 		break;

@@ -105,7 +105,9 @@ struct minifw_ext_ops {
 	/*
 	 * A core-backed extension with data for some options only (conntrack:
 	 * all but the state): does a rule with these data keep them and run
-	 * .match? NULL: it does if the extension has data or a .match.
+	 * .match? NULL: it does if the extension has data, a .match, .target
+	 * or .init. A rule that does not keep them has no entry: its listing
+	 * gets NULL data (.print must take it) and the walk calls nothing.
 	 */
 	bool (*kept)(const void *data);
 
@@ -259,6 +261,7 @@ int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigne
 void minifw_rule_parse_free(struct minifw_rule_parse *rp);
 int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);
 const char *minifw_xq(struct minifw_xcall *x, const char *tok);
+int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 *range);
 
 /* ext.c: a rule's extensions */
 struct minifw_ext *minifw_ext_get(const struct minifw_ext *e);

@@ -254,10 +254,10 @@ void minifw_cmd_rule(const struct minifw_cmd *cmd, struct minifw_rule *r);
 int minifw_rule_format(const struct minifw_rule *r, const char *jump, char *buf, size_t len);
 int minifw_check_ifaces(const struct minifw_match *m, unsigned int hooks,
 			struct minifw_err *err);
+/* rules.c: an IPv6 address as ip6tables-save prints it (glibc's inet_ntop()) */
+void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a);
 
 /* syntax.c: an address as iptables reads it */
-/* an IPv6 address as ip6tables-save prints it (glibc's inet_ntop()) */
-void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a);
 int minifw_parse_addr(const char *s, union minifw_addr *addr, union minifw_addr *mask,
 		      u8 *family, struct minifw_err *err);
 
