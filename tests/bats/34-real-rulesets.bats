@@ -127,10 +127,9 @@ ufw_doc() {
 	# broadcasts to the INPUT policy (DROP)
 	ip netns exec peer socat -u - UDP:192.0.2.1:5000 <<<x
 	ip netns exec peer socat -u - UDP-DATAGRAM:192.0.2.255:5000,broadcast <<<x
-	run awk '$1 == "ufw-not-local" { printf "%s:%s ", $2, $3 }' "$STATS"
-	assert_output "policy:0 1:1 2:0 3:1 4:0 5:0 "
-	run awk '$1 == "ufw-after-input" && / BROADCAST / { print $3 }' "$STATS"
-	assert_output 1
+	eventually "policy:0 1:1 2:0 3:1 4:0 5:0 " \
+		awk '$1 == "ufw-not-local" { printf "%s:%s ", $2, $3 }' "$STATS"
+	eventually 1 awk '$1 == "ufw-after-input" && / BROADCAST / { print $3 }' "$STATS"
 }
 
 # fail2ban's iptables-multiport action for jail sshd (see
@@ -196,8 +195,7 @@ from scapy.all import IPv6, IPv6ExtHdrRouting, ICMPv6EchoRequest, send
 send(IPv6(src="2001:db8:1::2", dst="2001:db8:1::1") /
      IPv6ExtHdrRouting(type=0, segleft=1, addresses=["2001:db8:3::2"]) /
      ICMPv6EchoRequest(), verbose=0)'
-	run awk '$1 == "ufw6-before-input" && / -m rt --rt-type 0 -j DROP$/ { print $3 }' "$STATS"
-	assert_output 1
+	eventually 1 awk '$1 == "ufw6-before-input" && / -m rt --rt-type 0 -j DROP$/ { print $3 }' "$STATS"
 	run awk '$1 == "ufw6-before-input" && / --icmpv6-type 128 -j ACCEPT$/ { print $3 }' "$STATS"
 	assert_output 1
 }

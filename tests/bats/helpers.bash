@@ -205,6 +205,21 @@ udp_server() {
 	wait_port "$1" udp "$2"
 }
 
+# eventually WANT CMD...: CMD prints WANT within 2 s. For counters of
+# packets sent from another namespace without a reply to wait for: the
+# sender may return while its packet still waits in a receive queue.
+eventually() {
+	local want=$1 got i
+	shift
+	for i in $(seq 20); do
+		got=$("$@")
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "expected \"$want\", got \"$got\" from: $*" >&2
+	return 1
+}
+
 # wait_port NETNS PROTO PORT: until a server listens ("" is the root netns)
 wait_port() {
 	local i
