@@ -43,6 +43,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_ttl,
 	&minifw_xt_hl,
 	&minifw_xt_pkttype,
+	&minifw_xt_dscp,
 	&minifw_xt_mark,
 	&minifw_xt_addrtype,
 	&minifw_xt_mac,

@@ -43,6 +43,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/dsfield.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/netfilter/ipv4/nf_reject.h>
@@ -120,6 +121,22 @@ u8 minifw_pkt_ttl(const struct minifw_pkt *p)
 	if (p->family == MINIFW_FAM_IPV6)
 		return ipv6_hdr(c->skb)->hop_limit;
 	return ip_hdr(c->skb)->ttl;
+}
+
+/**
+ * minifw_pkt_dsfield() - the IPv4 TOS byte or the IPv6 traffic class
+ * @p: the packet, as minifw_hook() filled it
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: the byte, DSCP in its upper six bits, ECN in the lower two.
+ */
+u8 minifw_pkt_dsfield(const struct minifw_pkt *p)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+
+	if (p->family == MINIFW_FAM_IPV6)
+		return ipv6_get_dsfield(ipv6_hdr(c->skb));
+	return ipv4_get_dsfield(ip_hdr(c->skb));
 }
 
 /**

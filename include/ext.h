@@ -195,6 +195,7 @@ extern const struct minifw_ext_ops minifw_xt_length;
 extern const struct minifw_ext_ops minifw_xt_ttl;
 extern const struct minifw_ext_ops minifw_xt_hl;
 extern const struct minifw_ext_ops minifw_xt_pkttype;
+extern const struct minifw_ext_ops minifw_xt_dscp;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_addrtype;

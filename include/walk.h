@@ -130,6 +130,7 @@ static inline bool minifw_addrtype6_kind(u16 types, bool any, bool multicast, bo
  */
 #ifdef __KERNEL__
 u8 minifw_pkt_ttl(const struct minifw_pkt *p);
+u8 minifw_pkt_dsfield(const struct minifw_pkt *p);	/* IPv4 TOS, IPv6 traffic class */
 u8 minifw_pkt_type(const struct minifw_pkt *p);	/* PACKET_*, as xt_pkttype */
 u32 minifw_pkt_mark(const struct minifw_pkt *p);
 void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark);
@@ -141,6 +142,7 @@ int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
 struct minifw_user_pkt {
 	u32 mark;
 	u8 ttl;			/* IPv4 TTL, IPv6 hop limit */
+	u8 dsfield;		/* IPv4 TOS, IPv6 traffic class */
 	u8 type;		/* PACKET_HOST ... */
 	const struct minifw_ct_view *ct;	/* its connection, or NULL */
 	u8 mac[6];		/* Ethernet source, if has_mac */
@@ -153,6 +155,13 @@ static inline u8 minifw_pkt_ttl(const struct minifw_pkt *p)
 	const struct minifw_user_pkt *u = p->ctx;
 
 	return u ? u->ttl : 64;
+}
+
+static inline u8 minifw_pkt_dsfield(const struct minifw_pkt *p)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	return u ? u->dsfield : 0;
 }
 
 static inline u8 minifw_pkt_type(const struct minifw_pkt *p)

@@ -15,11 +15,13 @@ teardown() {
 	common_teardown
 }
 
-@test "length, ttl, pkttype, mark and MARK (in a user chain) as iptables: fates, counters, listing" {
+@test "length, ttl, pkttype, dscp, mark and MARK (in a user chain) as iptables: fates, counters, listing" {
 	PROBES=()
 	for src in 192.0.2.2 192.0.2.7; do
 		PROBES+=("icmp:$src" "icmp:$src@ttl=5" "icmp:$src@pad=100" "icmp:$src@ttl=200,pad=30"
-			"udp:$src:5000" "tcp:$src:22" "tcp:$src:23" "tcp:$src:24@pad=1")
+			"udp:$src:5000" "tcp:$src:22" "tcp:$src:23" "tcp:$src:24@pad=1"
+			"icmp:$src@tos=0xb8" "icmp:$src@tos=0xb9,pad=3" "udp:$src:5001@tos=0x88"
+			"tcp:$src:22@tos=0x03" "tcp:$src:25@tos=0x20")
 	done
 	cat >"$BATS_TEST_TMPDIR/doc" <<-'EOF'
 	*filter
@@ -28,6 +30,9 @@ teardown() {
 	:OUTPUT ACCEPT [0:0]
 	:marks - [0:0]
 	-A INPUT -m ttl --ttl-lt 10 -j DROP
+	-A INPUT -p icmp -m dscp --dscp 0x2e -m length --length 0:90 -j DROP
+	-A INPUT -m dscp --dscp-class AF41
+	-A INPUT -p tcp -m dscp ! --dscp 0x00 -j REJECT --reject-with tcp-reset
 	-A INPUT -p icmp -m length --length 100:200 -j REJECT --reject-with icmp-host-prohibited
 	-A INPUT -m ttl --ttl-gt 128 -m length ! --length :50 -j DROP
 	-A INPUT -j marks
@@ -42,6 +47,10 @@ teardown() {
 	COMMIT
 	EOF
 	oracle "$BATS_TEST_TMPDIR/doc"
+	# the dscp rules saw what they should (EF pings, AF41, TCP with a DSCP)
+	assert_line --regexp '^  INPUT 2 +4 '
+	assert_line --regexp '^  INPUT 3 +2 '
+	assert_line --regexp '^  INPUT 4 +2 '
 }
 
 @test "-m pkttype tells a broadcast ping from a unicast one" {

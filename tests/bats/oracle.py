@@ -17,8 +17,9 @@ root namespace (nsenter -t 1 -n).
           probes are then sent again
   PROBE   icmp:SRC (an echo request), tcp:SRC:PORT (a SYN), or
           udp:SRC:PORT, from SRC, an address of netns "peer"; with
-          @ttl=N and/or @pad=N after it (comma-separated after one @):
-          the IP TTL (default 64) and N bytes more of payload
+          @ttl=N, @tos=N and/or @pad=N after it (comma-separated after
+          one @): the IP TTL (default 64), the TOS byte (default 0) and N
+          bytes more of payload
 
 minifw must be loaded, without rules, and iptables-legacy's filter table
 empty. A probe's fate is what came back within the timeout: "reply" (an
@@ -52,7 +53,8 @@ def probe_packets(probes):
         spec, _, mods = spec.partition("@")
         opts = dict(m.split("=") for m in mods.split(",") if m)
         kind, src, *port = spec.split(":")
-        ip = IP(src=src, dst=DST, id=1000 + k, ttl=int(opts.pop("ttl", 64)))
+        ip = IP(src=src, dst=DST, id=1000 + k, ttl=int(opts.pop("ttl", 64)),
+                tos=int(opts.pop("tos", "0"), 0))
         pad = b"p" * int(opts.pop("pad", 0))
         if opts:
             raise SystemExit("bad probe option in %r" % spec)

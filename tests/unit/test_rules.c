@@ -594,7 +594,8 @@ static void make_conn(struct test_pkt *t)
  * "dnat=ADDR:PORT" (the reply comes from there; the state gains DNAT),
  * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds); "mac=XX:..:XX"
  * (the Ethernet source; default none); "rt=TYPE/SEGSLEFT/LEN[/RESERVED]"
- * (an IPv6 routing header; default none).
+ * (an IPv6 routing header; default none); "tos=N" (the IPv4 TOS byte or
+ * IPv6 traffic class, default 0).
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
@@ -652,6 +653,8 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			ok &= t->p.ctstate != 0;
 		} else if (!strncmp(w, "ttl=", 4)) {
 			t->u.ttl = (u8)atoi(w + 4);
+		} else if (!strncmp(w, "tos=", 4)) {
+			t->u.dsfield = (u8)strtoul(w + 4, NULL, 0);
 		} else if (!strncmp(w, "mark=", 5)) {
 			t->u.mark = (u32)strtoul(w + 5, NULL, 0);
 		} else if (!strncmp(w, "mac=", 4)) {
@@ -4707,6 +4710,14 @@ static const struct {
 	  "udp [2001:db8:1::1]:5 > [2001:db8::2]:53 ct=NEW conn", "DROP", 0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -m conntrack --ctorigdst 2001:db8::/64 -j DROP",
 	  "udp [2001:db8:1::1]:5 > [2001:db8:1::2]:53 ct=NEW conn", "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* the DSCP: the upper six bits of the TOS byte, IPv4 and IPv6 */
+	{ "-A FORWARD -m dscp --dscp 0x2e -j DROP", TCP10 " tos=0xb9", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m dscp --dscp-class EF -j DROP", TCP10 " tos=0xb8", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m dscp --dscp 0x2e -j DROP", TCP10 " tos=0x2e", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m dscp ! --dscp 0 -j DROP", TCP10 " tos=0x03", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m dscp ! --dscp 0 -j DROP", TCP10 " tos=0x04", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m dscp --dscp-class af41 -j DROP", "udp [2001:db8::1]:5 > [2001:db8::2]:53 tos=0x88",
+	  "DROP", 0, "FORWARD 1 | 0" },
 	/* the Ethernet source; none: neither the rule nor its negation */
 	{ "-A FORWARD -m mac --mac-source 42:01:02:03:04:05 -j DROP", TCP10 " mac=42:1:2:3:4:5",
 	  "DROP", 0, "FORWARD 1 | 0" },
