@@ -969,7 +969,7 @@ static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv, u8 
 			    const union minifw_addr *addr, const union minifw_addr *mask)
 {
 	const u8 *a = (const u8 *)&addr->ip, *k = (const u8 *)&mask->ip;
-	u32 hm = ntohl(mask->ip);
+	int len = minifw_mask4_len(ntohl(mask->ip));
 
 	if (!minifw_addr_listed(mask, inv))
 		return;
@@ -983,10 +983,9 @@ static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv, u8 
 			plen += hweight32((__force u32)mask->ip6[i]);
 		minifw_fmt_ip6(text, sizeof(text), addr);
 		minifw_put(b, "%s %s/%u", opt, text, plen);
-	} else if (hm == 0 || (~hm & (~hm + 1)) == 0) {
+	} else if (len >= 0) {
 		/* contiguous masks list as a length, others dotted, as iptables-save */
-		minifw_put(b, "%s %u.%u.%u.%u/%u", opt, a[0], a[1], a[2], a[3],
-			   hm ? 32 - (unsigned int)__ffs(hm) : 0);
+		minifw_put(b, "%s %u.%u.%u.%u/%d", opt, a[0], a[1], a[2], a[3], len);
 	} else {
 		minifw_put(b, "%s %u.%u.%u.%u/%u.%u.%u.%u", opt, a[0], a[1], a[2], a[3],
 			   k[0], k[1], k[2], k[3]);

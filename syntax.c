@@ -602,6 +602,21 @@ void minifw_put(struct minifw_buf *b, const char *fmt, ...)
 }
 
 /**
+ * minifw_mask4_len() - the prefix length of a contiguous IPv4 mask, which
+ * iptables-save lists as "/LEN" (others dotted)
+ * @hm: the mask, host order
+ *
+ * Context: any.
+ * Return: 0-32, or -1 if the mask is not contiguous (255.0.255.0).
+ */
+int minifw_mask4_len(u32 hm)
+{
+	if (hm && (~hm & (~hm + 1)))
+		return -1;
+	return hm ? 32 - (int)__ffs(hm) : 0;
+}
+
+/**
  * minifw_put_string() - an option with a text argument, as
  * xtables_save_string() prints it
  * @b: the buffer

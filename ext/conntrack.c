@@ -324,27 +324,28 @@ static void minifw_ct_put(struct minifw_buf *b, const struct minifw_match *m, co
 static void minifw_ct_put_addr(struct minifw_buf *b, const char *opt, u8 family,
 			       const union minifw_addr *a, const union minifw_addr *mask)
 {
-	unsigned int plen = 0, i;
-	u32 hm = ntohl(mask->ip);
+	int plen = 0, i;
 	char text[48];
 
-	for (i = 0; i < (family == MINIFW_FAM_IPV6 ? 4U : 1U); i++)
-		plen += hweight32((__force u32)mask->ip6[i]);
 	if (family == MINIFW_FAM_IPV6) {
+		/* IPv6 masks are lengths: always contiguous */
+		for (i = 0; i < 4; i++)
+			plen += hweight32((__force u32)mask->ip6[i]);
 		minifw_fmt_ip6(text, sizeof(text), a);
 	} else {
 		const u8 *q = (const u8 *)&a->ip;
 
+		plen = minifw_mask4_len(ntohl(mask->ip));
 		scnprintf(text, sizeof(text), "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
 	}
-	if (plen == (family == MINIFW_FAM_IPV6 ? 128U : 32U)) {
+	if (plen == (family == MINIFW_FAM_IPV6 ? 128 : 32)) {
 		minifw_put(b, "%s %s", opt, text);
-	} else if (family == MINIFW_FAM_IPV4 && hm != ~(~0U >> plen) && plen) {
+	} else if (plen < 0) {
 		const u8 *k = (const u8 *)&mask->ip;
 
 		minifw_put(b, "%s %s/%u.%u.%u.%u", opt, text, k[0], k[1], k[2], k[3]);
 	} else {
-		minifw_put(b, "%s %s/%u", opt, text, plen);
+		minifw_put(b, "%s %s/%d", opt, text, plen);
 	}
 }
 
