@@ -31,6 +31,7 @@
 #include "counter.h"
 #include "ruleset.h"
 
+static_assert(sizeof(unsigned long) <= sizeof(atomic64_t), "-m limit's prev is not within quota");
 static_assert(sizeof(struct minifw_counter_block) +
 	      MINIFW_CNT_BLOCK_MAX * sizeof(struct minifw_counter) <= 4096,
 	      "a full counter block outgrows kmalloc-4k");
@@ -118,7 +119,7 @@ struct minifw_counter *minifw_counter_get(struct minifw_counter *c)
 
 /**
  * minifw_counter_keep_state() - give new counters what an extension kept in
- * old ones (-m limit's bucket)
+ * old ones (-m limit's bucket, -m statistic's count, -m quota's bytes left)
  * @to: the new counters, as minifw_counter_new() made them
  * @from: the old ones
  *
@@ -127,7 +128,8 @@ struct minifw_counter *minifw_counter_get(struct minifw_counter *c)
 void minifw_counter_keep_state(struct minifw_counter *to, const struct minifw_counter *from)
 {
 	to->credit = from->credit;
-	to->prev = from->prev;
+	/* the whole union: prev is within quota's bytes */
+	atomic64_set(&to->quota, atomic64_read(&from->quota));
 }
 
 /**

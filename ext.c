@@ -44,11 +44,16 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_hl,
 	&minifw_xt_pkttype,
 	&minifw_xt_dscp,
+	&minifw_xt_tos,
+	&minifw_xt_ecn,
 	&minifw_xt_mark,
 	&minifw_xt_addrtype,
 	&minifw_xt_mac,
 	&minifw_xt_rt,
+	&minifw_xt_tcpmss,
 	&minifw_xt_limit,
+	&minifw_xt_statistic,
+	&minifw_xt_quota,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
 	&minifw_xt_MARK,
@@ -485,31 +490,33 @@ const char *minifw_xq(struct minifw_xcall *x, const char *tok)
 
 /**
  * minifw_x_parse_u32_range() - the option's argument as libxtables reads a
- * range of 32-bit numbers: "N", "N:M", "N:", ":M", ":"
+ * range of numbers (XTTYPE_UINT16RC, XTTYPE_UINT32RC): "N", "N:M", "N:",
+ * ":M", ":"
  * @x: the call; its option names the errors
  * @what: what a number is, for the errors ("a number of seconds (0-4294967295)")
+ * @max: the largest number, which an open end stands for
  * @range: first and last, inclusive, out
  *
  * Context: control path.
  * Return: 0 or -EINVAL.
  */
-int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 *range)
+int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 max, u32 *range)
 {
 	const char *s = x->arg[0], *colon = strchr(s, ':');
 	size_t len = colon ? (size_t)(colon - s) : strlen(s);
 	char first[16];
 
 	range[0] = 0;
-	range[1] = 0xffffffff;
+	range[1] = max;
 	if (len >= sizeof(first) || (!colon && !len))
 		return minifw_fail(x->err, "%s \"%s\" is not %s or a range of them",
 				   x->opt->name, minifw_xq(x, s), what);
 	memcpy(first, s, len);
 	first[len] = '\0';
-	if (len && minifw_parse_uint(x->err, first, 0xffffffff, what, &range[0]))
+	if (len && minifw_parse_uint(x->err, first, max, what, &range[0]))
 		return -EINVAL;
 	if (colon && colon[1] &&
-	    minifw_parse_uint(x->err, colon + 1, 0xffffffff, what, &range[1]))
+	    minifw_parse_uint(x->err, colon + 1, max, what, &range[1]))
 		return -EINVAL;
 	if (!colon)
 		range[1] = range[0];
@@ -588,6 +595,30 @@ static int minifw_ext_call(struct minifw_rule_parse *rp, struct minifw_loaded *s
 	return fn(&x);
 }
 
+/*
+ * What a match keeps between packets lives in the rule's counters (struct
+ * minifw_counter: -m limit's bucket, -m statistic's count, -m quota's
+ * bytes left), one place a rule: so one such match a rule.
+ * minifw: iptables lets a rule have several.
+ */
+static int minifw_ext_one_state(struct minifw_rule_parse *rp)
+{
+	const struct minifw_ext_ops *first = NULL;
+	unsigned int k;
+
+	for (k = 0; k < rp->n; k++) {
+		const struct minifw_ext_ops *ops = rp->x[k].ops;
+
+		if (!ops->init)
+			continue;
+		if (first)
+			return minifw_fail(rp->err, "-m %s and -m %s: one match that counts packets (limit, quota, statistic) per rule",
+					   first->name, ops->name);
+		first = ops;
+	}
+	return 0;
+}
+
 /**
  * minifw_ext_check() - the line is read: let the extensions complete and
  * check their options
@@ -628,7 +659,7 @@ int minifw_ext_check(struct minifw_rule_parse *rp)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return minifw_ext_one_state(rp);
 }
 
 /* The entries of the loaded extensions a rule keeps, in registry order. */

@@ -44,6 +44,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/dsfield.h>
+#include <net/tcp.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
 #include <net/netfilter/ipv4/nf_reject.h>
@@ -371,6 +372,47 @@ int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h)
 	return 0;
 }
 
+/**
+ * minifw_pkt_tcp_mss() - the MSS option of a TCP header (-m tcpmss), as
+ * xt_tcpmss reads it
+ * @p: the packet, as minifw_hook() filled it, with its TCP header read
+ * @mss: the option's value, out
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: 1 and @mss; 0 if the header has no MSS option; -EBADMSG if its
+ * length is malformed or its options are cut short (the rule drops it).
+ */
+int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	u8 _th[sizeof(struct tcphdr)], _opt[15 * 4 - sizeof(struct tcphdr)];
+	const struct tcphdr *th;
+	unsigned int i, optlen;
+	const u8 *op;
+
+	th = skb_header_pointer(c->skb, p->thoff, sizeof(_th), _th);
+	if (!th || th->doff * 4 < sizeof(*th))
+		return -EBADMSG;
+	optlen = th->doff * 4 - sizeof(*th);
+	if (!optlen)
+		return 0;
+	op = skb_header_pointer(c->skb, p->thoff + sizeof(*th), optlen, _opt);
+	if (!op)
+		return -EBADMSG;
+	for (i = 0; i < optlen; ) {
+		if (op[i] == TCPOPT_MSS && optlen - i >= TCPOLEN_MSS && op[i + 1] == TCPOLEN_MSS) {
+			*mss = (op[i + 2] << 8) | op[i + 3];
+			return 1;
+		}
+		/* as xt_tcpmss: EOL and NOP are one byte, a length 0 steps one */
+		if (op[i] < 2 || i == optlen - 1)
+			i++;
+		else
+			i += op[i + 1] ?: 1;
+	}
+	return 0;
+}
+
 /* Control path: a reference to the packet logger of one family. */
 static int minifw_logger_get(u8 pf)
 {
@@ -687,6 +729,7 @@ static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		return;
 	}
 	pkt->l4 = true;
+	pkt->thoff = thoff;
 	pkt->ports = true;
 	if (pkt->proto == IPPROTO_ICMP || pkt->proto == IPPROTO_ICMPV6) {
 		pkt->icmp_type = h[0];

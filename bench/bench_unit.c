@@ -23,6 +23,7 @@
 
 long minifw_user_alloc_fail_after = -1;
 unsigned long minifw_user_jiffies = 1000;
+u32 minifw_user_random = 2463534242U;
 
 void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix)
 {

@@ -259,7 +259,7 @@ static int minifw_conntrack_parse(struct minifw_xcall *x)
 	case MINIFW_CT_OPT_EXPIRE:
 		bit = XT_CONNTRACK_EXPIRES;
 		ret = minifw_x_parse_u32_range(x, "a number of seconds (0-4294967295)",
-					       ct->expires);
+					       U32_MAX, ct->expires);
 		break;
 	default:
 		bit = XT_CONNTRACK_DIRECTION;

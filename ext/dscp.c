@@ -6,6 +6,13 @@
  * or 0x hexadecimal); CLASS one of BE, CS0-CS7, AF11-AF43, EF, which
  * iptables turns into its value, and so lists: "--dscp-class EF" is listed
  * "--dscp 0x2e". For IPv4 and IPv6 rules alike.
+ *
+ * And -m tos [!] --tos VALUE[/MASK] | [!] --tos NAME (libxt_tos revision
+ * 1, xt_dscp's tos_mt): the whole TOS byte or traffic class under a mask
+ * (0xff if none). NAME is one of RFC 1349's, which stand for a value under
+ * the mask 0x3f: Minimize-Delay 0x10, Maximize-Throughput 0x08,
+ * Maximize-Reliability 0x04, Minimize-Cost 0x02, Normal-Service 0x00.
+ * Listed as iptables-save lists it: "--tos 0x10/0x3f".
  */
 
 #ifdef __KERNEL__
@@ -107,4 +114,95 @@ const struct minifw_ext_ops minifw_xt_dscp = {
 	.check		= minifw_dscp_check,
 	.print		= minifw_dscp_print,
 	.match		= minifw_dscp_match,
+};
+
+struct minifw_tos {
+	u8 value, mask;		/* (tos & mask) == value, as given (not masked) */
+	u8 inv;
+};
+
+static_assert(sizeof(struct minifw_tos) == 3, "struct minifw_tos has padding");
+
+static const struct minifw_opt minifw_tos_opts[] = {
+	{ "--tos", NULL, NULL, 0, 1, MINIFW_OPT_INV, NULL },
+	{ }
+};
+
+/* tos_values.c's names, case-insensitive as xtopt_parse_tosmask() reads them */
+static const struct {
+	const char *name;
+	u8 value;
+} minifw_tos_names[] = {
+	{ "Minimize-Delay", 0x10 }, { "Maximize-Throughput", 0x08 },
+	{ "Maximize-Reliability", 0x04 }, { "Minimize-Cost", 0x02 },
+	{ "Normal-Service", 0x00 },
+};
+
+#define MINIFW_TOS_WHAT \
+	"a TOS value[/mask] (0 to 255 each) or Minimize-Delay, Maximize-Throughput, Maximize-Reliability, Minimize-Cost, Normal-Service"
+
+static int minifw_tos_parse(struct minifw_xcall *x)
+{
+	struct minifw_tos *t = x->data;
+	char *s = x->arg[0], *slash;
+	u32 v, m = 0xff;
+	size_t k;
+	int ret;
+
+	t->inv = x->inv;
+	for (k = 0; k < ARRAY_SIZE(minifw_tos_names); k++) {
+		if (!strcasecmp(s, minifw_tos_names[k].name)) {
+			t->value = minifw_tos_names[k].value;
+			t->mask = 0x3f;
+			return 0;
+		}
+	}
+	slash = strchr(s, '/');
+	if (slash)
+		*slash = '\0';
+	ret = minifw_parse_uint(x->err, s, 0xff, MINIFW_TOS_WHAT, &v);
+	if (!ret && slash)
+		ret = minifw_parse_uint(x->err, slash + 1, 0xff, MINIFW_TOS_WHAT, &m);
+	if (slash)
+		*slash = '/';
+	t->value = v;
+	t->mask = m;
+	return ret;
+}
+
+static int minifw_tos_check(struct minifw_xcall *x)
+{
+	if (!x->seen)
+		return minifw_fail(x->err, "-m tos needs --tos");
+	return 0;
+}
+
+static void minifw_tos_print(struct minifw_buf *b, const struct minifw_rule *r,
+			     const void *data)
+{
+	const struct minifw_tos *t = data;
+
+	if (t->inv)
+		minifw_put(b, "!");
+	minifw_put(b, "--tos 0x%02x/0x%02x", t->value, t->mask);
+}
+
+/* Packet path: as xt_dscp's tos_mt(). */
+static int minifw_tos_match(const void *data, const struct minifw_pkt *p,
+			    struct minifw_counter *c)
+{
+	const struct minifw_tos *t = data;
+
+	return ((minifw_pkt_dsfield(p) & t->mask) == t->value) ^ t->inv ?
+	       MINIFW_MATCH : MINIFW_NOMATCH;
+}
+
+const struct minifw_ext_ops minifw_xt_tos = {
+	.name		= "tos",
+	.size		= sizeof(struct minifw_tos),
+	.opts		= minifw_tos_opts,
+	.parse		= minifw_tos_parse,
+	.check		= minifw_tos_check,
+	.print		= minifw_tos_print,
+	.match		= minifw_tos_match,
 };

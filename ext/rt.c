@@ -72,7 +72,7 @@ static int minifw_rt_parse(struct minifw_xcall *x)
 		rt->flags |= MINIFW_RT_TYPE | (x->inv ? MINIFW_RT_INV_TYPE : 0);
 		break;
 	case MINIFW_RT_OPT_SEGSLEFT:
-		if (minifw_x_parse_u32_range(x, "a number (0-4294967295)", rt->segsleft))
+		if (minifw_x_parse_u32_range(x, "a number (0-4294967295)", U32_MAX, rt->segsleft))
 			return -EINVAL;
 		rt->flags |= x->inv ? MINIFW_RT_INV_SGS : 0;
 		break;

@@ -32,12 +32,15 @@ struct minifw_counter {
 	refcount_t ref;
 	/*
 	 * What an extension keeps of a rule from packet to packet, which
-	 * must outlive edits of other rules as the counts do (-m limit's
-	 * token bucket, as xt_limit's: updated without locks); see the
-	 * extension's .init.
+	 * must outlive edits of other rules as the counts do, updated
+	 * without locks; see the extension's .init. One such extension a
+	 * rule (ext.c refuses a second).
 	 */
-	u32 credit;
-	unsigned long prev;		/* jiffies of the last update */
+	u32 credit;		/* -m limit's credits; -m statistic's nth count */
+	union {
+		unsigned long prev;	/* -m limit: jiffies of the last update */
+		atomic64_t quota;	/* -m quota: bytes left */
+	};
 	struct minifw_cpu_counter __percpu *pcpu;
 	struct minifw_counter_block *blk;	/* where it was handed out */
 };

@@ -196,6 +196,11 @@ extern const struct minifw_ext_ops minifw_xt_ttl;
 extern const struct minifw_ext_ops minifw_xt_hl;
 extern const struct minifw_ext_ops minifw_xt_pkttype;
 extern const struct minifw_ext_ops minifw_xt_dscp;
+extern const struct minifw_ext_ops minifw_xt_tos;
+extern const struct minifw_ext_ops minifw_xt_ecn;
+extern const struct minifw_ext_ops minifw_xt_tcpmss;
+extern const struct minifw_ext_ops minifw_xt_statistic;
+extern const struct minifw_ext_ops minifw_xt_quota;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_addrtype;
@@ -262,7 +267,8 @@ int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigne
 void minifw_rule_parse_free(struct minifw_rule_parse *rp);
 int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);
 const char *minifw_xq(struct minifw_xcall *x, const char *tok);
-int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 *range);
+int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 max,
+			     u32 *range);
 
 /* ext.c: a rule's extensions */
 struct minifw_ext *minifw_ext_get(const struct minifw_ext *e);

@@ -28,6 +28,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int64_t s64;
 typedef uint32_t __be32;
 typedef uint16_t __be16;
 
@@ -79,6 +80,22 @@ static inline void refcount_inc(refcount_t *r) { r->refs++; }
 static inline bool refcount_dec_and_test(refcount_t *r) { return --r->refs == 0; }
 
 typedef struct {
+	s64 counter;
+} atomic64_t;
+
+static inline s64 atomic64_read(const atomic64_t *v) { return v->counter; }
+static inline void atomic64_set(atomic64_t *v, s64 n) { v->counter = n; }
+static inline bool atomic64_try_cmpxchg(atomic64_t *v, s64 *old, s64 n)
+{
+	if (v->counter != *old) {
+		*old = v->counter;
+		return false;
+	}
+	v->counter = n;
+	return true;
+}
+
+typedef struct {
 	u64 v;
 } u64_stats_t;
 
@@ -110,6 +127,7 @@ static inline void *kvmalloc_array(size_t n, size_t size, int gfp)
 }
 
 #define U32_MAX UINT32_MAX
+#define U16_MAX UINT16_MAX
 #define U64_MAX UINT64_MAX
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 #define kmalloc_array(n, size, gfp) kvmalloc_array(n, size, gfp)
@@ -143,6 +161,18 @@ extern unsigned long minifw_user_jiffies;
 #define div_u64(a, b) ((u64)(a) / (b))
 #define xchg(p, v) ({ __typeof__(*(p)) __old = *(p); *(p) = (v); __old; })
 #define cmpxchg(p, o, n) ({ __typeof__(*(p)) __old = *(p); if (__old == (o)) *(p) = (n); __old; })
+
+/* Randomness, for -m statistic --mode random: each program's xorshift32 state (not 0). */
+extern u32 minifw_user_random;
+static inline u32 get_random_u32(void)
+{
+	u32 x = minifw_user_random;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return minifw_user_random = x;
+}
 
 #define __alloc_percpu(size, align) minifw_user_alloc(size)	/* zeroed */
 #define free_percpu(p) free(p)

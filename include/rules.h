@@ -128,17 +128,19 @@ enum minifw_reject {
 
 /*
  * Longest rule text the printer produces (options only, no "-A CHAIN"). A
- * rule has at most MINIFW_MATCH_MAX (8) matches; the longest IPv4 rule
- * takes the 8 that print longest and every core option at its longest:
- * 1932 bytes and 114 words (negated dotted masks 74, interfaces 42, tcp
- * with both ports and flags 113, 15 multiport slots 114, two ranges 103, a
- * comment of 255 quotes 534, limit 57, conntrack with every option 446,
- * mark 39, addrtype 254, LOG 175). An IPv6 rule has longer addresses (98,
- * and conntrack's 546) but no -m iprange and fewer address types: 1962
- * bytes and 117 words with -m rt (89) instead. test_longest_rule() checks both
- * numbers. The bound leaves room for longer extensions to come; with "-A",
- * the longest chain name and blanks (32 bytes more) a listed rule still
- * fits MINIFW_LINE_MAX, so every listing reads back.
+ * rule has at most MINIFW_MATCH_MAX (8) matches, and one of limit, quota
+ * and statistic; the longest IPv4 rule takes the 8 that print longest and
+ * every core option at its longest: 1968 bytes and 121 words (negated
+ * dotted masks 74, interfaces 42, tcp with both ports and flags 113, 15
+ * multiport slots 114, two ranges 103, a comment of 255 quotes 534,
+ * statistic 63, conntrack with every option 446, ecn 53, addrtype 254, LOG
+ * 175). An IPv6 rule has longer addresses (98, and conntrack's 546) but no
+ * -m iprange and fewer address types: 1998 bytes and 124 words with -m rt
+ * (89) instead. test_longest_rule() checks both byte counts; the words
+ * stay under MINIFW_MAX_TOKENS (128, rules.c) with "-A CHAIN". The bound
+ * leaves room for longer extensions to come; with "-A", the longest chain
+ * name and blanks (32 bytes more) a listed rule still fits
+ * MINIFW_LINE_MAX, so every listing reads back.
  */
 #define MINIFW_RULE_TEXT_MAX	2048
 /*

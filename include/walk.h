@@ -33,6 +33,7 @@ struct minifw_pkt {
 	 * 8-byte units, IPv6 in bytes (as ip_tables and ip6_tables have it).
 	 */
 	u16 fragoff;
+	u32 thoff;		/* where the transport header starts, valid if l4 */
 	u32 len;		/* bytes counted: the IP packet length */
 	const char *in;		/* device names, "" if none */
 	const char *out;
@@ -138,6 +139,7 @@ bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 typ
 bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v);
 bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac);
 int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
+int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss);
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -148,7 +150,24 @@ struct minifw_user_pkt {
 	u8 mac[6];		/* Ethernet source, if has_mac */
 	bool has_mac;
 	const struct minifw_rthdr *rt;	/* its IPv6 routing header, or NULL */
+	u8 mss_opt;		/* the TCP MSS option: MINIFW_USER_MSS_* */
+	u16 mss;		/* its value, if MINIFW_USER_MSS_SET */
 };
+
+enum { MINIFW_USER_MSS_NONE, MINIFW_USER_MSS_SET, MINIFW_USER_MSS_BAD };
+
+/* the TCP MSS option, as the test gave it */
+static inline int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || u->mss_opt == MINIFW_USER_MSS_NONE)
+		return 0;
+	if (u->mss_opt == MINIFW_USER_MSS_BAD)
+		return -EBADMSG;
+	*mss = u->mss;
+	return 1;
+}
 
 static inline u8 minifw_pkt_ttl(const struct minifw_pkt *p)
 {

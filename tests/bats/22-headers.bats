@@ -53,6 +53,100 @@ teardown() {
 	assert_line --regexp '^  INPUT 4 +2 '
 }
 
+@test "tos, ecn, tcpmss, statistic and quota as iptables: fates, counters, listing" {
+	PROBES=()
+	for src in 192.0.2.2 192.0.2.7; do
+		PROBES+=("icmp:$src" "icmp:$src@tos=0x10" "icmp:$src@tos=0xd0,pad=20" "icmp:$src@tos=0x02"
+			"tcp:$src:22@flags=SEC" "tcp:$src:22@flags=SE,tos=3" "tcp:$src:22@tos=3"
+			"tcp:$src:23@mss=1200" "tcp:$src:23@mss=536" "tcp:$src:24@mss=1460" "tcp:$src:25"
+			"udp:$src:5000@tos=1" "udp:$src:5000@tos=2")
+		for k in 1 2 3 4 5 6 7; do
+			PROBES+=("udp:$src:7000@pad=$k" "icmp:$src@pad=$((k * 10))")
+		done
+	done
+	cat >"$BATS_TEST_TMPDIR/doc" <<-'EOF'
+	*filter
+	:INPUT ACCEPT [0:0]
+	:FORWARD ACCEPT [0:0]
+	:OUTPUT ACCEPT [0:0]
+	-A INPUT -p icmp -m tos --tos 0x10/0x3f -j DROP
+	-A INPUT -p icmp -m tos ! --tos 0x00/0x03 -j REJECT --reject-with icmp-net-prohibited
+	-A INPUT -p tcp -m ecn --ecn-tcp-ece --ecn-tcp-cwr -j REJECT --reject-with tcp-reset
+	-A INPUT -p tcp -m ecn ! --ecn-tcp-cwr --ecn-ip-ect 3 -j DROP
+	-A INPUT -p udp -m ecn --ecn-ip-ect 1 -j REJECT --reject-with icmp-port-unreachable
+	-A INPUT -p tcp -m tcpmss --mss 1000:1400 -j DROP
+	-A INPUT -p tcp -m tcpmss ! --mss 536
+	-A INPUT -p tcp -m tcpmss --mss 1460 -j REJECT --reject-with tcp-reset
+	-A INPUT -p udp -m udp --dport 7000 -m statistic --mode nth --every 3 --packet 1 -j DROP
+	-A INPUT -p udp -m udp --dport 7000 -m statistic --mode random ! --probability 1.00000000000
+	-A INPUT -p udp -m udp --dport 7000 -m statistic --mode random --probability 1.00000000000 -j REJECT --reject-with icmp-host-prohibited
+	-A INPUT -p icmp -m quota --quota 500 -j ACCEPT
+	-A INPUT -p icmp -m quota ! --quota 100 -j DROP
+	COMMIT
+	EOF
+	oracle "$BATS_TEST_TMPDIR/doc"
+	# each saw what it should: TOS, ECN flags and codepoint, MSS (and
+	# none), every third of 14 UDP packets from the second, pings while
+	# 500 bytes last (28 + 38 + ... + 88 = 406; the 98-byte one finds 94),
+	# then the second quota's 100 bytes taken by that one: the rest dropped
+	assert_line --regexp '^  INPUT 1 +4 '
+	assert_line --regexp '^  INPUT 3 +2 '
+	assert_line --regexp '^  INPUT 4 +4 '
+	assert_line --regexp '^  INPUT 6 +2 '
+	assert_line --regexp '^  INPUT 7 +4 '
+	assert_line --regexp '^  INPUT 9 +5 '
+	assert_line --regexp '^  INPUT 10 +0 '
+	assert_line --regexp '^  INPUT 11 +9 '
+	assert_line --regexp '^  INPUT 12 +7 406$'
+	assert_line --regexp '^  INPUT 13 +8 504$'
+}
+
+@test "-m statistic --mode random --probability 0.5 drops about half" {
+	fw "-A INPUT -p udp --dport 7000 -m statistic --mode random --probability 0.5 -j DROP" \
+		"-A INPUT -p udp --dport 7000"
+	ip netns exec peer python3 -c '
+from scapy.all import IP, UDP, conf, send
+conf.verb = 0
+send([IP(src="192.0.2.2", dst="192.0.2.1", id=k) / UDP(sport=40000, dport=7000) for k in range(200)],
+     iface="mfwp", inter=0.002)'
+	both() { echo $(( $(pkts INPUT 1) + $(pkts INPUT 2) )); }
+	eventually 200 both
+	# binomial(200, 1/2): 100 +- 7; outside 50-150 is 7 standard deviations
+	dropped=$(pkts INPUT 1)
+	echo "dropped $dropped of 200"
+	[ "$dropped" -ge 50 ] && [ "$dropped" -le 150 ]
+}
+
+@test "tos, ecn, tcpmss, statistic and quota on IPv6, counted as by ip6tables-legacy" {
+	net6_up
+	alongside ip6tables-legacy INPUT "-m tos --tos 0xb8/0xfc" "-m tos ! --tos Normal-Service" \
+		"-m ecn --ecn-ip-ect 2" "-p tcp -m ecn --ecn-tcp-ece" \
+		"-p tcp -m ecn ! --ecn-tcp-cwr --ecn-ip-ect 0" "-p tcp -m tcpmss --mss 1000:1400" \
+		"-p tcp -m tcpmss ! --mss 1440" "-p tcp -m statistic --mode nth --every 3 --packet 0" \
+		"-p tcp -m quota --quota 300" "-p tcp -m quota ! --quota 100"
+	ip netns exec peer ping -6 -c2 -i0.2 -W2 -Q 0xb8 -q 2001:db8:1::1 >/dev/null
+	ip netns exec peer python3 -c '
+from scapy.all import IPv6, TCP, conf, send
+conf.verb = 0
+probes = [(0, "S", 1220), (2, "SEC", 1440), (1, "SE", None), (0xb8, "S", 1440), (0, "A", None),
+          (3, "SC", 536), (0, "S", 1400), (0, "S", 1401)]
+send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
+      TCP(sport=41000 + k, dport=7, flags=f, options=[("MSS", m)] if m else [])
+      for k, (tc, f, m) in enumerate(probes)], iface="mfwp", inter=0.05)'
+	eventually 7 pkts INPUT 10
+	run same_counts ip6tables-legacy INPUT
+	echo "$output"
+	assert_success
+	# the pings and the probe with a traffic class of 0xb8; MSS 1220 and
+	# 1400; the 1st, 4th and 7th probe; the probes while 300 bytes last
+	# (64 + 64 + 60 + 64; the fifth finds 48), the second quota spent by
+	# the first probe
+	assert_equal "$(pkts INPUT 1)" 3
+	assert_equal "$(pkts INPUT 6)" 2
+	assert_equal "$(pkts INPUT 8)" 3
+	assert_equal "$(pkts INPUT 9)" 4
+}
+
 @test "-m pkttype tells a broadcast ping from a unicast one" {
 	fw "-A INPUT -p icmp -m pkttype --pkt-type broadcast -j DROP" \
 		"-A INPUT -p icmp -m pkttype --pkt-type unicast"

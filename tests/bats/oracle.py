@@ -19,7 +19,8 @@ root namespace (nsenter -t 1 -n).
           udp:SRC:PORT, from SRC, an address of netns "peer"; with
           @ttl=N, @tos=N and/or @pad=N after it (comma-separated after
           one @): the IP TTL (default 64), the TOS byte (default 0) and N
-          bytes more of payload
+          bytes more of payload; for tcp also @flags=F (scapy's letters,
+          default S) and @mss=N (an MSS option)
 
 minifw must be loaded, without rules, and iptables-legacy's filter table
 empty. A probe's fate is what came back within the timeout: "reply" (an
@@ -56,12 +57,15 @@ def probe_packets(probes):
         ip = IP(src=src, dst=DST, id=1000 + k, ttl=int(opts.pop("ttl", 64)),
                 tos=int(opts.pop("tos", "0"), 0))
         pad = b"p" * int(opts.pop("pad", 0))
+        flags = opts.pop("flags", "S")
+        tcpopts = [("MSS", int(opts.pop("mss")))] if "mss" in opts else []
         if opts:
             raise SystemExit("bad probe option in %r" % spec)
         if kind == "icmp":
             pkts.append(ip / ICMP(id=k, seq=1) / pad)
         elif kind == "tcp":
-            pkts.append(ip / TCP(sport=40000 + k, dport=int(port[0]), flags="S", seq=k) / pad)
+            pkts.append(ip / TCP(sport=40000 + k, dport=int(port[0]), flags=flags, seq=k,
+                                 options=tcpopts) / pad)
         elif kind == "udp":
             pkts.append(ip / UDP(sport=40000 + k, dport=int(port[0])) / (b"probe" + pad))
         else:

@@ -22,6 +22,7 @@ static inline void hook_pkt_skip(struct minifw_pkt *p, u8 skip)
 		p->icmp_type = 0;
 		p->icmp_code = 0;
 		p->tcp_flags = 0;
+		p->thoff = 0;
 	}
 	if (skip & MINIFW_SKIP_PROTO) {
 		p->proto = 0;

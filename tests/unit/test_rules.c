@@ -48,6 +48,7 @@ long minifw_user_alloc_fail_after = -1;
 
 /* -m limit reads the time here; tests move it. */
 unsigned long minifw_user_jiffies = 1000;
+u32 minifw_user_random = 2463534242U;
 
 /* -j LOG: ext/LOG.c calls the packet path's logger; here it only counts. */
 static unsigned int n_logged;
@@ -595,7 +596,9 @@ static void make_conn(struct test_pkt *t)
  * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds); "mac=XX:..:XX"
  * (the Ethernet source; default none); "rt=TYPE/SEGSLEFT/LEN[/RESERVED]"
  * (an IPv6 routing header; default none); "tos=N" (the IPv4 TOS byte or
- * IPv6 traffic class, default 0).
+ * IPv6 traffic class, default 0); "tcpflags=N" (the TCP flags byte,
+ * default 0); "mss=N" (the TCP MSS option; "mss=bad": options cut short;
+ * default none).
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
@@ -657,6 +660,13 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->u.dsfield = (u8)strtoul(w + 4, NULL, 0);
 		} else if (!strncmp(w, "mark=", 5)) {
 			t->u.mark = (u32)strtoul(w + 5, NULL, 0);
+		} else if (!strncmp(w, "tcpflags=", 9)) {
+			t->p.tcp_flags = (u8)strtoul(w + 9, NULL, 0);
+		} else if (!strcmp(w, "mss=bad")) {
+			t->u.mss_opt = MINIFW_USER_MSS_BAD;
+		} else if (!strncmp(w, "mss=", 4)) {
+			t->u.mss_opt = MINIFW_USER_MSS_SET;
+			t->u.mss = (u16)atoi(w + 4);
 		} else if (!strncmp(w, "mac=", 4)) {
 			unsigned int m[6], k;
 
@@ -2424,6 +2434,103 @@ static void test_user_chains(void)
 	case_end();
 }
 
+/* Which of @n packets @rs drops in FORWARD, as a string of "x" (dropped) and ".". */
+static const char *drops(struct minifw_ruleset *rs, const char *spec, int n, char *buf)
+{
+	struct test_pkt t;
+	int i;
+
+	make_pkt(&t, spec);
+	for (i = 0; i < n; i++)
+		buf[i] = minifw_chain_eval(rs, MINIFW_FORWARD, &t.p) == MINIFW_T_DROP ? 'x' : '.';
+	buf[n] = '\0';
+	return buf;
+}
+
+/* -m statistic: nth as xt_statistic counts, random by its probability. */
+static void test_statistic(void)
+{
+	struct minifw_ruleset *rs, *rs2;
+	struct minifw_err err;
+	char buf[64];
+	int i, hits;
+
+	case_begin("statistic", "nth: every third packet, from the first or the second");
+	rs = build("-A FORWARD -m statistic --mode nth --every 3 --packet 0 -j DROP");
+	expect_str("--packet 0", "x..x..x..", drops(rs, PKT, 9, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -m statistic --mode nth --every 3 --packet 1 -j DROP");
+	expect_str("--packet 1", ".x..x..x.", drops(rs, PKT, 9, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -m statistic --mode nth ! --every 2 --packet 0 -j DROP");
+	expect_str("! --every 2", ".x.x", drops(rs, PKT, 4, buf));
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("statistic", "nth: the count survives an edit of another rule and -Z");
+	rs = build("-A FORWARD -m statistic --mode nth --every 3 --packet 0 -j DROP");
+	expect_str("before", "x.", drops(rs, PKT, 2, buf));
+	rs2 = edit(rs, "-I FORWARD -p udp -j DROP\n-Z FORWARD", &err);
+	expect_str("after", ".x..x", drops(rs2, PKT, 5, buf));
+	minifw_ruleset_put(rs2);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("statistic", "random: 0 never, 1 always, 0.25 about a quarter");
+	rs = build("-A FORWARD -m statistic --mode random --probability 0 -j DROP");
+	expect_str("0", "....", drops(rs, PKT, 4, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -m statistic --mode random --probability 1 -j DROP");
+	expect_str("1", "xxxx", drops(rs, PKT, 4, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -m statistic --mode random ! --probability 1 -j DROP");
+	expect_str("! 1", "....", drops(rs, PKT, 4, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -m statistic --mode random --probability 0.25 -j DROP");
+	for (i = 0, hits = 0; i < 2000; i++)
+		hits += *drops(rs, PKT, 1, buf) == 'x';
+	expect_int("about 500 of 2000 (400-600)", 1, hits >= 400 && hits <= 600);
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
+/* -m quota: bytes taken by the packets that match, none after the first too big. */
+static void test_quota(void)
+{
+	struct minifw_ruleset *rs, *rs2;
+	struct minifw_err err;
+	char buf[64];
+
+	case_begin("quota", "250 bytes: two packets of 100, then none, not even a small one");
+	rs = build("-A FORWARD -m quota --quota 250 -j ACCEPT\n-P FORWARD DROP");
+	expect_str("100-byte packets", "..xx", drops(rs, TCP10, 4, buf));
+	expect_str("then 40 bytes", "x", drops(rs, "tcp 10.1.1.1:1000 > 192.0.2.1:22 len=40", 1, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -m quota ! --quota 200 -j DROP");
+	expect_str("! --quota 200", "..xx", drops(rs, TCP10, 4, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -m quota --quota 18446744073709551615 -j DROP");
+	expect_str("the largest", "xxx", drops(rs, TCP10, 3, buf));
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("quota", "the bytes left survive an edit of another rule and -Z");
+	rs = build("-A FORWARD -m quota --quota 300 -j DROP");
+	expect_str("before", "x", drops(rs, TCP10, 1, buf));
+	rs2 = edit(rs, "-I FORWARD -p udp -j DROP\n-Z", &err);
+	expect_str("after", "xx..", drops(rs2, TCP10, 4, buf));
+	minifw_ruleset_put(rs2);
+	minifw_ruleset_put(rs);
+	/* a rule made anew (-R) starts with its whole quota, as in iptables */
+	rs = build("-A FORWARD -m quota --quota 100 -j DROP");
+	expect_str("used up", "x.", drops(rs, TCP10, 2, buf));
+	rs2 = edit(rs, "-R FORWARD 1 -m quota --quota 100 -j DROP", &err);
+	expect_str("replaced", "x.", drops(rs2, TCP10, 2, buf));
+	minifw_ruleset_put(rs2);
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
 /* -m limit: the burst passes, then one packet per period, as xt_limit. */
 static void test_limit(void)
 {
@@ -2817,7 +2924,7 @@ static void test_longest_rule(void)
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
 		"10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
 		"! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '" QUOTES255 "' "
-		"-m limit --limit 3015/min --limit-burst 10000 "
+		"-m statistic --mode nth ! --every 4294967295 --packet 4294967294 "
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
 		"! --ctproto 255 ! --ctorigsrc 100.100.100.100/31 ! --ctorigdst 100.100.100.100/31 "
 		"! --ctreplsrc 100.100.100.100/31 ! --ctrepldst 100.100.100.100/31 "
@@ -2825,13 +2932,13 @@ static void test_longest_rule(void)
 		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
 		"! --ctstatus expected,seen_reply,assured,confirmed "
 		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
-		"-m mark ! --mark 0xfffffffe/0xfffffffe "
+		"-m ecn ! --ecn-tcp-ece ! --ecn-tcp-cwr ! --ecn-ip-ect 3 "
 		"-m addrtype ! --src-type unspec,unicast,local,broadcast,anycast,multicast,blackhole,"
 		"unreachable,prohibit,throw,nat,xresolve ! --dst-type unspec,unicast,local,broadcast,"
 		"anycast,multicast,blackhole,unreachable,prohibit,throw,nat,xresolve --limit-iface-out "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1932);
+		"--log-macdecode", 1968);
 	/* IPv6: the longest addresses, no -m iprange, IPv6's address types */
 	check_long_rule("the longest IPv6 rule",
 		"-A FORWARD ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
@@ -2840,7 +2947,7 @@ static void test_longest_rule(void)
 		"! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
 		"10012:10013,10014 -m comment --comment '" QUOTES255 "' "
-		"-m limit --limit 3015/min --limit-burst 10000 "
+		"-m statistic --mode nth ! --every 4294967295 --packet 4294967294 "
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
 		"! --ctproto 255 ! --ctorigsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
 		"! --ctorigdst ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
@@ -2850,14 +2957,14 @@ static void test_longest_rule(void)
 		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
 		"! --ctstatus expected,seen_reply,assured,confirmed "
 		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
-		"-m mark ! --mark 0xfffffffe/0xfffffffe "
+		"-m ecn ! --ecn-tcp-ece ! --ecn-tcp-cwr ! --ecn-ip-ect 3 "
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
 		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
 		"-m rt --rt-type 0 ! --rt-segsleft 1000000000:4000000000 ! --rt-len 4294967295 "
 		"--rt-0-res "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1962);
+		"--log-macdecode", 1998);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -4718,6 +4825,45 @@ static const struct {
 	{ "-A FORWARD -m dscp ! --dscp 0 -j DROP", TCP10 " tos=0x04", "DROP", 0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -m dscp --dscp-class af41 -j DROP", "udp [2001:db8::1]:5 > [2001:db8::2]:53 tos=0x88",
 	  "DROP", 0, "FORWARD 1 | 0" },
+	/* -m tos: the whole byte under the mask; a name's mask is 0x3f */
+	{ "-A FORWARD -m tos --tos Minimize-Delay -j DROP", TCP10 " tos=0xd0", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m tos --tos 0x10 -j DROP", TCP10 " tos=0xd0", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m tos ! --tos 0x10 -j DROP", TCP10 " tos=0x10", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m tos --tos 0xb8/0xfc -j DROP", "udp [2001:db8::1]:5 > [2001:db8::2]:53 tos=0xb9",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	/* as iptables: a value with bits outside its mask never matches */
+	{ "-A FORWARD -m tos --tos 0xff/0x0f -j DROP", TCP10 " tos=0xff", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	/* -m ecn: each option given must hold */
+	{ "-A FORWARD -m ecn --ecn-ip-ect 3 -j DROP", UDP10 " tos=0x03", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ecn --ecn-ip-ect 3 -j DROP", UDP10 " tos=0x02", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ecn ! --ecn-ip-ect 0 -j DROP", "udp [2001:db8::1]:5 > [2001:db8::2]:53 tos=0x01",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p tcp -m ecn --ecn-tcp-ece --ecn-tcp-cwr -j DROP", TCP10 " tcpflags=0xc2",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p tcp -m ecn --ecn-tcp-ece --ecn-tcp-cwr -j DROP", TCP10 " tcpflags=0x42",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -p tcp -m ecn ! --ecn-tcp-cwr --ecn-ip-ect 2 -j DROP", TCP10 " tcpflags=0x42 tos=2",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p tcp -m ecn ! --ecn-tcp-cwr --ecn-ip-ect 2 -j DROP", TCP10 " tcpflags=0x42 tos=1",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* an unread TCP header matches neither a flag nor its negation */
+	{ "-A FORWARD -p tcp -m ecn ! --ecn-tcp-ece -j DROP", TCP10 " frag", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	/* -m tcpmss: no option, no match; cut short, dropped */
+	{ "-A FORWARD -p tcp -m tcpmss --mss 1400:1460 -j DROP", TCP10 " mss=1460", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p tcp -m tcpmss --mss 1400:1460 -j DROP", TCP10 " mss=1461", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p tcp -m tcpmss --mss 1400:1460 -j DROP", TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -p tcp -m tcpmss ! --mss 1400:1460 -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p tcp -m tcpmss ! --mss 1400:1460 -j DROP", TCP10 " mss=1400", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p tcp -m tcpmss ! --mss 1400:1460 -j ACCEPT", TCP10 " mss=bad", "DROP", 0,
+	  "FORWARD 0 | 0" },
+	{ "-A FORWARD -p tcp -m tcpmss --mss 1220 -j DROP", "tcp [2001:db8::1]:5 > [2001:db8::2]:80 mss=1220",
+	  "DROP", 0, "FORWARD 1 | 0" },
 	/* the Ethernet source; none: neither the rule nor its negation */
 	{ "-A FORWARD -m mac --mac-source 42:01:02:03:04:05 -j DROP", TCP10 " mac=42:1:2:3:4:5",
 	  "DROP", 0, "FORWARD 1 | 0" },
@@ -4795,6 +4941,8 @@ static void test_edit_and_match(void)
 	test_chains();
 	test_user_chains();
 	test_limit();
+	test_statistic();
+	test_quota();
 	test_header_matches();
 	test_families();
 	test_prefixes();
