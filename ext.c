@@ -51,6 +51,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_mac,
 	&minifw_xt_rt,
 	&minifw_xt_tcpmss,
+	&minifw_xt_owner,
 	&minifw_xt_limit,
 	&minifw_xt_statistic,
 	&minifw_xt_quota,

@@ -47,6 +47,9 @@
 #include <net/tcp.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <linux/cred.h>
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -411,6 +414,54 @@ int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss)
 			i += op[i + 1] ?: 1;
 	}
 	return 0;
+}
+
+/**
+ * minifw_pkt_owner() - the local socket a packet was sent from (-m owner),
+ * as xt_owner's owner_mt() reads it
+ * @p: the packet, as minifw_hook() filled it
+ * @sgid: a range of group ids to look for among the supplementary groups
+ *        (--suppl-groups), or NULL
+ * @o: what was found, out
+ *
+ * Ids as the network namespace's user namespace sees them. The socket's
+ * file is read under the socket's own sk_callback_lock, read side, as
+ * xt_owner and the kernel's packet logger (--log-uid) read it: it keeps
+ * the file from going while a close orphans the socket. No lock of
+ * minifw's.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ */
+void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw_sock_owner *o)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	struct net *net = c->state->net;
+	struct sock *sk = skb_to_full_sk(c->skb);
+	const struct group_info *gi;
+	const struct file *filp;
+	const struct cred *cred;
+	unsigned int i;
+	u32 g;
+
+	memset(o, 0, sizeof(*o));
+	if (!sk || !sk->sk_socket || !net_eq(net, sock_net(sk)))
+		return;
+	o->sock = true;
+	read_lock_bh(&sk->sk_callback_lock);
+	filp = sk->sk_socket ? sk->sk_socket->file : NULL;
+	if (filp) {
+		cred = filp->f_cred;
+		o->file = true;
+		o->uid = from_kuid(net->user_ns, cred->fsuid);
+		o->gid = from_kgid(net->user_ns, cred->fsgid);
+		gi = cred->group_info;
+		/* bounded by NGROUPS_MAX, as in xt_owner */
+		for (i = 0; sgid && gi && i < gi->ngroups && !o->suppl; i++) {
+			g = from_kgid(net->user_ns, gi->gid[i]);
+			o->suppl = g >= sgid[0] && g <= sgid[1];
+		}
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
 }
 
 /* Control path: a reference to the packet logger of one family. */

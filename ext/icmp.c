@@ -101,6 +101,10 @@ static const struct minifw_icmp_name minifw_icmp6_names[] = {
 	{ "ping", 128, 0, 0xff },
 	{ "echo-reply", 129, 0, 0xff },
 	{ "pong", 129, 0, 0xff },
+	{ "mld-listener-query", 130, 0, 0xff },
+	{ "mld-listener-report", 131, 0, 0xff },
+	{ "mld-listener-done", 132, 0, 0xff },
+	{ "mld-listener-reduction", 132, 0, 0xff },
 	{ "router-solicitation", 133, 0, 0xff },
 	{ "router-advertisement", 134, 0, 0xff },
 	{ "neighbour-solicitation", 135, 0, 0xff },
@@ -144,44 +148,65 @@ static int minifw_icmp_by_name(struct minifw_xcall *x, const char *s, bool v6)
 	return 0;
 }
 
+/* "N", decimal, 0-255, of @len bytes */
+static int minifw_icmp_num(const char *s, size_t len, u8 *v)
+{
+	char buf[4];
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (minifw_decimal(buf, len) != MINIFW_DEC_OK || kstrtou8(buf, 10, v))
+		return -EINVAL;
+	return 0;
+}
+
 /*
- * --icmp-type: "any", a name (or a unique start of one), "TYPE" or
- * "TYPE/CODE"; --icmpv6-type the same with ICMPv6's names, which have no
- * "any" (libip6t_icmp6).
+ * --icmp-type: "any", a name (or a unique start of one), "TYPE",
+ * "TYPE/CODE" or "TYPE/CODE:CODE" (iptables 1.8.10's libxt_icmp.h);
+ * --icmpv6-type the same with ICMPv6's names, which have no "any"
+ * (libip6t_icmp6). For ICMP, type 255 is iptables' "any": 255/CODE matches
+ * every type, as ip_tables' icmp_type_code_match() has it.
  */
 static int minifw_icmp_parse(struct minifw_xcall *x)
 {
 	bool v6 = x->ops->proto == IPPROTO_ICMPV6;
 	struct minifw_match *m = &x->cmd->m;
-	const char *s = x->arg[0], *slash;
-	size_t len = strlen(s);
-	char buf[8];
-	u8 v;
+	const char *s = x->arg[0], *slash, *code, *colon;
+	size_t len = strlen(s), tlen;
+	u8 type, lo = 0, hi = 0xff;
 
 	m->flags |= x->inv ? MINIFW_INV_ICMP : 0;
 	if (len && (s[0] < '0' || s[0] > '9'))
 		return minifw_icmp_by_name(x, s, v6);
 	slash = strchr(s, '/');
-	if ((slash ? (size_t)(slash - s) : len) >= sizeof(buf))
+	tlen = slash ? (size_t)(slash - s) : len;
+	if (memchr(s, ':', tlen))
+		return minifw_fail(x->err, "\"%s\": a range of %s types is not supported (nor by iptables)",
+				   minifw_xq(x, s), v6 ? "ICMPv6" : "ICMP");
+	/* ICMPv6's 255 is minifw's "any type" in struct minifw_match */
+	if (minifw_icmp_num(s, tlen, &type) || (v6 && type == 0xff))
 		goto bad;
-	memcpy(buf, s, slash ? (size_t)(slash - s) : len);
-	buf[slash ? slash - s : (long)len] = '\0';
-	/* 255 stands for "any" in struct minifw_match (ICMPv6 reserves it) */
-	if (minifw_decimal(buf, strlen(buf)) != MINIFW_DEC_OK || kstrtou8(buf, 10, &v) || v == 0xff)
-		goto bad;
-	m->icmp_type = v;
-	m->icmp_code[0] = 0;
-	m->icmp_code[1] = 0xff;
 	if (slash) {
-		if (minifw_decimal(slash + 1, strlen(slash + 1)) != MINIFW_DEC_OK ||
-		    kstrtou8(slash + 1, 10, &v))
+		code = slash + 1;
+		colon = strchr(code, ':');
+		if (minifw_icmp_num(code, colon ? (size_t)(colon - code) : strlen(code), &lo))
 			goto bad;
-		m->icmp_code[0] = v;
-		m->icmp_code[1] = v;
+		hi = lo;
+		if (colon && minifw_icmp_num(colon + 1, strlen(colon + 1), &hi))
+			goto bad;
+		/* minifw: iptables takes it, and the rule never matches */
+		if (lo > hi)
+			return minifw_fail(x->err, "\"%s\": a reversed range of codes (first > last)",
+					   minifw_xq(x, s));
 	}
+	m->icmp_type = type;
+	m->icmp_code[0] = lo;
+	m->icmp_code[1] = hi;
 	return 0;
 bad:
-	return minifw_fail(x->err, "\"%s\" is not an %s type (TYPE[/CODE], each 0-255, or a name)",
+	return minifw_fail(x->err, "\"%s\" is not an %s type (TYPE[/CODE[:CODE]], each 0-255, or a name)",
 			   minifw_xq(x, s), v6 ? "ICMPv6" : "ICMP");
 }
 
@@ -209,12 +234,13 @@ static void minifw_icmp_print(struct minifw_buf *b, const struct minifw_rule *r,
 	if (m->flags & MINIFW_INV_ICMP)
 		minifw_put(b, "!");
 	/* libip6t_icmp6 saves numbers; its "any" is not one */
-	if (m->icmp_type == 0xff && m->proto == IPPROTO_ICMP)
-		minifw_put(b, "%s any", opt);
-	else if (m->icmp_code[0] == 0 && m->icmp_code[1] == 0xff)
-		minifw_put(b, "%s %u", opt, m->icmp_type);
-	else
+	if (m->icmp_code[0] == 0 && m->icmp_code[1] == 0xff)
+		minifw_put(b, m->icmp_type == 0xff && m->proto == IPPROTO_ICMP ? "%s any" : "%s %u",
+			   opt, m->icmp_type);
+	else if (m->icmp_code[0] == m->icmp_code[1])
 		minifw_put(b, "%s %u/%u", opt, m->icmp_type, m->icmp_code[0]);
+	else	/* minifw: iptables-save lists the first code only, which reads back as it */
+		minifw_put(b, "%s %u/%u:%u", opt, m->icmp_type, m->icmp_code[0], m->icmp_code[1]);
 }
 
 const struct minifw_ext_ops minifw_xt_icmp = {

@@ -89,6 +89,14 @@ struct minifw_rthdr {
 	u8 segsleft;
 };
 
+/* What -m owner reads of a packet's local socket (minifw_pkt_owner()). */
+struct minifw_sock_owner {
+	bool sock;		/* a full socket of this namespace, with a struct socket */
+	bool file;		/* which has a file */
+	bool suppl;		/* one of its supplementary groups is in the range asked */
+	u32 uid, gid;		/* the file's filesystem ids, if file */
+};
+
 struct minifw_ruleset;
 
 /* walk.c */
@@ -140,6 +148,7 @@ bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v);
 bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac);
 int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
 int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss);
+void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw_sock_owner *o);
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -152,6 +161,9 @@ struct minifw_user_pkt {
 	const struct minifw_rthdr *rt;	/* its IPv6 routing header, or NULL */
 	u8 mss_opt;		/* the TCP MSS option: MINIFW_USER_MSS_* */
 	u16 mss;		/* its value, if MINIFW_USER_MSS_SET */
+	struct minifw_sock_owner owner;	/* its local socket (.suppl unused) */
+	u32 groups[4];		/* the socket's supplementary groups */
+	u8 ngroups;
 };
 
 enum { MINIFW_USER_MSS_NONE, MINIFW_USER_MSS_SET, MINIFW_USER_MSS_BAD };
@@ -167,6 +179,20 @@ static inline int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss)
 		return -EBADMSG;
 	*mss = u->mss;
 	return 1;
+}
+
+/* the packet's local socket, as the test gave it */
+static inline void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid,
+				    struct minifw_sock_owner *o)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+	unsigned int i;
+
+	*o = u ? u->owner : (struct minifw_sock_owner){ 0 };
+	o->suppl = false;
+	for (i = 0; u && sgid && i < u->ngroups; i++)
+		if (u->groups[i] >= sgid[0] && u->groups[i] <= sgid[1])
+			o->suppl = true;
 }
 
 static inline u8 minifw_pkt_ttl(const struct minifw_pkt *p)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
-# Matches on the IP header and the packet's metadata (-m length, -m ttl,
-# -m hl, -m pkttype, -m mark, -m addrtype, -m mac) and -j MARK, on real packets;
-# iptables-legacy as the oracle where the same rules can go through it.
+# Matches on the IP and TCP headers and the packet's metadata (-m length,
+# -m ttl, -m hl, -m pkttype, -m dscp, -m tos, -m ecn, -m tcpmss, -m mark,
+# -m addrtype, -m mac, -m owner), -m statistic, -m quota and -j MARK, on
+# real packets; iptables-legacy as the oracle where the same rules can go
+# through it.
 
 load helpers
 
@@ -145,6 +147,48 @@ send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
 	assert_equal "$(pkts INPUT 6)" 2
 	assert_equal "$(pkts INPUT 8)" 3
 	assert_equal "$(pkts INPUT 9)" 4
+}
+
+@test "ICMP code ranges (3/0:1) and type 255 as iptables-legacy counts them" {
+	alongside iptables-legacy INPUT "-p icmp --icmp-type 3/0:1" "-p icmp ! --icmp-type 3/1:2" \
+		"-p icmp --icmp-type 255/255" "-p icmp --icmp-type 255" "-p icmp --icmp-type 3/2"
+	ip netns exec peer python3 -c '
+from scapy.all import ICMP, IP, conf, send
+conf.verb = 0
+send([IP(src="192.0.2.2", dst="192.0.2.1") / ICMP(type=t, code=c, id=k) / (b"\0" * 28)
+      for k, (t, c) in enumerate([(3, 0), (3, 1), (3, 2), (3, 3), (8, 0), (11, 1)])],
+     iface="mfwp", inter=0.05)'
+	eventually 6 pkts INPUT 4
+	run same_counts iptables-legacy INPUT
+	echo "$output"
+	assert_success
+	assert_equal "$(pkts INPUT 1)" 2
+	assert_equal "$(pkts INPUT 2)" 4
+	assert_equal "$(pkts INPUT 3)" 6
+	assert_equal "$(pkts INPUT 5)" 1
+}
+
+@test "-m owner: the sending socket's user, group, supplementary groups, counted as by iptables-legacy" {
+	alongside iptables-legacy OUTPUT "-m owner --uid-owner 0" "-m owner --uid-owner 1000-1999" \
+		"-m owner ! --uid-owner 0" "-m owner --gid-owner 100" \
+		"-m owner --gid-owner 200 --suppl-groups" "-m owner --socket-exists" \
+		"-m owner ! --socket-exists" "-p udp -m owner --uid-owner 1000 --gid-owner 1000" \
+		"-p icmp -m owner --socket-exists ! --uid-owner 0"
+	setpriv --reuid=1000 --regid=1000 --clear-groups bash -c 'echo a >/dev/udp/192.0.2.2/9'
+	setpriv --reuid=1001 --regid=100 --groups=200 bash -c 'echo b >/dev/udp/192.0.2.2/9'
+	bash -c 'echo c >/dev/udp/192.0.2.2/9'
+	# the kernel's own replies: a port unreachable, a reset
+	ip netns exec peer bash -c 'echo d >/dev/udp/192.0.2.1/9'
+	ip netns exec peer bash -c 'echo >/dev/tcp/192.0.2.1/9' 2>/dev/null || true
+	eventually 2 pkts OUTPUT 2
+	run same_counts iptables-legacy OUTPUT
+	echo "$output"
+	assert_success
+	assert_equal "$(pkts OUTPUT 4)" 1
+	assert_equal "$(pkts OUTPUT 5)" 1
+	assert_equal "$(pkts OUTPUT 8)" 1
+	[ "$(pkts OUTPUT 1)" -ge 1 ]
+	[ "$(pkts OUTPUT 6)" -ge 5 ]
 }
 
 @test "-m pkttype tells a broadcast ping from a unicast one" {

@@ -598,7 +598,9 @@ static void make_conn(struct test_pkt *t)
  * (an IPv6 routing header; default none); "tos=N" (the IPv4 TOS byte or
  * IPv6 traffic class, default 0); "tcpflags=N" (the TCP flags byte,
  * default 0); "mss=N" (the TCP MSS option; "mss=bad": options cut short;
- * default none).
+ * default none); "sock" (a local socket without a file), "uid=N", "gid=N"
+ * (one with a file, and its ids) and "groups=A,B" (its supplementary
+ * groups); default no socket.
  */
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
@@ -662,6 +664,21 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->u.mark = (u32)strtoul(w + 5, NULL, 0);
 		} else if (!strncmp(w, "tcpflags=", 9)) {
 			t->p.tcp_flags = (u8)strtoul(w + 9, NULL, 0);
+		} else if (!strcmp(w, "sock")) {
+			t->u.owner.sock = true;
+		} else if (!strncmp(w, "uid=", 4)) {
+			t->u.owner.sock = t->u.owner.file = true;
+			t->u.owner.uid = (u32)strtoul(w + 4, NULL, 0);
+		} else if (!strncmp(w, "gid=", 4)) {
+			t->u.owner.sock = t->u.owner.file = true;
+			t->u.owner.gid = (u32)strtoul(w + 4, NULL, 0);
+		} else if (!strncmp(w, "groups=", 7)) {
+			char *g = w + 7;
+
+			while (*g && t->u.ngroups < ARRAY_SIZE(t->u.groups)) {
+				t->u.groups[t->u.ngroups++] = (u32)strtoul(g, &g, 0);
+				g += *g == ',';
+			}
 		} else if (!strcmp(w, "mss=bad")) {
 			t->u.mss_opt = MINIFW_USER_MSS_BAD;
 		} else if (!strncmp(w, "mss=", 4)) {
@@ -4825,6 +4842,19 @@ static const struct {
 	{ "-A FORWARD -m dscp ! --dscp 0 -j DROP", TCP10 " tos=0x04", "DROP", 0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -m dscp --dscp-class af41 -j DROP", "udp [2001:db8::1]:5 > [2001:db8::2]:53 tos=0x88",
 	  "DROP", 0, "FORWARD 1 | 0" },
+	/* ICMP code ranges; type 255 is any type, whatever the code (ip_tables) */
+	{ "-A FORWARD -p icmp --icmp-type 3/0:2 -j DROP", "icmp 10.1.1.1 > 192.0.2.1 type=3/2", "DROP",
+	  0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p icmp --icmp-type 3/0:2 -j DROP", "icmp 10.1.1.1 > 192.0.2.1 type=3/3", "ACCEPT",
+	  0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -p icmp ! --icmp-type 3/0:2 -j DROP", "icmp 10.1.1.1 > 192.0.2.1 type=8/0", "DROP",
+	  0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p icmp --icmp-type 255/255 -j DROP", "icmp 10.1.1.1 > 192.0.2.1 type=8/0", "DROP",
+	  0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p ipv6-icmp --icmpv6-type 1/3:4 -j DROP",
+	  "icmpv6 [2001:db8::1] > [2001:db8::2] type=1/4", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p ipv6-icmp --icmpv6-type mld-listener-report -j DROP",
+	  "icmpv6 [2001:db8::1] > [ff02::16] type=131/0", "DROP", 0, "FORWARD 1 | 0" },
 	/* -m tos: the whole byte under the mask; a name's mask is 0x3f */
 	{ "-A FORWARD -m tos --tos Minimize-Delay -j DROP", TCP10 " tos=0xd0", "DROP", 0,
 	  "FORWARD 1 | 0" },
@@ -4933,6 +4963,61 @@ static void test_header_matches(void)
 	}
 }
 
+/* -m owner, in OUTPUT: as xt_owner, by the packet's socket */
+static const struct {
+	const char *rules, *pkt, *verdict;
+} owner_cases[] = {
+	{ "-A OUTPUT -m owner --uid-owner 1000 -j DROP", TCP10 " uid=1000", "DROP" },
+	{ "-A OUTPUT -m owner --uid-owner 1000 -j DROP", TCP10 " uid=1001", "ACCEPT" },
+	{ "-A OUTPUT -m owner --uid-owner 1000-1999 -j DROP", TCP10 " uid=1999", "DROP" },
+	{ "-A OUTPUT -m owner ! --uid-owner 1000 -j DROP", TCP10 " uid=0", "DROP" },
+	{ "-A OUTPUT -m owner ! --uid-owner 1000 -j DROP", TCP10 " uid=1000", "ACCEPT" },
+	/* no socket (a reply the kernel sends): only all-negated options match */
+	{ "-A OUTPUT -m owner --uid-owner 0 -j DROP", TCP10, "ACCEPT" },
+	{ "-A OUTPUT -m owner ! --uid-owner 0 -j DROP", TCP10, "DROP" },
+	{ "-A OUTPUT -m owner ! --uid-owner 0 --gid-owner 0 -j DROP", TCP10, "ACCEPT" },
+	{ "-A OUTPUT -m owner --socket-exists -j DROP", TCP10, "ACCEPT" },
+	{ "-A OUTPUT -m owner ! --socket-exists -j DROP", TCP10, "DROP" },
+	{ "-A OUTPUT -m owner --socket-exists -j DROP", TCP10 " sock", "DROP" },
+	{ "-A OUTPUT -m owner ! --socket-exists -j DROP", TCP10 " uid=0", "ACCEPT" },
+	/* a socket without a file: the id options never match, their negations do */
+	{ "-A OUTPUT -m owner --uid-owner 0 -j DROP", TCP10 " sock", "ACCEPT" },
+	{ "-A OUTPUT -m owner ! --uid-owner 0 -j DROP", TCP10 " sock", "DROP" },
+	{ "-A OUTPUT -m owner --socket-exists ! --gid-owner 5 -j DROP", TCP10 " sock", "DROP" },
+	/* the group, or with --suppl-groups one of the supplementary ones */
+	{ "-A OUTPUT -m owner --gid-owner 100 -j DROP", TCP10 " gid=100", "DROP" },
+	{ "-A OUTPUT -m owner --gid-owner 100 -j DROP", TCP10 " gid=5 groups=7,100", "ACCEPT" },
+	{ "-A OUTPUT -m owner --gid-owner 100 --suppl-groups -j DROP", TCP10 " gid=5 groups=7,100",
+	  "DROP" },
+	{ "-A OUTPUT -m owner --gid-owner 100-200 --suppl-groups -j DROP", TCP10 " gid=5 groups=7,8",
+	  "ACCEPT" },
+	{ "-A OUTPUT -m owner ! --gid-owner 100 --suppl-groups -j DROP", TCP10 " gid=5 groups=100",
+	  "ACCEPT" },
+	{ "-A OUTPUT -m owner --uid-owner 1000 --gid-owner 100 -j DROP", TCP10 " uid=1000 gid=101",
+	  "ACCEPT" },
+	{ "-A OUTPUT -m owner --uid-owner 1000 --gid-owner 100 -j DROP", TCP10 " uid=1000 gid=100",
+	  "DROP" },
+};
+
+static void test_owner(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(owner_cases); k++) {
+		struct minifw_ruleset *rs;
+		struct test_pkt t;
+
+		case_beginf("owner", "\"%s\" for %s", owner_cases[k].rules, owner_cases[k].pkt);
+		rs = build(owner_cases[k].rules);
+		make_pkt(&t, owner_cases[k].pkt);
+		hook_pkt_skip(&t.p, rs->chain[MINIFW_OUTPUT].skip);
+		expect_str("verdict", owner_cases[k].verdict,
+			   minifw_target_name(minifw_chain_eval(rs, MINIFW_OUTPUT, &t.p)));
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+}
+
 /* Sections 4 and 5: run twice (see compiled_mode) */
 static void test_edit_and_match(void)
 {
@@ -4944,6 +5029,7 @@ static void test_edit_and_match(void)
 	test_statistic();
 	test_quota();
 	test_header_matches();
+	test_owner();
 	test_families();
 	test_prefixes();
 }
