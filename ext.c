@@ -50,6 +50,8 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_addrtype,
 	&minifw_xt_mac,
 	&minifw_xt_rt,
+	&minifw_xt_frag,
+	&minifw_xt_esp,
 	&minifw_xt_tcpmss,
 	&minifw_xt_owner,
 	&minifw_xt_limit,

@@ -464,6 +464,58 @@ void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
+/**
+ * minifw_pkt_l4_bytes() - the first bytes of the transport header (-m
+ * esp), whatever its protocol
+ * @p: the packet, as minifw_hook() filled it, not a later fragment
+ * @buf: @len bytes, out
+ * @len: how many
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: 0, or -EBADMSG if the packet is too short (the rule drops it).
+ */
+int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const void *h = skb_header_pointer(c->skb, p->thoff, len, buf);
+
+	if (!h)
+		return -EBADMSG;
+	if (h != buf)
+		memcpy(buf, h, len);
+	return 0;
+}
+
+/**
+ * minifw_pkt_ip6_exthdr() - the first bytes of an IPv6 extension header
+ * (-m frag), found as ip6_tables' matches find it (ipv6_find_hdr())
+ * @p: the packet, as minifw_hook() filled it
+ * @type: the header's protocol number (NEXTHDR_FRAGMENT ...)
+ * @buf: @len bytes, out
+ * @len: how many
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: 0; -ENOENT if the packet has no such header; another error if
+ * its headers cannot be read or this one is cut short (the rule drops it).
+ */
+int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	unsigned int ptr = 0;
+	const void *h;
+	int err;
+
+	err = ipv6_find_hdr(c->skb, &ptr, type, NULL, NULL);
+	if (err < 0)
+		return err;
+	h = skb_header_pointer(c->skb, ptr, len, buf);
+	if (!h)
+		return -EBADMSG;
+	if (h != buf)
+		memcpy(buf, h, len);
+	return 0;
+}
+
 /* Control path: a reference to the packet logger of one family. */
 static int minifw_logger_get(u8 pf)
 {
@@ -750,6 +802,7 @@ static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 	unsigned int need;
 	const u8 *h;
 
+	pkt->thoff = thoff;
 	switch (pkt->proto) {
 	case IPPROTO_TCP:
 		need = sizeof(struct tcphdr);
@@ -780,7 +833,6 @@ static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		return;
 	}
 	pkt->l4 = true;
-	pkt->thoff = thoff;
 	pkt->ports = true;
 	if (pkt->proto == IPPROTO_ICMP || pkt->proto == IPPROTO_ICMPV6) {
 		pkt->icmp_type = h[0];

@@ -199,6 +199,8 @@ extern const struct minifw_ext_ops minifw_xt_dscp;
 extern const struct minifw_ext_ops minifw_xt_tos;
 extern const struct minifw_ext_ops minifw_xt_ecn;
 extern const struct minifw_ext_ops minifw_xt_tcpmss;
+extern const struct minifw_ext_ops minifw_xt_frag;
+extern const struct minifw_ext_ops minifw_xt_esp;
 extern const struct minifw_ext_ops minifw_xt_owner;
 extern const struct minifw_ext_ops minifw_xt_statistic;
 extern const struct minifw_ext_ops minifw_xt_quota;

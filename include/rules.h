@@ -130,24 +130,25 @@ enum minifw_reject {
  * Longest rule text the printer produces (options only, no "-A CHAIN"). A
  * rule has at most MINIFW_MATCH_MAX (8) matches, and one of limit, quota
  * and statistic; the longest IPv4 rule takes the 8 that print longest and
- * every core option at its longest: 1968 bytes and 121 words (negated
- * dotted masks 74, interfaces 42, tcp with both ports and flags 113, 15
- * multiport slots 114, two ranges 103, a comment of 255 quotes 534,
- * statistic 63, conntrack with every option 446, ecn 53, addrtype 254, LOG
- * 175). An IPv6 rule has longer addresses (98, and conntrack's 546) but no
- * -m iprange and fewer address types: 1998 bytes and 124 words with -m rt
- * (89) instead. test_longest_rule() checks both byte counts; the words
- * stay under MINIFW_MAX_TOKENS (128, rules.c) with "-A CHAIN". The bound
- * leaves room for longer extensions to come; with "-A", the longest chain
- * name and blanks (32 bytes more) a listed rule still fits
- * MINIFW_LINE_MAX, so every listing reads back.
+ * every core option at its longest: 1968 bytes (negated dotted masks 74,
+ * interfaces 42, tcp with both ports and flags 113, 15 multiport slots 114,
+ * two ranges 103, a comment of 255 quotes 534, statistic 63, conntrack
+ * with every option 446, ecn 53, addrtype 254, LOG 175). An IPv6 rule has
+ * longer addresses (98, and conntrack's 546) but no -m iprange and fewer
+ * address types; in OUTPUT it has no -i but may have -m owner (113): 2067
+ * bytes with -m rt (89), -m frag (94) and -m owner. test_longest_rule()
+ * checks both, and the rule with the most words (134, in OUTPUT), which
+ * MINIFW_MAX_TOKENS (rules.c) must hold with "-A CHAIN". The bound leaves
+ * room for longer extensions to come; with "-A", the longest chain name
+ * and blanks (32 bytes more) a listed rule still fits MINIFW_LINE_MAX, so
+ * every listing reads back.
  */
-#define MINIFW_RULE_TEXT_MAX	2048
+#define MINIFW_RULE_TEXT_MAX	2304
 /*
  * Longest line accepted from /proc/minifw/rules, newline excluded: any
  * listed line ("-A POSTROUTING " and the rule) fits.
  */
-#define MINIFW_LINE_MAX		2176
+#define MINIFW_LINE_MAX		2432
 
 /* Most -m extensions one rule may have (each at most once). */
 #define MINIFW_MATCH_MAX	8

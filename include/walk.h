@@ -33,7 +33,8 @@ struct minifw_pkt {
 	 * 8-byte units, IPv6 in bytes (as ip_tables and ip6_tables have it).
 	 */
 	u16 fragoff;
-	u32 thoff;		/* where the transport header starts, valid if l4 */
+	/* where the transport header starts: valid unless a later fragment or MINIFW_SKIP_L4 */
+	u32 thoff;
 	u32 len;		/* bytes counted: the IP packet length */
 	const char *in;		/* device names, "" if none */
 	const char *out;
@@ -149,6 +150,8 @@ bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac);
 int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
 int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss);
 void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw_sock_owner *o);
+int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len);
+int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len);
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -164,6 +167,12 @@ struct minifw_user_pkt {
 	struct minifw_sock_owner owner;	/* its local socket (.suppl unused) */
 	u32 groups[4];		/* the socket's supplementary groups */
 	u8 ngroups;
+	u8 l4[8];		/* the transport header's first bytes */
+	u8 l4len;		/* how many the packet has */
+	bool has_ext;		/* an IPv6 extension header: */
+	u8 ext_type;		/* its type (NEXTHDR_*) */
+	u8 ext_len;		/* how many of its bytes the packet has */
+	u8 ext[8];		/* its first bytes */
 };
 
 enum { MINIFW_USER_MSS_NONE, MINIFW_USER_MSS_SET, MINIFW_USER_MSS_BAD };
@@ -179,6 +188,30 @@ static inline int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss)
 		return -EBADMSG;
 	*mss = u->mss;
 	return 1;
+}
+
+/* the transport header's first bytes, as many as the test gave */
+static inline int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || len > u->l4len)
+		return -EBADMSG;
+	memcpy(buf, u->l4, len);
+	return 0;
+}
+
+/* the IPv6 extension header the test gave, if of this type */
+static inline int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->has_ext || u->ext_type != type)
+		return -ENOENT;
+	if (len > u->ext_len)
+		return -EBADMSG;
+	memcpy(buf, u->ext, len);
+	return 0;
 }
 
 /* the packet's local socket, as the test gave it */

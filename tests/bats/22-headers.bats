@@ -119,36 +119,6 @@ send([IP(src="192.0.2.2", dst="192.0.2.1", id=k) / UDP(sport=40000, dport=7000) 
 	[ "$dropped" -ge 50 ] && [ "$dropped" -le 150 ]
 }
 
-@test "tos, ecn, tcpmss, statistic and quota on IPv6, counted as by ip6tables-legacy" {
-	net6_up
-	alongside ip6tables-legacy INPUT "-m tos --tos 0xb8/0xfc" "-m tos ! --tos Normal-Service" \
-		"-m ecn --ecn-ip-ect 2" "-p tcp -m ecn --ecn-tcp-ece" \
-		"-p tcp -m ecn ! --ecn-tcp-cwr --ecn-ip-ect 0" "-p tcp -m tcpmss --mss 1000:1400" \
-		"-p tcp -m tcpmss ! --mss 1440" "-p tcp -m statistic --mode nth --every 3 --packet 0" \
-		"-p tcp -m quota --quota 300" "-p tcp -m quota ! --quota 100"
-	ip netns exec peer ping -6 -c2 -i0.2 -W2 -Q 0xb8 -q 2001:db8:1::1 >/dev/null
-	ip netns exec peer python3 -c '
-from scapy.all import IPv6, TCP, conf, send
-conf.verb = 0
-probes = [(0, "S", 1220), (2, "SEC", 1440), (1, "SE", None), (0xb8, "S", 1440), (0, "A", None),
-          (3, "SC", 536), (0, "S", 1400), (0, "S", 1401)]
-send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
-      TCP(sport=41000 + k, dport=7, flags=f, options=[("MSS", m)] if m else [])
-      for k, (tc, f, m) in enumerate(probes)], iface="mfwp", inter=0.05)'
-	eventually 7 pkts INPUT 10
-	run same_counts ip6tables-legacy INPUT
-	echo "$output"
-	assert_success
-	# the pings and the probe with a traffic class of 0xb8; MSS 1220 and
-	# 1400; the 1st, 4th and 7th probe; the probes while 300 bytes last
-	# (64 + 64 + 60 + 64; the fifth finds 48), the second quota spent by
-	# the first probe
-	assert_equal "$(pkts INPUT 1)" 3
-	assert_equal "$(pkts INPUT 6)" 2
-	assert_equal "$(pkts INPUT 8)" 3
-	assert_equal "$(pkts INPUT 9)" 4
-}
-
 @test "ICMP code ranges (3/0:1) and type 255 as iptables-legacy counts them" {
 	alongside iptables-legacy INPUT "-p icmp --icmp-type 3/0:1" "-p icmp ! --icmp-type 3/1:2" \
 		"-p icmp --icmp-type 255/255" "-p icmp --icmp-type 255" "-p icmp --icmp-type 3/2"
@@ -166,6 +136,24 @@ send([IP(src="192.0.2.2", dst="192.0.2.1") / ICMP(type=t, code=c, id=k) / (b"\0"
 	assert_equal "$(pkts INPUT 2)" 4
 	assert_equal "$(pkts INPUT 3)" 6
 	assert_equal "$(pkts INPUT 5)" 1
+}
+
+@test "-m esp on IPv4 ESP packets, counted as by iptables-legacy" {
+	alongside iptables-legacy INPUT "-p esp -m esp --espspi 256:511" "-p esp -m esp ! --espspi 256" \
+		"-p esp -m esp" "-p esp -m esp ! --espspi :"
+	ip netns exec peer python3 -c '
+import struct
+from scapy.all import IP, Raw, conf, send
+conf.verb = 0
+send([IP(src="192.0.2.2", dst="192.0.2.1", proto=50) / Raw(struct.pack("!II", spi, 1) + b"x" * 16)
+      for spi in (1, 256, 300, 511, 512, 4294967295)], iface="mfwp", inter=0.05)'
+	eventually 6 pkts INPUT 3
+	run same_counts iptables-legacy INPUT
+	echo "$output"
+	assert_success
+	assert_equal "$(pkts INPUT 1)" 3
+	assert_equal "$(pkts INPUT 2)" 5
+	assert_equal "$(pkts INPUT 4)" 0
 }
 
 @test "-m owner: the sending socket's user, group, supplementary groups, counted as by iptables-legacy" {
@@ -257,9 +245,10 @@ send([IP(src="192.0.2.2", dst="192.0.2.1") / ICMP(type=t, code=c, id=k) / (b"\0"
 	assert_output 2
 }
 
-# Last in the file, these two: net6_up leaves IPv6 on for the tests after
-# it, whose rules without a family would then also count Neighbour
-# Discovery.
+# Last in the file, the tests with IPv6: net6_up leaves IPv6 on for the
+# tests after it, whose rules without a family would then also count
+# Neighbour Discovery (and a test that takes a link down would take its
+# IPv6 addresses with it).
 @test "-m ttl and -m hl on pings with a low TTL and hop limit; each family's rule ignores the other's packets" {
 	net6_up
 	# echo requests only: MLD reports have a hop limit of 1 too
@@ -300,4 +289,65 @@ send([IP(src="192.0.2.2", dst="192.0.2.1") / ICMP(type=t, code=c, id=k) / (b"\0"
 	assert_equal "$(pkts INPUT 2)" 1
 	[ "$(pkts INPUT 3)" -ge 1 ]
 	[ "$(pkts FORWARD 1)" -ge 2 ]
+}
+
+@test "tos, ecn, tcpmss, statistic and quota on IPv6, counted as by ip6tables-legacy" {
+	net6_up
+	alongside ip6tables-legacy INPUT "-m tos --tos 0xb8/0xfc" "-m tos ! --tos Normal-Service" \
+		"-m ecn --ecn-ip-ect 2" "-p tcp -m ecn --ecn-tcp-ece" \
+		"-p tcp -m ecn ! --ecn-tcp-cwr --ecn-ip-ect 0" "-p tcp -m tcpmss --mss 1000:1400" \
+		"-p tcp -m tcpmss ! --mss 1440" "-p tcp -m statistic --mode nth --every 3 --packet 0" \
+		"-p tcp -m quota --quota 300" "-p tcp -m quota ! --quota 100"
+	ip netns exec peer ping -6 -c2 -i0.2 -W2 -Q 0xb8 -q 2001:db8:1::1 >/dev/null
+	ip netns exec peer python3 -c '
+from scapy.all import IPv6, TCP, conf, send
+conf.verb = 0
+probes = [(0, "S", 1220), (2, "SEC", 1440), (1, "SE", None), (0xb8, "S", 1440), (0, "A", None),
+          (3, "SC", 536), (0, "S", 1400), (0, "S", 1401)]
+send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
+      TCP(sport=41000 + k, dport=7, flags=f, options=[("MSS", m)] if m else [])
+      for k, (tc, f, m) in enumerate(probes)], iface="mfwp", inter=0.05)'
+	eventually 7 pkts INPUT 10
+	run same_counts ip6tables-legacy INPUT
+	echo "$output"
+	assert_success
+	# the pings and the probe with a traffic class of 0xb8; MSS 1220 and
+	# 1400; the 1st, 4th and 7th probe; the probes while 300 bytes last
+	# (64 + 64 + 60 + 64; the fifth finds 48), the second quota spent by
+	# the first probe
+	assert_equal "$(pkts INPUT 1)" 3
+	assert_equal "$(pkts INPUT 6)" 2
+	assert_equal "$(pkts INPUT 8)" 3
+	assert_equal "$(pkts INPUT 9)" 4
+}
+
+@test "-m frag and -m esp on IPv6, counted as by ip6tables-legacy" {
+	net6_up
+	alongside ip6tables-legacy INPUT "-m frag" "-m frag --fragfirst --fragmore" "-m frag --fraglast" \
+		"-m frag --fragid 1000:2000" "-m frag ! --fragid 1000:2000 --fragres" \
+		"-p udp -m frag --fragmore" "-m frag --fragid 1500 --fraglen 8" "-p esp -m esp --espspi 7"
+	ip netns exec peer python3 -c '
+import struct
+from scapy.all import IPv6, IPv6ExtHdrFragment, Raw, conf, send
+conf.verb = 0
+ip = IPv6(src="2001:db8:1::2", dst="2001:db8:1::1")
+udp = struct.pack("!HHHH", 40000, 9, 8 + 24, 0) + b"y" * 8
+pkts = [ip / IPv6ExtHdrFragment(id=ident, offset=0, m=1, nh=17) / Raw(udp)
+        for ident in (1500, 3000)]
+pkts += [ip / IPv6ExtHdrFragment(id=ident, offset=2, m=0, nh=17, res1=r) / Raw(b"z" * 16)
+         for ident, r in ((1500, 0), (3000, 0), (3000, 1))]
+pkts += [IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", nh=50) /
+         Raw(struct.pack("!II", spi, 1) + b"x" * 16) for spi in (7, 8)]
+send(pkts, iface="mfwp", inter=0.05)'
+	eventually 5 pkts INPUT 1
+	eventually 1 pkts INPUT 8
+	run same_counts ip6tables-legacy INPUT
+	echo "$output"
+	assert_success
+	# two first fragments, three last ones (one with a reserved bit set)
+	assert_equal "$(pkts INPUT 2)" 2
+	assert_equal "$(pkts INPUT 3)" 3
+	assert_equal "$(pkts INPUT 4)" 2
+	assert_equal "$(pkts INPUT 5)" 2
+	assert_equal "$(pkts INPUT 8)" 1
 }

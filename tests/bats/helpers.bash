@@ -302,15 +302,22 @@ alongside() {
 }
 
 # same_counts IPT CHAIN...: each rule of each CHAIN counted as many packets
-# in minifw as in IPT
+# in minifw as in IPT. The two are read one after the other, and a packet
+# can come in between (a Neighbour Discovery probe): read again, a few
+# times, until they agree.
 same_counts() {
-	local ipt=$1 chain mine theirs rc=0
+	local ipt=$1 chain mine theirs rc try
 	shift
-	for chain in "$@"; do
-		mine=$(awk -v c="$chain" '$1 == c && $2 != "policy" { print $2, $3 }' "$STATS")
-		theirs=$($ipt -L "$chain" -v -x -n --line-numbers | awk 'NR > 2 { print $1, $2 }')
-		echo "$chain: minifw" $mine "/ $ipt" $theirs
-		[ "$mine" = "$theirs" ] || rc=1
+	for try in 1 2 3 4 5; do
+		rc=0
+		for chain in "$@"; do
+			mine=$(awk -v c="$chain" '$1 == c && $2 != "policy" { print $2, $3 }' "$STATS")
+			theirs=$($ipt -L "$chain" -v -x -n --line-numbers | awk 'NR > 2 { print $1, $2 }')
+			echo "$chain: minifw" $mine "/ $ipt" $theirs
+			[ "$mine" = "$theirs" ] || rc=1
+		done
+		[ "$rc" = 0 ] && return 0
+		sleep 0.3
 	done
-	return $rc
+	return 1
 }

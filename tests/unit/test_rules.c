@@ -600,8 +600,21 @@ static void make_conn(struct test_pkt *t)
  * default 0); "mss=N" (the TCP MSS option; "mss=bad": options cut short;
  * default none); "sock" (a local socket without a file), "uid=N", "gid=N"
  * (one with a file, and its ids) and "groups=A,B" (its supplementary
- * groups); default no socket.
+ * groups); default no socket; "l4=HEX" (the transport header's first
+ * bytes, for -m esp) and "exthdr=TYPE:HEX" (an IPv6 extension header of
+ * that protocol number and its first bytes).
  */
+/* "0a1b..." into at most @max bytes; how many */
+static size_t hex_bytes(const char *s, u8 *out, size_t max)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	while (n < max && sscanf(s + 2 * n, "%2x", &v) == 1)
+		out[n++] = (u8)v;
+	return n;
+}
+
 static void make_pkt(struct test_pkt *t, const char *spec)
 {
 	char buf[256], *save = NULL, *w;
@@ -679,6 +692,15 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 				t->u.groups[t->u.ngroups++] = (u32)strtoul(g, &g, 0);
 				g += *g == ',';
 			}
+		} else if (!strncmp(w, "l4=", 3)) {
+			t->u.l4len = (u8)hex_bytes(w + 3, t->u.l4, sizeof(t->u.l4));
+		} else if (!strncmp(w, "exthdr=", 7)) {
+			char *colon = strchr(w, ':');
+
+			ok &= colon != NULL;
+			t->u.has_ext = true;
+			t->u.ext_type = (u8)atoi(w + 7);
+			t->u.ext_len = colon ? (u8)hex_bytes(colon + 1, t->u.ext, sizeof(t->u.ext)) : 0;
 		} else if (!strcmp(w, "mss=bad")) {
 			t->u.mss_opt = MINIFW_USER_MSS_BAD;
 		} else if (!strncmp(w, "mss=", 4)) {
@@ -1067,7 +1089,8 @@ static const struct {
 	{ "-A INPUT -j DROP extra", "\"extra\"" },
 	{ "-A INPUT --\x01" "bad", "\"--?bad\"" },
 	{ "-A INPUT -s 1.2.3.4 -p udp -m udp --dport 22 --syn", "--syn needs -p tcp" },
-	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
+	{ "-A INPUT " WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8
+	  WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8 WORDS8, "too many words" },
 	/* addresses */
 	{ "-A INPUT -s 192.0.2.300", "\"192.0.2.300\" is not an IPv4 address" },
 	/* in4_pton() alone would stop at these and take the address before them */
@@ -2907,9 +2930,11 @@ static void test_ip6_text(void)
 static void check_long_rule(const char *what, const char *line, size_t listed)
 {
 	char text[MINIFW_RULE_TEXT_MAX], back[MINIFW_LINE_MAX + 1], buf[MINIFW_LINE_MAX + 1];
-	char again[MINIFW_RULE_TEXT_MAX];
+	char again[MINIFW_RULE_TEXT_MAX], chain[16] = "";
 	struct minifw_cmd cmd, cmd2;
 	struct minifw_err err;
+
+	sscanf(line, "-A %15s", chain);
 
 	case_begin("listing", what);
 	expect_int("the input fits a line", 1, strlen(line) <= MINIFW_LINE_MAX);
@@ -2920,7 +2945,7 @@ static void check_long_rule(const char *what, const char *line, size_t listed)
 		expect_int("listed length", (long long)listed, (long long)strlen(text));
 		expect_int("listed in full (ends with the last LOG flag)", 1,
 			   strstr(text, "--log-uid --log-macdecode") != NULL);
-		snprintf(back, sizeof(back), "-A FORWARD %s", text);
+		snprintf(back, sizeof(back), "-A %s %s", chain, text);
 		if (expect_ret("parse the listing", 0, minifw_parse_line(back, &cmd2, &err))) {
 			format_cmd(&cmd2, again, sizeof(again));
 			expect_str("listed again", text, again);
@@ -2956,14 +2981,46 @@ static void test_longest_rule(void)
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
 		"--log-macdecode", 1968);
-	/* IPv6: the longest addresses, no -m iprange, IPv6's address types */
+	/*
+	 * IPv6: the longest addresses, no -m iprange, IPv6's address types;
+	 * in OUTPUT, which has no -i but -m owner
+	 */
 	check_long_rule("the longest IPv6 rule",
-		"-A FORWARD ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
+		"-A OUTPUT ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
 		"! -d ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/128 "
-		"! -i abcdefghijklmno ! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
+		"! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
 		"! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
 		"10012:10013,10014 -m comment --comment '" QUOTES255 "' "
+		"-m owner ! --socket-exists ! --uid-owner 1000000000-4000000000 "
+		"! --gid-owner 1000000000-4000000000 --suppl-groups "
+		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
+		"! --ctproto 255 ! --ctorigsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctorigdst ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctreplsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctrepldst ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
+		"! --ctorigsrcport 10000:20000 ! --ctorigdstport 10000:20000 "
+		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
+		"! --ctstatus expected,seen_reply,assured,confirmed "
+		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
+		"-m frag ! --fragid 1000000000:4000000000 ! --fraglen 4294967295 --fragres --fragfirst "
+		"--fraglast "
+		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
+		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
+		"-m rt --rt-type 0 ! --rt-segsleft 1000000000:4000000000 ! --rt-len 4294967295 "
+		"--rt-0-res "
+		"-j LOG --log-prefix '" QUOTES29 "' "
+		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
+		"--log-macdecode", 2067);
+	/*
+	 * The most words: the matches with most options, in OUTPUT for
+	 * -m owner (no -i there): 134 words listed, 136 with "-A OUTPUT".
+	 */
+	check_long_rule("the rule with the most words",
+		"-A OUTPUT ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
+		"! -d ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/128 "
+		"! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
+		"! --dport 10000:20000 ! --tcp-flags ALL ALL "
 		"-m statistic --mode nth ! --every 4294967295 --packet 4294967294 "
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
 		"! --ctproto 255 ! --ctorigsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
@@ -2974,14 +3031,18 @@ static void test_longest_rule(void)
 		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
 		"! --ctstatus expected,seen_reply,assured,confirmed "
 		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
+		"-m frag ! --fragid 1000000000:4000000000 ! --fraglen 4294967295 --fragres --fragfirst "
+		"--fraglast "
 		"-m ecn ! --ecn-tcp-ece ! --ecn-tcp-cwr ! --ecn-ip-ect 3 "
+		"-m owner ! --socket-exists ! --uid-owner 1000000000-4000000000 "
+		"! --gid-owner 1000000000-4000000000 --suppl-groups "
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
 		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
 		"-m rt --rt-type 0 ! --rt-segsleft 1000000000:4000000000 ! --rt-len 4294967295 "
 		"--rt-0-res "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1998);
+		"--log-macdecode", 1540);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -4855,6 +4916,38 @@ static const struct {
 	  "icmpv6 [2001:db8::1] > [2001:db8::2] type=1/4", "DROP", 0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -p ipv6-icmp --icmpv6-type mld-listener-report -j DROP",
 	  "icmpv6 [2001:db8::1] > [ff02::16] type=131/0", "DROP", 0, "FORWARD 1 | 0" },
+	/* -m esp: the SPI, the first 4 of the 8 bytes the packet must have */
+#define ESP4 "50 10.1.1.1 > 192.0.2.1"
+	{ "-A FORWARD -p esp -m esp --espspi 256:511 -j DROP", ESP4 " l4=0000010000000001", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p esp -m esp --espspi 256:511 -j DROP", ESP4 " l4=0000020000000001", "ACCEPT",
+	  0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -p esp -m esp ! --espspi 256:511 -j DROP", ESP4 " l4=0000020000000001", "DROP",
+	  0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p esp -m esp --espspi 1 -j ACCEPT", ESP4 " l4=00000001000000", "DROP", 0,
+	  "FORWARD 0 | 0" },
+	{ "-A FORWARD -p esp -m esp -j DROP", ESP4 " frag l4=0000000100000001", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p esp -m esp --espspi 7 -j DROP",
+	  "50 [2001:db8::1] > [2001:db8::2] l4=0000000700000001", "DROP", 0, "FORWARD 1 | 0" },
+	/* -m frag: the header's id, offset and M flag; none, no match */
+#define FRAG6 "udp [2001:db8::1]:5 > [2001:db8::2]:53"
+	{ "-A FORWARD -m frag --fragid 5:9 -j DROP", FRAG6 " exthdr=44:1100000100000007", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m frag --fragid 5:9 -j DROP", FRAG6 " exthdr=44:110000010000000a", "ACCEPT",
+	  0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m frag ! --fragid 5:9 -j DROP", FRAG6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m frag --fragfirst --fragmore -j DROP", FRAG6 " exthdr=44:1100000100000007",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m frag --fragfirst -j DROP", FRAG6 " exthdr=44:1100005800000007", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m frag --fraglast -j DROP", FRAG6 " exthdr=44:1100005800000007", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m frag --fragres -j DROP", FRAG6 " exthdr=44:1101005800000007", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m frag --fragres -j DROP", FRAG6 " exthdr=44:1100005e00000007", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m frag -j ACCEPT", FRAG6 " exthdr=44:110000", "DROP", 0, "FORWARD 0 | 0" },
 	/* -m tos: the whole byte under the mask; a name's mask is 0x3f */
 	{ "-A FORWARD -m tos --tos Minimize-Delay -j DROP", TCP10 " tos=0xd0", "DROP", 0,
 	  "FORWARD 1 | 0" },
