@@ -549,6 +549,20 @@ static void minifw_xcall_init(struct minifw_xcall *x, struct minifw_rule_parse *
 	};
 }
 
+/*
+ * An option's error names the option, unless its message does already:
+ * "--dport: \"65536\" is not a port (0-65535)".
+ */
+static void minifw_err_name_opt(struct minifw_err *err, const char *opt)
+{
+	char msg[sizeof(err->msg)];
+
+	if (strstr(err->msg, opt))
+		return;
+	scnprintf(msg, sizeof(msg), "%s: %s", opt, err->msg);
+	memcpy(err->msg, msg, sizeof(msg));
+}
+
 /**
  * minifw_ext_parse() - an extension's option
  * @rp: the rule being parsed
@@ -564,12 +578,16 @@ int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
 		     const struct minifw_opt *o, char **arg, bool inv)
 {
 	struct minifw_xcall x;
+	int ret;
 
 	minifw_xcall_init(&x, rp, slot);
 	x.opt = o;
 	x.arg = arg;
 	x.inv = inv;
-	return slot->ops->parse(&x);
+	ret = slot->ops->parse(&x);
+	if (ret)
+		minifw_err_name_opt(rp->err, o->name);
+	return ret;
 }
 
 /*

@@ -71,7 +71,7 @@ teardown() { common_teardown; }
 	run ! fw "-A INPUT -p tcp -j DROP" "-A INPUT -p udp --dport 99999 -j DROP" "-P INPUT DROP"
 	assert_equal "$(listing)" "$before"
 	run dmesg_new
-	assert_output --partial 'minifw: line 2: "99999" is not a port (0-65535)'
+	assert_output --partial 'minifw: line 2: --dport: "99999" is not a port (0-65535)'
 	# the same lines, good, apply together
 	fw "-A INPUT -p tcp -j DROP" "-A INPUT -p udp --dport 999 -j DROP"
 	run grep -c -- '^-A INPUT' "$RULES"
@@ -95,7 +95,7 @@ teardown() { common_teardown; }
 	run ! dd if="$BATS_TEST_TMPDIR/bad" of="$RULES" bs=777 status=none
 	assert_equal "$(listing)" "$before"
 	run dmesg_new
-	assert_output --partial "minifw: line 3002: \"70000\" is not a port"
+	assert_output --partial "minifw: line 3002: --dport: \"70000\" is not a port"
 }
 
 @test "a 20,000-rule restore through cat" {

@@ -24,8 +24,8 @@ refused() {
 @test "unknown option" { refused "-A INPUT --dprot 22 -j DROP" 'unknown option "--dprot"'; }
 @test "bad address" { refused "-A INPUT -s 192.0.2.300 -j DROP" '"192.0.2.300" is not an IPv4 address'; }
 @test "prefix > 32" { refused "-A INPUT -s 192.0.2.0/33 -j DROP" 'prefix length "33" is not in 0-32'; }
-@test "port > 65535" { refused "-A INPUT -p tcp --dport 65536 -j DROP" '"65536" is not a port (0-65535)'; }
-@test "reversed range" { refused "-A INPUT -p udp --sport 100:50 -j DROP" '"100:50" is a reversed port range'; }
+@test "port > 65535" { refused "-A INPUT -p tcp --dport 65536 -j DROP" '--dport: "65536" is not a port (0-65535)'; }
+@test "reversed range" { refused "-A INPUT -p udp --sport 100:50 -j DROP" '--sport: "100:50" is a reversed port range'; }
 @test "port without -p tcp|udp" { refused "-A INPUT --dport 22 -j DROP" "--dport needs -p tcp or -p udp"; }
 @test "port with -p icmp" { refused "-A INPUT -p icmp --sport 22" "--sport needs -p tcp or -p udp"; }
 @test "unknown target" { refused "-A INPUT -j REJCT" 'unknown target "REJCT"'; }
