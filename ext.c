@@ -529,6 +529,29 @@ int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 max, 
 	return 0;
 }
 
+/**
+ * minifw_x_put_u32_range() - an option with a range minifw_x_parse_u32_range()
+ * read, as libxtables' matches save one (--rt-segsleft, --fragid, --espspi):
+ * nothing for every number unless negated, "N" for one, "N:M" else
+ * @b: the listing
+ * @opt: the option
+ * @range: first and last, inclusive
+ * @inv: negated
+ *
+ * Context: any.
+ */
+void minifw_x_put_u32_range(struct minifw_buf *b, const char *opt, const u32 *range, bool inv)
+{
+	if (!inv && !range[0] && range[1] == U32_MAX)
+		return;
+	if (inv)
+		minifw_put(b, "!");
+	if (range[0] == range[1])
+		minifw_put(b, "%s %u", opt, range[0]);
+	else
+		minifw_put(b, "%s %u:%u", opt, range[0], range[1]);
+}
+
 /* the data of an extension of the rule being parsed; NULL if it has none */
 static void *minifw_slot_data(const struct minifw_rule_parse *rp, const struct minifw_loaded *slot)
 {

@@ -60,14 +60,7 @@ static void minifw_esp_print(struct minifw_buf *b, const struct minifw_rule *r, 
 {
 	const struct minifw_esp *e = data;
 
-	if (!e->inv && !e->spi[0] && e->spi[1] == U32_MAX)
-		return;
-	if (e->inv)
-		minifw_put(b, "!");
-	if (e->spi[0] == e->spi[1])
-		minifw_put(b, "--espspi %u", e->spi[0]);
-	else
-		minifw_put(b, "--espspi %u:%u", e->spi[0], e->spi[1]);
+	minifw_x_put_u32_range(b, "--espspi", e->spi, e->inv);
 }
 
 /* Packet path: as xt_esp's esp_mt(). */

@@ -105,14 +105,7 @@ static void minifw_frag_print(struct minifw_buf *b, const struct minifw_rule *r,
 {
 	const struct minifw_frag *f = data;
 
-	if (f->id[0] || f->id[1] != U32_MAX || (f->flags & MINIFW_FRAG_INV_ID)) {
-		if (f->flags & MINIFW_FRAG_INV_ID)
-			minifw_put(b, "!");
-		if (f->id[0] == f->id[1])
-			minifw_put(b, "--fragid %u", f->id[0]);
-		else
-			minifw_put(b, "--fragid %u:%u", f->id[0], f->id[1]);
-	}
+	minifw_x_put_u32_range(b, "--fragid", f->id, f->flags & MINIFW_FRAG_INV_ID);
 	if (f->flags & MINIFW_FRAG_LEN) {
 		if (f->flags & MINIFW_FRAG_INV_LEN)
 			minifw_put(b, "!");

@@ -115,14 +115,7 @@ static void minifw_rt_print(struct minifw_buf *b, const struct minifw_rule *r, c
 			minifw_put(b, "!");
 		minifw_put(b, "--rt-type %u", rt->type);
 	}
-	if (rt->segsleft[0] || rt->segsleft[1] != 0xffffffff || (rt->flags & MINIFW_RT_INV_SGS)) {
-		if (rt->flags & MINIFW_RT_INV_SGS)
-			minifw_put(b, "!");
-		if (rt->segsleft[0] == rt->segsleft[1])
-			minifw_put(b, "--rt-segsleft %u", rt->segsleft[0]);
-		else
-			minifw_put(b, "--rt-segsleft %u:%u", rt->segsleft[0], rt->segsleft[1]);
-	}
+	minifw_x_put_u32_range(b, "--rt-segsleft", rt->segsleft, rt->flags & MINIFW_RT_INV_SGS);
 	if (rt->flags & MINIFW_RT_LEN) {
 		if (rt->flags & MINIFW_RT_INV_LEN)
 			minifw_put(b, "!");
