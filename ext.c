@@ -57,6 +57,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_limit,
 	&minifw_xt_statistic,
 	&minifw_xt_quota,
+	&minifw_xt_recent,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
 	&minifw_xt_MARK,
@@ -642,8 +643,10 @@ static int minifw_ext_call(struct minifw_rule_parse *rp, struct minifw_loaded *s
 /*
  * What a match keeps between packets lives in the rule's counters (struct
  * minifw_counter: -m limit's bucket, -m statistic's count, -m quota's
- * bytes left), one place a rule: so one such match a rule.
- * minifw: iptables lets a rule have several.
+ * bytes left), one place a rule: so one such match a rule. -m recent's
+ * lists are not there, but it too runs after the rule's other matches,
+ * where iptables runs matches in the order given: one of them a rule keeps
+ * that order. minifw: iptables lets a rule have several.
  */
 static int minifw_ext_one_state(struct minifw_rule_parse *rp)
 {
@@ -653,10 +656,10 @@ static int minifw_ext_one_state(struct minifw_rule_parse *rp)
 	for (k = 0; k < rp->n; k++) {
 		const struct minifw_ext_ops *ops = rp->x[k].ops;
 
-		if (!ops->init)
+		if (!ops->init && !ops->stateful)
 			continue;
 		if (first)
-			return minifw_fail(rp->err, "-m %s and -m %s: one match that counts packets (limit, quota, statistic) per rule",
+			return minifw_fail(rp->err, "-m %s and -m %s: one match that keeps state (limit, quota, statistic, recent) per rule",
 					   first->name, ops->name);
 		first = ops;
 	}

@@ -61,6 +61,7 @@
 
 #include "minifw.h"
 #include "minifw_kernel.h"
+#include "recent.h"
 
 static char *blocked_ips;
 module_param(blocked_ips, charp, 0444);
@@ -71,6 +72,11 @@ module_param_named(max_rules, minifw_max_rules, uint, 0644);
 MODULE_PARM_DESC(max_rules,
 		 "Most rules all chains may hold together, and most commands one write may carry (default "
 		 __stringify(MINIFW_DEFAULT_MAX_RULES) ")");
+
+module_param_named(recent_list_tot, minifw_recent_list_tot, uint, 0444);
+MODULE_PARM_DESC(recent_list_tot,
+		 "Addresses each -m recent list holds, rounded up to a multiple of 8 (1 to "
+		 __stringify(MINIFW_RECENT_LIST_TOT_MAX) ", default 100; xt_recent's ip_list_tot)");
 
 /* Serialises every replacement of minifw_rules (edits, restores). */
 DEFINE_MUTEX(minifw_lock);
@@ -125,6 +131,28 @@ u8 minifw_pkt_ttl(const struct minifw_pkt *p)
 	if (p->family == MINIFW_FAM_IPV6)
 		return ipv6_hdr(c->skb)->hop_limit;
 	return ip_hdr(c->skb)->ttl;
+}
+
+/**
+ * minifw_pkt_ttl_seen() - the TTL or hop limit as the packet came, for
+ * -m recent --rttl
+ * @p: the packet, as minifw_hook() filled it
+ *
+ * As xt_recent: a packet on its way out (an output device) that no socket
+ * of this namespace sent is forwarded, and lost one already.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: the value.
+ */
+u8 minifw_pkt_ttl_seen(const struct minifw_pkt *p)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct sock *sk = c->skb->sk;
+	u8 ttl = minifw_pkt_ttl(p);
+
+	if (c->state->out && (!sk || !net_eq(c->state->net, sock_net(sk))))
+		ttl++;
+	return ttl;
 }
 
 /**
@@ -601,7 +629,15 @@ static void minifw_drop_conntrack(const struct minifw_ruleset *rs)
  */
 static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *err)
 {
-	return minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err);
+	int ret;
+
+	ret = minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err) ?:
+	      minifw_recent_sync(rs, err);
+	if (ret)
+		/* lists made for @rs, which does not go live */
+		minifw_recent_retire(rcu_dereference_protected(minifw_rules,
+							       lockdep_is_held(&minifw_lock)));
+	return ret;
 }
 
 /**
@@ -655,6 +691,7 @@ static void minifw_publish(struct minifw_ruleset *rs)
 	INIT_RCU_WORK(&old->rwork, minifw_ruleset_free_work);
 	queue_rcu_work(minifw_wq, &old->rwork);
 	minifw_drop_conntrack(rs);
+	minifw_recent_retire(rs);
 }
 
 /**
@@ -1034,6 +1071,11 @@ static int __init minifw_init(void)
 	struct minifw_err err;
 	int ret;
 
+	if (!minifw_recent_list_tot || minifw_recent_list_tot > MINIFW_RECENT_LIST_TOT_MAX) {
+		pr_err("recent_list_tot: %u is not in 1-%u\n", minifw_recent_list_tot,
+		       MINIFW_RECENT_LIST_TOT_MAX);
+		return -EINVAL;
+	}
 	minifw_wq = alloc_workqueue("minifw", 0, 0);
 	if (!minifw_wq)
 		return -ENOMEM;

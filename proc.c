@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * minifw: /proc/minifw/rules and /proc/minifw/stats.
+ * minifw: /proc/minifw/rules and /proc/minifw/stats, and -m recent's lists
+ * in /proc/minifw/recent.
  *
  * Both files list one snapshot of the ruleset, taken when a listing starts,
  * so a listing never mixes two versions however many read() calls it takes. Writes to
@@ -19,11 +20,15 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
+#include <linux/inet.h>
 
 #include "minifw.h"
 #include "minifw_kernel.h"
+#include "recent.h"
 
 static struct proc_dir_entry *minifw_proc_dir;
+static struct proc_dir_entry *minifw_proc_rules, *minifw_proc_stats, *minifw_proc_error;
+static struct proc_dir_entry *minifw_recent_dir;
 
 /*
  * The last refused write, for /proc/minifw/error: what the kernel log says,
@@ -392,8 +397,245 @@ static const struct proc_ops minifw_stats_ops = {
 	.proc_release	= minifw_release,
 };
 
+/*
+ * /proc/minifw/recent/NAME, a -m recent list's file, read and written as
+ * xt_recent's /proc/net/xt_recent/NAME. It belongs to the name: a list
+ * made again (a larger --hitcount) keeps it. Its calls find the list by
+ * name under RCU each time, so they never wait for minifw_lock, under
+ * which the file is removed.
+ */
+struct minifw_recent_file {
+	struct proc_dir_entry *pde;
+	u32 hash;
+	char name[MINIFW_RECENT_NAME_LEN];
+};
+
+struct minifw_recent_iter {
+	const struct minifw_recent_file *f;
+	struct minifw_recent_list *l;	/* found by start(), RCU */
+};
+
+/* a position is a bucket; 1-based, as NULL ends */
+static void *minifw_recent_seq_start(struct seq_file *m, loff_t *pos)
+	__acquires(RCU)
+{
+	struct minifw_recent_iter *it = m->private;
+
+	rcu_read_lock();
+	it->l = minifw_recent_find(it->f->name, it->f->hash);
+	if (!it->l || *pos >= it->l->nbuckets)
+		return NULL;
+	return (void *)(uintptr_t)(*pos + 1);
+}
+
+static void *minifw_recent_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct minifw_recent_iter *it = m->private;
+
+	++*pos;
+	return *pos < it->l->nbuckets ? (void *)(uintptr_t)(*pos + 1) : NULL;
+}
+
+static void minifw_recent_seq_stop(struct seq_file *m, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+/*
+ * The addresses of one bucket, as xt_recent lists them: "src=ADDR ttl: T
+ * last_seen: J oldest_pkt: I J1, J2, ..." (jiffies, in the order kept)
+ */
+static int minifw_recent_seq_show(struct seq_file *m, void *v)
+{
+	struct minifw_recent_iter *it = m->private;
+	struct minifw_recent_list *l = it->l;
+	u32 bk = (uintptr_t)v - 1, w, i;
+	const struct minifw_recent_entry *e;
+
+	read_seqlock_excl_bh(&l->bucket[bk].lock);
+	for (w = 0; w < MINIFW_RECENT_WAYS; w++) {
+		e = minifw_recent_slot(l, bk, w);
+		if (!e->family)
+			continue;
+		if (e->family == MINIFW_FAM_IPV4)
+			seq_printf(m, "src=%pI4", &e->addr.ip);
+		else
+			seq_printf(m, "src=%pI6", e->addr.ip6);
+		seq_printf(m, " ttl: %u last_seen: %lu oldest_pkt: %u", e->ttl, e->last,
+			   ((e->next - 1U) & (l->stamps - 1)) + 1);
+		for (i = 0; i < e->nstamps; i++)
+			seq_printf(m, "%s %lu", i ? "," : "", e->stamps[i]);
+		seq_putc(m, '\n');
+	}
+	read_sequnlock_excl_bh(&l->bucket[bk].lock);
+	return 0;
+}
+
+static const struct seq_operations minifw_recent_seq_ops = {
+	.start	= minifw_recent_seq_start,
+	.next	= minifw_recent_seq_next,
+	.stop	= minifw_recent_seq_stop,
+	.show	= minifw_recent_seq_show,
+};
+
+static int minifw_recent_open(struct inode *inode, struct file *file)
+{
+	struct minifw_recent_iter *it;
+
+	it = __seq_open_private(file, &minifw_recent_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->f = pde_data(inode);
+	return 0;
+}
+
+/* the longest line: "+" and an IPv6 address with an IPv4 tail, and "\n" */
+#define MINIFW_RECENT_LINE	(1 + INET6_ADDRSTRLEN + 1)
+/* most lines one write takes */
+#define MINIFW_RECENT_WRITE_LINES	64
+
+struct minifw_recent_cmd {
+	char op;			/* '+', '-' or '/' */
+	u8 family;
+	union minifw_addr addr;
+};
+
+/* One line: "+ADDR", "-ADDR" or "/". Return: 0 or -EINVAL. */
+static int minifw_recent_parse_line(const char *s, size_t len, struct minifw_recent_cmd *c)
+{
+	const char *end;
+
+	memset(c, 0, sizeof(*c));
+	c->op = len ? s[0] : 0;
+	if (c->op == '/')
+		return len == 1 ? 0 : -EINVAL;
+	if ((c->op != '+' && c->op != '-') || len < 2)
+		return -EINVAL;
+	s++;
+	len--;
+	if (memchr(s, ':', len)) {
+		c->family = MINIFW_FAM_IPV6;
+		if (!in6_pton(s, len, (u8 *)c->addr.ip6, -1, &end))
+			return -EINVAL;
+	} else {
+		c->family = MINIFW_FAM_IPV4;
+		if (!in4_pton(s, len, (u8 *)&c->addr.ip, -1, &end))
+			return -EINVAL;
+	}
+	return end == s + len ? 0 : -EINVAL;
+}
+
+/*
+ * Lines "+ADDR" (add or refresh), "-ADDR" (remove) and "/" (empty the
+ * list), one or more a write, as xt_recent reads one a write. All are
+ * read first: a bad line, or an address to remove that is not there,
+ * refuses the write whole, and the kernel log says which line and why.
+ */
+static ssize_t minifw_recent_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	const struct minifw_recent_file *f = pde_data(file_inode(file));
+	struct minifw_recent_cmd *cmds;
+	struct minifw_recent_list *l;
+	char *buf, *s, *nl;
+	u32 n = 0, i;
+	int ret = 0;
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (len > MINIFW_RECENT_LINE * MINIFW_RECENT_WRITE_LINES) {
+		pr_info_ratelimited("recent/%s: a write of %zu bytes: at most %d lines of \"+ADDR\", \"-ADDR\" or \"/\"\n",
+				    f->name, len, MINIFW_RECENT_WRITE_LINES);
+		return -EINVAL;
+	}
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	cmds = kcalloc(MINIFW_RECENT_WRITE_LINES, sizeof(*cmds), GFP_KERNEL);
+	if (!cmds) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	for (s = buf; *s && !ret; s = nl ? nl + 1 : s + strlen(s)) {
+		size_t l_len;
+
+		nl = strchr(s, '\n');
+		l_len = nl ? (size_t)(nl - s) : strlen(s);
+		if (n == MINIFW_RECENT_WRITE_LINES ||
+		    minifw_recent_parse_line(s, l_len, &cmds[n])) {
+			pr_info_ratelimited("recent/%s: line %u: \"%.*s\" is not \"+ADDR\", \"-ADDR\" or \"/\"\n",
+					    f->name, n + 1, (int)min_t(size_t, l_len, 64), s);
+			ret = -EINVAL;
+		}
+		n++;
+	}
+	rcu_read_lock();
+	l = minifw_recent_find(f->name, f->hash);
+	if (!ret && !l)
+		ret = -ENOENT;
+	for (i = 0; !ret && i < n; i++) {
+		if (cmds[i].op == '-' &&
+		    minifw_recent_edit(l, '?', &cmds[i].addr, cmds[i].family)) {
+			pr_info_ratelimited("recent/%s: line %u: the list has no such address\n",
+					    f->name, i + 1);
+			ret = -ENOENT;
+		}
+	}
+	for (i = 0; !ret && i < n; i++)
+		minifw_recent_edit(l, cmds[i].op, &cmds[i].addr, cmds[i].family);
+	rcu_read_unlock();
+	kfree(cmds);
+	kfree(buf);
+	return ret ?: len;
+}
+
+static const struct proc_ops minifw_recent_ops = {
+	.proc_open	= minifw_recent_open,
+	.proc_read	= seq_read,
+	.proc_write	= minifw_recent_write,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= seq_release_private,
+};
+
 /**
- * minifw_proc_init() - create /proc/minifw/{rules,stats,error}
+ * minifw_proc_recent_add() - make /proc/minifw/recent/NAME for a new list
+ * @l: the list
+ *
+ * Context: control path, may sleep, under minifw_lock.
+ * Return: 0 or -ENOMEM.
+ */
+int minifw_proc_recent_add(struct minifw_recent_list *l)
+{
+	struct minifw_recent_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	strscpy(f->name, l->name, sizeof(f->name));
+	f->hash = l->hash;
+	f->pde = proc_create_data(f->name, 0600, minifw_recent_dir, &minifw_recent_ops, f);
+	if (!f->pde) {
+		kfree(f);
+		return -ENOMEM;
+	}
+	l->file = f;
+	return 0;
+}
+
+/**
+ * minifw_proc_recent_remove() - remove a list's file; waits for its calls
+ * @f: the file
+ *
+ * Context: control path, may sleep, under minifw_lock.
+ */
+void minifw_proc_recent_remove(struct minifw_recent_file *f)
+{
+	proc_remove(f->pde);
+	kfree(f);
+}
+
+/**
+ * minifw_proc_init() - create /proc/minifw/{rules,stats,error,recent/}
  *
  * Context: module init.
  * Return: 0 or -ENOMEM.
@@ -403,9 +645,11 @@ int minifw_proc_init(void)
 	minifw_proc_dir = proc_mkdir("minifw", NULL);
 	if (!minifw_proc_dir)
 		return -ENOMEM;
-	if (!proc_create("rules", 0600, minifw_proc_dir, &minifw_rules_ops) ||
-	    !proc_create("stats", 0444, minifw_proc_dir, &minifw_stats_ops) ||
-	    !proc_create_single("error", 0444, minifw_proc_dir, minifw_error_show)) {
+	minifw_proc_rules = proc_create("rules", 0600, minifw_proc_dir, &minifw_rules_ops);
+	minifw_proc_stats = proc_create("stats", 0444, minifw_proc_dir, &minifw_stats_ops);
+	minifw_proc_error = proc_create_single("error", 0444, minifw_proc_dir, minifw_error_show);
+	minifw_recent_dir = proc_mkdir("recent", minifw_proc_dir);
+	if (!minifw_proc_rules || !minifw_proc_stats || !minifw_proc_error || !minifw_recent_dir) {
 		proc_remove(minifw_proc_dir);
 		return -ENOMEM;
 	}
@@ -416,9 +660,16 @@ int minifw_proc_init(void)
  * minifw_proc_exit() - remove /proc/minifw; waits for running calls and
  * releases files still open
  *
+ * The rules file goes first: then no writer makes lists, and the lists
+ * and their files go.
+ *
  * Context: module exit or init failure.
  */
 void minifw_proc_exit(void)
 {
+	proc_remove(minifw_proc_rules);
+	mutex_lock(&minifw_lock);
+	minifw_recent_retire(NULL);
+	mutex_unlock(&minifw_lock);
 	proc_remove(minifw_proc_dir);
 }

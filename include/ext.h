@@ -128,6 +128,12 @@ struct minifw_ext_ops {
 	 * packets (so it keeps state: a verdict depends on the packets before).
 	 */
 	void (*init)(const void *data, struct minifw_counter *c);
+	/*
+	 * Without .init, its .match still changes what later packets see
+	 * (-m recent's lists). One match with .init or this a rule: they run
+	 * after the others, in no order of their own.
+	 */
+	bool stateful;
 
 	/* packet path, RCU read side, bottom halves disabled */
 	int (*match)(const void *data, const struct minifw_pkt *p, struct minifw_counter *c);
@@ -204,6 +210,7 @@ extern const struct minifw_ext_ops minifw_xt_esp;
 extern const struct minifw_ext_ops minifw_xt_owner;
 extern const struct minifw_ext_ops minifw_xt_statistic;
 extern const struct minifw_ext_ops minifw_xt_quota;
+extern const struct minifw_ext_ops minifw_xt_recent;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_addrtype;

@@ -162,6 +162,64 @@ extern unsigned long minifw_user_jiffies;
 #define xchg(p, v) ({ __typeof__(*(p)) __old = *(p); *(p) = (v); __old; })
 #define cmpxchg(p, o, n) ({ __typeof__(*(p)) __old = *(p); if (__old == (o)) *(p) = (n); __old; })
 
+#define time_before(a, b) time_after(b, a)
+
+/* -m recent's lists: one thread, so locks and RCU do nothing */
+typedef struct {
+	unsigned int seq;
+} seqlock_t;
+
+#define seqlock_init(l) ((l)->seq = 0)
+#define read_seqbegin(l) ((l)->seq)
+#define read_seqretry(l, s) ((l)->seq != (s))
+#define write_seqlock(l) ((l)->seq++)
+#define write_sequnlock(l) ((l)->seq++)
+#define write_seqlock_bh(l) write_seqlock(l)
+#define write_sequnlock_bh(l) write_sequnlock(l)
+
+struct rcu_head {
+	void *unused;
+};
+
+#define rcu_assign_pointer(p, v) ((p) = (v))
+#define kvzalloc(n, gfp) minifw_user_alloc(n)
+#define kvfree_rcu(p, field) free(p)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+static inline unsigned long roundup_pow_of_two(unsigned long n)
+{
+	return n <= 1 ? 1 : 1UL << (64 - __builtin_clzl(n - 1));
+}
+
+static inline u32 reciprocal_scale(u32 val, u32 ep_ro)
+{
+	return (u32)(((u64)val * ep_ro) >> 32);
+}
+
+/* not the kernel's jhash, but as good a spread for the tests */
+static inline u32 jhash2(const u32 *k, u32 n, u32 seed)
+{
+	u32 h = seed ^ 0x9e3779b9;
+
+	while (n--) {
+		h ^= *k++;
+		h *= 0x01000193;
+		h ^= h >> 15;
+	}
+	return h;
+}
+
+static inline u32 jhash(const void *key, u32 len, u32 seed)
+{
+	const u8 *k = key;
+	u32 h = seed ^ 0x9e3779b9;
+
+	while (len--) {
+		h ^= *k++;
+		h *= 0x01000193;
+	}
+	return h ^ (h >> 15);
+}
+
 /* Randomness, for -m statistic --mode random: each program's xorshift32 state (not 0). */
 extern u32 minifw_user_random;
 static inline u32 get_random_u32(void)

@@ -128,27 +128,27 @@ enum minifw_reject {
 
 /*
  * Longest rule text the printer produces (options only, no "-A CHAIN"). A
- * rule has at most MINIFW_MATCH_MAX (8) matches, and one of limit, quota
- * and statistic; the longest IPv4 rule takes the 8 that print longest and
- * every core option at its longest: 1968 bytes (negated dotted masks 74,
- * interfaces 42, tcp with both ports and flags 113, 15 multiport slots 114,
- * two ranges 103, a comment of 255 quotes 534, statistic 63, conntrack
- * with every option 446, ecn 53, addrtype 254, LOG 175). An IPv6 rule has
- * longer addresses (98, and conntrack's 546) but no -m iprange and fewer
- * address types; in OUTPUT it has no -i but may have -m owner (113): 2067
- * bytes with -m rt (89), -m frag (94) and -m owner. test_longest_rule()
- * checks both, and the rule with the most words (134, in OUTPUT), which
- * MINIFW_MAX_TOKENS (rules.c) must hold with "-A CHAIN". The bound leaves
- * room for longer extensions to come; with "-A", the longest chain name
- * and blanks (32 bytes more) a listed rule still fits MINIFW_LINE_MAX, so
- * every listing reads back.
+ * rule has at most MINIFW_MATCH_MAX (8) matches, and one of limit, quota,
+ * statistic and recent; the longest IPv4 rule takes the 8 that print
+ * longest and every core option at its longest: 2212 bytes (negated dotted
+ * masks 74, interfaces 42, tcp with both ports and flags 113, 15 multiport
+ * slots 114, two ranges 103, a comment of 255 quotes 534, recent with a
+ * name of 199 bytes 307, conntrack with every option 446, ecn 53, addrtype
+ * 254, LOG 175). An IPv6 rule has longer addresses (98, conntrack's 546,
+ * recent's mask) but no -m iprange and fewer address types; in OUTPUT it
+ * has no -i but may have -m owner (113): 2311 bytes with -m frag (94),
+ * -m owner and -m recent. test_longest_rule() checks both, and the rule
+ * with the most words (140, in OUTPUT), which MINIFW_MAX_TOKENS (rules.c)
+ * must hold with "-A CHAIN". The bound leaves room for longer extensions to
+ * come; with "-A", the longest chain name and blanks (32 bytes more) a
+ * listed rule still fits MINIFW_LINE_MAX, so every listing reads back.
  */
-#define MINIFW_RULE_TEXT_MAX	2304
+#define MINIFW_RULE_TEXT_MAX	2560
 /*
  * Longest line accepted from /proc/minifw/rules, newline excluded: any
  * listed line ("-A POSTROUTING " and the rule) fits.
  */
-#define MINIFW_LINE_MAX		2432
+#define MINIFW_LINE_MAX		2688
 
 /* Most -m extensions one rule may have (each at most once). */
 #define MINIFW_MATCH_MAX	8

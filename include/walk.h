@@ -140,6 +140,7 @@ static inline bool minifw_addrtype6_kind(u16 types, bool any, bool multicast, bo
  */
 #ifdef __KERNEL__
 u8 minifw_pkt_ttl(const struct minifw_pkt *p);
+u8 minifw_pkt_ttl_seen(const struct minifw_pkt *p);	/* as before forwarding */
 u8 minifw_pkt_dsfield(const struct minifw_pkt *p);	/* IPv4 TOS, IPv6 traffic class */
 u8 minifw_pkt_type(const struct minifw_pkt *p);	/* PACKET_*, as xt_pkttype */
 u32 minifw_pkt_mark(const struct minifw_pkt *p);
@@ -233,6 +234,14 @@ static inline u8 minifw_pkt_ttl(const struct minifw_pkt *p)
 	const struct minifw_user_pkt *u = p->ctx;
 
 	return u ? u->ttl : 64;
+}
+
+/* as minifw.c's: one more if forwarded (an output device, no socket) */
+static inline u8 minifw_pkt_ttl_seen(const struct minifw_pkt *p)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	return minifw_pkt_ttl(p) + (p->out[0] && !(u && u->owner.sock));
 }
 
 static inline u8 minifw_pkt_dsfield(const struct minifw_pkt *p)

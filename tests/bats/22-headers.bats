@@ -156,6 +156,81 @@ send([IP(src="192.0.2.2", dst="192.0.2.1", proto=50) / Raw(struct.pack("!II", sp
 	assert_equal "$(pkts INPUT 4)" 0
 }
 
+# A SYN to port 22 from the peer (address $1, default 192.0.2.2): refused
+# with a reset, or dropped, so it is one packet in INPUT.
+syn22() {
+	ip netns exec peer socat -T1 - "TCP:192.0.2.1:22,bind=${1:-192.0.2.2},connect-timeout=1" \
+		</dev/null >/dev/null 2>&1 || true
+}
+
+# A recent list's lines with the jiffies out: they differ between two lists
+recent_lines() { sed -E 's/[0-9]{4,}/J/g' "$1" | sort; }
+
+@test "-m recent: --set, --update, --rcheck, --mask, --rdest and their lists, as iptables-legacy's xt_recent" {
+	alongside iptables-legacy INPUT "-p tcp --dport 22 --syn -m recent --set --name SSH" \
+		"-p tcp --dport 22 --syn -m recent --update --seconds 60 --hitcount 3 --name SSH" \
+		"-p tcp --dport 22 --syn -m recent --rcheck --hitcount 5 --name SSH" \
+		"-p tcp --syn -m recent ! --rcheck --name SSH" \
+		"-p tcp --syn -m recent --rcheck --rdest --name SSH" \
+		"-p tcp --syn -m recent --set --name NET --mask 255.255.255.0" \
+		"-p tcp --syn -m recent --rcheck --seconds 30 --hitcount 2 --name NET --mask 255.255.255.0"
+	syn22
+	syn22
+	syn22 192.0.2.7
+	syn22
+	syn22
+	eventually 5 pkts INPUT 1
+	run same_counts iptables-legacy INPUT
+	echo "$output"
+	assert_success
+	# the third and later from 192.0.2.2; the fifth; none; the /24 from the second on
+	assert_equal "$(pkts INPUT 2)" 2
+	assert_equal "$(pkts INPUT 3)" 1
+	assert_equal "$(pkts INPUT 4)" 0
+	assert_equal "$(pkts INPUT 5)" 0
+	assert_equal "$(pkts INPUT 7)" 4
+	# the same lists: addresses, TTLs and times seen
+	diff <(recent_lines /proc/minifw/recent/SSH) <(recent_lines /proc/net/xt_recent/SSH)
+	diff <(recent_lines /proc/minifw/recent/NET) <(recent_lines /proc/net/xt_recent/NET)
+	grep -q '^src=192.0.2.0 ttl: 64 ' /proc/minifw/recent/NET
+	assert_equal "$(grep -c . /proc/minifw/recent/SSH)" 2
+}
+
+@test "-m recent bans the third ssh attempt within 60 s; /proc/minifw/recent/NAME takes +ADDR, -ADDR and /" {
+	tcp_server "" 22
+	fw "-A INPUT -p tcp --dport 22 --syn -m recent --set --name ssh" \
+		"-A INPUT -p tcp --dport 22 --syn -m recent --update --seconds 60 --hitcount 3 --name ssh -j DROP"
+	NS=peer tcp_ok 192.0.2.1 22
+	NS=peer tcp_ok 192.0.2.1 22
+	NS=peer tcp_blocked 192.0.2.1 22
+	[ "$(pkts INPUT 2)" -ge 1 ]
+	grep -q '^src=192.0.2.2 ttl: 64 ' /proc/minifw/recent/ssh
+	# unbanned by hand, and the ban comes back
+	echo -192.0.2.2 >/proc/minifw/recent/ssh
+	NS=peer tcp_ok 192.0.2.1 22
+	echo +192.0.2.2 >/proc/minifw/recent/ssh
+	NS=peer tcp_blocked 192.0.2.1 22
+	# a bad line or an address the list has not: refused whole, said in the log
+	dmesg_mark
+	# (one write: bash's printf writes a line at a time)
+	run ! bash -c 'printf "/\n-192.0.2.99\n" | dd of=/proc/minifw/recent/ssh status=none'
+	run ! bash -c 'echo "+192.0.2.300" >/proc/minifw/recent/ssh'
+	dmesg_new | grep -q 'recent/ssh: line 2: the list has no such address'
+	dmesg_new | grep -q 'recent/ssh: line 1: "+192.0.2.300" is not "+ADDR", "-ADDR" or "/"'
+	grep -q '^src=192.0.2.2 ' /proc/minifw/recent/ssh
+	echo +2001:db8::1 >/proc/minifw/recent/ssh
+	grep -qx 'src=2001:0db8:0000:0000:0000:0000:0000:0001 ttl: 0 last_seen: [0-9]* oldest_pkt: 1 [0-9]*' \
+		/proc/minifw/recent/ssh
+	echo / >/proc/minifw/recent/ssh
+	assert_equal "$(cat /proc/minifw/recent/ssh)" ""
+	NS=peer tcp_ok 192.0.2.1 22
+	# the list lives while a rule names it
+	fw "-D INPUT 1"
+	[ -e /proc/minifw/recent/ssh ]
+	fw "-F INPUT"
+	[ ! -e /proc/minifw/recent/ssh ]
+}
+
 @test "-m owner: the sending socket's user, group, supplementary groups, counted as by iptables-legacy" {
 	alongside iptables-legacy OUTPUT "-m owner --uid-owner 0" "-m owner --uid-owner 1000-1999" \
 		"-m owner ! --uid-owner 0" "-m owner --gid-owner 100" \

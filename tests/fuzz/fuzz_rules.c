@@ -18,6 +18,7 @@
  */
 #include "minifw.h"
 #include "ext.h"
+#include "recent.h"
 #include "../unit/hook_pkt.h"
 
 long minifw_user_alloc_fail_after = -1;
@@ -59,14 +60,17 @@ static int commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 	(void)ctx;
 	if (IS_ERR(rs))
 		return (int)PTR_ERR(rs);
-	ret = minifw_ruleset_compile(rs, err);
+	/* and, as minifw.c's minifw_prepare(), -m recent's lists */
+	ret = minifw_ruleset_compile(rs, err) ?: minifw_recent_sync(rs, err);
 	if (ret) {
+		minifw_recent_retire(live);
 		minifw_ruleset_put(rs);
 		return ret;
 	}
 	check_count(rs);
 	minifw_ruleset_put(live);
 	live = rs;
+	minifw_recent_retire(live);
 	return 0;
 }
 
@@ -76,14 +80,17 @@ static int commit_block(void *ctx, struct minifw_ruleset *rs, struct minifw_err 
 
 	(void)ctx;
 	minifw_ruleset_inherit_policies(rs, live);
-	ret = minifw_ruleset_compile(rs, err);
+	/* and, as minifw.c's minifw_prepare(), -m recent's lists */
+	ret = minifw_ruleset_compile(rs, err) ?: minifw_recent_sync(rs, err);
 	if (ret) {
+		minifw_recent_retire(live);
 		minifw_ruleset_put(rs);
 		return ret;
 	}
 	check_count(rs);
 	minifw_ruleset_put(live);
 	live = rs;
+	minifw_recent_retire(live);
 	return 0;
 }
 

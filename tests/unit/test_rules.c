@@ -41,6 +41,7 @@
 #include "minifw.h"
 #include "syntax.h"
 #include "hook_pkt.h"
+#include "recent.h"
 
 /* The shim's failure injection: <0 never fails, 0 = the next allocation
  * fails, N = fail after N successful allocations. */
@@ -2571,6 +2572,171 @@ static void test_quota(void)
 	case_end();
 }
 
+/* build() and make the lists of its -m recent rules, as a commit does */
+static struct minifw_ruleset *build_recent(const char *script)
+{
+	struct minifw_ruleset *rs = build(script);
+	struct minifw_err err = { 0 };
+
+	expect_ret("minifw_recent_sync()", 0, minifw_recent_sync(rs, &err));
+	return rs;
+}
+
+/* the list called @name: NULL if there is none */
+static struct minifw_recent_list *recent_list(const char *name)
+{
+	return minifw_recent_find(name, minifw_recent_hash(name));
+}
+
+static int recent_has(const char *name, const char *addr)
+{
+	struct minifw_recent_list *l = recent_list(name);
+	union minifw_addr a = { 0 };
+	u8 family = strchr(addr, ':') ? MINIFW_FAM_IPV6 : MINIFW_FAM_IPV4;
+
+	if (!l)
+		return -1;
+	inet_pton(family == MINIFW_FAM_IPV4 ? AF_INET : AF_INET6, addr, &a);
+	return !minifw_recent_edit(l, '?', &a, family);
+}
+
+/* -m recent: xt_recent's lists, as a commit makes and drops them. */
+static void test_recent(void)
+{
+	struct minifw_ruleset *rs, *rs2;
+	struct minifw_recent_list *l;
+	union minifw_addr a = { 0 };
+	struct minifw_err err;
+	char buf[64], spec[96];
+	unsigned int tot = minifw_recent_list_tot;
+	int i;
+
+	case_begin("recent", "the ssh idiom: the third new connection within 60 s is dropped, and each after");
+	rs = build_recent("-A FORWARD -p tcp --dport 22 -m recent --set --name SSH\n"
+			  "-A FORWARD -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 3 --name SSH -j DROP");
+	expect_str("from 10.1.1.1", "..xxx", drops(rs, TCP10, 5, buf));
+	expect_str("another source", "..x", drops(rs, "tcp 10.1.1.2:1000 > 192.0.2.1:22", 3, buf));
+	expect_str("another port", "...", drops(rs, "tcp 10.1.1.3:1000 > 192.0.2.1:23", 3, buf));
+	/* --update refreshed the times: 61 s after the last, two pass again */
+	minifw_user_jiffies += 61 * HZ;
+	expect_str("61 s later", "..x", drops(rs, TCP10, 3, buf));
+	expect_int("a list SSH", 1, recent_has("SSH", "10.1.1.1"));
+	minifw_recent_retire(NULL);
+	expect_int("retired", -1, recent_has("SSH", "10.1.1.1"));
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("recent", "--rcheck, its \"!\", --remove, --rdest and --mask");
+	rs = build_recent("-A FORWARD -s 10.1.1.1 -m recent --set --name A\n"
+			  "-A FORWARD -s 10.1.1.9 -m recent --remove --name A\n"
+			  "-A FORWARD -m recent --rcheck --name A -j DROP");
+	expect_str("not seen yet", ".", drops(rs, "tcp 10.1.1.2:1000 > 192.0.2.1:22", 1, buf));
+	expect_str("set, then checked by the next rule", "x", drops(rs, TCP10, 1, buf));
+	expect_str("checked", "x", drops(rs, "udp 10.1.1.1:53 > 192.0.2.1:53", 1, buf));
+	minifw_ruleset_put(rs);
+	/* the list lives on while a rule names it */
+	rs = build_recent("-A FORWARD -m recent ! --rcheck --name A -j DROP");
+	minifw_recent_retire(rs);
+	expect_str("! --rcheck: 10.1.1.1 in the list", ".", drops(rs, TCP10, 1, buf));
+	expect_str("! --rcheck: 10.1.1.2 not", "x", drops(rs, "tcp 10.1.1.2:1000 > 192.0.2.1:22", 1, buf));
+	minifw_ruleset_put(rs);
+	rs = build_recent("-A FORWARD -m recent --remove --name A -j DROP");
+	minifw_recent_retire(rs);
+	expect_str("--remove: there, then not", "x.", drops(rs, TCP10, 2, buf));
+	minifw_ruleset_put(rs);
+	rs = build_recent("-A FORWARD -m recent --set --rdest --name D\n"
+			  "-A FORWARD -4 -m recent --rcheck --name M --mask 255.255.255.0 -j DROP\n"
+			  "-A FORWARD -4 -m recent --set --name M --mask 255.255.255.0");
+	minifw_recent_retire(rs);
+	drops(rs, TCP10, 1, buf);
+	expect_int("--rdest: the destination", 1, recent_has("D", "192.0.2.1"));
+	expect_int("--rdest: not the source", 0, recent_has("D", "10.1.1.1"));
+	expect_int("--mask: the masked source", 1, recent_has("M", "10.1.1.0"));
+	expect_str("--mask: the same /24", "x", drops(rs, "tcp 10.1.1.200:1 > 192.0.2.1:22", 1, buf));
+	expect_str("--mask: another /24: set, then seen", ".x", drops(rs, "tcp 10.1.2.200:1 > 192.0.2.1:22", 2, buf));
+	minifw_recent_retire(NULL);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("recent", "! --update refreshes when the rule matches (xt_recent's quirk); --rttl; --reap");
+	rs = build_recent("-A FORWARD -m recent --set --name Q\n"
+			  "-A FORWARD -m recent ! --update --hitcount 2 --name Q -j DROP");
+	expect_str("first: one time, so ! --update matches and refreshes", "x", drops(rs, TCP10, 1, buf));
+	expect_str("then three times: no match", ".", drops(rs, TCP10, 1, buf));
+	minifw_recent_retire(NULL);
+	minifw_ruleset_put(rs);
+	rs = build_recent("-A FORWARD -p tcp -m recent --set --name T\n"
+			  "-A FORWARD -p udp -m recent --rcheck --rttl --name T -j DROP");
+	drops(rs, TCP10 " ttl=50", 1, buf);
+	expect_str("--rttl: the same TTL (forwarded: one more)", "x",
+		   drops(rs, "udp 10.1.1.1:1 > 192.0.2.1:2 ttl=50", 1, buf));
+	expect_str("--rttl: another TTL", ".", drops(rs, "udp 10.1.1.1:1 > 192.0.2.1:2 ttl=49", 1, buf));
+	minifw_recent_retire(NULL);
+	minifw_ruleset_put(rs);
+	/* --reap drops the entries of the bucket not seen within --seconds */
+	minifw_recent_list_tot = 8;	/* one bucket */
+	rs = build_recent("-A FORWARD -p tcp -m recent --set --name R\n"
+			  "-A FORWARD -p udp -m recent --rcheck --seconds 10 --reap --name R -j DROP");
+	drops(rs, TCP10, 1, buf);
+	minifw_user_jiffies += 20 * HZ;
+	drops(rs, "tcp 10.1.1.2:1 > 192.0.2.1:2", 1, buf);
+	expect_str("checked, seen just now", "x", drops(rs, "udp 10.1.1.2:1 > 192.0.2.1:2", 1, buf));
+	expect_int("reaped", 0, recent_has("R", "10.1.1.1"));
+	expect_int("seen just now: kept", 1, recent_has("R", "10.1.1.2"));
+	minifw_recent_retire(NULL);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("recent", "a list holds recent_list_tot addresses: the least recently seen goes");
+	rs = build_recent("-A FORWARD -m recent --set --name F");
+	for (i = 1; i <= 9; i++) {
+		snprintf(spec, sizeof(spec), "tcp 10.1.1.%d:1 > 192.0.2.1:2", i);
+		drops(rs, spec, 1, buf);
+		minifw_user_jiffies++;
+		if (i == 8) {
+			/* the first, seen again: not the least recent now */
+			drops(rs, "tcp 10.1.1.1:1 > 192.0.2.1:2", 1, buf);
+			minifw_user_jiffies++;
+		}
+	}
+	expect_int("the first, seen again, kept", 1, recent_has("F", "10.1.1.1"));
+	expect_int("the second went", 0, recent_has("F", "10.1.1.2"));
+	expect_int("the ninth came", 1, recent_has("F", "10.1.1.9"));
+	l = recent_list("F");
+	a.ip = htonl(0x0a010102);
+	expect_ret("\"+10.1.1.2\"", 0, minifw_recent_edit(l, '+', &a, MINIFW_FAM_IPV4));
+	expect_int("added by hand", 1, recent_has("F", "10.1.1.2"));
+	a.ip = htonl(0x0a0101fe);
+	expect_ret("\"-10.1.1.254\": not there", -ENOENT, minifw_recent_edit(l, '-', &a, MINIFW_FAM_IPV4));
+	expect_ret("\"/\"", 0, minifw_recent_edit(l, '/', &a, MINIFW_FAM_IPV4));
+	expect_int("emptied", 0, recent_has("F", "10.1.1.1"));
+	minifw_recent_retire(NULL);
+	minifw_ruleset_put(rs);
+	minifw_recent_list_tot = tot;
+	case_end();
+
+	case_begin("recent", "lists live while a rule names them: edits keep them, -F drops them");
+	rs = build_recent("-A FORWARD -m recent --set --name K");
+	drops(rs, TCP10, 1, buf);
+	rs2 = edit(rs, "-I FORWARD -p udp -j DROP", &err);
+	expect_ret("sync", 0, minifw_recent_sync(rs2, &err));
+	minifw_recent_retire(rs2);
+	expect_int("kept by an edit of another rule", 1, recent_has("K", "10.1.1.1"));
+	minifw_ruleset_put(rs);
+	rs = edit(rs2, "-A FORWARD -m recent --rcheck --hitcount 40 --name K", &err);
+	expect_ret("sync", 0, minifw_recent_sync(rs, &err));
+	minifw_recent_retire(rs);
+	expect_int("made again for 64 times (xt_recent flushes it)", 0, recent_has("K", "10.1.1.1"));
+	expect_int("64 times", 64, (int)recent_list("K")->stamps);
+	minifw_ruleset_put(rs2);
+	rs2 = edit(rs, "-F FORWARD", &err);
+	minifw_recent_retire(rs2);
+	expect_int("-F: gone", -1, recent_has("K", "10.1.1.1"));
+	minifw_ruleset_put(rs2);
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
 /* -m limit: the burst passes, then one packet per period, as xt_limit. */
 static void test_limit(void)
 {
@@ -2921,6 +3087,11 @@ static void test_ip6_text(void)
 }
 
 #define QUOTES255 "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
+#define NAME199 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+#define RECENT4 "-m recent ! --rcheck --seconds 4294967295 --reap --hitcount 255 --rttl " \
+	"--name " NAME199 " --mask 255.255.255.255 --rdest "
+#define RECENT6 "-m recent ! --rcheck --seconds 4294967295 --reap --hitcount 255 --rttl " \
+	"--name " NAME199 " --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rdest "
 #define QUOTES29 "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
 
 /*
@@ -2966,7 +3137,7 @@ static void test_longest_rule(void)
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
 		"10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
 		"! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '" QUOTES255 "' "
-		"-m statistic --mode nth ! --every 4294967295 --packet 4294967294 "
+		RECENT4
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
 		"! --ctproto 255 ! --ctorigsrc 100.100.100.100/31 ! --ctorigdst 100.100.100.100/31 "
 		"! --ctreplsrc 100.100.100.100/31 ! --ctrepldst 100.100.100.100/31 "
@@ -2980,10 +3151,11 @@ static void test_longest_rule(void)
 		"anycast,multicast,blackhole,unreachable,prohibit,throw,nat,xresolve --limit-iface-out "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1968);
+		"--log-macdecode", 2212);
 	/*
 	 * IPv6: the longest addresses, no -m iprange, IPv6's address types;
-	 * in OUTPUT, which has no -i but -m owner
+	 * in OUTPUT, which has no -i but -m owner; the longest eight matches
+	 * (MINIFW_MATCH_MAX), so not -m rt
 	 */
 	check_long_rule("the longest IPv6 rule",
 		"-A OUTPUT ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
@@ -3007,21 +3179,20 @@ static void test_longest_rule(void)
 		"--fraglast "
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
 		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
-		"-m rt --rt-type 0 ! --rt-segsleft 1000000000:4000000000 ! --rt-len 4294967295 "
-		"--rt-0-res "
+		RECENT6
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 2067);
+		"--log-macdecode", 2311);
 	/*
 	 * The most words: the matches with most options, in OUTPUT for
-	 * -m owner (no -i there): 134 words listed, 136 with "-A OUTPUT".
+	 * -m owner (no -i there): 140 words listed, 142 with "-A OUTPUT".
 	 */
 	check_long_rule("the rule with the most words",
 		"-A OUTPUT ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
 		"! -d ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/128 "
 		"! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
 		"! --dport 10000:20000 ! --tcp-flags ALL ALL "
-		"-m statistic --mode nth ! --every 4294967295 --packet 4294967294 "
+		RECENT6
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
 		"! --ctproto 255 ! --ctorigsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
 		"! --ctorigdst ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
@@ -3042,7 +3213,7 @@ static void test_longest_rule(void)
 		"--rt-0-res "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1540);
+		"--log-macdecode", 1808);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -3067,13 +3238,16 @@ static int h_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 
 	if (IS_ERR(rs))
 		return (int)PTR_ERR(rs);
-	ret = minifw_ruleset_compile(rs, err);
+	/* and, as minifw.c's minifw_prepare(), -m recent's lists */
+	ret = minifw_ruleset_compile(rs, err) ?: minifw_recent_sync(rs, err);
 	if (ret) {
+		minifw_recent_retire(h->live);
 		minifw_ruleset_put(rs);
 		return ret;
 	}
 	minifw_ruleset_put(h->live);
 	h->live = rs;
+	minifw_recent_retire(h->live);
 	return 0;
 }
 
@@ -3083,13 +3257,16 @@ static int h_commit_block(void *ctx, struct minifw_ruleset *rs, struct minifw_er
 	int ret;
 
 	minifw_ruleset_inherit_policies(rs, h->live);
-	ret = minifw_ruleset_compile(rs, err);
+	/* and, as minifw.c's minifw_prepare(), -m recent's lists */
+	ret = minifw_ruleset_compile(rs, err) ?: minifw_recent_sync(rs, err);
 	if (ret) {
+		minifw_recent_retire(h->live);
 		minifw_ruleset_put(rs);
 		return ret;
 	}
 	minifw_ruleset_put(h->live);
 	h->live = rs;
+	minifw_recent_retire(h->live);
 	return 0;
 }
 
@@ -5121,6 +5298,7 @@ static void test_edit_and_match(void)
 	test_limit();
 	test_statistic();
 	test_quota();
+	test_recent();
 	test_header_matches();
 	test_owner();
 	test_families();
