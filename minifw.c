@@ -631,12 +631,13 @@ static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *er
 {
 	int ret;
 
+	/* the lists last: once made, they are live */
 	ret = minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err) ?:
 	      minifw_recent_sync(rs, err);
 	if (ret)
-		/* lists made for @rs, which does not go live */
-		minifw_recent_retire(rcu_dereference_protected(minifw_rules,
-							       lockdep_is_held(&minifw_lock)));
+		/* @rs does not go live: conntrack only if the live ruleset needs it */
+		minifw_drop_conntrack(rcu_dereference_protected(minifw_rules,
+								lockdep_is_held(&minifw_lock)));
 	return ret;
 }
 
@@ -1122,8 +1123,8 @@ static void __exit minifw_exit(void)
 {
 	struct minifw_ruleset *rs;
 
-	/* no reader or writer after this: open files are shut down here */
-	minifw_proc_exit();
+	/* no writer after this: open rules files are shut down here */
+	minifw_proc_exit_rules();
 	/*
 	 * No new packet after this, but nf_unregister_net_hooks() does not
 	 * wait for the hooks already running (it swaps in a dummy and frees
@@ -1132,6 +1133,12 @@ static void __exit minifw_exit(void)
 	 */
 	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
 	synchronize_net();
+	/* no packet and no writer: -m recent's lists and their files go */
+	mutex_lock(&minifw_lock);
+	minifw_recent_retire(NULL);
+	mutex_unlock(&minifw_lock);
+	/* no reader after this */
+	minifw_proc_exit();
 	rs = rcu_replace_pointer(minifw_rules, NULL, true);
 	/* old rulesets queued by minifw_publish(): let them all be freed */
 	rcu_barrier();

@@ -527,10 +527,56 @@ static int minifw_recent_parse_line(const char *s, size_t len, struct minifw_rec
 }
 
 /*
+ * Does the list have @c's address after the lines before it, @cmds[0..i)?
+ * Those lines say so if one is about the address or empties the list;
+ * else the list does (now).
+ */
+static bool minifw_recent_will_have(struct minifw_recent_list *l,
+				    const struct minifw_recent_cmd *cmds, u32 i)
+{
+	const struct minifw_recent_cmd *c = &cmds[i];
+
+	while (i--) {
+		if (cmds[i].op == '/')
+			return false;
+		if (cmds[i].family == c->family &&
+		    !memcmp(&cmds[i].addr, &c->addr, sizeof(c->addr)))
+			return cmds[i].op == '+';
+	}
+	return !minifw_recent_edit(l, '?', &c->addr, c->family);
+}
+
+/* Empty the list called as @f's, a few buckets at a time (it may be large). */
+static int minifw_recent_flush(const struct minifw_recent_file *f)
+{
+	struct minifw_recent_list *l;
+	u32 bk = 0;
+
+	for (;;) {
+		rcu_read_lock();
+		l = minifw_recent_find(f->name, f->hash);
+		if (!l) {
+			rcu_read_unlock();
+			return -ENOENT;
+		}
+		if (bk >= l->nbuckets) {
+			rcu_read_unlock();
+			return 0;
+		}
+		bk = minifw_recent_clear(l, bk, 256);
+		rcu_read_unlock();
+		cond_resched();
+	}
+}
+
+/*
  * Lines "+ADDR" (add or refresh), "-ADDR" (remove) and "/" (empty the
- * list), one or more a write, as xt_recent reads one a write. All are
- * read first: a bad line, or an address to remove that is not there,
- * refuses the write whole, and the kernel log says which line and why.
+ * list), up to MINIFW_RECENT_WRITE_LINES a write, as xt_recent reads one
+ * a write. All are read first: a bad line, or an address to remove that
+ * the list has not (after the lines before), refuses the write whole, and
+ * the kernel log says which line and why. Packets go on changing the list
+ * meanwhile: one may remove an address between the check and the line
+ * that removes it (which then does nothing).
  */
 static ssize_t minifw_recent_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
@@ -539,7 +585,7 @@ static ssize_t minifw_recent_write(struct file *file, const char __user *ubuf,
 	struct minifw_recent_cmd *cmds;
 	struct minifw_recent_list *l;
 	char *buf, *s, *nl;
-	u32 n = 0, i;
+	u32 n = 0, i, from = 0;
 	int ret = 0;
 
 	if (!file_ns_capable(file, &init_user_ns, CAP_NET_ADMIN))
@@ -552,6 +598,11 @@ static ssize_t minifw_recent_write(struct file *file, const char __user *ubuf,
 	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
+	if (strlen(buf) != len) {
+		pr_info_ratelimited("recent/%s: a NUL byte in the write\n", f->name);
+		kfree(buf);
+		return -EINVAL;
+	}
 	cmds = kcalloc(MINIFW_RECENT_WRITE_LINES, sizeof(*cmds), GFP_KERNEL);
 	if (!cmds) {
 		kfree(buf);
@@ -562,11 +613,16 @@ static ssize_t minifw_recent_write(struct file *file, const char __user *ubuf,
 
 		nl = strchr(s, '\n');
 		l_len = nl ? (size_t)(nl - s) : strlen(s);
-		if (n == MINIFW_RECENT_WRITE_LINES ||
-		    minifw_recent_parse_line(s, l_len, &cmds[n])) {
+		if (n == MINIFW_RECENT_WRITE_LINES) {
+			pr_info_ratelimited("recent/%s: line %u: more than %d lines in one write\n",
+					    f->name, n + 1, MINIFW_RECENT_WRITE_LINES);
+			ret = -EINVAL;
+		} else if (minifw_recent_parse_line(s, l_len, &cmds[n])) {
 			pr_info_ratelimited("recent/%s: line %u: \"%.*s\" is not \"+ADDR\", \"-ADDR\" or \"/\"\n",
 					    f->name, n + 1, (int)min_t(size_t, l_len, 64), s);
 			ret = -EINVAL;
+		} else if (cmds[n].op == '/') {
+			from = n + 1;	/* what comes before it does not matter */
 		}
 		n++;
 	}
@@ -575,14 +631,18 @@ static ssize_t minifw_recent_write(struct file *file, const char __user *ubuf,
 	if (!ret && !l)
 		ret = -ENOENT;
 	for (i = 0; !ret && i < n; i++) {
-		if (cmds[i].op == '-' &&
-		    minifw_recent_edit(l, '?', &cmds[i].addr, cmds[i].family)) {
+		if (cmds[i].op == '-' && !minifw_recent_will_have(l, cmds, i)) {
 			pr_info_ratelimited("recent/%s: line %u: the list has no such address\n",
 					    f->name, i + 1);
 			ret = -ENOENT;
 		}
 	}
-	for (i = 0; !ret && i < n; i++)
+	rcu_read_unlock();
+	if (!ret && from)
+		ret = minifw_recent_flush(f);
+	rcu_read_lock();
+	l = minifw_recent_find(f->name, f->hash);
+	for (i = from; !ret && l && i < n; i++)
 		minifw_recent_edit(l, cmds[i].op, &cmds[i].addr, cmds[i].family);
 	rcu_read_unlock();
 	kfree(cmds);
@@ -645,11 +705,13 @@ int minifw_proc_init(void)
 	minifw_proc_dir = proc_mkdir("minifw", NULL);
 	if (!minifw_proc_dir)
 		return -ENOMEM;
-	minifw_proc_rules = proc_create("rules", 0600, minifw_proc_dir, &minifw_rules_ops);
+	/* the rules file last: once it is there, writers may make lists */
+	minifw_recent_dir = proc_mkdir("recent", minifw_proc_dir);
 	minifw_proc_stats = proc_create("stats", 0444, minifw_proc_dir, &minifw_stats_ops);
 	minifw_proc_error = proc_create_single("error", 0444, minifw_proc_dir, minifw_error_show);
-	minifw_recent_dir = proc_mkdir("recent", minifw_proc_dir);
-	if (!minifw_proc_rules || !minifw_proc_stats || !minifw_proc_error || !minifw_recent_dir) {
+	if (minifw_recent_dir && minifw_proc_stats && minifw_proc_error)
+		minifw_proc_rules = proc_create("rules", 0600, minifw_proc_dir, &minifw_rules_ops);
+	if (!minifw_proc_rules) {
 		proc_remove(minifw_proc_dir);
 		return -ENOMEM;
 	}
@@ -657,19 +719,26 @@ int minifw_proc_init(void)
 }
 
 /**
+ * minifw_proc_exit_rules() - remove /proc/minifw/rules; waits for running
+ * calls and releases files still open
+ *
+ * After it, no writer changes the ruleset or makes lists.
+ *
+ * Context: module exit.
+ */
+void minifw_proc_exit_rules(void)
+{
+	proc_remove(minifw_proc_rules);
+}
+
+/**
  * minifw_proc_exit() - remove /proc/minifw; waits for running calls and
  * releases files still open
  *
- * The rules file goes first: then no writer makes lists, and the lists
- * and their files go.
- *
- * Context: module exit or init failure.
+ * Context: module exit (after minifw_proc_exit_rules() and the lists'
+ * end), or init failure.
  */
 void minifw_proc_exit(void)
 {
-	proc_remove(minifw_proc_rules);
-	mutex_lock(&minifw_lock);
-	minifw_recent_retire(NULL);
-	mutex_unlock(&minifw_lock);
 	proc_remove(minifw_proc_dir);
 }

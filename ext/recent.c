@@ -325,66 +325,121 @@ static u32 minifw_recent_stamps(const struct minifw_recent *r)
 	       MINIFW_RECENT_STAMPS;
 }
 
+/* The largest number of times the rules of @rs naming @r's list need kept. */
+static u32 minifw_recent_stamps_of(const struct minifw_ruleset *rs, u32 c0, u32 i0,
+				   const struct minifw_recent *r)
+{
+	const struct minifw_recent *o;
+	u32 c, i, stamps = 0;
+
+	for (c = c0; c < rs->nchains; c++) {
+		for (i = c == c0 ? i0 : 0; i < rs->chain[c].nrules; i++) {
+			o = minifw_rule_ext_data(&rs->chain[c].rules[i], &minifw_xt_recent);
+			if (o && o->hash == r->hash && !strcmp(o->name, r->name))
+				stamps = max_t(u32, stamps, minifw_recent_stamps(o));
+		}
+	}
+	return stamps;
+}
+
+/* the lists minifw_recent_sync() made and has not published yet */
+static struct minifw_recent_list *
+minifw_recent_pending(struct minifw_recent_list *p, const struct minifw_recent *r)
+{
+	for (; p; p = p->pending)
+		if (p->hash == r->hash && !strcmp(p->name, r->name))
+			return p;
+	return NULL;
+}
+
 /**
  * minifw_recent_sync() - make the lists the rules of @rs name
  * @rs: a ruleset about to go live
  * @err: why not
  *
- * A list that exists but keeps fewer times an address was seen than a
- * --hitcount of @rs needs is made again, empty, as xt_recent flushes it.
- * Lists @rs does not name stay until minifw_recent_retire().
+ * In two passes: every list to make is made first (with its file), which
+ * may fail and then changes nothing; then they are published, which cannot
+ * fail. A list that exists but keeps fewer times an address was seen than
+ * a --hitcount of @rs needs is made again, empty, as xt_recent flushes it.
+ * Lists @rs does not name stay until minifw_recent_retire(). The lists are
+ * allocated here, under minifw_lock (as xt_recent allocates its tables
+ * under its mutex): a list is made once, when a ruleset first names it.
  *
- * Context: control path, may sleep, under minifw_lock.
- * Return: 0, or -ENOMEM / -ENOSPC (lists made stay, unused: the next retire
- * drops them).
+ * Context: control path, may sleep, under minifw_lock; the last step of
+ * preparing @rs (minifw.c's minifw_prepare()).
+ * Return: 0, or -ENOMEM / -EINVAL (too many lists, no file) with @err.
  */
 int minifw_recent_sync(const struct minifw_ruleset *rs, struct minifw_err *err)
 {
-	struct minifw_recent_list *l, *old;
+	struct minifw_recent_list *l, *old, *pending = NULL;
 	const struct minifw_recent *r;
 	u32 c, i, n = 0, stamps;
-	int ret;
+	int ret = 0;
 
 	if (!minifw_recent_seed)
 		minifw_recent_seed = get_random_u32() | 1;
-	for (l = minifw_recent_first(); l; l = minifw_recent_next(l))
+	for (l = minifw_recent_first(); l; l = minifw_recent_next(l)) {
+		l->used = false;	/* here: "seen in this pass" */
 		n++;
-	for (c = 0; c < rs->nchains; c++) {
-		for (i = 0; i < rs->chain[c].nrules; i++) {
+	}
+	for (c = 0; c < rs->nchains && !ret; c++) {
+		for (i = 0; i < rs->chain[c].nrules && !ret; i++) {
 			r = minifw_rule_ext_data(&rs->chain[c].rules[i], &minifw_xt_recent);
-			if (!r)
+			if (!r || minifw_recent_pending(pending, r))
 				continue;
-			stamps = minifw_recent_stamps(r);
 			old = minifw_recent_find(r->name, r->hash);
+			if (old && old->used)
+				continue;
+			if (old)
+				old->used = true;
+			/* the first rule naming the list: what all of them need */
+			stamps = minifw_recent_stamps_of(rs, c, i, r);
 			if (old && old->stamps >= stamps)
 				continue;
-			if (!old && n >= MINIFW_RECENT_LISTS_MAX)
-				return minifw_fail(err, "-m recent: too many lists (at most %d)",
-						   MINIFW_RECENT_LISTS_MAX);
+			if (!old && n >= MINIFW_RECENT_LISTS_MAX) {
+				ret = minifw_fail(err, "-m recent: too many lists (at most %d)",
+						  MINIFW_RECENT_LISTS_MAX);
+				break;
+			}
 			l = minifw_recent_new(r->name, r->hash, stamps);
-			if (!l)
-				return minifw_nomem(err);
-			if (old) {
-				/* its file is the new list's now */
-				l->file = old->file;
-				old->file = NULL;
-			} else {
+			if (!l) {
+				ret = minifw_nomem(err);
+				break;
+			}
+			if (!old) {
 				ret = minifw_proc_recent_add(l);
 				if (ret) {
 					kvfree(l);
-					return minifw_fail(err, "-m recent: cannot make /proc/minifw/recent/%s: error %d",
-							   r->name, ret);
+					ret = minifw_fail(err, "-m recent: cannot make /proc/minifw/recent/%s: error %d",
+							  r->name, ret);
+					break;
 				}
 				n++;
 			}
-			/* first, so that it is found before the old one */
-			l->next = minifw_recent_lists;
-			rcu_assign_pointer(minifw_recent_lists, l);
-			if (old)
-				minifw_recent_unlink(old);
+			l->replaces = old;
+			l->pending = pending;
+			pending = l;
 		}
 	}
-	return 0;
+	for (l = pending; l; l = old) {
+		old = l->pending;
+		if (ret) {
+			if (l->file)
+				minifw_proc_recent_remove(l->file);
+			kvfree(l);
+			continue;
+		}
+		/* first, so that it is found before the list it replaces */
+		RCU_INIT_POINTER(l->next, minifw_recent_first());
+		rcu_assign_pointer(minifw_recent_lists, l);
+		if (l->replaces) {
+			/* its file is the new list's now */
+			l->file = l->replaces->file;
+			l->replaces->file = NULL;
+			minifw_recent_unlink(l->replaces);
+		}
+	}
+	return ret;
 }
 
 /**
@@ -575,6 +630,29 @@ out:
 }
 
 /**
+ * minifw_recent_clear() - forget the addresses of some buckets of a list
+ * @l: the list
+ * @first: the first bucket
+ * @n: how many (past the last bucket: up to it)
+ *
+ * Context: control path, RCU read side (the list was found so); bottom
+ * halves enabled.
+ * Return: the bucket after the last cleared.
+ */
+u32 minifw_recent_clear(struct minifw_recent_list *l, u32 first, u32 n)
+{
+	u32 bk, w;
+
+	for (bk = first; bk < l->nbuckets && bk - first < n; bk++) {
+		write_seqlock_bh(&l->bucket[bk].lock);
+		for (w = 0; w < MINIFW_RECENT_WAYS; w++)
+			memset(minifw_recent_slot(l, bk, w), 0, l->esize);
+		write_sequnlock_bh(&l->bucket[bk].lock);
+	}
+	return bk;
+}
+
+/**
  * minifw_recent_edit() - what its /proc/minifw/recent file's writer asks
  * @l: the list
  * @op: '+' add or refresh ADDR, '-' remove it, '/' empty the list, '?'
@@ -585,7 +663,8 @@ out:
  * As xt_recent's recent_mt_proc_write(): an address added so has TTL 0 and
  * is not masked.
  *
- * Context: control path, RCU read side (the list was found so).
+ * Context: control path, RCU read side (the list was found so); bottom
+ * halves enabled.
  * Return: 0, or -ENOENT to remove (or ask for) an address the list does
  * not have.
  */
@@ -593,24 +672,23 @@ int minifw_recent_edit(struct minifw_recent_list *l, char op, const union minifw
 		       u8 family)
 {
 	struct minifw_recent_entry *e;
-	u32 bk, i;
+	u32 bk;
 	int ret = 0;
 
 	if (op == '/') {
-		for (bk = 0; bk < l->nbuckets; bk++) {
-			write_seqlock_bh(&l->bucket[bk].lock);
-			for (i = 0; i < MINIFW_RECENT_WAYS; i++)
-				memset(minifw_recent_slot(l, bk, i), 0, l->esize);
-			write_sequnlock_bh(&l->bucket[bk].lock);
-		}
+		minifw_recent_clear(l, 0, l->nbuckets);
 		return 0;
 	}
 	bk = minifw_recent_bucket_of(l, a, family);
+	if (op == '?') {
+		read_seqlock_excl_bh(&l->bucket[bk].lock);
+		ret = minifw_recent_lookup(l, bk, a, family, 0) ? 0 : -ENOENT;
+		read_sequnlock_excl_bh(&l->bucket[bk].lock);
+		return ret;
+	}
 	write_seqlock_bh(&l->bucket[bk].lock);
 	e = minifw_recent_lookup(l, bk, a, family, 0);
-	if (op == '?')
-		ret = e ? 0 : -ENOENT;
-	else if (op == '+' && e)
+	if (op == '+' && e)
 		minifw_recent_stamp(l, e, jiffies);
 	else if (op == '+')
 		minifw_recent_insert(l, bk, a, family, 0, jiffies);

@@ -22,6 +22,7 @@ int minifw_commit_block(void *ctx, struct minifw_ruleset *rs,
 			struct minifw_err *err);
 
 int minifw_proc_init(void);
+void minifw_proc_exit_rules(void);
 void minifw_proc_exit(void);
 
 #endif /* MINIFW_KERNEL_H */

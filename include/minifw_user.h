@@ -182,6 +182,9 @@ struct rcu_head {
 };
 
 #define rcu_assign_pointer(p, v) ((p) = (v))
+#define RCU_INIT_POINTER(p, v) ((p) = (v))
+#define read_seqlock_excl_bh(l) do { } while (0)
+#define read_sequnlock_excl_bh(l) do { } while (0)
 #define kvzalloc(n, gfp) minifw_user_alloc(n)
 #define kvfree_rcu(p, field) free(p)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))

@@ -55,12 +55,15 @@ struct minifw_recent_file;
 struct minifw_recent_list {
 	struct minifw_recent_list __rcu *next;	/* in the lists: under minifw_lock */
 	struct rcu_head rcu;
+	/* the rest but the buckets: set, and read, under minifw_lock */
 	struct minifw_recent_file *file;	/* its proc file (proc.c), or NULL */
+	struct minifw_recent_list *pending;	/* minifw_recent_sync()'s, not yet published */
+	struct minifw_recent_list *replaces;	/* ... and the list it replaces, or NULL */
 	u32 hash;
 	u32 nbuckets;
 	u32 stamps;			/* per entry: a power of two */
 	u32 esize;			/* bytes of an entry */
-	bool used;			/* minifw_recent_retire()'s mark */
+	bool used;			/* minifw_recent_sync()'s and _retire()'s mark */
 	char name[MINIFW_RECENT_NAME_LEN];
 	u8 *slots;			/* nbuckets * MINIFW_RECENT_WAYS entries */
 	struct minifw_recent_bucket bucket[];
@@ -85,6 +88,7 @@ int minifw_recent_sync(const struct minifw_ruleset *rs, struct minifw_err *err);
 void minifw_recent_retire(const struct minifw_ruleset *rs);
 int minifw_recent_edit(struct minifw_recent_list *l, char op, const union minifw_addr *a,
 		       u8 family);
+u32 minifw_recent_clear(struct minifw_recent_list *l, u32 first, u32 n);
 
 /* proc.c: a list's file /proc/minifw/recent/NAME (control path, minifw_lock) */
 #ifdef __KERNEL__

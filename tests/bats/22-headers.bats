@@ -218,6 +218,9 @@ recent_lines() { sed -E 's/[0-9]{4,}/J/g' "$1" | sort; }
 	dmesg_new | grep -q 'recent/ssh: line 2: the list has no such address'
 	dmesg_new | grep -q 'recent/ssh: line 1: "+192.0.2.300" is not "+ADDR", "-ADDR" or "/"'
 	grep -q '^src=192.0.2.2 ' /proc/minifw/recent/ssh
+	# lines apply in order: added, then removed
+	printf '+192.0.2.50\n-192.0.2.50\n' | dd of=/proc/minifw/recent/ssh status=none
+	run ! grep -q '^src=192.0.2.50 ' /proc/minifw/recent/ssh
 	echo +2001:db8::1 >/proc/minifw/recent/ssh
 	grep -qx 'src=2001:0db8:0000:0000:0000:0000:0000:0001 ttl: 0 last_seen: [0-9]* oldest_pkt: 1 [0-9]*' \
 		/proc/minifw/recent/ssh

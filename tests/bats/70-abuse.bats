@@ -47,7 +47,7 @@ teardown_file() { fw_unload || true; }
 	run abuse special
 	echo "$output"
 	assert_success
-	assert_output "special cases 6"
+	assert_output "special cases 15"
 }
 
 @test "a valid 20,000-line batch loads after the abuse" {

@@ -51,6 +51,7 @@ BASE = [
     "-A OUTPUT -d 10.0.0.0/255.0.0.0 ! -p udp -j DROP",
     "-A OUTPUT -p icmp --icmp-type 3/1",
     "-A POSTROUTING -d 203.0.113.9/32 -o mfw1 -p 47",
+    "-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP",
 ]
 
 # Valid commands that change the base: mutated too, applied when still valid.
@@ -74,6 +75,8 @@ TOKENS = [
     "-j", "-m", "--dport", "--sport", "--dports", "--syn", "--tcp-flags",
     "--icmp-type", "--comment", "--limit", "--limit-burst", "--log-prefix",
     "--log-level", "--reject-with", "--src-range", "--to-ports", "-f",
+    "--set", "--rcheck", "--update", "--hitcount", "--seconds", "--reap", "--name",
+    "--mask", "--rdest",
     "!", "!!", "-", "--", "---", "=", "--dport=", "tcp", "udp", "icmp",
     "all", "ACCEPT", "DROP", "REJECT", "LOG", "RETURN", "MASQUERADE",
     "ALL", "NONE", "SYN,ACK", "SYN,,ACK", "FOO", "1/sec", "5/fortnight",
@@ -331,7 +334,25 @@ def special():
             restore(base)
         if read(ERROR) != msg:
             chk.fail("error %r, expected %r" % (read(ERROR), msg), what, "special", data)
-    print("special cases %d" % len(cases))
+    # -m recent's list of the base ruleset: bad writes to its file are
+    # refused whole (EINVAL), the list unchanged
+    lst = "/proc/minifw/recent/ssh"
+    fd = os.open(lst, os.O_WRONLY)
+    try:
+        if write_fd(fd, b"+192.0.2.5\n"):
+            chk.fail("a good line refused", "recent", "special", b"")
+        before = read(lst)
+        bad = [b"+192.0.2.6\n" + b"x" * 1048576, b"+192.0.2.6\n\0", b"+192.0.2.6\n+300.1.1.1\n",
+               b"+192.0.2.6\n" * 65, b"+", b"/x", b"*", b"+192.0.2.6 \n", b"-192.0.2.6\n"]
+        for data in bad:
+            err = write_fd(fd, data)
+            if err not in (errno.EINVAL, errno.ENOENT):
+                chk.fail("errno %d, not EINVAL or ENOENT" % err, "recent", "special", data)
+            if read(lst) != before:
+                chk.fail("the list changed", "recent", "special", data)
+    finally:
+        os.close(fd)
+    print("special cases %d" % (len(cases) + len(bad)))
     return chk.failures
 
 

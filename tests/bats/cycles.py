@@ -10,8 +10,10 @@ the module is loaded and removed with finit_module(2) / delete_module(2).
 One cycle: load KO with blocked_ips; write RULES rules (counters,
 extensions) in one write; replace, delete, insert and zero some; read
 both listings; replace everything with a restore block of RULES rules;
-leave a rules file open with a partial line and a stats file open in the
-middle of a listing; unload with those still open; close them.
+add -m recent rules (two lists, one made again larger) and write and read
+a list; leave a rules file open with a partial line, a stats file and a
+list open in the middle of a listing; unload with those still open; close
+them.
 
 The measure: objects in use in every kmalloc-N slab cache, after shrinking
 it (which flushes the per-CPU slabs, whose free objects would otherwise
@@ -90,7 +92,10 @@ def rules_text(n, restore):
 
 
 def fill(ko, rules, restore):
-    load(ko, "blocked_ips=192.0.2.99,198.51.100.0/28")
+    # small -m recent lists (8 addresses: kmalloc-4k and -8k objects; a
+    # leak of them, 60 objects, would be within the tolerances: this is
+    # for unloading with lists alive, their file open, under traffic)
+    load(ko, "blocked_ips=192.0.2.99,198.51.100.0/28 recent_list_tot=8")
     write(rules)
     write(b"-R INPUT 1 -p icmp -m limit --limit 10/second\n-D INPUT 2\n"
           b"-I INPUT 1 -p icmp -m comment --comment new\n-Z INPUT\n")
@@ -98,6 +103,13 @@ def fill(ko, rules, restore):
     read(STATS)
     write(restore)
     read(RULES)
+    # two lists the test traffic fills; one made again for 64 times
+    write(b"-I INPUT 1 -p icmp -m recent --set --name c1\n"
+          b"-I INPUT 1 -p icmp -m recent --rcheck --name c2\n")
+    write(b"-I INPUT 1 -p icmp -m recent --update --hitcount 40 --name c2\n")
+    with open("/proc/minifw/recent/c2", "wb", buffering=0) as f:
+        f.write(b"+192.0.2.5\n+2001:db8::5\n")
+    read("/proc/minifw/recent/c2")
 
 
 def cycle(ko, rules, restore):
@@ -107,9 +119,12 @@ def cycle(ko, rules, restore):
     os.write(w, b"-A INPUT -p tcp --dport")
     s = open(STATS, "rb", buffering=0)
     s.read(100)
+    r = open("/proc/minifw/recent/c1", "rb", buffering=0)
+    r.read(10)
     unload()
     os.close(w)
     s.close()
+    r.close()
 
 
 def measure():

@@ -2729,6 +2729,18 @@ static void test_recent(void)
 	expect_int("made again for 64 times (xt_recent flushes it)", 0, recent_has("K", "10.1.1.1"));
 	expect_int("64 times", 64, (int)recent_list("K")->stamps);
 	minifw_ruleset_put(rs2);
+	/* a sync that fails changes nothing, a list to make larger included */
+	drops(rs, TCP10, 1, buf);
+	rs2 = edit(rs, "-A FORWARD -m recent --rcheck --hitcount 100 --name K\n"
+		   "-A FORWARD -m recent --set --name Z", &err);
+	minifw_user_alloc_fail_after = 1;
+	expect_ret("sync, the second list not made", -ENOMEM, minifw_recent_sync(rs2, &err));
+	minifw_user_alloc_fail_after = -1;
+	minifw_recent_retire(rs);
+	expect_int("K as it was", 1, recent_has("K", "10.1.1.1"));
+	expect_int("K's 64 times", 64, (int)recent_list("K")->stamps);
+	expect_int("no Z", -1, recent_has("Z", "10.1.1.1"));
+	minifw_ruleset_put(rs2);
 	rs2 = edit(rs, "-F FORWARD", &err);
 	minifw_recent_retire(rs2);
 	expect_int("-F: gone", -1, recent_has("K", "10.1.1.1"));
