@@ -544,6 +544,75 @@ int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 le
 	return 0;
 }
 
+/**
+ * minifw_pkt_ip6_headers() - the extension headers of an IPv6 packet
+ * (-m ipv6header), walked as ip6t_ipv6header walks them
+ * @p: the packet, as minifw_hook() filled it
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: MINIFW_IP6H_* of each header, MINIFW_IP6H_PROTO if an
+ * upper-layer header follows them; -ENOENT if the chain ends too short
+ * for one (no match), -EBADMSG if one cannot be read (the rule drops it).
+ */
+int minifw_pkt_ip6_headers(const struct minifw_pkt *p)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct sk_buff *skb = c->skb;
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	unsigned int ptr = sizeof(struct ipv6hdr);
+	int len = skb->len - ptr, hdrlen, seen = 0;
+	const struct ipv6_opt_hdr *hp;
+	struct ipv6_opt_hdr _hdr;
+
+	while (nf_ip6_ext_hdr(nexthdr)) {
+		if (nexthdr == NEXTHDR_NONE) {
+			seen |= MINIFW_IP6H_NONE;
+			break;
+		}
+		if (len < (int)sizeof(struct ipv6_opt_hdr))
+			return -ENOENT;
+		if (nexthdr == NEXTHDR_ESP) {
+			seen |= MINIFW_IP6H_ESP;
+			break;
+		}
+		hp = skb_header_pointer(skb, ptr, sizeof(_hdr), &_hdr);
+		if (!hp)
+			return -EBADMSG;
+		switch (nexthdr) {
+		case NEXTHDR_HOP:
+			seen |= MINIFW_IP6H_HOP;
+			hdrlen = ipv6_optlen(hp);
+			break;
+		case NEXTHDR_ROUTING:
+			seen |= MINIFW_IP6H_ROUTE;
+			hdrlen = ipv6_optlen(hp);
+			break;
+		case NEXTHDR_FRAGMENT:
+			seen |= MINIFW_IP6H_FRAG;
+			hdrlen = 8;
+			break;
+		case NEXTHDR_AUTH:
+			seen |= MINIFW_IP6H_AUTH;
+			hdrlen = ipv6_authlen(hp);
+			break;
+		case NEXTHDR_DEST:
+			seen |= MINIFW_IP6H_DST;
+			hdrlen = ipv6_optlen(hp);
+			break;
+		default:
+			return -ENOENT;
+		}
+		nexthdr = hp->nexthdr;
+		len -= hdrlen;
+		ptr += hdrlen;
+		if (ptr > skb->len)
+			break;
+	}
+	if (nexthdr != NEXTHDR_NONE && nexthdr != NEXTHDR_ESP)
+		seen |= MINIFW_IP6H_PROTO;
+	return seen;
+}
+
 /* Control path: a reference to the packet logger of one family. */
 static int minifw_logger_get(u8 pf)
 {

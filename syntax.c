@@ -417,14 +417,19 @@ int minifw_parse_uint(struct minifw_err *err, const char *s, u32 max, const char
 	return minifw_not_decimal(err, s, ret, what);
 }
 
-/* Protocol names; the first entry of a number is the one listings print. */
+/*
+ * Protocol names: libxtables' and /etc/protocols'; the first entry of a
+ * number is the one listings print (iptables-save prints /etc/protocols'
+ * name).
+ */
 static const struct {
 	const char *name;
 	u8 num;
 } minifw_protos[] = {
 	{ "all", 0 },	{ "icmp", 1 },	{ "igmp", 2 },	{ "tcp", 6 },
-	{ "udp", 17 },	{ "gre", 47 },	{ "esp", 50 },	{ "ah", 51 },
-	{ "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "ospf", 89 }, { "sctp", 132 },
+	{ "udp", 17 },	{ "dccp", 33 },	{ "gre", 47 },	{ "esp", 50 },	{ "ah", 51 },
+	{ "ipv6-icmp", 58 }, { "icmpv6", 58 }, { "ospf", 89 }, { "ipcomp", 108 },
+	{ "sctp", 132 }, { "mobility-header", 135 }, { "ipv6-mh", 135 }, { "mh", 135 },
 	{ "udplite", 136 },
 };
 

@@ -82,6 +82,19 @@ struct minifw_ct_view {
 	bool reply;			/* the packet goes the reply way */
 };
 
+/*
+ * The extension headers an IPv6 packet has, as ip6t_ipv6header's MASK_*
+ * (minifw_pkt_ip6_headers()).
+ */
+#define MINIFW_IP6H_HOP		0x80
+#define MINIFW_IP6H_DST		0x40
+#define MINIFW_IP6H_ROUTE	0x20
+#define MINIFW_IP6H_FRAG	0x10
+#define MINIFW_IP6H_AUTH	0x08
+#define MINIFW_IP6H_ESP		0x04
+#define MINIFW_IP6H_NONE	0x02
+#define MINIFW_IP6H_PROTO	0x01	/* an upper-layer header after them */
+
 /* What -m rt reads of an IPv6 routing header (minifw_pkt_rthdr()). */
 struct minifw_rthdr {
 	u32 len;		/* bytes, as ipv6_optlen() */
@@ -153,6 +166,7 @@ int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss);
 void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw_sock_owner *o);
 int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len);
 int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len);
+int minifw_pkt_ip6_headers(const struct minifw_pkt *p);
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -174,6 +188,7 @@ struct minifw_user_pkt {
 	u8 ext_type;		/* its type (NEXTHDR_*) */
 	u8 ext_len;		/* how many of its bytes the packet has */
 	u8 ext[8];		/* its first bytes */
+	int ip6_headers;	/* MINIFW_IP6H_*, or -errno; 0: as ext says */
 };
 
 enum { MINIFW_USER_MSS_NONE, MINIFW_USER_MSS_SET, MINIFW_USER_MSS_BAD };
@@ -213,6 +228,20 @@ static inline int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, voi
 		return -EBADMSG;
 	memcpy(buf, u->ext, len);
 	return 0;
+}
+
+/* the extension headers, as the test gave them, or the one of ext */
+static inline int minifw_pkt_ip6_headers(const struct minifw_pkt *p)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+	static const u8 bit[] = { [0] = MINIFW_IP6H_HOP, [43] = MINIFW_IP6H_ROUTE,
+				  [44] = MINIFW_IP6H_FRAG, [51] = MINIFW_IP6H_AUTH,
+				  [60] = MINIFW_IP6H_DST };
+
+	if (u && u->ip6_headers)
+		return u->ip6_headers;
+	return MINIFW_IP6H_PROTO |
+	       (u && u->has_ext && u->ext_type < sizeof(bit) ? bit[u->ext_type] : 0);
 }
 
 /* the packet's local socket, as the test gave it */

@@ -138,22 +138,28 @@ send([IP(src="192.0.2.2", dst="192.0.2.1") / ICMP(type=t, code=c, id=k) / (b"\0"
 	assert_equal "$(pkts INPUT 5)" 1
 }
 
-@test "-m esp on IPv4 ESP packets, counted as by iptables-legacy" {
+@test "-m esp and -m ah on IPv4 ESP and AH packets, counted as by iptables-legacy" {
 	alongside iptables-legacy INPUT "-p esp -m esp --espspi 256:511" "-p esp -m esp ! --espspi 256" \
-		"-p esp -m esp" "-p esp -m esp ! --espspi :"
+		"-p esp -m esp" "-p esp -m esp ! --espspi :" "-p ah -m ah --ahspi 256:511" \
+		"-p ah -m ah ! --ahspi 256"
 	ip netns exec peer python3 -c '
 import struct
 from scapy.all import IP, Raw, conf, send
 conf.verb = 0
 send([IP(src="192.0.2.2", dst="192.0.2.1", proto=50) / Raw(struct.pack("!II", spi, 1) + b"x" * 16)
-      for spi in (1, 256, 300, 511, 512, 4294967295)], iface="mfwp", inter=0.05)'
+      for spi in (1, 256, 300, 511, 512, 4294967295)] +
+     [IP(src="192.0.2.2", dst="192.0.2.1", proto=51) / Raw(struct.pack("!BBHII", 59, 4, 0, spi, 1) + bytes(12))
+      for spi in (1, 256)], iface="mfwp", inter=0.05)'
 	eventually 6 pkts INPUT 3
+	eventually 1 pkts INPUT 6
 	run same_counts iptables-legacy INPUT
 	echo "$output"
 	assert_success
 	assert_equal "$(pkts INPUT 1)" 3
 	assert_equal "$(pkts INPUT 2)" 5
 	assert_equal "$(pkts INPUT 4)" 0
+	assert_equal "$(pkts INPUT 5)" 1
+	assert_equal "$(pkts INPUT 6)" 1
 }
 
 # A SYN to port 22 from the peer (address $1, default 192.0.2.2): refused
@@ -399,11 +405,15 @@ send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
 	assert_equal "$(pkts INPUT 9)" 4
 }
 
-@test "-m frag and -m esp on IPv6, counted as by ip6tables-legacy" {
+@test "-m frag, -m esp, -m ah, -m mh and -m ipv6header on IPv6, counted as by ip6tables-legacy" {
 	net6_up
 	alongside ip6tables-legacy INPUT "-m frag" "-m frag --fragfirst --fragmore" "-m frag --fraglast" \
 		"-m frag --fragid 1000:2000" "-m frag ! --fragid 1000:2000 --fragres" \
-		"-p udp -m frag --fragmore" "-m frag --fragid 1500 --fraglen 8" "-p esp -m esp --espspi 7"
+		"-p udp -m frag --fragmore" "-m frag --fragid 1500 --fraglen 8" "-p esp -m esp --espspi 7" \
+		"-m ah --ahspi 256" "-m ah ! --ahlen 16 --ahres" \
+		"-p mobility-header -m mh --mh-type bu" "-p mobility-header -m mh ! --mh-type bu" \
+		"-m ipv6header --header frag,prot" "-m ipv6header --header auth --soft" \
+		"-m ipv6header ! --header prot"
 	ip netns exec peer python3 -c '
 import struct
 from scapy.all import IPv6, IPv6ExtHdrFragment, Raw, conf, send
@@ -416,9 +426,16 @@ pkts += [ip / IPv6ExtHdrFragment(id=ident, offset=2, m=0, nh=17, res1=r) / Raw(b
          for ident, r in ((1500, 0), (3000, 0), (3000, 1))]
 pkts += [IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", nh=50) /
          Raw(struct.pack("!II", spi, 1) + b"x" * 16) for spi in (7, 8)]
+# AH of 24 bytes (length field 4), the second with a reserved bit set
+pkts += [IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", nh=51) /
+         Raw(struct.pack("!BBHII", 59, 4, res, spi, 1) + bytes(12)) for spi, res in ((256, 0), (300, 1))]
+# Mobility Headers of types 5 (binding update) and 6
+pkts += [IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", nh=135) /
+         Raw(struct.pack("!BBBB", 59, 0, t, 0) + bytes(4)) for t in (5, 6)]
 send(pkts, iface="mfwp", inter=0.05)'
 	eventually 5 pkts INPUT 1
 	eventually 1 pkts INPUT 8
+	eventually 1 pkts INPUT 12
 	run same_counts ip6tables-legacy INPUT
 	echo "$output"
 	assert_success
@@ -428,4 +445,10 @@ send(pkts, iface="mfwp", inter=0.05)'
 	assert_equal "$(pkts INPUT 4)" 2
 	assert_equal "$(pkts INPUT 5)" 2
 	assert_equal "$(pkts INPUT 8)" 1
+	assert_equal "$(pkts INPUT 9)" 1
+	assert_equal "$(pkts INPUT 10)" 1
+	assert_equal "$(pkts INPUT 11)" 1
+	# the five fragments (then UDP); the two AH (then none)
+	assert_equal "$(pkts INPUT 13)" 5
+	assert_equal "$(pkts INPUT 14)" 2
 }

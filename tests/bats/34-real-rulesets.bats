@@ -34,10 +34,13 @@ ipt() { ip netns exec ipt iptables-legacy "$@"; }
 # --reject-with is listed so by minifw, whose rules without -4 or -6 are
 # for both families (each answered with its own port unreachable), and
 # with IPv4's type by iptables.
+# A -m recent without --mask likewise is for both families in minifw,
+# and listed without one, and with IPv4's by iptables.
 plain() {
 	grep -vE '^(#|:PREROUTING ACCEPT|:POSTROUTING ACCEPT)' |
 		sed -E 's/ \[[0-9]+:[0-9]+\]$//; s/^\[[0-9]+:[0-9]+\] //
-			s/ -j REJECT --reject-with icmp-port-unreachable$/ -j REJECT/'
+			s/ -j REJECT --reject-with icmp-port-unreachable$/ -j REJECT/
+			s/ --mask 255\.255\.255\.255 --r(source|dest)/ --r\1/'
 }
 
 # minifw's listing is iptables-legacy's
@@ -89,6 +92,24 @@ ufw_doc() {
 	ip netns exec ipt iptables-legacy-restore <"$FIX/ufw/user.rules"
 	same_listing
 	round_trip
+}
+
+@test "ufw limit 22/tcp: its user.rules (-m recent) loads unchanged, lists as iptables-legacy's, and rejects the sixth connection within 30 s" {
+	fw "$(cat "$FIX/ufw/user-limit.rules")" "-A INPUT -j ufw-user-input"
+	ip netns exec ipt iptables-legacy-restore <"$FIX/ufw/user-limit.rules"
+	ipt -A INPUT -j ufw-user-input
+	same_listing
+	round_trip
+	tcp_server "" 22
+	local i
+	for i in 1 2 3 4 5; do
+		NS=peer tcp_ok 192.0.2.1 22
+	done
+	NS=peer tcp_blocked 192.0.2.1 22
+	# ufw-user-limit logged it and rejected it
+	run awk '$1 == "ufw-user-limit" && $2 == 2 { print $3 }' "$STATS"
+	assert_output 1
+	grep -q '^src=192.0.2.2 ttl: 64 last_seen: [0-9]* oldest_pkt: 7 ' /proc/minifw/recent/DEFAULT
 }
 
 @test "ufw's before.rules and after.rules each load unchanged, list as iptables-legacy lists them, and load back" {

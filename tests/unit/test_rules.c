@@ -602,8 +602,10 @@ static void make_conn(struct test_pkt *t)
  * default none); "sock" (a local socket without a file), "uid=N", "gid=N"
  * (one with a file, and its ids) and "groups=A,B" (its supplementary
  * groups); default no socket; "l4=HEX" (the transport header's first
- * bytes, for -m esp) and "exthdr=TYPE:HEX" (an IPv6 extension header of
- * that protocol number and its first bytes).
+ * bytes, for -m esp), "exthdr=TYPE:HEX" (an IPv6 extension header of
+ * that protocol number and its first bytes) and "ip6h=N" (the extension
+ * headers -m ipv6header sees, MINIFW_IP6H_*, or -1 and -2 for a chain it
+ * cannot read and one too short: by default that of exthdr=).
  */
 /* "0a1b..." into at most @max bytes; how many */
 static size_t hex_bytes(const char *s, u8 *out, size_t max)
@@ -702,6 +704,12 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->u.has_ext = true;
 			t->u.ext_type = (u8)atoi(w + 7);
 			t->u.ext_len = colon ? (u8)hex_bytes(colon + 1, t->u.ext, sizeof(t->u.ext)) : 0;
+		} else if (!strncmp(w, "ip6h=", 5)) {
+			t->u.ip6_headers = (int)strtol(w + 5, NULL, 0);
+			if (t->u.ip6_headers == -1)
+				t->u.ip6_headers = -ENOENT;
+			else if (t->u.ip6_headers == -2)
+				t->u.ip6_headers = -EBADMSG;
 		} else if (!strcmp(w, "mss=bad")) {
 			t->u.mss_opt = MINIFW_USER_MSS_BAD;
 		} else if (!strncmp(w, "mss=", 4)) {
@@ -5119,8 +5127,63 @@ static const struct {
 	  "FORWARD 0 | 1" },
 	{ "-A FORWARD -p esp -m esp --espspi 7 -j DROP",
 	  "50 [2001:db8::1] > [2001:db8::2] l4=0000000700000001", "DROP", 0, "FORWARD 1 | 0" },
-	/* -m frag: the header's id, offset and M flag; none, no match */
 #define FRAG6 "udp [2001:db8::1]:5 > [2001:db8::2]:53"
+	/* -m ipv6header: exactly the headers, or (--soft) at least them */
+	{ "-A FORWARD -m ipv6header --header frag,prot -j DROP", FRAG6 " ip6h=0x11", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ipv6header --header frag -j DROP", FRAG6 " ip6h=0x11", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ipv6header --header frag --soft -j DROP", FRAG6 " ip6h=0x11", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ipv6header ! --header frag --soft -j DROP", FRAG6 " ip6h=0x11", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ipv6header ! --header hop,frag --soft -j DROP", FRAG6 " ip6h=0x11", "ACCEPT",
+	  0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ipv6header ! --header hop --soft -j DROP", FRAG6 " ip6h=0x11", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ipv6header ! --header prot -j DROP", FRAG6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ipv6header ! --header prot -j DROP", FRAG6 " ip6h=-1", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ipv6header --header none -j ACCEPT", FRAG6 " ip6h=-2", "DROP", 0,
+	  "FORWARD 0 | 0" },
+	{ "-A FORWARD -m ipv6header --header dst,prot -j DROP", FRAG6 " exthdr=60:1100000000000000",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	/* -m mh: the type (byte 2) of a header whose payload protocol is none (59) */
+#define MH6 "135 [2001:db8::1] > [2001:db8::2]"
+	{ "-A FORWARD -p mh -m mh --mh-type bu -j DROP", MH6 " l4=3b00050000000000", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p mh -m mh --mh-type bu -j DROP", MH6 " l4=3b00060000000000", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p mh -m mh ! --mh-type 5:7 -j DROP", MH6 " l4=3b00040000000000", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p mh -m mh -j ACCEPT", MH6 " l4=0600050000000000", "DROP", 0, "FORWARD 0 | 0" },
+	{ "-A FORWARD -p mh -m mh -j ACCEPT", MH6 " l4=3b0005", "DROP", 0, "FORWARD 0 | 0" },
+	{ "-A FORWARD -p mh -m mh -j DROP", MH6 " frag l4=3b00050000000000", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	/* -m ah: IPv4's after -p ah (the SPI in bytes 4-7), IPv6's extension header */
+#define AH4 "51 10.1.1.1 > 192.0.2.1"
+	{ "-A FORWARD -p ah -m ah --ahspi 256:511 -j DROP", AH4 " l4=0604000000000100", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p ah -m ah --ahspi 256:511 -j DROP", AH4 " l4=0604000000000200", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p ah -m ah ! --ahspi 256:511 -j DROP", AH4 " l4=0604000000000200", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p ah -m ah -j ACCEPT", AH4 " l4=06040000000001", "DROP", 0, "FORWARD 0 | 0" },
+	{ "-A FORWARD -p ah -m ah -j DROP", AH4 " frag l4=0604000000000100", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ah --ahspi 256 --ahlen 24 -j DROP", FRAG6 " exthdr=51:0604000000000100",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ah --ahlen 16 -j DROP", FRAG6 " exthdr=51:0604000000000100", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ah ! --ahlen 16 -j DROP", FRAG6 " exthdr=51:0604000000000100", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ah --ahres -j DROP", FRAG6 " exthdr=51:0604000100000100", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ah --ahres -j DROP", FRAG6 " exthdr=51:0604000000000100", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m ah ! --ahspi 5 -j DROP", FRAG6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m ah -j ACCEPT", FRAG6 " exthdr=51:060400", "DROP", 0, "FORWARD 0 | 0" },
+	/* -m frag: the header's id, offset and M flag; none, no match */
 	{ "-A FORWARD -m frag --fragid 5:9 -j DROP", FRAG6 " exthdr=44:1100000100000007", "DROP", 0,
 	  "FORWARD 1 | 0" },
 	{ "-A FORWARD -m frag --fragid 5:9 -j DROP", FRAG6 " exthdr=44:110000010000000a", "ACCEPT",
