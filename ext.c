@@ -536,17 +536,20 @@ int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 max, 
 /**
  * minifw_x_put_u32_range() - an option with a range minifw_x_parse_u32_range()
  * read, as libxtables' matches save one (--rt-segsleft, --fragid, --espspi):
- * nothing for every number unless negated, "N" for one, "N:M" else
+ * nothing for every number (0 to @max) unless negated, "N" for one, "N:M"
+ * else
  * @b: the listing
  * @opt: the option
  * @range: first and last, inclusive
+ * @max: the largest number the option takes
  * @inv: negated
  *
  * Context: any.
  */
-void minifw_x_put_u32_range(struct minifw_buf *b, const char *opt, const u32 *range, bool inv)
+void minifw_x_put_u32_range(struct minifw_buf *b, const char *opt, const u32 *range, u32 max,
+			    bool inv)
 {
-	if (!inv && !range[0] && range[1] == U32_MAX)
+	if (!inv && !range[0] && range[1] == max)
 		return;
 	if (inv)
 		minifw_put(b, "!");

@@ -93,7 +93,7 @@ static void minifw_ah_print(struct minifw_buf *b, const struct minifw_rule *r, c
 {
 	const struct minifw_ah *a = data;
 
-	minifw_x_put_u32_range(b, "--ahspi", a->spi, a->flags & MINIFW_AH_INV_SPI);
+	minifw_x_put_u32_range(b, "--ahspi", a->spi, U32_MAX, a->flags & MINIFW_AH_INV_SPI);
 	if (a->flags & MINIFW_AH_LEN) {
 		if (a->flags & MINIFW_AH_INV_LEN)
 			minifw_put(b, "!");

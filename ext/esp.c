@@ -60,7 +60,7 @@ static void minifw_esp_print(struct minifw_buf *b, const struct minifw_rule *r, 
 {
 	const struct minifw_esp *e = data;
 
-	minifw_x_put_u32_range(b, "--espspi", e->spi, e->inv);
+	minifw_x_put_u32_range(b, "--espspi", e->spi, U32_MAX, e->inv);
 }
 
 /* Packet path: as xt_esp's esp_mt(). */

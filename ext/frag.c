@@ -105,7 +105,7 @@ static void minifw_frag_print(struct minifw_buf *b, const struct minifw_rule *r,
 {
 	const struct minifw_frag *f = data;
 
-	minifw_x_put_u32_range(b, "--fragid", f->id, f->flags & MINIFW_FRAG_INV_ID);
+	minifw_x_put_u32_range(b, "--fragid", f->id, U32_MAX, f->flags & MINIFW_FRAG_INV_ID);
 	if (f->flags & MINIFW_FRAG_LEN) {
 		if (f->flags & MINIFW_FRAG_INV_LEN)
 			minifw_put(b, "!");

@@ -118,9 +118,7 @@ static void minifw_mh_print(struct minifw_buf *b, const struct minifw_rule *r, c
 	const struct minifw_mh *m = data;
 	u32 range[2] = { m->type[0], m->type[1] };
 
-	if (range[0] == 0 && range[1] == 255 && !m->inv)
-		return;
-	minifw_x_put_u32_range(b, "--mh-type", range, m->inv);
+	minifw_x_put_u32_range(b, "--mh-type", range, 255, m->inv);
 }
 
 /* the rule is IPv6's, as -m mh says */

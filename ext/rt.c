@@ -115,7 +115,8 @@ static void minifw_rt_print(struct minifw_buf *b, const struct minifw_rule *r, c
 			minifw_put(b, "!");
 		minifw_put(b, "--rt-type %u", rt->type);
 	}
-	minifw_x_put_u32_range(b, "--rt-segsleft", rt->segsleft, rt->flags & MINIFW_RT_INV_SGS);
+	minifw_x_put_u32_range(b, "--rt-segsleft", rt->segsleft, U32_MAX,
+			       rt->flags & MINIFW_RT_INV_SGS);
 	if (rt->flags & MINIFW_RT_LEN) {
 		if (rt->flags & MINIFW_RT_INV_LEN)
 			minifw_put(b, "!");

@@ -282,7 +282,8 @@ int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);
 const char *minifw_xq(struct minifw_xcall *x, const char *tok);
 int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 max,
 			     u32 *range);
-void minifw_x_put_u32_range(struct minifw_buf *b, const char *opt, const u32 *range, bool inv);
+void minifw_x_put_u32_range(struct minifw_buf *b, const char *opt, const u32 *range, u32 max,
+			    bool inv);
 
 /* ext.c: a rule's extensions */
 struct minifw_ext *minifw_ext_get(const struct minifw_ext *e);
