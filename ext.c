@@ -47,6 +47,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_tos,
 	&minifw_xt_ecn,
 	&minifw_xt_mark,
+	&minifw_xt_connmark,
 	&minifw_xt_addrtype,
 	&minifw_xt_mac,
 	&minifw_xt_rt,
@@ -64,6 +65,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
 	&minifw_xt_MARK,
+	&minifw_xt_CONNMARK,
 };
 
 const unsigned int minifw_nexts = ARRAY_SIZE(minifw_exts);
@@ -1030,13 +1032,15 @@ bool minifw_ext_keeps_state(const struct minifw_rule *r)
  * minifw_ext_reads() - what of a packet a rule's extensions read
  * @r: the rule
  *
+ * Its target's too: -j CONNMARK needs connection tracking as -m connmark.
+ *
  * Context: control path.
  * Return: MINIFW_SKIP_* bits of the fields the hook must fill in for them.
  */
 u8 minifw_ext_reads(const struct minifw_rule *r)
 {
 	unsigned int k;
-	u8 reads = 0;
+	u8 reads = r->xtarget ? minifw_ext_ops(r->xtarget)->reads : 0;
 
 	for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++)
 		reads |= minifw_ext_ops(r->m.exts[k])->reads;

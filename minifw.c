@@ -339,6 +339,48 @@ bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v)
 }
 
 /**
+ * minifw_pkt_ctmark() - the connection's mark (-m connmark, -j CONNMARK)
+ * @p: the packet, as minifw_hook() filled it
+ * @mark: the mark, out
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: false if the packet has no connection (INVALID, UNTRACKED).
+ */
+bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+
+	if (!ct)
+		return false;
+	*mark = READ_ONCE(ct->mark);
+	return true;
+}
+
+/**
+ * minifw_pkt_set_ctmark() - change the connection's mark (-j CONNMARK)
+ * @p: the packet, as minifw_hook() filled it
+ * @mark: the new mark
+ *
+ * As xt_CONNMARK, but without the IPCT_MARK event: raising it may need
+ * nf_conntrack's __nf_ct_ext_find(), and minifw takes no symbol of
+ * nf_conntrack it has not asked for (see minifw_ct). ctnetlink listeners
+ * (conntrack -E) see the new mark with the connection's next event.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ */
+void minifw_pkt_set_ctmark(const struct minifw_pkt *p, u32 mark)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+
+	if (ct && READ_ONCE(ct->mark) != mark)
+		WRITE_ONCE(ct->mark, mark);
+}
+
+/**
  * minifw_pkt_mac_source() - the Ethernet source address (-m mac), as xt_mac
  * finds it
  * @p: the packet, as minifw_hook() filled it
@@ -1016,6 +1058,8 @@ static const u8 minifw_reject6_codes[] = {
 	[MINIFW_REJ_ADMIN_PROHIB]	= ICMPV6_ADM_PROHIBITED,
 	[MINIFW_REJ_NOROUTE]		= ICMPV6_NOROUTE,
 	[MINIFW_REJ_ADDR_UNREACH]	= ICMPV6_ADDR_UNREACH,
+	[MINIFW_REJ_POLICY_FAIL]	= ICMPV6_POLICY_FAIL,
+	[MINIFW_REJ_REJECT_ROUTE]	= ICMPV6_REJECT_ROUTE,
 };
 
 /*

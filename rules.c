@@ -217,6 +217,8 @@ const char *minifw_target_name(unsigned int target)
 		return "LOG";
 	case MINIFW_T_MARK:
 		return "MARK";
+	case MINIFW_T_CONNMARK:
+		return "CONNMARK";
 	case MINIFW_T_RETURN:
 		return "RETURN";
 	default:

@@ -417,6 +417,33 @@ int minifw_parse_uint(struct minifw_err *err, const char *s, u32 max, const char
 	return minifw_not_decimal(err, s, ret, what);
 }
 
+/**
+ * minifw_parse_u64() - a 64-bit number as XTTYPE_UINT64 reads it: decimal
+ * or 0x hexadecimal; leading zeros and signs are refused, as by
+ * minifw_parse_uint()
+ * @err: reason on failure
+ * @s: the text
+ * @what: what it is, for the error ("a number of bytes")
+ * @v: the value, out
+ *
+ * Context: any.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_parse_u64(struct minifw_err *err, const char *s, const char *what, u64 *v)
+{
+	int ret = MINIFW_DEC_BAD;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (isxdigit((unsigned char)s[2]) && !kstrtou64(s, 16, v))
+			return 0;
+	} else {
+		ret = minifw_decimal(s, strlen(s));
+		if (ret == MINIFW_DEC_OK && !kstrtou64(s, 10, v))
+			return 0;
+	}
+	return minifw_not_decimal(err, s, ret, what);
+}
+
 /*
  * Protocol names: libxtables' and /etc/protocols'; the first entry of a
  * number is the one listings print (iptables-save prints /etc/protocols'

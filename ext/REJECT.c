@@ -48,6 +48,8 @@ static const struct {
 	{ "icmp6-adm-prohibited", "adm-prohibited", MINIFW_REJ_ADMIN_PROHIB, MINIFW_FAM_IPV6 },
 	{ "icmp6-addr-unreachable", "addr-unreach", MINIFW_REJ_ADDR_UNREACH, MINIFW_FAM_IPV6 },
 	{ "icmp6-port-unreachable", NULL, MINIFW_REJ_PORT_UNREACH, MINIFW_FAM_IPV6 },
+	{ "icmp6-policy-fail", "policy-fail", MINIFW_REJ_POLICY_FAIL, MINIFW_FAM_IPV6 },
+	{ "icmp6-reject-route", "reject-route", MINIFW_REJ_REJECT_ROUTE, MINIFW_FAM_IPV6 },
 };
 
 /* The type is read once the whole line is, as the family may come after. */

@@ -30,9 +30,20 @@ struct minifw_mark_tg {
 
 #define MINIFW_MARK_WHAT	"a mark (0 to 4294967295, or 0x0 to 0xffffffff)"
 
-/* "VALUE" or "VALUE/MASK"; a missing mask is all ones */
-static int minifw_parse_mark_mask(struct minifw_xcall *x, char *s, u32 *mark, u32 *mask,
-				  bool mask_ok)
+/**
+ * minifw_parse_mark_mask() - "VALUE" or "VALUE/MASK", as XTTYPE_MARKMASK32
+ * @x: the option being parsed (its name for the error)
+ * @s: the word
+ * @mark: VALUE, out
+ * @mask: MASK, out; all ones if none is given
+ * @mask_ok: may it have a mask?
+ *
+ * Also -m connmark's and -j CONNMARK's (ext/connmark.c).
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_parse_mark_mask(struct minifw_xcall *x, char *s, u32 *mark, u32 *mask, bool mask_ok)
 {
 	char *slash = strchr(s, '/');
 	int ret;
@@ -71,9 +82,17 @@ static int minifw_mark_check(struct minifw_xcall *x)
 	return 0;
 }
 
-/* as xtables_print_mark_mask() */
-static void minifw_put_mark_mask(struct minifw_buf *b, const char *opt, u32 mark, u32 mask,
-				 bool always)
+/**
+ * minifw_put_mark_mask() - "OPT VALUE[/MASK]", as xtables_print_mark_mask()
+ * @b: the listing
+ * @opt: the option
+ * @mark: VALUE
+ * @mask: MASK, listed unless all ones
+ * @always: list the mask even then
+ *
+ * Context: any.
+ */
+void minifw_put_mark_mask(struct minifw_buf *b, const char *opt, u32 mark, u32 mask, bool always)
 {
 	if (always || mask != U32_MAX)
 		minifw_put(b, "%s 0x%x/0x%x", opt, mark, mask);

@@ -12,9 +12,7 @@
 #ifdef __KERNEL__
 #include <linux/atomic.h>
 #include <linux/build_bug.h>
-#include <linux/ctype.h>
 #include <linux/kernel.h>
-#include <linux/kstrtox.h>
 #include <linux/string.h>
 #endif
 
@@ -36,18 +34,10 @@ static const struct minifw_opt minifw_quota_opts[] = {
 static int minifw_quota_parse(struct minifw_xcall *x)
 {
 	struct minifw_quota *q = x->data;
-	const char *s = x->arg[0];
-	u64 v;
 
-	/* decimal, or 0x hexadecimal, as XTTYPE_UINT64 reads it (no octal) */
-	if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ?
-	    !isxdigit((unsigned char)s[2]) || kstrtou64(s, 16, &v) :
-	    minifw_decimal(s, strlen(s)) != MINIFW_DEC_OK || kstrtou64(s, 10, &v))
-		return minifw_fail(x->err, "--quota \"%s\" is not a number of bytes (0 to 18446744073709551615)",
-				   minifw_xq(x, s));
-	q->quota = v;
 	q->inv = x->inv;
-	return 0;
+	return minifw_parse_u64(x->err, x->arg[0],
+				"a number of bytes (0 to 18446744073709551615)", &q->quota);
 }
 
 static int minifw_quota_check(struct minifw_xcall *x)

@@ -216,6 +216,8 @@ extern const struct minifw_ext_ops minifw_xt_quota;
 extern const struct minifw_ext_ops minifw_xt_recent;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
+extern const struct minifw_ext_ops minifw_xt_connmark;
+extern const struct minifw_ext_ops minifw_xt_CONNMARK;
 extern const struct minifw_ext_ops minifw_xt_addrtype;
 extern const struct minifw_ext_ops minifw_xt_mac;
 extern const struct minifw_ext_ops minifw_xt_rt;
@@ -284,6 +286,10 @@ int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 max,
 			     u32 *range);
 void minifw_x_put_u32_range(struct minifw_buf *b, const char *opt, const u32 *range, u32 max,
 			    bool inv);
+
+/* ext/mark.c: marks as -m mark, -m connmark and their targets read and list them */
+int minifw_parse_mark_mask(struct minifw_xcall *x, char *s, u32 *mark, u32 *mask, bool mask_ok);
+void minifw_put_mark_mask(struct minifw_buf *b, const char *opt, u32 mark, u32 mask, bool always);
 
 /* ext.c: a rule's extensions */
 struct minifw_ext *minifw_ext_get(const struct minifw_ext *e);

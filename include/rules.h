@@ -62,6 +62,7 @@ enum minifw_target {
 	MINIFW_T_REJECT,	/* drop and answer; target_arg: enum minifw_reject */
 	MINIFW_T_LOG,		/* log and go on */
 	MINIFW_T_MARK,		/* change the packet's mark and go on */
+	MINIFW_T_CONNMARK,	/* change the connection's or packet's mark, go on */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
 	MINIFW_T_JUMP,		/* -j CHAIN: call it; target_arg: its index */
 	MINIFW_T_GOTO,		/* -g CHAIN: go on there, never back here */
@@ -80,6 +81,8 @@ enum minifw_reject {
 	MINIFW_REJ_TCP_RESET,
 	MINIFW_REJ_NOROUTE,		/* IPv6 only: icmp6-no-route */
 	MINIFW_REJ_ADDR_UNREACH,	/* IPv6 only: icmp6-addr-unreachable */
+	MINIFW_REJ_POLICY_FAIL,		/* IPv6 only: icmp6-policy-fail */
+	MINIFW_REJ_REJECT_ROUTE,	/* IPv6 only: icmp6-reject-route */
 };
 
 /*

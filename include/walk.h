@@ -160,6 +160,8 @@ u32 minifw_pkt_mark(const struct minifw_pkt *p);
 void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark);
 bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 types);
 bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v);
+bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark);	/* false: no connection */
+void minifw_pkt_set_ctmark(const struct minifw_pkt *p, u32 mark);
 bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac);
 int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
 int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss);
@@ -174,6 +176,7 @@ struct minifw_user_pkt {
 	u8 dsfield;		/* IPv4 TOS, IPv6 traffic class */
 	u8 type;		/* PACKET_HOST ... */
 	const struct minifw_ct_view *ct;	/* its connection, or NULL */
+	u32 ctmark;		/* the connection's mark, if it has one */
 	u8 mac[6];		/* Ethernet source, if has_mac */
 	bool has_mac;
 	const struct minifw_rthdr *rt;	/* its IPv6 routing header, or NULL */
@@ -300,6 +303,25 @@ static inline void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark)
 
 	if (u)
 		u->mark = mark;
+}
+
+/* the connection's mark, if the test gave the packet a connection */
+static inline bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->ct)
+		return false;
+	*mark = u->ctmark;
+	return true;
+}
+
+static inline void minifw_pkt_set_ctmark(const struct minifw_pkt *p, u32 mark)
+{
+	struct minifw_user_pkt *u = (struct minifw_user_pkt *)p->ctx;
+
+	if (u && u->ct)
+		u->ctmark = mark;
 }
 
 /* the IPv6 routing header, if the test gave one */

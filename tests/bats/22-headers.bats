@@ -375,6 +375,24 @@ recent_lines() { sed -E 's/[0-9]{4,}/J/g' "$1" | sort; }
 	[ "$(pkts FORWARD 1)" -ge 2 ]
 }
 
+@test "-m iprange on IPv6, counted as by ip6tables-legacy" {
+	net6_up
+	alongside ip6tables-legacy INPUT "-m iprange --src-range 2001:db8:1::2" \
+		"-m iprange --src-range 2001:db8:1::1-2001:db8:1::ff" \
+		"-m iprange ! --src-range 2001:db8:1::3-2001:db8:1::ffff" \
+		"-m iprange --src-range 2001:db8:1::3-2001:db8:1::ffff" \
+		"-m iprange --src-range 2001:db8:1:0:ffff::-2001:db8:1:1:: --dst-range 2001:db8:1::1" \
+		"-m iprange --src-range ::-2001:db8:1::2 --dst-range 2001:db8:1::1-2001:db8:1::1"
+	alongside ip6tables-legacy OUTPUT "-m iprange --dst-range 2001:db8:1::2-2001:db8:1::2" \
+		"-m iprange ! --dst-range 2001:db8::-2001:db8:ffff::"
+	peer_ping -6 2001:db8:1::1
+	ping -6 -c1 -W2 -q 2001:db8:1::2 >/dev/null
+	same_counts ip6tables-legacy INPUT OUTPUT
+	[ "$(pkts INPUT 1)" -ge 2 ]
+	assert_equal "$(pkts INPUT 4)" 0
+	assert_equal "$(pkts INPUT 5)" 0
+}
+
 @test "tos, ecn, tcpmss, statistic and quota on IPv6, counted as by ip6tables-legacy" {
 	net6_up
 	alongside ip6tables-legacy INPUT "-m tos --tos 0xb8/0xfc" "-m tos ! --tos Normal-Service" \

@@ -2,29 +2,36 @@
 # SPDX-License-Identifier: GPL-2.0
 # -m conntrack and -m state --state on real connections: the stateful
 # default-drop firewall, NEW on one port, INVALID, UNTRACKED, connection
-# tracking that runs only while a state rule exists, and -m conntrack's
-# other options on a connection iptables-legacy's nat table DNATs.
+# tracking that runs only while a state rule exists, -m conntrack's
+# other options on a connection iptables-legacy's nat table DNATs, and the
+# connection's mark (-m connmark, -j CONNMARK) beside iptables-legacy's.
 
 load helpers
 
 setup() { common_setup; }
 teardown() {
-	local i
+	local i held=
 	common_teardown
 	nft delete table ip minifw_test_notrack 2>/dev/null || true
+	if [ -d /sys/module/iptable_mangle ]; then
+		iptables-legacy -t mangle -F
+		rmmod iptable_mangle
+		held=1
+	fi
 	if [ -d /sys/module/iptable_nat ]; then
 		iptables-legacy -t nat -F
 		rmmod iptable_nat
-		legacy_clean
-		# iptables' NAT and conntrack match hold conntrack: the files
-		# after this one expect it unloaded
+		held=1
+	fi
+	legacy_clean
+	if [ -n "$held" ]; then
+		# iptables' NAT and connmark hold conntrack: the files after
+		# this one expect it unloaded
 		for i in $(seq 100); do
 			unload_conntrack 2>/dev/null && break
 			sleep 0.1
 		done
 		[ ! -d /sys/module/nf_conntrack ]
-	else
-		legacy_clean
 	fi
 }
 
@@ -206,4 +213,59 @@ EOF
 	# -m state with -m conntrack's other options saw packets too
 	[ "$(pkts INPUT 12)" -ge 2 ]
 	[ "$(pkts OUTPUT 5)" -ge 2 ]
+}
+
+@test "-m connmark reads the mark iptables-legacy's CONNMARK gave the connection, counted as by iptables-legacy" {
+	tcp_server "" 8090
+	tcp_server "" 8091
+	# iptables-legacy's mangle table (before both filters) marks the connections to 8090
+	iptables-legacy -t mangle -A PREROUTING -p tcp --dport 8090 -j CONNMARK --set-mark 0x12
+	alongside iptables-legacy INPUT "-p tcp -m connmark --mark 0x12" \
+		"-p tcp -m connmark ! --mark 0x12" "-p tcp -m connmark --mark 0x10/0xf0" \
+		"-p tcp -m connmark --mark 0" "-p tcp -m connmark ! --mark 0x2/0x2"
+	alongside iptables-legacy OUTPUT "-p tcp -m connmark --mark 0x12" "-p tcp -m connmark --mark 0x0"
+	NS=peer tcp_ok 192.0.2.1 8090
+	NS=peer tcp_ok 192.0.2.1 8091
+	NS=peer tcp_ok 192.0.2.1 8090
+	same_counts iptables-legacy INPUT OUTPUT
+	# both connections were counted, each by its own rules
+	[ "$(pkts INPUT 1)" -ge 6 ]
+	[ "$(pkts INPUT 4)" -ge 3 ]
+	assert_equal "$(pkts INPUT 2)" "$(pkts INPUT 4)"
+	assert_equal "$(pkts INPUT 3)" "$(pkts INPUT 1)"
+	assert_equal "$(pkts INPUT 5)" "$(pkts INPUT 4)"
+}
+
+@test "-j CONNMARK saves the mark of a connection's first packet and restores it to the rest" {
+	tcp_server "" 8092
+	fw "-A INPUT -p tcp --dport 8092 -j CONNMARK --restore-mark" \
+	   "-A INPUT -p tcp --dport 8092 -m mark --mark 0 -j MARK --set-mark 0x7" \
+	   "-A INPUT -p tcp --dport 8092 -j CONNMARK --save-mark" \
+	   "-A INPUT -p tcp --dport 8092 -m connmark --mark 0x7/0xff" \
+	   "-A OUTPUT -p tcp --sport 8092 -j CONNMARK --set-xmark 0x100/0x100" \
+	   "-A OUTPUT -p tcp --sport 8092 -m connmark --mark 0x107"
+	# iptables-legacy reads the connection's mark minifw wrote
+	iptables-legacy -t mangle -A POSTROUTING -p tcp --sport 8092 -m connmark --mark 0x107
+	NS=peer tcp_ok 192.0.2.1 8092
+	NS=peer tcp_ok 192.0.2.1 8092
+	# every packet in saw the mark (and the bit OUTPUT added to it after the
+	# SYN); only each connection's SYN got it by -j MARK
+	[ "$(pkts INPUT 1)" -ge 6 ]
+	assert_equal "$(pkts INPUT 2)" 2
+	assert_equal "$(pkts INPUT 4)" "$(pkts INPUT 1)"
+	[ "$(pkts OUTPUT 1)" -ge 4 ]
+	assert_equal "$(pkts OUTPUT 2)" "$(pkts OUTPUT 1)"
+	assert_equal "$(iptables-legacy -t mangle -L POSTROUTING -v -x -n | awk 'NR == 3 { print $1 }')" \
+		"$(pkts OUTPUT 1)"
+	run grep -- '^-A' "$RULES"
+	assert_output - <<'EOF'
+-A INPUT -p tcp -m tcp --dport 8092 -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff
+-A INPUT -p tcp -m tcp --dport 8092 -m mark --mark 0x0 -j MARK --set-xmark 0x7/0xffffffff
+-A INPUT -p tcp -m tcp --dport 8092 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff
+-A INPUT -p tcp -m tcp --dport 8092 -m connmark --mark 0x7/0xff
+-A OUTPUT -p tcp -m tcp --sport 8092 -j CONNMARK --set-xmark 0x100/0x100
+-A OUTPUT -p tcp -m tcp --sport 8092 -m connmark --mark 0x107
+EOF
+	# they need connection tracking: minifw started it for them
+	[ -d /sys/module/nf_conntrack ]
 }

@@ -109,7 +109,8 @@ EOF
 @test "REJECT over IPv6: each --reject-with reaches the peer as its ICMPv6 error" {
 	local with
 	for with in icmp6-no-route:'No route' icmp6-adm-prohibited:'Administratively prohibited' \
-		icmp6-addr-unreachable:'Address unreachable' icmp6-port-unreachable:'Port unreachable'; do
+		icmp6-addr-unreachable:'Address unreachable' icmp6-port-unreachable:'Port unreachable' \
+		icmp6-policy-fail:'Unknown code 5' icmp6-reject-route:'Unknown code 6'; do
 		fw "-F" "-A INPUT -p ipv6-icmp --icmpv6-type echo-request -j REJECT --reject-with ${with%%:*}"
 		run ip netns exec peer ping -c1 -W2 2001:db8:1::1
 		assert_failure

@@ -594,7 +594,7 @@ static void make_conn(struct test_pkt *t)
  * packet a connection for -m conntrack (its tuple the original one, the
  * reply the other way), then: "reply" (the packet is the reply),
  * "dnat=ADDR:PORT" (the reply comes from there; the state gains DNAT),
- * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds); "mac=XX:..:XX"
+ * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds), "ctmark=N"; "mac=XX:..:XX"
  * (the Ethernet source; default none); "rt=TYPE/SEGSLEFT/LEN[/RESERVED]"
  * (an IPv6 routing header; default none); "tos=N" (the IPv4 TOS byte or
  * IPv6 traffic class, default 0); "tcpflags=N" (the TCP flags byte,
@@ -739,6 +739,8 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->p.ctstate |= MINIFW_CT_DNAT;
 		} else if (!strncmp(w, "ctstatus=", 9)) {
 			t->ct.status = (u32)strtoul(w + 9, NULL, 0);
+		} else if (!strncmp(w, "ctmark=", 7)) {
+			t->u.ctmark = (u32)strtoul(w + 7, NULL, 0);
 		} else if (!strncmp(w, "ctexpire=", 9)) {
 			t->ct.expires = (u32)strtoul(w + 9, NULL, 0);
 		} else if (!strncmp(w, "pkttype=", 8)) {
@@ -1808,6 +1810,21 @@ static const struct {
 	{ "! -p ipv6-icmp", NULL, true },
 	{ "-m iprange --src-range 0.0.0.0-255.255.255.255", PKT6, false },
 	{ "-m iprange --src-range 0.0.0.0-255.255.255.255", NULL, true },
+	{ "-m iprange --src-range ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", PKT6, true },
+	{ "-m iprange --src-range ::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", NULL, false },
+	{ "-m iprange ! --src-range 2001:db8::-2001:db8::1", NULL, false },
+	/* IPv6 ranges: inclusive, every word compared in order */
+	{ "-m iprange --src-range 2001:db8:1:2:3:4:5:6", PKT6, true },
+	{ "-m iprange --src-range 2001:db8:1:2:3:4:5:7-2001:db8:1:2:3:4:5:ff", PKT6, false },
+	{ "-m iprange --src-range 2001:db8:1:2:3:4:4:ffff-2001:db8:1:2:3:4:5:5", PKT6, false },
+	{ "-m iprange --src-range 2001:db8:1:2:3:4:4:ffff-2001:db8:1:2:3:4:5:6", PKT6, true },
+	{ "-m iprange --src-range 2001:db8:1:2::-2001:db8:1:2:ffff::", PKT6, true },
+	{ "-m iprange --src-range 2001:db8:1:1:ffff::-2001:db8:1:2:3:4:5:5", PKT6, false },
+	{ "-m iprange --src-range 2001:db8:1:2:3:4:5:6-2001:db8:1:3::", PKT6, true },
+	{ "-m iprange ! --src-range 2001:db8:1:2:3:4:5:7-2001:db8:1:3::", PKT6, true },
+	{ "-m iprange --dst-range 2001:db8::-2001:db8::7", PKT6, true },
+	{ "-m iprange --dst-range 2001:db8::8-2001:db8::ffff", PKT6, false },
+	{ "-m iprange --src-range 2001:db8:1:2::-2001:db8:1:2:ffff:: ! --dst-range 2001:db8::7", PKT6, false },
 	/* IPv6 addresses: every word counts */
 	{ "-s 2001:db8:1:2:3:4:5:6", PKT6, true },
 	{ "-s 2001:db8:1:2:3:4:5:6/128", PKT6, true },
@@ -5308,6 +5325,78 @@ static void test_header_matches(void)
 	}
 }
 
+/*
+ * -m connmark and -j CONNMARK, as xt_connmark: the packet's and its
+ * connection's mark after the chain. Without a connection neither acts.
+ */
+static const struct {
+	const char *rules, *pkt, *verdict;
+	u32 mark, ctmark;
+	const char *counts;
+} connmark_cases[] = {
+	{ "-A FORWARD -m connmark --mark 0x1 -j DROP", TCP10 " conn ctmark=1", "DROP", 0, 1,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m connmark --mark 0x1 -j DROP", TCP10 " conn ctmark=3", "ACCEPT", 0, 3,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m connmark --mark 0x10/0xf0 -j DROP", TCP10 " conn ctmark=0x1f", "DROP", 0,
+	  0x1f, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m connmark ! --mark 0x1 -j DROP", TCP10 " conn ctmark=2", "DROP", 0, 2,
+	  "FORWARD 1 | 0" },
+	/* no connection: no match, negated or not */
+	{ "-A FORWARD -m connmark ! --mark 0x1 -j DROP", TCP10, "ACCEPT", 0, 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m connmark --mark 0 -j DROP", TCP10, "ACCEPT", 0, 0, "FORWARD 0 | 1" },
+	/* the usual three: restore, mark the new, save */
+	{ "-A FORWARD -j CONNMARK --restore-mark\n-A FORWARD -m mark --mark 0 -j MARK --set-mark 7\n"
+	  "-A FORWARD -j CONNMARK --save-mark", TCP10 " conn", "ACCEPT", 7, 7, "FORWARD 1 1 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --restore-mark\n-A FORWARD -m mark --mark 0 -j MARK --set-mark 7\n"
+	  "-A FORWARD -j CONNMARK --save-mark", TCP10 " conn ctmark=5", "ACCEPT", 5, 5,
+	  "FORWARD 1 0 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --save-mark --nfmask 0xff --ctmask 0xf0f0", TCP10 " conn mark=0x1234 ctmark=0xffff",
+	  "ACCEPT", 0x1234, 0x0f3b, "FORWARD 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --restore-mark --ctmask 0xff00 --nfmask 0xff --right-shift-mark 8",
+	  TCP10 " conn mark=0x1234 ctmark=0xab00", "ACCEPT", 0x12ab, 0xab00, "FORWARD 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --save-mark --mask 0xf --left-shift-mark 4",
+	  TCP10 " conn mark=0x37 ctmark=0x100", "ACCEPT", 0x37, 0x170, "FORWARD 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --set-xmark 0x5/0xf", TCP10 " conn ctmark=0x123", "ACCEPT", 0,
+	  0x125, "FORWARD 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --set-mark 1 --left-shift-mark 4", TCP10 " conn ctmark=0x3", "ACCEPT",
+	  0, 0x10, "FORWARD 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --or-mark 0x4000", TCP10 " conn ctmark=1", "ACCEPT", 0, 0x4001,
+	  "FORWARD 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --and-mark 0xff", TCP10 " conn ctmark=0x1234", "ACCEPT", 0, 0x34,
+	  "FORWARD 1 | 1" },
+	{ "-A FORWARD -j CONNMARK --xor-mark 3\n-A FORWARD -m connmark --mark 2 -j DROP",
+	  TCP10 " conn ctmark=1", "DROP", 0, 2, "FORWARD 1 1 | 0" },
+	/* no connection: counted, nothing changed */
+	{ "-A FORWARD -j CONNMARK --set-mark 9\n-A FORWARD -j CONNMARK --restore-mark",
+	  TCP10 " mark=3", "ACCEPT", 3, 0, "FORWARD 1 1 | 1" },
+};
+
+static void test_connmark(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(connmark_cases); k++) {
+		struct minifw_ruleset *rs;
+		struct test_pkt t;
+
+		case_beginf("connmark", "\"%s\" for %s", connmark_cases[k].rules,
+			    connmark_cases[k].pkt);
+		rs = build(connmark_cases[k].rules);
+		make_pkt(&t, connmark_cases[k].pkt);
+		hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
+		expect_str("verdict", connmark_cases[k].verdict,
+			   minifw_target_name(minifw_chain_eval(rs, MINIFW_FORWARD, &t.p)));
+		expect_int("mark after", connmark_cases[k].mark, t.u.mark);
+		expect_int("connection's mark after", connmark_cases[k].ctmark, t.u.ctmark);
+		expect_str("counters", connmark_cases[k].counts, chain_pkts(rs));
+		/* both need connection tracking, which then runs */
+		expect_bool("conntrack needed", true, minifw_ruleset_has_ctstate(rs));
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+}
+
 /* -m owner, in OUTPUT: as xt_owner, by the packet's socket */
 static const struct {
 	const char *rules, *pkt, *verdict;
@@ -5375,6 +5464,7 @@ static void test_edit_and_match(void)
 	test_quota();
 	test_recent();
 	test_header_matches();
+	test_connmark();
 	test_owner();
 	test_families();
 	test_prefixes();
