@@ -56,8 +56,10 @@ VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");$$/\1/p' minifw.c)
 RULES_SRC := rules.c syntax.c services.c ext.c ruleset.c graph.c counter.c compile.c walk.c writer.c \
 	$(sort $(wildcard ext/*.c))
 RULES_HDR := $(filter-out include/minifw_kernel.h,$(wildcard include/*.h))
+# The module's kernel-only files: the hooks, the proc files, the ipset glue.
+KERNEL_SRC := minifw.c proc.c ipset.c
 # What DKMS builds from: Kbuild and the sources, no Makefile needed.
-DKMS_FILES := Kbuild dkms.conf minifw.c proc.c $(RULES_SRC)
+DKMS_FILES := Kbuild dkms.conf $(KERNEL_SRC) $(RULES_SRC)
 
 # -Wno-unused-parameter: as in the kernel's W=1 builds, a callback need not
 # use every argument its ops table passes (an extension's .print, .match).
@@ -79,7 +81,7 @@ module:
 # kernel that is not installed, e.g. make test-debug's).
 build/%/minifw.ko: FORCE
 	@mkdir -p build/$*/ext
-	@for f in Kbuild minifw.c proc.c include $(filter-out ext/%,$(RULES_SRC)); do \
+	@for f in Kbuild $(KERNEL_SRC) include $(filter-out ext/%,$(RULES_SRC)); do \
 		ln -sfn ../../$$f build/$*/$$f; done
 	@rm -f build/$*/ext/*.c
 	@for f in $(filter ext/%,$(RULES_SRC)); do ln -sfn ../../../$$f build/$*/$$f; done
@@ -216,7 +218,7 @@ $(CHECKPATCH):
 checkpatch: $(CHECKPATCH)
 	@status=0; \
 	perl $(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore $(CHECKPATCH_IGNORE) \
-		minifw.c proc.c $(RULES_SRC) $(filter-out include/minifw_user.h,$(wildcard include/*.h)) || status=1; \
+		$(KERNEL_SRC) $(RULES_SRC) $(filter-out include/minifw_user.h,$(wildcard include/*.h)) || status=1; \
 	perl $(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore $(CHECKPATCH_IGNORE),$(CHECKPATCH_IGNORE_USER) \
 		include/minifw_user.h || status=1; \
 	rm -f .checkpatch-camelcase.*; \

@@ -48,6 +48,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_ecn,
 	&minifw_xt_mark,
 	&minifw_xt_connmark,
+	&minifw_xt_set,
 	&minifw_xt_addrtype,
 	&minifw_xt_mac,
 	&minifw_xt_rt,
@@ -66,6 +67,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_LOG,
 	&minifw_xt_MARK,
 	&minifw_xt_CONNMARK,
+	&minifw_xt_SET,
 };
 
 const unsigned int minifw_nexts = ARRAY_SIZE(minifw_exts);

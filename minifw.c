@@ -62,6 +62,7 @@
 #include "minifw.h"
 #include "minifw_kernel.h"
 #include "recent.h"
+#include "ipset.h"
 
 static char *blocked_ips;
 module_param(blocked_ips, charp, 0444);
@@ -105,12 +106,6 @@ static struct minifw_ct_ops minifw_ct;	/* under minifw_lock; .get set while held
 
 /* LOG lines are rate-limited: a flood must not flood the log too. */
 static DEFINE_RATELIMIT_STATE(minifw_log_ratelimit, 5 * HZ, 50);
-
-/* What the hook hands minifw_log() through struct minifw_pkt.ctx. */
-struct minifw_hook_ctx {
-	struct sk_buff *skb;
-	const struct nf_hook_state *state;
-};
 
 /*
  * What extensions read or change of the packet beyond struct minifw_pkt
@@ -744,11 +739,15 @@ static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *er
 
 	/* the lists last: once made, they are live */
 	ret = minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err) ?:
-	      minifw_recent_sync(rs, err);
-	if (ret)
-		/* @rs does not go live: conntrack only if the live ruleset needs it */
-		minifw_drop_conntrack(rcu_dereference_protected(minifw_rules,
-								lockdep_is_held(&minifw_lock)));
+	      minifw_ipset_sync(rs, err) ?: minifw_recent_sync(rs, err);
+	if (ret) {
+		const struct minifw_ruleset *live;
+
+		/* @rs does not go live: conntrack and sets as the live ruleset needs */
+		live = rcu_dereference_protected(minifw_rules, lockdep_is_held(&minifw_lock));
+		minifw_drop_conntrack(live);
+		minifw_ipset_retire(live);
+	}
 	return ret;
 }
 
@@ -804,6 +803,7 @@ static void minifw_publish(struct minifw_ruleset *rs)
 	queue_rcu_work(minifw_wq, &old->rwork);
 	minifw_drop_conntrack(rs);
 	minifw_recent_retire(rs);
+	minifw_ipset_retire(rs);
 }
 
 /**
@@ -1246,9 +1246,10 @@ static void __exit minifw_exit(void)
 	 */
 	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
 	synchronize_net();
-	/* no packet and no writer: -m recent's lists and their files go */
+	/* no packet and no writer: -m recent's lists and their files go, and the sets */
 	mutex_lock(&minifw_lock);
 	minifw_recent_retire(NULL);
+	minifw_ipset_retire(NULL);
 	mutex_unlock(&minifw_lock);
 	/* no reader after this */
 	minifw_proc_exit();

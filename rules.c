@@ -219,6 +219,8 @@ const char *minifw_target_name(unsigned int target)
 		return "MARK";
 	case MINIFW_T_CONNMARK:
 		return "CONNMARK";
+	case MINIFW_T_SET:
+		return "SET";
 	case MINIFW_T_RETURN:
 		return "RETURN";
 	default:

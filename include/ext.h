@@ -218,6 +218,8 @@ extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_connmark;
 extern const struct minifw_ext_ops minifw_xt_CONNMARK;
+extern const struct minifw_ext_ops minifw_xt_set;
+extern const struct minifw_ext_ops minifw_xt_SET;
 extern const struct minifw_ext_ops minifw_xt_addrtype;
 extern const struct minifw_ext_ops minifw_xt_mac;
 extern const struct minifw_ext_ops minifw_xt_rt;

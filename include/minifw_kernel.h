@@ -15,6 +15,15 @@ extern struct mutex minifw_lock;
 /* The live ruleset: read under RCU, replaced under minifw_lock. */
 extern struct minifw_ruleset __rcu *minifw_rules;
 
+/*
+ * What the hook hands the packet path's accessors (minifw_log(),
+ * minifw_pkt_*()) through struct minifw_pkt.ctx.
+ */
+struct minifw_hook_ctx {
+	struct sk_buff *skb;
+	const struct nf_hook_state *state;
+};
+
 struct minifw_ruleset *minifw_ruleset_get_live(void);
 int minifw_commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 		       struct minifw_err *err);

@@ -200,6 +200,37 @@ both() {
 	assert_output 0
 }
 
+@test "fail2ban's sshd jail with banaction iptables-ipset: the set is made, matched, banned into, destroyed as with iptables-legacy" {
+	local rule="INPUT -p tcp --dport ssh -m set --match-set f2b-sshd src -j REJECT --reject-with icmp-port-unreachable"
+	ipt -L -n >/dev/null	# iptable_filter loaded: it has a listing
+	# actionstart: the set in each namespace, then the rule unless there
+	ipset -exist create f2b-sshd hash:ip timeout 0
+	ip netns exec ipt ipset -exist create f2b-sshd hash:ip timeout 0
+	run ! both "-C $rule"
+	both "-I $rule"
+	both "-C $rule"
+	# actionban: the address into the set, which drops its SYN at once
+	ipset -exist add f2b-sshd 192.0.2.7 timeout 0
+	run ip netns exec peer socat -T2 - TCP:192.0.2.1:22,bind=192.0.2.7,connect-timeout=2
+	assert_output --partial "Connection refused"
+	assert_equal "$(pkts INPUT 1)" 1
+	run ip netns exec peer socat -T2 - TCP:192.0.2.1:22,bind=192.0.2.2,connect-timeout=2
+	assert_equal "$(pkts INPUT 1)" 1
+	# actionunban: out of the set, through again
+	ipset -exist del f2b-sshd 192.0.2.7
+	run ip netns exec peer socat -T2 - TCP:192.0.2.1:22,bind=192.0.2.7,connect-timeout=2
+	assert_equal "$(pkts INPUT 1)" 1
+	# actionstop: the rule goes, then the set can
+	run ipset destroy f2b-sshd
+	assert_failure
+	both "-D $rule"
+	run ! both "-C $rule"
+	ipset flush f2b-sshd
+	ipset destroy f2b-sshd
+	ip netns exec ipt iptables-legacy -F
+	ip netns exec ipt ipset destroy f2b-sshd
+}
+
 # Last in the file: net6_up leaves IPv6 on.
 @test "ufw's IPv6 ruleset loads whole, lists as in ip6tables-legacy, and drops a type 0 routing header (-m rt)" {
 	local same

@@ -17,10 +17,14 @@ SEED=20250601
 setup_file() {
 	fw_unload
 	fw_load
+	ipset -exist create mfw_abuse hash:ip timeout 0
 	abuse base
 }
 
-teardown_file() { fw_unload || true; }
+teardown_file() {
+	fw_unload || true
+	ipset destroy mfw_abuse
+}
 
 @test "1,500+ malformed writes are refused and change nothing; the log names lines, rate-limited" {
 	dmesg_mark

@@ -52,6 +52,9 @@ BASE = [
     "-A OUTPUT -p icmp --icmp-type 3/1",
     "-A POSTROUTING -d 203.0.113.9/32 -o mfw1 -p 47",
     "-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP",
+    # the set 70-abuse.bats makes
+    "-A INPUT -m set --match-set mfw_abuse src,dst ! --update-counters --packets-gt 3 -j DROP",
+    "-A FORWARD -p tcp --syn -j SET --add-set mfw_abuse dst --exist --timeout 60",
 ]
 
 # Valid commands that change the base: mutated too, applied when still valid.
@@ -76,7 +79,8 @@ TOKENS = [
     "--icmp-type", "--comment", "--limit", "--limit-burst", "--log-prefix",
     "--log-level", "--reject-with", "--src-range", "--to-ports", "-f",
     "--set", "--rcheck", "--update", "--hitcount", "--seconds", "--reap", "--name",
-    "--mask", "--rdest",
+    "--mask", "--rdest", "--match-set", "--add-set", "--del-set", "mfw_abuse", "src,dst",
+    "dst,,src", "src,src,src,src,src,src,src", "--packets-eq", "--timeout", "--exist",
     "!", "!!", "-", "--", "---", "=", "--dport=", "tcp", "udp", "icmp",
     "all", "ACCEPT", "DROP", "REJECT", "LOG", "RETURN", "MASQUERADE",
     "ALL", "NONE", "SYN,ACK", "SYN,,ACK", "FOO", "1/sec", "5/fortnight",

@@ -19,6 +19,7 @@
 #include "minifw.h"
 #include "ext.h"
 #include "recent.h"
+#include "ipset.h"
 #include "../unit/hook_pkt.h"
 
 long minifw_user_alloc_fail_after = -1;
@@ -320,6 +321,19 @@ static void run_packets(struct minifw_ruleset *rs, const uint8_t *data, size_t s
 	free(saved);
 }
 
+/* The ipset sets an input may name (-m set, -j SET), empty for each input. */
+static void make_ipsets(void)
+{
+	static const struct minifw_user_ipset sets[MINIFW_USER_IPSETS] = {
+		{ .name = "fz4", .family = MINIFW_FAM_IPV4, .dim = 1 },
+		{ .name = "fz6", .family = MINIFW_FAM_IPV6, .dim = 1 },
+		{ .name = "fz2", .family = MINIFW_FAM_IPV4, .dim = 2 },
+		{ .name = "fzmac", .family = MINIFW_FAM_ANY, .dim = 1 },
+	};
+
+	memcpy(minifw_user_ipsets, sets, sizeof(sets));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct minifw_writer *w;
@@ -331,6 +345,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mode = data[0];
 	data++;
 	size--;
+	make_ipsets();
 
 	live = minifw_ruleset_new();
 	if (!live)

@@ -42,6 +42,7 @@
 #include "syntax.h"
 #include "hook_pkt.h"
 #include "recent.h"
+#include "ipset.h"
 
 /* The shim's failure injection: <0 never fails, 0 = the next allocation
  * fails, N = fail after N successful allocations. */
@@ -3129,6 +3130,10 @@ static void test_ip6_text(void)
 	"--name " NAME199 " --mask 255.255.255.255 --rdest "
 #define RECENT6 "-m recent ! --rcheck --seconds 4294967295 --reap --hitcount 255 --rttl " \
 	"--name " NAME199 " --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rdest "
+#define SET31 "ssssssssssssssssssssssssssssss"	/* and a family: 31 bytes */
+#define SETM(fam) "-m set ! --match-set " SET31 fam " src,src,src,src,src,src --return-nomatch " \
+	"! --update-counters ! --update-subcounters ! --packets-eq 18446744073709551615 " \
+	"! --bytes-eq 18446744073709551615 "
 #define QUOTES29 "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
 
 /*
@@ -3182,13 +3187,13 @@ static void test_longest_rule(void)
 		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
 		"! --ctstatus expected,seen_reply,assured,confirmed "
 		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
-		"-m ecn ! --ecn-tcp-ece ! --ecn-tcp-cwr ! --ecn-ip-ect 3 "
+		SETM("4")
 		"-m addrtype ! --src-type unspec,unicast,local,broadcast,anycast,multicast,blackhole,"
 		"unreachable,prohibit,throw,nat,xresolve ! --dst-type unspec,unicast,local,broadcast,"
 		"anycast,multicast,blackhole,unreachable,prohibit,throw,nat,xresolve --limit-iface-out "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 2212);
+		"--log-macdecode", 2363);
 	/*
 	 * IPv6: the longest addresses, no -m iprange, IPv6's address types;
 	 * in OUTPUT, which has no -i but -m owner; the longest eight matches
@@ -3212,17 +3217,16 @@ static void test_longest_rule(void)
 		"! --ctreplsrcport 10000:20000 ! --ctrepldstport 10000:20000 "
 		"! --ctstatus expected,seen_reply,assured,confirmed "
 		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
-		"-m frag ! --fragid 1000000000:4000000000 ! --fraglen 4294967295 --fragres --fragfirst "
-		"--fraglast "
+		SETM("6")
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
 		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
 		RECENT6
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 2311);
+		"--log-macdecode", 2421);
 	/*
 	 * The most words: the matches with most options, in OUTPUT for
-	 * -m owner (no -i there): 140 words listed, 142 with "-A OUTPUT".
+	 * -m owner (no -i there): 148 words listed, 150 with "-A OUTPUT".
 	 */
 	check_long_rule("the rule with the most words",
 		"-A OUTPUT ! -s ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
@@ -3241,7 +3245,7 @@ static void test_longest_rule(void)
 		"! --ctexpire 1000000000:4000000000 --ctdir ORIGINAL "
 		"-m frag ! --fragid 1000000000:4000000000 ! --fraglen 4294967295 --fragres --fragfirst "
 		"--fraglast "
-		"-m ecn ! --ecn-tcp-ece ! --ecn-tcp-cwr ! --ecn-ip-ect 3 "
+		SETM("6")
 		"-m owner ! --socket-exists ! --uid-owner 1000000000-4000000000 "
 		"! --gid-owner 1000000000-4000000000 --suppl-groups "
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
@@ -3250,7 +3254,7 @@ static void test_longest_rule(void)
 		"--rt-0-res "
 		"-j LOG --log-prefix '" QUOTES29 "' "
 		"--log-level 7 --log-tcp-sequence --log-tcp-options --log-ip-options --log-uid "
-		"--log-macdecode", 1808);
+		"--log-macdecode", 1959);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -5397,6 +5401,83 @@ static void test_connmark(void)
 	}
 }
 
+/*
+ * -m set and -j SET against the model of ipset's sets (include/ipset.h):
+ * each case runs its packet @times times, with blocklist holding
+ * 10.1.1.1 (TCP10's source) first; afterwards, is @member in blocklist?
+ */
+static const struct {
+	const char *rules, *pkt;
+	unsigned int times;
+	const char *verdict, *counts, *member;
+	bool in;
+} set_cases[] = {
+	{ "-A FORWARD -m set --match-set blocklist src -j DROP", TCP10, 1, "DROP", "FORWARD 1 | 0",
+	  "10.1.1.1", true },
+	{ "-A FORWARD -m set ! --match-set blocklist src -j DROP", TCP10, 1, "ACCEPT",
+	  "FORWARD 0 | 1", "10.1.1.1", true },
+	{ "-A FORWARD -m set --match-set blocklist dst -j DROP", TCP10, 1, "ACCEPT", "FORWARD 0 | 1",
+	  "10.1.1.1", true },
+	{ "-A FORWARD -m set ! --match-set blocklist dst -j DROP", TCP10, 1, "DROP", "FORWARD 1 | 0",
+	  "10.1.1.1", true },
+	/* the set counts the packet, then compares: 1, 2, 3 */
+	{ "-A FORWARD -m set --match-set blocklist src --packets-gt 2", TCP10, 3, "ACCEPT",
+	  "FORWARD 1 | 3", "10.1.1.1", true },
+	{ "-A FORWARD -m set --match-set blocklist src --bytes-lt 201", TCP10, 3, "ACCEPT",
+	  "FORWARD 2 | 3", "10.1.1.1", true },
+	{ "-A FORWARD -m set --match-set blocklist src ! --update-counters --packets-eq 0", TCP10, 3,
+	  "ACCEPT", "FORWARD 3 | 3", "10.1.1.1", true },
+	{ "-A FORWARD -m set --match-set blocklist src ! --packets-eq 2", TCP10, 3, "ACCEPT",
+	  "FORWARD 2 | 3", "10.1.1.1", true },
+	/* -j SET goes on; a later rule sees what it did */
+	{ "-A FORWARD -j SET --add-set blocklist dst\n-A FORWARD -m set --match-set blocklist dst -j DROP",
+	  TCP10, 1, "DROP", "FORWARD 1 1 | 0", "192.0.2.1", true },
+	{ "-A FORWARD -j SET --del-set blocklist src\n-A FORWARD -m set --match-set blocklist src -j DROP",
+	  TCP10, 1, "ACCEPT", "FORWARD 1 0 | 1", "10.1.1.1", false },
+	{ "-A FORWARD -j SET --add-set blocklist dst --del-set blocklist src", TCP10, 2, "ACCEPT",
+	  "FORWARD 2 | 2", "192.0.2.1", true },
+	/* an IPv4 set's rule is IPv4's: an IPv6 packet passes it, "!" or not */
+	{ "-A FORWARD -m set ! --match-set blocklist src -j DROP", "tcp [2001:db8::1]:5 > [2001:db8::2]:22",
+	  1, "ACCEPT", "FORWARD 0 | 1", "10.1.1.1", true },
+};
+
+static void test_ipset(void)
+{
+	struct minifw_user_ipset *bl = &minifw_user_ipsets[0];
+	union minifw_addr a;
+	unsigned int k, n, i;
+
+	for (k = 0; k < ARRAY_SIZE(set_cases); k++) {
+		struct minifw_ruleset *rs;
+		struct test_pkt t;
+		unsigned int v = 0;
+		bool in = false;
+
+		case_beginf("ipset", "\"%s\" for %s, %u times", set_cases[k].rules,
+			    set_cases[k].pkt, set_cases[k].times);
+		memset(bl->member, 0, sizeof(bl->member));
+		inet_pton(AF_INET, "10.1.1.1", &bl->member[0].ip);
+		bl->packets[0] = bl->bytes[0] = 0;
+		bl->n = 1;
+		rs = build(set_cases[k].rules);
+		for (n = 0; n < set_cases[k].times; n++) {
+			make_pkt(&t, set_cases[k].pkt);
+			hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
+			v = minifw_chain_eval(rs, MINIFW_FORWARD, &t.p);
+		}
+		expect_str("verdict", set_cases[k].verdict, minifw_target_name(v));
+		expect_str("counters", set_cases[k].counts, chain_pkts(rs));
+		memset(&a, 0, sizeof(a));
+		inet_pton(AF_INET, set_cases[k].member, &a.ip);
+		for (i = 0; i < bl->n; i++)
+			in |= !memcmp(&bl->member[i], &a, sizeof(a));
+		expect_bool("member after", set_cases[k].in, in);
+		minifw_ruleset_put(rs);
+		case_end();
+	}
+	bl->n = 0;
+}
+
 /* -m owner, in OUTPUT: as xt_owner, by the packet's socket */
 static const struct {
 	const char *rules, *pkt, *verdict;
@@ -5465,14 +5546,36 @@ static void test_edit_and_match(void)
 	test_recent();
 	test_header_matches();
 	test_connmark();
+	test_ipset();
 	test_owner();
 	test_families();
 	test_prefixes();
 }
 
+/*
+ * The ipset sets every test may name (include/ipset.h's model): as
+ * "ipset create NAME TYPE" would make them. A test that adds members
+ * clears them after.
+ */
+static void make_ipsets(void)
+{
+	static const struct minifw_user_ipset sets[MINIFW_USER_IPSETS] = {
+		{ .name = "blocklist", .family = MINIFW_FAM_IPV4, .dim = 1 },	/* hash:ip */
+		{ .name = "block6", .family = MINIFW_FAM_IPV6, .dim = 1 },	/* hash:net family inet6 */
+		{ .name = "ipport", .family = MINIFW_FAM_IPV4, .dim = 2 },	/* hash:ip,port */
+		{ .name = "macs", .family = MINIFW_FAM_ANY, .dim = 1 },		/* hash:mac */
+		/* the longest names, for the longest rules */
+		{ .name = SET31 "4", .family = MINIFW_FAM_IPV4, .dim = 1 },
+		{ .name = SET31 "6", .family = MINIFW_FAM_IPV6, .dim = 1 },
+	};
+
+	memcpy(minifw_user_ipsets, sets, sizeof(sets));
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	make_ipsets();
 	test_listing();
 	test_commands();
 	test_errors();
