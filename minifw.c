@@ -85,10 +85,12 @@ struct minifw_ruleset __rcu *minifw_rules;	/* replaced under minifw_lock */
 
 /*
  * -j LOG prints through the kernel's packet logger (nf_log_syslog, the one
- * iptables' and ip6tables' LOG use, so lines look the same). The first
- * ruleset with a LOG rule loads it and minifw holds it until unload.
+ * iptables' and ip6tables' LOG use, so lines look the same), -j NFLOG
+ * through its netlink logger (nfnetlink_log, as iptables' NFLOG). The
+ * first ruleset with a rule of either loads its logger, and minifw holds
+ * it until unload.
  */
-static bool minifw_logger_held;		/* under minifw_lock */
+static bool minifw_logger_held[NF_LOG_TYPE_MAX];	/* by type, under minifw_lock */
 
 /*
  * -m conntrack/state need connection tracking, which runs in a namespace
@@ -650,38 +652,47 @@ int minifw_pkt_ip6_headers(const struct minifw_pkt *p)
 	return seen;
 }
 
-/* Control path: a reference to the packet logger of one family. */
-static int minifw_logger_get(u8 pf)
+/* Control path: a reference to the packet logger of one family and type. */
+static int minifw_logger_get(u8 pf, enum nf_log_type type)
 {
-	int ret = nf_logger_find_get(pf, NF_LOG_TYPE_LOG);
+	int ret = nf_logger_find_get(pf, type);
 
 	if (ret) {
-		/* not loaded yet: nf_log_syslog goes by this alias */
-		request_module("nf-logger-%u-%u", pf, NF_LOG_TYPE_LOG);
-		ret = nf_logger_find_get(pf, NF_LOG_TYPE_LOG);
+		/* not loaded yet: nf_log_syslog, nfnetlink_log go by this alias */
+		request_module("nf-logger-%u-%u", pf, type);
+		ret = nf_logger_find_get(pf, type);
 	}
 	return ret;
 }
 
-/* Control path, under minifw_lock: make sure LOG rules can log. */
-static int minifw_need_logger(const struct minifw_ruleset *rs, struct minifw_err *err)
+/*
+ * Control path, under minifw_lock: make sure LOG rules (@type
+ * NF_LOG_TYPE_LOG, nf_log_syslog) or NFLOG rules (NF_LOG_TYPE_ULOG,
+ * nfnetlink_log) can log; held until unload once taken.
+ */
+static int minifw_need_logger(const struct minifw_ruleset *rs, enum nf_log_type type,
+			      struct minifw_err *err)
 {
+	bool *held = &minifw_logger_held[type];
 	int ret;
 
-	if (minifw_logger_held || !minifw_ruleset_has_target(rs, MINIFW_T_LOG))
+	if (*held || !minifw_ruleset_has_target(rs, type == NF_LOG_TYPE_LOG ? MINIFW_T_LOG :
+						 MINIFW_T_NFLOG))
 		return 0;
-	ret = minifw_logger_get(NFPROTO_IPV4);
+	ret = minifw_logger_get(NFPROTO_IPV4, type);
 	if (!ret) {
-		ret = minifw_logger_get(NFPROTO_IPV6);
+		ret = minifw_logger_get(NFPROTO_IPV6, type);
 		if (ret)
-			nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
+			nf_logger_put(NFPROTO_IPV4, type);
 	}
 	if (ret) {
-		scnprintf(err->msg, sizeof(err->msg),
-			  "-j LOG needs the kernel's packet logger (nf_log_syslog): error %d", ret);
+		scnprintf(err->msg, sizeof(err->msg), type == NF_LOG_TYPE_LOG ?
+			  "-j LOG needs the kernel's packet logger (nf_log_syslog): error %d" :
+			  "-j NFLOG needs the kernel's netlink logger (nfnetlink_log): error %d",
+			  ret);
 		return ret;
 	}
-	minifw_logger_held = true;
+	*held = true;
 	return 0;
 }
 
@@ -738,7 +749,8 @@ static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *er
 	int ret;
 
 	/* the lists last: once made, they are live */
-	ret = minifw_need_logger(rs, err) ?: minifw_need_conntrack(rs, err) ?:
+	ret = minifw_need_logger(rs, NF_LOG_TYPE_LOG, err) ?:
+	      minifw_need_logger(rs, NF_LOG_TYPE_ULOG, err) ?: minifw_need_conntrack(rs, err) ?:
 	      minifw_ipset_sync(rs, err) ?: minifw_recent_sync(rs, err);
 	if (ret) {
 		const struct minifw_ruleset *live;
@@ -773,6 +785,32 @@ void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *pr
 		return;
 	nf_log_packet(c->state->net, c->state->pf, c->state->hook, c->skb,
 		      c->state->in, c->state->out, &li, "%s", prefix);
+}
+
+/**
+ * minifw_nflog() - hand a packet to nfnetlink_log for a -j NFLOG rule
+ * (ext/NFLOG.c), as xt_NFLOG's nflog_tg()
+ * @pkt: the packet; pkt->ctx is the hook's struct minifw_hook_ctx
+ * @n: the rule's options
+ *
+ * Not rate-limited: nfnetlink_log queues to its group, and drops what the
+ * group's reader does not take.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ */
+void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n)
+{
+	const struct minifw_hook_ctx *c = pkt->ctx;
+	struct nf_loginfo li = {
+		.type = NF_LOG_TYPE_ULOG,
+		.u.ulog.copy_len = n->len,
+		.u.ulog.group = n->group,
+		.u.ulog.qthreshold = n->threshold,
+		.u.ulog.flags = n->copy_len ? NF_LOG_F_COPY_LEN : 0,
+	};
+
+	nf_log_packet(c->state->net, c->state->pf, c->state->hook, c->skb,
+		      c->state->in, c->state->out, &li, "%s", n->prefix);
 }
 
 /* Name for a packet without an input or output device. */
@@ -1235,6 +1273,7 @@ err_destroy_wq:
 static void __exit minifw_exit(void)
 {
 	struct minifw_ruleset *rs;
+	unsigned int type;
 
 	/* no writer after this: open rules files are shut down here */
 	minifw_proc_exit_rules();
@@ -1261,9 +1300,11 @@ static void __exit minifw_exit(void)
 	mutex_lock(&minifw_lock);
 	minifw_drop_conntrack(NULL);
 	mutex_unlock(&minifw_lock);
-	if (minifw_logger_held) {
-		nf_logger_put(NFPROTO_IPV4, NF_LOG_TYPE_LOG);
-		nf_logger_put(NFPROTO_IPV6, NF_LOG_TYPE_LOG);
+	for (type = 0; type < NF_LOG_TYPE_MAX; type++) {
+		if (minifw_logger_held[type]) {
+			nf_logger_put(NFPROTO_IPV4, type);
+			nf_logger_put(NFPROTO_IPV6, type);
+		}
 	}
 	pr_info("unloaded\n");
 }

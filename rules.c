@@ -221,6 +221,8 @@ const char *minifw_target_name(unsigned int target)
 		return "CONNMARK";
 	case MINIFW_T_SET:
 		return "SET";
+	case MINIFW_T_NFLOG:
+		return "NFLOG";
 	case MINIFW_T_RETURN:
 		return "RETURN";
 	default:

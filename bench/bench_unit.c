@@ -29,6 +29,10 @@ void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *pr
 {
 }
 
+void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n)
+{
+}
+
 static u64 seed = 0x9e3779b97f4a7c15ULL;
 
 static u32 rnd(void)

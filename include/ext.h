@@ -197,6 +197,7 @@ extern const struct minifw_ext_ops minifw_xt_comment;
 extern const struct minifw_ext_ops minifw_xt_limit;
 extern const struct minifw_ext_ops minifw_xt_REJECT;
 extern const struct minifw_ext_ops minifw_xt_LOG;
+extern const struct minifw_ext_ops minifw_xt_NFLOG;
 extern const struct minifw_ext_ops minifw_xt_length;
 extern const struct minifw_ext_ops minifw_xt_ttl;
 extern const struct minifw_ext_ops minifw_xt_hl;

@@ -64,6 +64,7 @@ enum minifw_target {
 	MINIFW_T_MARK,		/* change the packet's mark and go on */
 	MINIFW_T_CONNMARK,	/* change the connection's or packet's mark, go on */
 	MINIFW_T_SET,		/* add to or delete from ipset sets, go on */
+	MINIFW_T_NFLOG,		/* hand to nfnetlink_log, go on */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
 	MINIFW_T_JUMP,		/* -j CHAIN: call it; target_arg: its index */
 	MINIFW_T_GOTO,		/* -g CHAIN: go on there, never back here */
@@ -134,14 +135,15 @@ enum minifw_reject {
  * Longest rule text the printer produces (options only, no "-A CHAIN"). A
  * rule has at most MINIFW_MATCH_MAX (8) matches, and one of limit, quota,
  * statistic and recent; the longest IPv4 rule takes the 8 that print
- * longest and every core option at its longest: 2363 bytes (negated dotted
+ * longest and every core option at its longest: 2409 bytes (negated dotted
  * masks 74, interfaces 42, tcp with both ports and flags 113, 15 multiport
  * slots 114, two ranges 103, a comment of 255 quotes 534, recent with a
  * name of 199 bytes 307, conntrack with every option 446, set with a name
- * of 31 bytes and every option 204, addrtype 254, LOG 175). An IPv6 rule
+ * of 31 bytes and every option 204, addrtype 254, NFLOG with a prefix of 63
+ * quotes 220). An IPv6 rule
  * has longer addresses (98, conntrack's 546, recent's mask) but no
  * -m iprange and fewer address types; in OUTPUT it has no -i but may have
- * -m owner (113): 2421 bytes with -m set, -m owner and -m recent.
+ * -m owner (113): 2467 bytes with -m set, -m owner and -m recent.
  * test_longest_rule() checks both, and the rule with the most words (148,
  * in OUTPUT), which MINIFW_MAX_TOKENS (rules.c) must hold with "-A CHAIN".
  * The bound leaves room for longer extensions to come; with "-A", the

@@ -123,6 +123,22 @@ unsigned int minifw_chain_eval(const struct minifw_ruleset *rs, unsigned int cha
  */
 void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *prefix);
 
+/* -j NFLOG's options, as struct xt_nflog_info has them (ext/NFLOG.c) */
+struct minifw_nflog {
+	u32 len;		/* bytes to copy (--nflog-size), 0: all */
+	u16 group;		/* nfnetlink_log's group */
+	u16 threshold;		/* packets nfnetlink_log queues before it sends */
+	u8 copy_len;		/* --nflog-size, not --nflog-range: len applies */
+	char prefix[64];	/* NF_LOG_PREFIXLEN, the NUL included */
+	u8 pad[7];		/* explicit, so memcmp() sees only zeroes */
+};
+
+/*
+ * -j NFLOG: the owner of the packet path hands the packet to
+ * nfnetlink_log (minifw.c; the user-space tests count).
+ */
+void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n);
+
 /* -m addrtype on IPv6: the types the route lookup answers for */
 #define MINIFW_ADDRTYPE6_ROUTED \
 	(XT_ADDRTYPE_LOCAL | XT_ADDRTYPE_ANYCAST | XT_ADDRTYPE_UNREACHABLE)

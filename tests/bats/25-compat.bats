@@ -172,6 +172,32 @@ peer_udp_send() {
 	assert_equal "$(pkts OUTPUT 1)" 1
 }
 
+@test "NFLOG: tcpdump reads the packets from nfnetlink_log's group, with the prefix, and the packet goes on" {
+	local cap=$BATS_TEST_TMPDIR/nflog.pcap log=$BATS_TEST_TMPDIR/tcpdump.log i pid
+	fw "-A INPUT -p icmp -j NFLOG --nflog-group 5 --nflog-prefix mfw-nflog --nflog-size 64" \
+	   "-A INPUT -p icmp -j DROP"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output '-A INPUT -p icmp -j NFLOG --nflog-prefix mfw-nflog --nflog-group 5 --nflog-size 64
+-A INPUT -p icmp -j DROP'
+	# minifw loaded nfnetlink_log for the rule
+	[ -d /sys/module/nfnetlink_log ]
+	timeout 30 tcpdump -n -U -c 2 -i nflog:5 -w "$cap" 2>"$log" 3>&- &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q "listening on" "$log" && break
+		sleep 0.1
+	done
+	peer_noreply 192.0.2.1
+	peer_noreply 192.0.2.1
+	wait "$pid"
+	run tcpdump -n -r "$cap"
+	assert_equal "$(grep -c '192\.0\.2\.2 > 192\.0\.2\.1: ICMP echo request' <<<"$output")" 2
+	# the prefix travels with each packet
+	assert_equal "$(grep -ac mfw-nflog "$cap")" 2
+	assert_equal "$(pkts INPUT 1)" 2
+	assert_equal "$(pkts INPUT 2)" 2
+}
+
 @test "-m multiport --dports, with a range, and its negation" {
 	tcp_server "" 8080
 	tcp_server "" 8081

@@ -34,6 +34,12 @@ void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *pr
 	(void)prefix;
 }
 
+void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n)
+{
+	(void)pkt;
+	(void)n;
+}
+
 /* The live ruleset, as minifw.c keeps it, without the locking. */
 static struct minifw_ruleset *live;
 
