@@ -1147,7 +1147,17 @@ static unsigned int minifw_hook(void *priv, struct sk_buff *skb,
 	if (MINIFW_VERDICT_TARGET(verdict) == MINIFW_T_REJECT)
 		minifw_reject(skb, state, MINIFW_VERDICT_ARG(verdict));
 	local_bh_enable();
-	return MINIFW_VERDICT_TARGET(verdict) == MINIFW_T_ACCEPT ? NF_ACCEPT : NF_DROP;
+	switch (MINIFW_VERDICT_TARGET(verdict)) {
+	case MINIFW_T_ACCEPT:
+		return NF_ACCEPT;
+	case MINIFW_T_NFQUEUE:
+		/* nf_hook_slow() queues it (nfnetlink_queue), or drops it, or bypasses */
+		return NF_QUEUE_NR(MINIFW_VERDICT_ARG(verdict) & 0xffff) |
+		       (MINIFW_VERDICT_ARG(verdict) & MINIFW_NFQUEUE_BYPASS ?
+			NF_VERDICT_FLAG_QUEUE_BYPASS : 0);
+	default:
+		return NF_DROP;
+	}
 }
 
 #define MINIFW_HOOK(_pf, _chain, _hooknum, _prio) {			\

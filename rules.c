@@ -223,6 +223,8 @@ const char *minifw_target_name(unsigned int target)
 		return "SET";
 	case MINIFW_T_NFLOG:
 		return "NFLOG";
+	case MINIFW_T_NFQUEUE:
+		return "NFQUEUE";
 	case MINIFW_T_RETURN:
 		return "RETURN";
 	default:

@@ -384,7 +384,7 @@ static __always_inline unsigned int minifw_walk(const struct minifw_ruleset *rs,
  *
  * Context: packet path, RCU read side, bottom halves disabled.
  * Return: MINIFW_VERDICT(target, arg) of the deciding rule or policy; the
- * target is MINIFW_T_ACCEPT, MINIFW_T_DROP or MINIFW_T_REJECT.
+ * target is MINIFW_T_ACCEPT, MINIFW_T_DROP, MINIFW_T_REJECT or MINIFW_T_NFQUEUE.
  */
 unsigned int minifw_chain_eval(const struct minifw_ruleset *rs, unsigned int chain,
 			       const struct minifw_pkt *pkt)

@@ -198,6 +198,7 @@ extern const struct minifw_ext_ops minifw_xt_limit;
 extern const struct minifw_ext_ops minifw_xt_REJECT;
 extern const struct minifw_ext_ops minifw_xt_LOG;
 extern const struct minifw_ext_ops minifw_xt_NFLOG;
+extern const struct minifw_ext_ops minifw_xt_NFQUEUE;
 extern const struct minifw_ext_ops minifw_xt_length;
 extern const struct minifw_ext_ops minifw_xt_ttl;
 extern const struct minifw_ext_ops minifw_xt_hl;

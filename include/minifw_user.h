@@ -211,6 +211,19 @@ static inline u32 jhash2(const u32 *k, u32 n, u32 seed)
 	return h;
 }
 
+static inline u32 jhash_3words(u32 a, u32 b, u32 c, u32 seed)
+{
+	const u32 k[3] = { a, b, c };
+
+	return jhash2(k, 3, seed);
+}
+
+/* one CPU: -j NFQUEUE --queue-cpu-fanout */
+static inline unsigned int smp_processor_id(void)
+{
+	return 0;
+}
+
 static inline u32 jhash(const void *key, u32 len, u32 seed)
 {
 	const u8 *k = key;

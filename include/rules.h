@@ -65,6 +65,7 @@ enum minifw_target {
 	MINIFW_T_CONNMARK,	/* change the connection's or packet's mark, go on */
 	MINIFW_T_SET,		/* add to or delete from ipset sets, go on */
 	MINIFW_T_NFLOG,		/* hand to nfnetlink_log, go on */
+	MINIFW_T_NFQUEUE,	/* hand to a queue's reader; arg: queue | MINIFW_NFQUEUE_BYPASS */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
 	MINIFW_T_JUMP,		/* -j CHAIN: call it; target_arg: its index */
 	MINIFW_T_GOTO,		/* -g CHAIN: go on there, never back here */
@@ -113,6 +114,8 @@ enum minifw_reject {
 #define MINIFW_VERDICT(target, arg)	((target) | (arg) << 8)
 #define MINIFW_VERDICT_TARGET(v)	((v) & 0xff)
 #define MINIFW_VERDICT_ARG(v)		((v) >> 8)
+/* -j NFQUEUE --queue-bypass, in its verdict's argument beside the queue */
+#define MINIFW_NFQUEUE_BYPASS		0x10000
 
 /* struct minifw_match.flags */
 #define MINIFW_INV_SRC		0x0001

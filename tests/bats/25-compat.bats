@@ -198,6 +198,50 @@ peer_udp_send() {
 	assert_equal "$(pkts INPUT 2)" 2
 }
 
+# nfq QUEUE accept|drop COUNT: a reader of the queue (nfqueue.py) in the
+# background, its lines in $BATS_TEST_TMPDIR/nfq.out, once it is bound
+nfq() {
+	local out=$BATS_TEST_TMPDIR/nfq.out i
+	python3 "$BATS_TEST_DIRNAME/nfqueue.py" "$@" 20 >"$out" 2>&1 3>&- &
+	NFQ_PID=$!
+	for i in $(seq 200); do
+		grep -q "^bound" "$out" && return 0
+		sleep 0.1
+	done
+	cat "$out"
+	return 1
+}
+
+@test "NFQUEUE: a user-space reader decides; without one the packet is dropped, or passes with --queue-bypass" {
+	fw "-A INPUT -p icmp -j NFQUEUE --queue-num 3" "-A INPUT -p icmp -j DROP"
+	run grep -- '^-A INPUT' "$RULES"
+	assert_output '-A INPUT -p icmp -j NFQUEUE --queue-num 3
+-A INPUT -p icmp -j DROP'
+	# no reader: nf_queue drops it
+	peer_noreply 192.0.2.1
+	# a reader that accepts: the ping is answered, the DROP rule never met
+	nfq 3 accept 1
+	peer_ping 192.0.2.1
+	wait "$NFQ_PID"
+	run cat "$BATS_TEST_TMPDIR/nfq.out"
+	# NF_INET_LOCAL_IN is hook 1; an 84-byte echo request
+	assert_line --regexp '^packet [0-9]+ hook 1 len 84$'
+	assert_line "seen 1"
+	# a reader that drops
+	nfq 3 drop 1
+	peer_noreply 192.0.2.1
+	wait "$NFQ_PID"
+	run cat "$BATS_TEST_TMPDIR/nfq.out"
+	assert_line "seen 1"
+	assert_equal "$(pkts INPUT 1)" 3
+	assert_equal "$(pkts INPUT 2)" 0
+	# --queue-bypass without a reader: past minifw's hook, as if accepted
+	fw "-F" "-A INPUT -p icmp -j NFQUEUE --queue-num 4 --queue-bypass" "-A INPUT -p icmp -j DROP"
+	peer_ping 192.0.2.1
+	assert_equal "$(pkts INPUT 1)" 1
+	assert_equal "$(pkts INPUT 2)" 0
+}
+
 @test "-m multiport --dports, with a range, and its negation" {
 	tcp_server "" 8080
 	tcp_server "" 8081

@@ -316,8 +316,10 @@ static void run_packets(struct minifw_ruleset *rs, const uint8_t *data, size_t s
 			}
 			if ((MINIFW_VERDICT_TARGET(v) != MINIFW_T_ACCEPT &&
 			     MINIFW_VERDICT_TARGET(v) != MINIFW_T_DROP &&
-			     MINIFW_VERDICT_TARGET(v) != MINIFW_T_REJECT) ||
-			    (MINIFW_VERDICT_ARG(v) && MINIFW_VERDICT_TARGET(v) != MINIFW_T_REJECT)) {
+			     MINIFW_VERDICT_TARGET(v) != MINIFW_T_REJECT &&
+			     MINIFW_VERDICT_TARGET(v) != MINIFW_T_NFQUEUE) ||
+			    (MINIFW_VERDICT_ARG(v) && MINIFW_VERDICT_TARGET(v) != MINIFW_T_REJECT &&
+			     MINIFW_VERDICT_TARGET(v) != MINIFW_T_NFQUEUE)) {
 				fprintf(stderr, "chain %s gave verdict 0x%x for packet %u\n",
 					minifw_chain_name(c), v, k);
 				abort();

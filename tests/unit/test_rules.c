@@ -5504,6 +5504,54 @@ static void test_nflog(void)
 	case_end();
 }
 
+/*
+ * -j NFQUEUE decides: the verdict names the queue (and --queue-bypass);
+ * with --queue-balance both directions of a flow meet the same queue of
+ * the range, as nf_queue.h's hash_v4()/hash_v6() pick it.
+ */
+static void test_nfqueue(void)
+{
+	static const char *const flows[][2] = {
+		{ "tcp 10.1.1.1:1000 > 192.0.2.1:22", "tcp 192.0.2.1:22 > 10.1.1.1:1000" },
+		{ "udp 10.1.1.2:53 > 192.0.2.9:53", "udp 192.0.2.9:53 > 10.1.1.2:53" },
+		{ "tcp [2001:db8::1]:5 > [2001:db8:1::2]:22", "tcp [2001:db8:1::2]:22 > [2001:db8::1]:5" },
+	};
+	struct minifw_ruleset *rs;
+	struct test_pkt t;
+	unsigned int v, w, k;
+
+	case_begin("NFQUEUE", "decides, in a user chain too, with its queue and bypass");
+	rs = build("-N q\n-A q -j NFQUEUE --queue-num 7 --queue-bypass\n-A FORWARD -p tcp -j q\n"
+		   "-A FORWARD -j NFQUEUE --queue-num 65535\n-A FORWARD -j ACCEPT");
+	make_pkt(&t, TCP10);
+	hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
+	v = minifw_chain_eval(rs, MINIFW_FORWARD, &t.p);
+	expect_str("verdict", "NFQUEUE", minifw_target_name(MINIFW_VERDICT_TARGET(v)));
+	expect_int("queue and bypass", 7 | MINIFW_NFQUEUE_BYPASS, MINIFW_VERDICT_ARG(v));
+	make_pkt(&t, UDP10);
+	hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
+	v = minifw_chain_eval(rs, MINIFW_FORWARD, &t.p);
+	expect_int("queue", 65535, MINIFW_VERDICT_ARG(v));
+	expect_str("counters", "FORWARD 1 1 0 | 0, q 1 | 0", chain_pkts(rs));
+	minifw_ruleset_put(rs);
+	case_end();
+
+	rs = build("-A FORWARD -j NFQUEUE --queue-balance 100:107");
+	for (k = 0; k < ARRAY_SIZE(flows); k++) {
+		case_beginf("NFQUEUE", "--queue-balance: %s, both ways", flows[k][0]);
+		make_pkt(&t, flows[k][0]);
+		hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
+		v = MINIFW_VERDICT_ARG(minifw_chain_eval(rs, MINIFW_FORWARD, &t.p));
+		make_pkt(&t, flows[k][1]);
+		hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
+		w = MINIFW_VERDICT_ARG(minifw_chain_eval(rs, MINIFW_FORWARD, &t.p));
+		expect_int("in the range", 1, v >= 100 && v <= 107);
+		expect_int("the reply's queue", v, w);
+		case_end();
+	}
+	minifw_ruleset_put(rs);
+}
+
 /* -m owner, in OUTPUT: as xt_owner, by the packet's socket */
 static const struct {
 	const char *rules, *pkt, *verdict;
@@ -5574,6 +5622,7 @@ static void test_edit_and_match(void)
 	test_connmark();
 	test_ipset();
 	test_nflog();
+	test_nfqueue();
 	test_owner();
 	test_families();
 	test_prefixes();
