@@ -336,6 +336,22 @@ bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v)
 }
 
 /**
+ * minifw_pkt_time() - the time a packet is matched at (-m time), as xt_time
+ * reads it: the real time, not the packet's stamp
+ * @p: the packet (unused: the time is now's)
+ * @kerneltz: in the kernel's timezone (sys_tz, as settimeofday() set it)
+ *
+ * Context: packet path.
+ * Return: seconds since 1970-01-01 00:00:00 UTC, or of that timezone.
+ */
+s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz)
+{
+	s64 now = ktime_get_real_seconds();
+
+	return kerneltz ? now - 60 * (s64)sys_tz.tz_minuteswest : now;
+}
+
+/**
  * minifw_pkt_ctmark() - the connection's mark (-m connmark, -j CONNMARK)
  * @p: the packet, as minifw_hook() filled it
  * @mark: the mark, out

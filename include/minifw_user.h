@@ -23,12 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int32_t s32;
 typedef int64_t s64;
+typedef int64_t time64_t;
 typedef uint32_t __be32;
 typedef uint16_t __be16;
 
@@ -216,6 +219,23 @@ static inline u32 jhash_3words(u32 a, u32 b, u32 c, u32 seed)
 	const u32 k[3] = { a, b, c };
 
 	return jhash2(k, 3, seed);
+}
+
+/* The kernel's calendar helpers (-m time), over the C library's, in UTC. */
+static inline time64_t mktime64(unsigned int year, unsigned int mon, unsigned int day,
+				unsigned int hour, unsigned int min, unsigned int sec)
+{
+	struct tm tm = { .tm_year = (int)year - 1900, .tm_mon = (int)mon - 1, .tm_mday = (int)day,
+			 .tm_hour = (int)hour, .tm_min = (int)min, .tm_sec = (int)sec };
+
+	return timegm(&tm);
+}
+
+static inline void time64_to_tm(time64_t totalsecs, int offset, struct tm *result)
+{
+	time_t t = (time_t)(totalsecs + offset);
+
+	gmtime_r(&t, result);
 }
 
 /* one CPU: -j NFQUEUE --queue-cpu-fanout */

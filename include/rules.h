@@ -138,27 +138,26 @@ enum minifw_reject {
  * Longest rule text the printer produces (options only, no "-A CHAIN"). A
  * rule has at most MINIFW_MATCH_MAX (8) matches, and one of limit, quota,
  * statistic and recent; the longest IPv4 rule takes the 8 that print
- * longest and every core option at its longest: 2409 bytes (negated dotted
+ * longest and every core option at its longest: 2571 bytes (negated dotted
  * masks 74, interfaces 42, tcp with both ports and flags 113, 15 multiport
- * slots 114, two ranges 103, a comment of 255 quotes 534, recent with a
- * name of 199 bytes 307, conntrack with every option 446, set with a name
- * of 31 bytes and every option 204, addrtype 254, NFLOG with a prefix of 63
- * quotes 220). An IPv6 rule
- * has longer addresses (98, conntrack's 546, recent's mask) but no
- * -m iprange and fewer address types; in OUTPUT it has no -i but may have
- * -m owner (113): 2467 bytes with -m set, -m owner and -m recent.
+ * slots 114, time with every option 264, a comment of 255 quotes 534,
+ * recent with a name of 199 bytes 307, conntrack with every option 446,
+ * set with a name of 31 bytes and every option 204, addrtype 254, NFLOG
+ * with a prefix of 63 quotes 220). An IPv6 rule has longer addresses (98,
+ * conntrack's 546, recent's mask) but fewer address types: 2618 bytes in
+ * OUTPUT (no -i there) with -m time, -m set and -m recent.
  * test_longest_rule() checks both, and the rule with the most words (148,
  * in OUTPUT), which MINIFW_MAX_TOKENS (rules.c) must hold with "-A CHAIN".
  * The bound leaves room for longer extensions to come; with "-A", the
  * longest chain name and blanks (32 bytes more) a listed rule still fits
  * MINIFW_LINE_MAX, so every listing reads back.
  */
-#define MINIFW_RULE_TEXT_MAX	2560
+#define MINIFW_RULE_TEXT_MAX	3072
 /*
  * Longest line accepted from /proc/minifw/rules, newline excluded: any
  * listed line ("-A POSTROUTING " and the rule) fits.
  */
-#define MINIFW_LINE_MAX		2688
+#define MINIFW_LINE_MAX		3200
 
 /* Most -m extensions one rule may have (each at most once). */
 #define MINIFW_MATCH_MAX	8

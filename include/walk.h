@@ -185,6 +185,7 @@ void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw
 int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len);
 int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len);
 int minifw_pkt_ip6_headers(const struct minifw_pkt *p);
+s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz);	/* seconds since 1970 */
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -208,6 +209,8 @@ struct minifw_user_pkt {
 	u8 ext_len;		/* how many of its bytes the packet has */
 	u8 ext[8];		/* its first bytes */
 	int ip6_headers;	/* MINIFW_IP6H_*, or -errno; 0: as ext says */
+	s64 now;		/* the time, in seconds since 1970 (UTC) */
+	s32 tz_minuteswest;	/* the kernel's timezone (sys_tz), for --kerneltz */
 };
 
 enum { MINIFW_USER_MSS_NONE, MINIFW_USER_MSS_SET, MINIFW_USER_MSS_BAD };
@@ -261,6 +264,16 @@ static inline int minifw_pkt_ip6_headers(const struct minifw_pkt *p)
 		return u->ip6_headers;
 	return MINIFW_IP6H_PROTO |
 	       (u && u->has_ext && u->ext_type < sizeof(bit) ? bit[u->ext_type] : 0);
+}
+
+/* the time the test gave (UTC, or the test's kernel timezone's) */
+static inline s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u)
+		return 0;
+	return u->now - (kerneltz ? 60 * (s64)u->tz_minuteswest : 0);
 }
 
 /* the packet's local socket, as the test gave it */

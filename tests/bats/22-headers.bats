@@ -375,6 +375,31 @@ recent_lines() { sed -E 's/[0-9]{4,}/J/g' "$1" | sort; }
 	[ "$(pkts FORWARD 1)" -ge 2 ]
 }
 
+@test "-m time by the VM's clock, counted as by iptables-legacy" {
+	local now day mday soon later before after
+	now=$(date -u +%s)
+	day=$(date -u -d "@$now" +%a)
+	mday=$(date -u -d "@$now" +%-d)
+	# a window around now and one an hour ahead, as hh:mm:ss of the day (UTC)
+	before=$(date -u -d "@$((now - 1800))" +%H:%M:%S)
+	after=$(date -u -d "@$((now + 1800))" +%H:%M:%S)
+	soon=$(date -u -d "@$((now + 3600))" +%H:%M:%S)
+	later=$(date -u -d "@$((now + 5400))" +%H:%M:%S)
+	alongside iptables-legacy INPUT "-p icmp -m time --timestart 00:00 --timestop 23:59:59" \
+		"-p icmp -m time --timestart $before --timestop $after" \
+		"-p icmp -m time --timestart $soon --timestop $later" \
+		"-p icmp -m time --weekdays $day" "-p icmp -m time ! --weekdays $day" \
+		"-p icmp -m time --monthdays $mday --kerneltz" "-p icmp -m time --datestart 2020" \
+		"-p icmp -m time --datestop 2020-01-01"
+	peer_ping 192.0.2.1
+	peer_ping 192.0.2.1
+	same_counts iptables-legacy INPUT
+	assert_equal "$(pkts INPUT 1)" 2
+	assert_equal "$(pkts INPUT 4)" 2
+	assert_equal "$(pkts INPUT 5)" 0
+	assert_equal "$(pkts INPUT 8)" 0
+}
+
 @test "-m iprange on IPv6, counted as by ip6tables-legacy" {
 	net6_up
 	alongside ip6tables-legacy INPUT "-m iprange --src-range 2001:db8:1::2" \

@@ -48,13 +48,13 @@ refused() {
 
 @test "over-long line refused, the longest legal line accepted" {
 	local line
-	printf -v line '%s%*s%s' "-A INPUT -p udp" 2666 "" "-j DROP"
-	[ "${#line}" -eq 2688 ]
+	printf -v line '%s%*s%s' "-A INPUT -p udp" 3178 "" "-j DROP"
+	[ "${#line}" -eq 3200 ]
 	fw "$line"
 	run grep -c -- '^-A INPUT -p udp -j DROP$' "$RULES"
 	assert_output 1
 	BEFORE=$(listing)
-	refused "${line}x" "line longer than 2688 bytes"
+	refused "${line}x" "line longer than 3200 bytes"
 	# one mebibyte in one line
 	dmesg_mark
 	run ! bash -c "head -c 1048576 /dev/zero | tr '\\0' a > $RULES"

@@ -319,9 +319,9 @@ def special():
     cases = [
         # (what, bytes, expected /proc/minifw/error)
         ("1 MiB line", b"a" * 1048576 + b"\n-A INPUT -j DROP\n",
-         b"line 1: line longer than 2688 bytes\n"),
+         b"line 1: line longer than 3200 bytes\n"),
         ("1 MiB line of blanks", b" " * 1048576 + b"\n",
-         b"line 1: line longer than 2688 bytes\n"),
+         b"line 1: line longer than 3200 bytes\n"),
         ("NUL byte", b"-A INPUT -p tcp\0 -j DROP\n",
          b"line 1: NUL byte in line\n"),
         ("NUL after a valid line", b"-A INPUT -j DROP\n-A INPUT\0 -p udp\n",

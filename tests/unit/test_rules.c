@@ -602,7 +602,9 @@ static void make_conn(struct test_pkt *t)
  * packet a connection for -m conntrack (its tuple the original one, the
  * reply the other way), then: "reply" (the packet is the reply),
  * "dnat=ADDR:PORT" (the reply comes from there; the state gains DNAT),
- * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds), "ctmark=N"; "mac=XX:..:XX"
+ * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds), "ctmark=N"; "now=N"
+ * (the time, in seconds since 1970), "tzwest=N" (the kernel's timezone,
+ * minutes west of UTC); "mac=XX:..:XX"
  * (the Ethernet source; default none); "rt=TYPE/SEGSLEFT/LEN[/RESERVED]"
  * (an IPv6 routing header; default none); "tos=N" (the IPv4 TOS byte or
  * IPv6 traffic class, default 0); "tcpflags=N" (the TCP flags byte,
@@ -747,6 +749,10 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->p.ctstate |= MINIFW_CT_DNAT;
 		} else if (!strncmp(w, "ctstatus=", 9)) {
 			t->ct.status = (u32)strtoul(w + 9, NULL, 0);
+		} else if (!strncmp(w, "now=", 4)) {
+			t->u.now = strtoll(w + 4, NULL, 0);
+		} else if (!strncmp(w, "tzwest=", 7)) {
+			t->u.tz_minuteswest = (s32)strtol(w + 7, NULL, 0);
 		} else if (!strncmp(w, "ctmark=", 7)) {
 			t->u.ctmark = (u32)strtoul(w + 7, NULL, 0);
 		} else if (!strncmp(w, "ctexpire=", 9)) {
@@ -3137,6 +3143,10 @@ static void test_ip6_text(void)
 	"--name " NAME199 " --mask 255.255.255.255 --rdest "
 #define RECENT6 "-m recent ! --rcheck --seconds 4294967295 --reap --hitcount 255 --rttl " \
 	"--name " NAME199 " --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rdest "
+#define TIME_LONG "-m time --timestart 23:59:58 --timestop 23:59:57 --monthdays " \
+	"2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31 " \
+	"--weekdays Mon,Tue,Wed,Thu,Fri,Sat --datestart 2038-01-19T03:14:06 " \
+	"--datestop 2038-01-19T03:14:07 --kerneltz --contiguous "
 #define SET31 "ssssssssssssssssssssssssssssss"	/* and a family: 31 bytes */
 #define SETM(fam) "-m set ! --match-set " SET31 fam " src,src,src,src,src,src --return-nomatch " \
 	"! --update-counters ! --update-subcounters ! --packets-eq 18446744073709551615 " \
@@ -3187,8 +3197,7 @@ static void test_longest_rule(void)
 		"! -i abcdefghijklmno ! -o abcdefghijklmno -p tcp ! --sport 10000:20000 "
 		"! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
-		"10012:10013,10014 -m iprange ! --src-range 100.100.100.100-200.200.200.200 "
-		"! --dst-range 100.100.100.100-200.200.200.200 -m comment --comment '" QUOTES255 "' "
+		"10012:10013,10014 " TIME_LONG "-m comment --comment '" QUOTES255 "' "
 		RECENT4
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
 		"! --ctproto 255 ! --ctorigsrc 100.100.100.100/31 ! --ctorigdst 100.100.100.100/31 "
@@ -3201,7 +3210,7 @@ static void test_longest_rule(void)
 		"-m addrtype ! --src-type unspec,unicast,local,broadcast,anycast,multicast,blackhole,"
 		"unreachable,prohibit,throw,nat,xresolve ! --dst-type unspec,unicast,local,broadcast,"
 		"anycast,multicast,blackhole,unreachable,prohibit,throw,nat,xresolve --limit-iface-out "
-		NFLOG63, 2409);
+		NFLOG63, 2571);
 	/*
 	 * IPv6: the longest addresses, no -m iprange, IPv6's address types;
 	 * in OUTPUT, which has no -i but -m owner; the longest eight matches
@@ -3214,8 +3223,7 @@ static void test_longest_rule(void)
 		"! --dport 10000:20000 ! --tcp-flags ALL ALL -m multiport ! --sports "
 		"10000:10001,10002:10003,10004:10005,10006:10007,10008:10009,10010:10011,"
 		"10012:10013,10014 -m comment --comment '" QUOTES255 "' "
-		"-m owner ! --socket-exists ! --uid-owner 1000000000-4000000000 "
-		"! --gid-owner 1000000000-4000000000 --suppl-groups "
+		TIME_LONG
 		"-m conntrack ! --ctstate untracked,established,related,new,invalid,snat,dnat "
 		"! --ctproto 255 ! --ctorigsrc ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
 		"! --ctorigdst ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127 "
@@ -3229,7 +3237,7 @@ static void test_longest_rule(void)
 		"-m addrtype ! --src-type unspec,unicast,local,anycast,multicast,unreachable "
 		"! --dst-type unspec,unicast,local,anycast,multicast,unreachable --limit-iface-out "
 		RECENT6
-		NFLOG63, 2467);
+		NFLOG63, 2618);
 	/*
 	 * The most words: the matches with most options, in OUTPUT for
 	 * -m owner (no -i there): 148 words listed, 150 with "-A OUTPUT".
@@ -3655,17 +3663,17 @@ static void test_writer_limits(void)
 	minifw_ruleset_put(h.live);
 	case_end();
 
-	case_begin("writer", "a 3000-byte line fed in 1000-byte pieces inside a block");
+	case_begin("writer", "a 3300-byte line fed in 1100-byte pieces inside a block");
 	h.live = build(BASE);
 	minifw_writer_init(&w, &h_ops, &h);
-	line = long_line(3000, "\nCOMMIT\n");
+	line = long_line(3300, "\nCOMMIT\n");
 	ret = write_str(&w, "*filter\n");
 	if (!ret)
-		ret = do_write(&w, line, 1000);
+		ret = do_write(&w, line, 1100);
 	if (!ret)
-		ret = do_write(&w, line + 1000, 1000);
+		ret = do_write(&w, line + 1100, 1100);
 	if (!ret)
-		ret = do_write(&w, line + 2000, strlen(line + 2000));
+		ret = do_write(&w, line + 2200, strlen(line + 2200));
 	expect_ret("write", -EINVAL, ret);
 	expect_int("err.line", 2, w.err.line);
 	expect_contains("err.msg", "longer than", w.err.msg);
@@ -5302,6 +5310,49 @@ static const struct {
 	  "udp 10.0.0.1:5 > 224.0.0.251:5353", "DROP", 0, "FORWARD 1 | 0" },
 	{ "-A FORWARD -m addrtype --src-type UNICAST --dst-type LOCAL -j DROP",
 	  "udp 127.0.0.2:5 > 127.0.0.1:53", "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* -m time, on Monday 2024-03-04 10:30:00 UTC and Tuesday 01:00 */
+#define MON1030 TCP10 " now=1709548200"
+#define TUE0100 TCP10 " now=1709600400"
+	{ "-A FORWARD -m time --timestart 09:00 --timestop 17:00 -j DROP", MON1030, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --timestart 10:30:01 --timestop 17:00 -j DROP", MON1030, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m time --timestart 09:00 --timestop 10:30 -j DROP", MON1030, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --timestart 22:00 --timestop 06:00 -j DROP", TUE0100, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --timestart 22:00 --timestop 06:00 -j DROP", MON1030, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m time --timestart 22:00 --timestop 06:00 --weekdays Tue -j DROP", TUE0100,
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --timestart 22:00 --timestop 06:00 --weekdays Mon -j DROP", TUE0100,
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* --contiguous: after midnight, still Monday's night */
+	{ "-A FORWARD -m time --timestart 22:00 --timestop 06:00 --weekdays Mon --contiguous -j DROP",
+	  TUE0100, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --timestart 22:00 --timestop 06:00 --monthdays 4 --contiguous -j DROP",
+	  TUE0100, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --weekdays Sat,Sun -j DROP", MON1030, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m time ! --weekdays Sat,Sun -j DROP", MON1030, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --monthdays 4 -j DROP", MON1030, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --monthdays 5 -j DROP", MON1030, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m time --monthdays 5 -j DROP", TUE0100, "DROP", 0, "FORWARD 1 | 0" },
+	/* the dates are inclusive */
+	{ "-A FORWARD -m time --datestart 2024-03-04T10:30:01 -j DROP", MON1030, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m time --datestart 2024-03-04T10:30 -j DROP", MON1030, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --datestop 2024-03-04T10:30:00 -j DROP", MON1030, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --datestop 2024-03-04T10:29:59 -j DROP", MON1030, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	/* --kerneltz: the kernel's timezone, minutes west of UTC */
+	{ "-A FORWARD -m time --timestart 09:00 --timestop 10:00 --kerneltz -j DROP",
+	  MON1030 " tzwest=-60", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m time --timestart 09:00 --timestop 10:00 --kerneltz -j DROP",
+	  MON1030 " tzwest=60", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m time --timestart 09:00 --timestop 10:00 -j DROP",
+	  MON1030 " tzwest=60", "ACCEPT", 0, "FORWARD 0 | 1" },
 	/* IPv6: each of MULTICAST, UNICAST, UNSPEC is a condition, as xt_addrtype */
 	{ "-A FORWARD -m addrtype --dst-type MULTICAST -j DROP", "udp [2001:db8::1]:5 > [ff02::fb]:5353",
 	  "DROP", 0, "FORWARD 1 | 0" },
