@@ -14,6 +14,9 @@ setup() {
 	ip netns add ipt
 }
 
+# fail2ban's ipset action made sets: ipset goes, as it came
+teardown_file() { unload_ipset; }
+
 teardown() {
 	local i
 	ip netns del ipt 2>/dev/null || true

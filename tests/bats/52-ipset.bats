@@ -7,6 +7,7 @@
 load helpers
 
 setup() { common_setup; }
+teardown_file() { unload_ipset; }
 teardown() {
 	local s
 	common_teardown
@@ -170,13 +171,13 @@ EOF
 	local i applied=0 refused=0
 	dmesg_mark
 	(
-		for i in $(seq 50); do
+		for i in $(seq 20); do
 			ipset create mfw_race hash:ip 2>/dev/null
 			ipset add mfw_race 192.0.2.7 2>/dev/null
 			ipset destroy mfw_race 2>/dev/null
 		done
 	) &
-	for i in $(seq 50); do
+	for i in $(seq 20); do
 		if fw "-A INPUT -m set --match-set mfw_race src -j DROP" "-A INPUT -p udp" 2>/dev/null; then
 			applied=$((applied + 1))
 			# applied: the set is held, and the rule drops its member

@@ -24,6 +24,7 @@ setup_file() {
 teardown_file() {
 	fw_unload || true
 	ipset destroy mfw_abuse
+	unload_ipset
 }
 
 @test "1,500+ malformed writes are refused and change nothing; the log names lines, rate-limited" {

@@ -147,6 +147,10 @@ unload_with_users() {
 	rmmod "$1"
 }
 
+# Remove ipset (ip_set) and every module that uses it (its set types,
+# xt_set): a file that made sets leaves it as it found it, for 95-bench.
+unload_ipset() { unload_with_users ip_set; }
+
 # The network is built once per file (it costs seconds under emulation);
 # each test gets a freshly loaded module without rules.
 setup_file() { net_up; }
