@@ -5364,6 +5364,22 @@ static const struct {
 	  "ACCEPT", 0, "FORWARD 0 | 1" },
 };
 
+/*
+ * Build @rules, send packet @pkt (into *@t) through FORWARD and expect
+ * @verdict; the caller checks the rest and puts the ruleset.
+ */
+static struct minifw_ruleset *forward_case(const char *rules, const char *pkt,
+					   const char *verdict, struct test_pkt *t)
+{
+	struct minifw_ruleset *rs = build(rules);
+
+	make_pkt(t, pkt);
+	hook_pkt_skip(&t->p, rs->chain[MINIFW_FORWARD].skip);
+	expect_str("verdict", verdict,
+		   minifw_target_name(minifw_chain_eval(rs, MINIFW_FORWARD, &t->p)));
+	return rs;
+}
+
 static void test_header_matches(void)
 {
 	unsigned int k;
@@ -5374,11 +5390,8 @@ static void test_header_matches(void)
 
 		case_beginf("header matches", "\"%s\" for %s", header_cases[k].rules,
 			    header_cases[k].pkt);
-		rs = build(header_cases[k].rules);
-		make_pkt(&t, header_cases[k].pkt);
-		hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
-		expect_str("verdict", header_cases[k].verdict,
-			   minifw_target_name(minifw_chain_eval(rs, MINIFW_FORWARD, &t.p)));
+		rs = forward_case(header_cases[k].rules, header_cases[k].pkt,
+				  header_cases[k].verdict, &t);
 		expect_int("mark after", header_cases[k].mark, t.u.mark);
 		expect_str("counters", header_cases[k].counts, chain_pkts(rs));
 		minifw_ruleset_put(rs);
@@ -5443,11 +5456,8 @@ static void test_connmark(void)
 
 		case_beginf("connmark", "\"%s\" for %s", connmark_cases[k].rules,
 			    connmark_cases[k].pkt);
-		rs = build(connmark_cases[k].rules);
-		make_pkt(&t, connmark_cases[k].pkt);
-		hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
-		expect_str("verdict", connmark_cases[k].verdict,
-			   minifw_target_name(minifw_chain_eval(rs, MINIFW_FORWARD, &t.p)));
+		rs = forward_case(connmark_cases[k].rules, connmark_cases[k].pkt,
+				  connmark_cases[k].verdict, &t);
 		expect_int("mark after", connmark_cases[k].mark, t.u.mark);
 		expect_int("connection's mark after", connmark_cases[k].ctmark, t.u.ctmark);
 		expect_str("counters", connmark_cases[k].counts, chain_pkts(rs));
@@ -5543,11 +5553,8 @@ static void test_nflog(void)
 	unsigned int before = n_nflogged;
 
 	case_begin("NFLOG", "logs and goes on to the next rule");
-	rs = build("-A FORWARD -j NFLOG --nflog-group 3 --nflog-prefix x\n-A FORWARD -p udp -j NFLOG\n"
-		   "-A FORWARD -j DROP");
-	make_pkt(&t, TCP10);
-	hook_pkt_skip(&t.p, rs->chain[MINIFW_FORWARD].skip);
-	expect_str("verdict", "DROP", minifw_target_name(minifw_chain_eval(rs, MINIFW_FORWARD, &t.p)));
+	rs = forward_case("-A FORWARD -j NFLOG --nflog-group 3 --nflog-prefix x\n"
+			  "-A FORWARD -p udp -j NFLOG\n-A FORWARD -j DROP", TCP10, "DROP", &t);
 	expect_int("logged", 1, n_nflogged - before);
 	expect_str("counters", "FORWARD 1 0 1 | 0", chain_pkts(rs));
 	expect_bool("an NFLOG rule", true, minifw_ruleset_has_target(rs, MINIFW_T_NFLOG));
