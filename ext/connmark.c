@@ -24,10 +24,6 @@
 
 #include "ext.h"
 
-/* minifw filters PREROUTING before conntrack has seen the packet */
-#define MINIFW_CONNMARK_HOOKS	(MINIFW_ALL_BUILTIN & ~MINIFW_CHAIN_BIT(MINIFW_PREROUTING))
-#define MINIFW_CONNMARK_WHY	"minifw filters there before connection tracking (use INPUT or FORWARD)"
-
 struct minifw_connmark {
 	u32 mark, mask;		/* (ct->mark & mask) == mark */
 	u8 inv;
@@ -83,8 +79,8 @@ const struct minifw_ext_ops minifw_xt_connmark = {
 	.name		= "connmark",
 	.size		= sizeof(struct minifw_connmark),
 	.reads		= MINIFW_SKIP_CT,
-	.hooks		= MINIFW_CONNMARK_HOOKS,
-	.hooks_why	= MINIFW_CONNMARK_WHY,
+	.hooks		= MINIFW_CT_HOOKS,
+	.hooks_why	= MINIFW_CT_WHY,
 	.opts		= minifw_connmark_opts,
 	.parse		= minifw_connmark_parse,
 	.check		= minifw_connmark_check,
@@ -267,8 +263,8 @@ const struct minifw_ext_ops minifw_xt_CONNMARK = {
 	.verdict	= MINIFW_T_CONNMARK,
 	.size		= sizeof(struct minifw_connmark_tg),
 	.reads		= MINIFW_SKIP_CT,
-	.hooks		= MINIFW_CONNMARK_HOOKS,
-	.hooks_why	= MINIFW_CONNMARK_WHY,
+	.hooks		= MINIFW_CT_HOOKS,
+	.hooks_why	= MINIFW_CT_WHY,
 	.opts		= minifw_connmark_tg_opts,
 	.parse		= minifw_connmark_tg_parse,
 	.check		= minifw_connmark_tg_check,

@@ -490,13 +490,6 @@ static int minifw_conntrack_match(const void *data, const struct minifw_pkt *p,
 	return MINIFW_MATCH;
 }
 
-/*
- * minifw's PREROUTING hook runs before connection tracking (so that
- * blocked sources cost no conntrack entry): no state is known there.
- */
-#define MINIFW_CT_HOOKS	(MINIFW_ALL_BUILTIN & ~MINIFW_CHAIN_BIT(MINIFW_PREROUTING))
-#define MINIFW_CT_WHY	"minifw filters there before connection tracking (use INPUT or FORWARD)"
-
 const struct minifw_ext_ops minifw_xt_conntrack = {
 	.name		= "conntrack",
 	.size		= sizeof(struct minifw_conntrack),

@@ -57,6 +57,15 @@ struct minifw_opt {
 #define MINIFW_OPT_INV		0x01	/* may follow "!" */
 #define MINIFW_OPT_AGAIN	0x02	/* may be given again */
 
+/*
+ * Where an extension that reads or changes the packet's connection may
+ * run (-m conntrack, -m state, -m connmark, -j CONNMARK): minifw's
+ * PREROUTING hook runs before connection tracking (so that blocked
+ * sources cost no conntrack entry), and no connection is known there.
+ */
+#define MINIFW_CT_HOOKS	(MINIFW_ALL_BUILTIN & ~MINIFW_CHAIN_BIT(MINIFW_PREROUTING))
+#define MINIFW_CT_WHY	"minifw filters there before connection tracking (use INPUT or FORWARD)"
+
 struct minifw_rule_parse;
 
 /* What an extension's .parse and .check are given, as libxtables' xt_option_call. */
