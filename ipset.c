@@ -386,7 +386,8 @@ int minifw_pkt_ipset(const struct minifw_pkt *p, int op, const struct minifw_ips
 		.dim = ref->dim,
 		.flags = ref->flags,
 		.cmdflags = a->cmdflags,
-		.ext.timeout = a->timeout,
+		/* xt_set asks the set's own timeout but when adding */
+		.ext.timeout = op == MINIFW_IPSET_ADD ? a->timeout : IPSET_NO_TIMEOUT,
 		.ext.packets = a->packets,
 		.ext.bytes = a->bytes,
 		.ext.packets_op = a->packets_op,

@@ -141,12 +141,8 @@ static int minifw_set_parse(struct minifw_xcall *x)
 
 static int minifw_set_check(struct minifw_xcall *x)
 {
-	struct minifw_setm *m = x->data;
-
 	if (!(x->seen & BIT(MINIFW_SET_MATCH_SET)))
 		return minifw_fail(x->err, "-m set needs --match-set NAME src|dst[,...]");
-	/* xt_set's set_match_v4: the comparisons apply only when asked */
-	m->ask.timeout = U32_MAX;
 	return 0;
 }
 
@@ -328,7 +324,7 @@ static unsigned int minifw_set_tg_target(const void *data, const struct minifw_p
 	if (t->add.index != MINIFW_IPSET_NONE)
 		minifw_pkt_ipset(p, MINIFW_IPSET_ADD, &t->add, &a);
 	if (t->del.index != MINIFW_IPSET_NONE) {
-		a = (struct minifw_ipset_ask){ .timeout = U32_MAX };
+		a = (struct minifw_ipset_ask){ 0 };	/* as set_target_v3's del_opt */
 		minifw_pkt_ipset(p, MINIFW_IPSET_DEL, &t->del, &a);
 	}
 	return MINIFW_T_NONE;

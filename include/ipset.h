@@ -43,7 +43,7 @@ static_assert(sizeof(struct minifw_ipset_ref) == 40, "struct minifw_ipset_ref ha
 struct minifw_ipset_ask {
 	u64 packets, bytes;		/* --packets-*, --bytes-* */
 	u32 cmdflags;			/* IPSET_FLAG_* */
-	u32 timeout;			/* seconds; U32_MAX: the set's own */
+	u32 timeout;			/* ADD's, seconds; U32_MAX: the set's own */
 	u8 packets_op, bytes_op;	/* IPSET_COUNTER_* */
 	u8 pad[6];			/* explicit, so memcmp() sees only zeroes */
 };
