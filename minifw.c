@@ -53,6 +53,8 @@
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_acct.h>
+#include <net/netfilter/nf_conntrack_extend.h>
 #include <net/netfilter/nf_log.h>
 #include <linux/if_packet.h>
 #include <linux/ratelimit.h>
@@ -60,6 +62,7 @@
 #include <net/net_namespace.h>
 
 #include "minifw.h"
+#include "ext.h"
 #include "minifw_kernel.h"
 #include "recent.h"
 #include "ipset.h"
@@ -335,6 +338,55 @@ bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v)
 	return true;
 }
 
+/*
+ * nf_ct_ext_find() without a symbol of nf_conntrack (see minifw_ct). In
+ * 6.1 the inline calls nf_conntrack's __nf_ct_ext_find(), which modules
+ * cannot take with symbol_get() (it is not EXPORT_SYMBOL_GPL), to hide the
+ * extensions of connections older than the last unload of a helper or
+ * timeout policy (nf_ct_iterate_destroy()): they would point into the
+ * unloaded module. minifw reads only what lives in the extension itself
+ * (accounting's counters, a helper pointer that unload cleared), so it
+ * reads them as 6.12 does: an older connection's counts are still read.
+ */
+static void *minifw_ct_ext_find(const struct nf_conn *ct, u8 id)
+{
+	struct nf_ct_ext *ext = ct->ext;
+
+	if (!ext || !__nf_ct_ext_exist(ext, id))
+		return NULL;
+	return (void *)ext + ext->offset[id];
+}
+
+/**
+ * minifw_pkt_ct_acct() - what the packet's connection has carried so far,
+ * this packet included (-m connbytes), as xt_connbytes reads it
+ * @p: the packet, as minifw_hook() filled it
+ * @a: packets and bytes by direction, out
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: false if the packet has no connection, or it has no accounting
+ * (it began before accounting was switched on).
+ */
+bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_ct_acct *a)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+	const struct nf_conn_acct *acct;
+	unsigned int d;
+
+	if (!ct)
+		return false;
+	acct = minifw_ct_ext_find(ct, NF_CT_EXT_ACCT);
+	if (!acct)
+		return false;
+	for (d = 0; d < IP_CT_DIR_MAX; d++) {
+		a->packets[d] = atomic64_read(&acct->counter[d].packets);
+		a->bytes[d] = atomic64_read(&acct->counter[d].bytes);
+	}
+	return true;
+}
+
 /**
  * minifw_pkt_time() - the time a packet is matched at (-m time), as xt_time
  * reads it: the real time, not the packet's stamp
@@ -455,6 +507,55 @@ int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h)
 	if (!res)
 		return -EBADMSG;
 	h->reserved = (__force u32)*res;
+	return 0;
+}
+
+/**
+ * minifw_pkt_ip6_opts() - an IPv6 Hop-by-Hop or Destination Options header
+ * (-m hbh, -m dst), found and walked as ip6t_hbh does
+ * @p: the packet, as minifw_hook() filled it
+ * @type: NEXTHDR_HOP or NEXTHDR_DEST
+ * @o: its length and first options, out (struct minifw_ip6opts)
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: 0; -ENOENT if the packet has no such header; another error if
+ * its headers cannot be read or this one is longer than the packet (the
+ * rule drops it).
+ */
+int minifw_pkt_ip6_opts(const struct minifw_pkt *p, u8 type, struct minifw_ip6opts *o)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct sk_buff *skb = c->skb;
+	struct ipv6_opt_hdr _oh;
+	const struct ipv6_opt_hdr *oh;
+	unsigned int ptr = 0, off;
+	u8 _tl[2];
+	const u8 *tl;
+	int err;
+
+	err = ipv6_find_hdr(skb, &ptr, type, NULL, NULL);
+	if (err < 0)
+		return err;
+	oh = skb_header_pointer(skb, ptr, sizeof(_oh), &_oh);
+	if (!oh)
+		return -EBADMSG;
+	o->len = ipv6_optlen(oh);
+	if (skb->len - ptr < o->len)
+		return -EBADMSG;
+	/*
+	 * Each option's type and length byte (Pad1, type 0, has only the
+	 * type); all within the o->len bytes checked above.
+	 */
+	o->nopts = 0;
+	for (off = sizeof(*oh); o->nopts < MINIFW_IP6OPTS_MAX && off < o->len;) {
+		tl = skb_header_pointer(skb, ptr + off, min(o->len - off, 2U), _tl);
+		if (!tl || (tl[0] && off + 1 >= o->len))
+			break;
+		o->type[o->nopts] = tl[0];
+		o->optlen[o->nopts] = tl[0] ? tl[1] : 0;
+		off += tl[0] ? tl[1] + 2U : 1U;
+		o->nopts++;
+	}
 	return 0;
 }
 
@@ -713,16 +814,13 @@ static int minifw_need_logger(const struct minifw_ruleset *rs, enum nf_log_type 
 }
 
 /*
- * Control path, under minifw_lock: start connection tracking for a ruleset
- * with state rules, before it is published, so its first packet already
- * has a state. Return: 0, or an error (rs is not to be published).
+ * Control path, under minifw_lock: start connection tracking, taking the
+ * functions of nf_conntrack minifw calls. Return: 0 or an error.
  */
-static int minifw_need_conntrack(const struct minifw_ruleset *rs, struct minifw_err *err)
+static int minifw_get_conntrack(void)
 {
 	int ret;
 
-	if (minifw_ct.get || !minifw_ruleset_has_ctstate(rs))
-		return 0;
 	minifw_ct.get = symbol_request(nf_ct_netns_get);
 	minifw_ct.put = symbol_request(nf_ct_netns_put);
 	ret = minifw_ct.get && minifw_ct.put ? minifw_ct.get(&init_net, NFPROTO_INET) : -ENOENT;
@@ -734,9 +832,36 @@ static int minifw_need_conntrack(const struct minifw_ruleset *rs, struct minifw_
 		symbol_put(nf_ct_netns_put);
 	minifw_ct.get = NULL;
 	minifw_ct.put = NULL;
-	scnprintf(err->msg, sizeof(err->msg),
-		  "-m conntrack/state need connection tracking (nf_conntrack): error %d", ret);
 	return ret;
+}
+
+/*
+ * Control path, under minifw_lock: start connection tracking for a ruleset
+ * with state rules, before it is published, so its first packet already
+ * has a state; and its accounting for -m connbytes, as xt_connbytes does
+ * (after nf_conntrack is loaded: loading sets it to its parameter).
+ * Return: 0, or an error (rs is not to be published).
+ */
+static int minifw_need_conntrack(const struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	int ret;
+
+	if (!minifw_ruleset_has_ctstate(rs))
+		return 0;
+	if (!minifw_ct.get) {
+		ret = minifw_get_conntrack();
+		if (ret) {
+			scnprintf(err->msg, sizeof(err->msg),
+				  "-m conntrack/state need connection tracking (nf_conntrack): error %d",
+				  ret);
+			return ret;
+		}
+	}
+	if (minifw_ruleset_has_match(rs, &minifw_xt_connbytes) && !nf_ct_acct_enabled(&init_net)) {
+		pr_warn("-m connbytes: connection tracking accounting switched on (nf_conntrack_acct)\n");
+		nf_ct_set_acct(&init_net, true);
+	}
+	return 0;
 }
 
 /*

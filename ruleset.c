@@ -751,6 +751,29 @@ bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int tar
 }
 
 /**
+ * minifw_ruleset_has_match() - does any rule have the match @ops?
+ * @rs: ruleset
+ * @ops: the extension (&minifw_xt_connbytes)
+ *
+ * Context: control path.
+ * Return: true if one does.
+ */
+bool minifw_ruleset_has_match(const struct minifw_ruleset *rs, const struct minifw_ext_ops *ops)
+{
+	const struct minifw_rule *r;
+	u32 c, i, k;
+
+	for (c = 0; c < rs->nchains; c++)
+		for (i = 0; i < rs->chain[c].nrules; i++) {
+			r = &rs->chain[c].rules[i];
+			for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++)
+				if (minifw_ext_ops(r->m.exts[k]) == ops)
+					return true;
+		}
+	return false;
+}
+
+/**
  * minifw_ruleset_has_ctstate() - does any rule match on connection state
  * or another of -m conntrack's options?
  * @rs: ruleset

@@ -228,6 +228,7 @@ extern const struct minifw_ext_ops minifw_xt_recent;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_connmark;
+extern const struct minifw_ext_ops minifw_xt_connbytes;
 extern const struct minifw_ext_ops minifw_xt_time;
 extern const struct minifw_ext_ops minifw_xt_CONNMARK;
 extern const struct minifw_ext_ops minifw_xt_set;
@@ -235,6 +236,8 @@ extern const struct minifw_ext_ops minifw_xt_SET;
 extern const struct minifw_ext_ops minifw_xt_addrtype;
 extern const struct minifw_ext_ops minifw_xt_mac;
 extern const struct minifw_ext_ops minifw_xt_rt;
+extern const struct minifw_ext_ops minifw_xt_hbh;
+extern const struct minifw_ext_ops minifw_xt_dst;
 
 /* The registry, by registry number - 1 (ext.c). */
 extern const struct minifw_ext_ops *const minifw_exts[];

@@ -162,6 +162,7 @@ extern unsigned long minifw_user_jiffies;
 #define jiffies minifw_user_jiffies
 #define time_after(a, b) ((long)((b) - (a)) < 0)
 #define div_u64(a, b) ((u64)(a) / (b))
+#define div64_u64(a, b) ((u64)(a) / (u64)(b))
 #define xchg(p, v) ({ __typeof__(*(p)) __old = *(p); *(p) = (v); __old; })
 #define cmpxchg(p, o, n) ({ __typeof__(*(p)) __old = *(p); if (__old == (o)) *(p) = (n); __old; })
 

@@ -15,6 +15,8 @@
 #include "rules.h"
 #include "counter.h"
 
+struct minifw_ext_ops;
+
 /* Default of the max_rules module parameter. */
 #define MINIFW_DEFAULT_MAX_RULES	262144
 extern unsigned int minifw_max_rules;
@@ -137,6 +139,7 @@ int minifw_chain_find(const struct minifw_ruleset *rs, const char *name);
 const struct minifw_chain *minifw_listed_chain(const struct minifw_ruleset *rs, u32 k);
 bool minifw_ruleset_has_target(const struct minifw_ruleset *rs, unsigned int target);
 bool minifw_ruleset_has_ctstate(const struct minifw_ruleset *rs);
+bool minifw_ruleset_has_match(const struct minifw_ruleset *rs, const struct minifw_ext_ops *ops);
 int minifw_chain_trim(struct minifw_chain *c);
 
 /* graph.c */

@@ -103,6 +103,29 @@ struct minifw_rthdr {
 	u8 segsleft;
 };
 
+/*
+ * What -m hbh and -m dst read of an IPv6 options header
+ * (minifw_pkt_ip6_opts()): its length and its first options, walked as
+ * ip6t_hbh walks them. An option is listed if its type and (but for Pad1,
+ * type 0) its length byte are within the header; the walk stops after one
+ * that runs past the header's end, which ip6t_hbh accepts only as the last
+ * option a rule names.
+ */
+#define MINIFW_IP6OPTS_MAX	16	/* IP6T_OPTS_OPTSNR */
+
+struct minifw_ip6opts {
+	u32 len;			/* bytes, as ipv6_optlen() */
+	u8 nopts;
+	u8 type[MINIFW_IP6OPTS_MAX];
+	u8 optlen[MINIFW_IP6OPTS_MAX];	/* data length; Pad1's: 0 */
+};
+
+/* What -m connbytes reads of conntrack's accounting (minifw_pkt_ct_acct()). */
+struct minifw_ct_acct {
+	u64 packets[2];		/* by direction: IP_CT_DIR_ORIGINAL, IP_CT_DIR_REPLY */
+	u64 bytes[2];
+};
+
 /* What -m owner reads of a packet's local socket (minifw_pkt_owner()). */
 struct minifw_sock_owner {
 	bool sock;		/* a full socket of this namespace, with a struct socket */
@@ -177,9 +200,11 @@ void minifw_pkt_set_mark(const struct minifw_pkt *p, u32 mark);
 bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 types);
 bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v);
 bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark);	/* false: no connection */
+bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_ct_acct *a);	/* false: none */
 void minifw_pkt_set_ctmark(const struct minifw_pkt *p, u32 mark);
 bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac);
 int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
+int minifw_pkt_ip6_opts(const struct minifw_pkt *p, u8 type, struct minifw_ip6opts *o);
 int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss);
 void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw_sock_owner *o);
 int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len);
@@ -194,6 +219,7 @@ struct minifw_user_pkt {
 	u8 type;		/* PACKET_HOST ... */
 	const struct minifw_ct_view *ct;	/* its connection, or NULL */
 	u32 ctmark;		/* the connection's mark, if it has one */
+	const struct minifw_ct_acct *acct;	/* its accounting, or NULL */
 	u8 mac[6];		/* Ethernet source, if has_mac */
 	bool has_mac;
 	const struct minifw_rthdr *rt;	/* its IPv6 routing header, or NULL */
@@ -207,7 +233,7 @@ struct minifw_user_pkt {
 	bool has_ext;		/* an IPv6 extension header: */
 	u8 ext_type;		/* its type (NEXTHDR_*) */
 	u8 ext_len;		/* how many of its bytes the packet has */
-	u8 ext[8];		/* its first bytes */
+	u8 ext[24];		/* its first bytes */
 	int ip6_headers;	/* MINIFW_IP6H_*, or -errno; 0: as ext says */
 	s64 now;		/* the time, in seconds since 1970 (UTC) */
 	s32 tz_minuteswest;	/* the kernel's timezone (sys_tz), for --kerneltz */
@@ -249,6 +275,29 @@ static inline int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, voi
 	if (len > u->ext_len)
 		return -EBADMSG;
 	memcpy(buf, u->ext, len);
+	return 0;
+}
+
+/* the options of ext, if it is of that type, walked as minifw.c walks them */
+static inline int minifw_pkt_ip6_opts(const struct minifw_pkt *p, u8 type, struct minifw_ip6opts *o)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+	u32 off = 2;
+
+	if (!u || !u->has_ext || u->ext_type != type)
+		return -ENOENT;
+	if (u->ext_len < 2 || (u->ext[1] + 1u) * 8 > u->ext_len)
+		return -EBADMSG;
+	o->len = (u->ext[1] + 1u) * 8;
+	o->nopts = 0;
+	while (o->nopts < MINIFW_IP6OPTS_MAX && off < o->len) {
+		if (u->ext[off] && off + 1 >= o->len)
+			break;
+		o->type[o->nopts] = u->ext[off];
+		o->optlen[o->nopts] = u->ext[off] ? u->ext[off + 1] : 0;
+		off += u->ext[off] ? o->optlen[o->nopts] + 2u : 1u;
+		o->nopts++;
+	}
 	return 0;
 }
 
@@ -342,6 +391,17 @@ static inline bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark)
 	if (!u || !u->ct)
 		return false;
 	*mark = u->ctmark;
+	return true;
+}
+
+/* the connection's accounting, if the test gave the packet both */
+static inline bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_ct_acct *a)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->ct || !u->acct)
+		return false;
+	*a = *u->acct;
 	return true;
 }
 

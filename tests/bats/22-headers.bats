@@ -448,7 +448,7 @@ send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
 	assert_equal "$(pkts INPUT 9)" 4
 }
 
-@test "-m frag, -m esp, -m ah, -m mh and -m ipv6header on IPv6, counted as by ip6tables-legacy" {
+@test "-m frag, -m esp, -m ah, -m mh, -m hbh, -m dst and -m ipv6header on IPv6, counted as by ip6tables-legacy" {
 	net6_up
 	alongside ip6tables-legacy INPUT "-m frag" "-m frag --fragfirst --fragmore" "-m frag --fraglast" \
 		"-m frag --fragid 1000:2000" "-m frag ! --fragid 1000:2000 --fragres" \
@@ -456,7 +456,10 @@ send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
 		"-m ah --ahspi 256" "-m ah ! --ahlen 16 --ahres" \
 		"-p mobility-header -m mh --mh-type bu" "-p mobility-header -m mh ! --mh-type bu" \
 		"-m ipv6header --header frag,prot" "-m ipv6header --header auth --soft" \
-		"-m ipv6header ! --header prot"
+		"-m ipv6header ! --header prot" \
+		"-m hbh" "-m hbh --hbh-len 8 --hbh-opts 5:2,1:0" "-m hbh ! --hbh-len 8 --hbh-opts 5,30:8" \
+		"-m hbh --hbh-opts 5,1:0,0" "-m dst --dst-len 8" "-m dst --dst-opts 1:4" \
+		"-m dst --dst-opts 0,5:8" "-m dst --dst-opts 0,5,1" "-m dst ! --dst-len 16"
 	ip netns exec peer python3 -c '
 import struct
 from scapy.all import IPv6, IPv6ExtHdrFragment, Raw, conf, send
@@ -475,10 +478,20 @@ pkts += [IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", nh=51) /
 # Mobility Headers of types 5 (binding update) and 6
 pkts += [IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", nh=135) /
          Raw(struct.pack("!BBBB", 59, 0, t, 0) + bytes(4)) for t in (5, 6)]
+# Hop-by-Hop headers of 8 bytes (a router alert, a PadN) and of 16 (a
+# router alert, an experimental option 30 of 8 bytes, which the stack
+# skips: padding of more than 7 bytes it would drop); Destination Options headers of 8 bytes:
+# a PadN of 4 bytes; a Pad1, then an option that runs past the header end
+# (dropped after INPUT, when the stack reads it)
+udp = struct.pack("!HHHH", 40000, 9, 8 + 8, 0) + b"u" * 8
+opts = [(0, bytes([17, 0, 5, 2, 0, 0, 1, 0])), (0, bytes([17, 1, 5, 2, 0, 0, 30, 8]) + bytes(8)),
+        (60, bytes([17, 0, 1, 4, 0, 0, 0, 0])), (60, bytes([17, 0, 0, 5, 8, 0, 0, 0]))]
+pkts += [IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", nh=nh) / Raw(h + udp) for nh, h in opts]
 send(pkts, iface="mfwp", inter=0.05)'
 	eventually 5 pkts INPUT 1
 	eventually 1 pkts INPUT 8
 	eventually 1 pkts INPUT 12
+	eventually 2 pkts INPUT 24
 	run same_counts ip6tables-legacy INPUT
 	echo "$output"
 	assert_success
@@ -494,4 +507,14 @@ send(pkts, iface="mfwp", inter=0.05)'
 	# the five fragments (then UDP); the two AH (then none)
 	assert_equal "$(pkts INPUT 13)" 5
 	assert_equal "$(pkts INPUT 14)" 2
+	# the options headers: options a prefix, one past the end only last
+	assert_equal "$(pkts INPUT 16)" 2
+	assert_equal "$(pkts INPUT 17)" 1
+	assert_equal "$(pkts INPUT 18)" 1
+	assert_equal "$(pkts INPUT 19)" 0
+	assert_equal "$(pkts INPUT 20)" 2
+	assert_equal "$(pkts INPUT 21)" 1
+	assert_equal "$(pkts INPUT 22)" 1
+	assert_equal "$(pkts INPUT 23)" 0
+	assert_equal "$(pkts INPUT 24)" 2
 }

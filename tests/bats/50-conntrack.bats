@@ -269,3 +269,34 @@ EOF
 	# they need connection tracking: minifw started it for them
 	[ -d /sys/module/nf_conntrack ]
 }
+
+@test "-m connbytes counts a connection's packets, bytes and average, as iptables-legacy; minifw switches accounting on" {
+	# off, as nf_conntrack starts (if it is loaded at all)
+	sysctl -qw net.netfilter.nf_conntrack_acct=0 2>/dev/null || true
+	dmesg_mark
+	tcp_server "" 8093
+	alongside iptables-legacy INPUT \
+		"-p tcp -m connbytes --connbytes 0:2 --connbytes-mode packets --connbytes-dir original" \
+		"-p tcp -m connbytes ! --connbytes 0:2 --connbytes-mode packets --connbytes-dir original" \
+		"-p tcp -m connbytes --connbytes 1 --connbytes-mode packets --connbytes-dir reply" \
+		"-p tcp -m connbytes --connbytes 200 --connbytes-mode bytes --connbytes-dir both" \
+		"-p tcp -m connbytes --connbytes 0:55 --connbytes-mode avgpkt --connbytes-dir both" \
+		"-p tcp -m connbytes ! --connbytes 0:55 --connbytes-mode avgpkt --connbytes-dir original"
+	alongside iptables-legacy OUTPUT \
+		"-p tcp -m connbytes --connbytes 2:3 --connbytes-mode packets --connbytes-dir reply"
+	[ "$(sysctl -n net.netfilter.nf_conntrack_acct)" = 1 ]
+	dmesg_new | grep -q 'minifw: -m connbytes: connection tracking accounting switched on'
+	NS=peer tcp_ok 192.0.2.1 8093
+	NS=peer tcp_ok 192.0.2.1 8093
+	same_counts iptables-legacy INPUT OUTPUT
+	# each connection's SYN and ACK in, then the rest of it
+	assert_equal "$(pkts INPUT 1)" 4
+	[ "$(pkts INPUT 2)" -ge 4 ]
+	[ "$(pkts INPUT 3)" -ge 6 ]
+	[ "$(pkts INPUT 4)" -ge 2 ]
+	[ "$(pkts INPUT 5)" -ge 2 ]
+	[ "$(pkts INPUT 6)" -ge 2 ]
+	[ "$(pkts OUTPUT 1)" -ge 4 ]
+	run grep -c -- '-m connbytes' "$RULES"
+	assert_output 7
+}

@@ -511,6 +511,7 @@ struct test_pkt {
 	struct minifw_user_pkt u;	/* p.ctx: mark, TTL, packet type, connection */
 	struct minifw_ct_view ct;	/* u.ct, with "conn" */
 	struct minifw_rthdr rt;		/* u.rt, with "rt=" */
+	struct minifw_ct_acct acct;	/* u.acct, with "acct=" */
 };
 
 /* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
@@ -602,7 +603,9 @@ static void make_conn(struct test_pkt *t)
  * packet a connection for -m conntrack (its tuple the original one, the
  * reply the other way), then: "reply" (the packet is the reply),
  * "dnat=ADDR:PORT" (the reply comes from there; the state gains DNAT),
- * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds), "ctmark=N"; "now=N"
+ * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds), "ctmark=N",
+ * "acct=OP/OB/RP/RB" (its accounting: packets and bytes of the original
+ * direction, then of the reply; default none); "now=N"
  * (the time, in seconds since 1970), "tzwest=N" (the kernel's timezone,
  * minutes west of UTC); "mac=XX:..:XX"
  * (the Ethernet source; default none); "rt=TYPE/SEGSLEFT/LEN[/RESERVED]"
@@ -753,6 +756,13 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->u.now = strtoll(w + 4, NULL, 0);
 		} else if (!strncmp(w, "tzwest=", 7)) {
 			t->u.tz_minuteswest = (s32)strtol(w + 7, NULL, 0);
+		} else if (!strncmp(w, "acct=", 5)) {
+			unsigned long long v[4];
+
+			ok &= sscanf(w + 5, "%llu/%llu/%llu/%llu", &v[0], &v[1], &v[2], &v[3]) == 4;
+			t->acct = (struct minifw_ct_acct){ .packets = { v[0], v[2] },
+							   .bytes = { v[1], v[3] } };
+			t->u.acct = &t->acct;
 		} else if (!strncmp(w, "ctmark=", 7)) {
 			t->u.ctmark = (u32)strtoul(w + 7, NULL, 0);
 		} else if (!strncmp(w, "ctexpire=", 9)) {
@@ -5299,6 +5309,78 @@ static const struct {
 	  "FORWARD 1 | 0" },
 	/* IPv6's: an IPv4 packet passes */
 	{ "-A FORWARD -m rt -j DROP", UDP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	/*
+	 * -m hbh and -m dst: a Hop-by-Hop header of 8 bytes with a router
+	 * alert (5, 2 bytes of data) and a PadN (1, none); --hbh-opts is a
+	 * prefix of the header's options
+	 */
+#define HBH6 RT6 " exthdr=0:1100050200000100"
+	{ "-A FORWARD -m hbh -j DROP", HBH6, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh --hbh-len 8 -j DROP", HBH6, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh ! --hbh-len 8 -j DROP", HBH6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m hbh ! --hbh-len 16 -j DROP", HBH6, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh --hbh-opts 5:2 -j DROP", HBH6, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh --hbh-opts 5:2,1:0 -j DROP", HBH6, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh --hbh-opts 5,1 -j DROP", HBH6, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh --hbh-opts 1 -j DROP", HBH6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m hbh --hbh-opts 5:3 -j DROP", HBH6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m hbh --hbh-opts 5,1,0 -j DROP", HBH6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m hbh --hbh-len 16 --hbh-opts 5 -j DROP", HBH6, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m dst -j DROP", HBH6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m dst --dst-opts 5:2 -j DROP", RT6 " exthdr=60:1100050200000100", "DROP",
+	  0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh -j DROP", RT6 " exthdr=60:1100050200000100", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	/* two Pad1 and a PadN of 2 bytes: Pad1 has no length byte */
+	{ "-A FORWARD -m hbh --hbh-opts 0,0,1:2 -j DROP", RT6 " exthdr=0:1100000001020000",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh --hbh-opts 0,1:2 -j DROP", RT6 " exthdr=0:1100000001020000",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* an option that runs past the header's end: only as the last named */
+	{ "-A FORWARD -m hbh --hbh-opts 5:8 -j DROP", RT6 " exthdr=0:1100050800000000", "DROP",
+	  0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m hbh --hbh-opts 5,1 -j DROP", RT6 " exthdr=0:1100050800000000", "ACCEPT",
+	  0, "FORWARD 0 | 1" },
+	/* a header longer than the packet (16 bytes of 8): dropped, uncounted */
+	{ "-A FORWARD -m hbh -j ACCEPT", RT6 " exthdr=0:1101050200000100", "DROP", 0,
+	  "FORWARD 0 | 0" },
+	{ "-A FORWARD -m hbh -j ACCEPT", RT6, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m dst -j DROP", UDP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	/*
+	 * -m connbytes: a connection that carried 3 packets of 300 bytes in
+	 * the original direction and 2 of 1000 in reply; avgpkt 100, 500 and
+	 * 260 (1300 / 5)
+	 */
+#define CB TCP10 " conn acct=3/300/2/1000"
+#define CBR(range, mode, dir) "-A FORWARD -m connbytes --connbytes " range \
+	" --connbytes-mode " mode " --connbytes-dir " dir " -j DROP"
+	{ CBR("3", "packets", "original"), CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ CBR("4", "packets", "original"), CB, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ CBR("0:2", "packets", "reply"), CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ CBR("5:5", "packets", "both"), CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ CBR("0:4", "packets", "both"), CB, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ CBR("1300", "bytes", "both"), CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ CBR("301", "bytes", "original"), CB, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ CBR("100:100", "avgpkt", "original"), CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ CBR("500:500", "avgpkt", "reply"), CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ CBR("260:260", "avgpkt", "both"), CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ CBR("261", "avgpkt", "both"), CB, "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* "!": outside the range; its ends are in it */
+	{ "-A FORWARD -m connbytes ! --connbytes 4:10 --connbytes-mode packets "
+	  "--connbytes-dir original -j DROP", CB, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m connbytes ! --connbytes 3:10 --connbytes-mode packets "
+	  "--connbytes-dir original -j DROP", CB, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m connbytes ! --connbytes 1:2 --connbytes-mode packets "
+	  "--connbytes-dir reply -j DROP", CB, "ACCEPT", 0, "FORWARD 0 | 1" },
+	/* before its first packet avgpkt is 0 */
+	{ CBR("0:0", "avgpkt", "reply"), TCP10 " conn acct=1/60/0/0", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	/* no connection, or no accounting: no match, negated or not */
+	{ CBR("0", "packets", "both"), TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ CBR("0", "packets", "both"), TCP10 " conn", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m connbytes ! --connbytes 4:10 --connbytes-mode packets "
+	  "--connbytes-dir original -j DROP", TCP10 " conn", "ACCEPT", 0, "FORWARD 0 | 1" },
 	/* addrtype, by user space's model (include/walk.h): 127/8 is local */
 	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", "udp 10.0.0.1:5 > 127.0.0.1:53",
 	  "DROP", 0, "FORWARD 1 | 0" },
