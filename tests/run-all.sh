@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: everything, from a fresh Debian 12 machine (as root).
 #   1. install the Debian packages it needs (tests/install-deps.sh)
-#   2. build minifw.ko for Debian's 6.1 and 6.12 kernels, W=1, warnings fatal,
-#      and run sparse (C=2) over it: any sparse warning fails; build the
-#      .deb (make deb)
-#   3. boot each kernel in QEMU and run the bats suite inside (tests/bats),
-#      and while they run: cppcheck over the user-space build, checkpatch.pl
+#   2. build the .deb (make deb); then for Debian's 6.1 and 6.12 kernels at
+#      once, each in the background: build minifw.ko, W=1, warnings fatal,
+#      with sparse (C=2: any sparse warning fails), then boot that kernel
+#      in QEMU and run the bats suite inside (tests/bats)
+#   3. meanwhile: cppcheck over the user-space build, checkpatch.pl
 #      --strict, the user-space unit tests of the rule engine (make unit,
 #      gcc and clang builds), the matcher's instruction counts (make
 #      bench-unit, small N) and a one-minute fuzz of its write path (make
@@ -36,16 +36,6 @@ mapfile -t kernels < <(tests/kernels.sh) || true
 [ ${#kernels[@]} -eq 2 ] || fail "both Debian kernels (6.1, 6.12) with headers are needed"
 
 mkdir -p build
-for k in "${kernels[@]}"; do
-	log=build/build-$k.log
-	if make --no-print-directory "build/$k/minifw.ko" EXTRA="C=2" >"$log" 2>&1 &&
-		! grep -E 'warning:|error:' "$log"; then
-		pass "build and sparse for $k"
-	else
-		tail -n 30 "$log"
-		fail "build and sparse for $k (see $log)"
-	fi
-done
 
 # the minifw-dkms package, which tests/bats/60-packaging.bats installs in
 # the VM: built here, on the host, as users build it (arch all, nothing to
@@ -57,20 +47,31 @@ else
 	fail "make deb (see build/deb.log)"
 fi
 
-# Both kernels' VMs at once, started now so that the checks below run
-# beside them: the checks are mostly single-threaded and would leave a
-# core idle on their own, and the two VMs keep both cores busy (the bats
-# runs are CPU-bound under emulation). Each VM writes its own TAP file,
-# shown when both end.
-declare -A vm_pid=()
-if ! $check_only; then
-	for k in "${kernels[@]}"; do
-		[ -f "build/$k/minifw.ko" ] || { fail "bats on $k: module not built"; continue; }
-		echo "=== bats suite in QEMU, kernel $k (build/bats-$k.tap)"
-		VM_TIMEOUT=${VM_TIMEOUT:-3600} tests/vm/run-vm.sh "$k" tests/in-vm.sh >"build/bats-$k.tap" 2>&1 &
-		vm_pid[$k]=$!
-	done
-fi
+# Each kernel in the background: its build (sparse over it, any warning
+# fails), then its VM with the bats suite, which starts as soon as its
+# module is built: the VMs are what takes long. Both at once, beside the
+# checks below: the builds and the checks are mostly single-threaded, and
+# the two VMs keep both cores busy (the bats runs are CPU-bound under
+# emulation). Each job leaves its build log, the build's result
+# (build/build-KVER.ok), its VM's TAP file and exit code, shown when all
+# end.
+kernel_job() {
+	local k=$1 log=build/build-$1.log
+	rm -f "build/build-$k.ok" "build/bats-$k.tap" "build/bats-$k.rc"
+	make --no-print-directory "build/$k/minifw.ko" EXTRA="C=2" >"$log" 2>&1 &&
+		! grep -qE 'warning:|error:' "$log" || return 0
+	touch "build/build-$k.ok"
+	$check_only && return 0
+	VM_TIMEOUT=${VM_TIMEOUT:-3600} tests/vm/run-vm.sh "$k" tests/in-vm.sh >"build/bats-$k.tap" 2>&1
+	echo $? >"build/bats-$k.rc"
+}
+
+declare -A job=()
+for k in "${kernels[@]}"; do
+	echo "=== build and sparse for $k, then the bats suite in QEMU (build/bats-$k.tap)"
+	kernel_job "$k" &
+	job[$k]=$!
+done
 
 # cppcheck over the user-space build of the rule engine and its tests
 # (make cppcheck)
@@ -118,27 +119,37 @@ if ! $check_only; then
 		tail -n 30 build/fuzz.log
 		fail "fuzz found a problem (see build/fuzz.log and build/fuzz/crash-*)"
 	fi
-
-	for k in "${!vm_pid[@]}"; do
-		rc=0
-		wait "${vm_pid[$k]}" || rc=$?
-		tap=build/bats-$k.tap
-		echo "=== bats suite in QEMU, kernel $k: exit $rc"
-		cat "$tap"
-		ok=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
-		skipped=$(grep -cE '^ok [0-9]+.*# skip' "$tap" | tr -d ' ')
-		notok=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
-		passed=$((passed + ok - skipped))
-		failed=$((failed + notok + skipped))
-		[ "$notok" -eq 0 ] || failures+=("bats on $k: $notok failed")
-		[ "$skipped" -eq 0 ] || failures+=("bats on $k: $skipped skipped (a skip is a failure)")
-		if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
-			fail "bats on $k: the VM run exited $rc (see build/vm/console-$k.log)"
-		elif [ "$ok" -eq 0 ]; then
-			fail "bats on $k: no test ran"
-		fi
-	done
 fi
+
+# the builds, and on each kernel the bats suite
+for k in "${kernels[@]}"; do
+	[ -n "${job[$k]:-}" ] && wait "${job[$k]}"
+	log=build/build-$k.log
+	if [ -f "build/build-$k.ok" ]; then
+		pass "build and sparse for $k"
+	else
+		grep -E 'warning:|error:' "$log" || tail -n 30 "$log"
+		fail "build and sparse for $k (see $log)"
+		continue
+	fi
+	$check_only && continue
+	tap=build/bats-$k.tap
+	rc=$(cat "build/bats-$k.rc" 2>/dev/null || echo "none")
+	echo "=== bats suite in QEMU, kernel $k: exit $rc"
+	cat "$tap"
+	ok=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
+	skipped=$(grep -cE '^ok [0-9]+.*# skip' "$tap" | tr -d ' ')
+	notok=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
+	passed=$((passed + ok - skipped))
+	failed=$((failed + notok + skipped))
+	[ "$notok" -eq 0 ] || failures+=("bats on $k: $notok failed")
+	[ "$skipped" -eq 0 ] || failures+=("bats on $k: $skipped skipped (a skip is a failure)")
+	if [ "$rc" != 0 ] && [ "$notok" -eq 0 ]; then
+		fail "bats on $k: the VM run exited $rc (see build/vm/console-$k.log)"
+	elif [ "$ok" -eq 0 ]; then
+		fail "bats on $k: no test ran"
+	fi
+done
 
 # the README's "make demo" still does what it says
 if ! $check_only; then

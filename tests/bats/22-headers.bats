@@ -107,7 +107,9 @@ teardown() {
 	fw "-A INPUT -p udp --dport 7000 -m statistic --mode random --probability 0.5 -j DROP" \
 		"-A INPUT -p udp --dport 7000"
 	ip netns exec peer python3 -c '
-from scapy.all import IP, UDP, conf, send
+from scapy.config import conf
+from scapy.layers.inet import IP, UDP
+from scapy.sendrecv import send
 conf.verb = 0
 send([IP(src="192.0.2.2", dst="192.0.2.1", id=k) / UDP(sport=40000, dport=7000) for k in range(200)],
      iface="mfwp", inter=0.002)'
@@ -123,7 +125,9 @@ send([IP(src="192.0.2.2", dst="192.0.2.1", id=k) / UDP(sport=40000, dport=7000) 
 	alongside iptables-legacy INPUT "-p icmp --icmp-type 3/0:1" "-p icmp ! --icmp-type 3/1:2" \
 		"-p icmp --icmp-type 255/255" "-p icmp --icmp-type 255" "-p icmp --icmp-type 3/2"
 	ip netns exec peer python3 -c '
-from scapy.all import ICMP, IP, conf, send
+from scapy.config import conf
+from scapy.layers.inet import ICMP, IP
+from scapy.sendrecv import send
 conf.verb = 0
 send([IP(src="192.0.2.2", dst="192.0.2.1") / ICMP(type=t, code=c, id=k) / (b"\0" * 28)
       for k, (t, c) in enumerate([(3, 0), (3, 1), (3, 2), (3, 3), (8, 0), (11, 1)])],
@@ -144,7 +148,10 @@ send([IP(src="192.0.2.2", dst="192.0.2.1") / ICMP(type=t, code=c, id=k) / (b"\0"
 		"-p ah -m ah ! --ahspi 256"
 	ip netns exec peer python3 -c '
 import struct
-from scapy.all import IP, Raw, conf, send
+from scapy.config import conf
+from scapy.layers.inet import IP
+from scapy.packet import Raw
+from scapy.sendrecv import send
 conf.verb = 0
 send([IP(src="192.0.2.2", dst="192.0.2.1", proto=50) / Raw(struct.pack("!II", spi, 1) + b"x" * 16)
       for spi in (1, 256, 300, 511, 512, 4294967295)] +
@@ -427,7 +434,10 @@ recent_lines() { sed -E 's/[0-9]{4,}/J/g' "$1" | sort; }
 		"-p tcp -m quota --quota 300" "-p tcp -m quota ! --quota 100"
 	ip netns exec peer ping -6 -c2 -i0.2 -W2 -Q 0xb8 -q 2001:db8:1::1 >/dev/null
 	ip netns exec peer python3 -c '
-from scapy.all import IPv6, TCP, conf, send
+from scapy.config import conf
+from scapy.layers.inet import TCP
+from scapy.layers.inet6 import IPv6
+from scapy.sendrecv import send
 conf.verb = 0
 probes = [(0, "S", 1220), (2, "SEC", 1440), (1, "SE", None), (0xb8, "S", 1440), (0, "A", None),
           (3, "SC", 536), (0, "S", 1400), (0, "S", 1401)]
@@ -462,7 +472,10 @@ send([IPv6(src="2001:db8:1::2", dst="2001:db8:1::1", tc=tc) /
 		"-m dst --dst-opts 0,5:8" "-m dst --dst-opts 0,5,1" "-m dst ! --dst-len 16"
 	ip netns exec peer python3 -c '
 import struct
-from scapy.all import IPv6, IPv6ExtHdrFragment, Raw, conf, send
+from scapy.config import conf
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment
+from scapy.packet import Raw
+from scapy.sendrecv import send
 conf.verb = 0
 ip = IPv6(src="2001:db8:1::2", dst="2001:db8:1::1")
 udp = struct.pack("!HHHH", 40000, 9, 8 + 24, 0) + b"y" * 8

@@ -91,7 +91,7 @@ peer_udp_send() {
 }
 
 @test "--syn drops new connections while an established one goes on" {
-	socat TCP-LISTEN:8080,reuseaddr,fork EXEC:cat 3>&- &
+	socat_bg "" TCP-LISTEN:8080,reuseaddr,fork EXEC:cat
 	wait_port "" tcp 8080
 	coproc CONN { ip netns exec peer socat - TCP:192.0.2.1:8080 3>&-; }
 	local line

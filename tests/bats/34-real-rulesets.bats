@@ -246,7 +246,8 @@ both() {
 	round_trip
 	peer_ping -6 2001:db8:1::1
 	ip netns exec peer python3 -c '
-from scapy.all import IPv6, IPv6ExtHdrRouting, ICMPv6EchoRequest, send
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrRouting, ICMPv6EchoRequest
+from scapy.sendrecv import send
 send(IPv6(src="2001:db8:1::2", dst="2001:db8:1::1") /
      IPv6ExtHdrRouting(type=0, segleft=1, addresses=["2001:db8:3::2"]) /
      ICMPv6EchoRequest(), verbose=0)'
