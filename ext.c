@@ -49,6 +49,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_mark,
 	&minifw_xt_connmark,
 	&minifw_xt_connbytes,
+	&minifw_xt_helper,
 	&minifw_xt_set,
 	&minifw_xt_time,
 	&minifw_xt_addrtype,

@@ -55,6 +55,8 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_acct.h>
 #include <net/netfilter/nf_conntrack_extend.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_ecache.h>
 #include <net/netfilter/nf_log.h>
 #include <linux/if_packet.h>
 #include <linux/ratelimit.h>
@@ -388,6 +390,37 @@ bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_ct_acct *a)
 }
 
 /**
+ * minifw_pkt_ct_helper() - the conntrack helper that expected the packet's
+ * connection (-m helper), as xt_helper finds it: its master's
+ * @p: the packet, as minifw_hook() filled it
+ * @name: the helper's name, MINIFW_HELPER_NAME_LEN bytes, out
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: false if the packet has no connection, it has no master, or the
+ * master has no helper.
+ */
+bool minifw_pkt_ct_helper(const struct minifw_pkt *p, char *name)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+	const struct nf_conntrack_helper *helper;
+	const struct nf_conn_help *help;
+
+	BUILD_BUG_ON(MINIFW_HELPER_NAME_LEN != NF_CT_HELPER_NAME_LEN);
+	if (!ct || !ct->master)
+		return false;
+	help = minifw_ct_ext_find(ct->master, NF_CT_EXT_HELPER);
+	if (!help)
+		return false;
+	helper = rcu_dereference(help->helper);
+	if (!helper)
+		return false;
+	strscpy(name, helper->name, MINIFW_HELPER_NAME_LEN);
+	return true;
+}
+
+/**
  * minifw_pkt_time() - the time a packet is matched at (-m time), as xt_time
  * reads it: the real time, not the packet's stamp
  * @p: the packet (unused: the time is now's)
@@ -428,10 +461,10 @@ bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark)
  * @p: the packet, as minifw_hook() filled it
  * @mark: the new mark
  *
- * As xt_CONNMARK, but without the IPCT_MARK event: raising it may need
- * nf_conntrack's __nf_ct_ext_find(), and minifw takes no symbol of
- * nf_conntrack it has not asked for (see minifw_ct). ctnetlink listeners
- * (conntrack -E) see the new mark with the connection's next event.
+ * As xt_CONNMARK: a new mark is an IPCT_MARK event, which ctnetlink's
+ * listeners (conntrack -E) get after the packet. The event is cached as
+ * nf_conntrack_event_cache() caches it, with minifw's own lookup of the
+ * extension (minifw_ct_ext_find()).
  *
  * Context: packet path, RCU read side, bottom halves disabled.
  */
@@ -440,9 +473,20 @@ void minifw_pkt_set_ctmark(const struct minifw_pkt *p, u32 mark)
 	const struct minifw_hook_ctx *c = p->ctx;
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+#ifdef CONFIG_NF_CONNTRACK_EVENTS
+	struct nf_conntrack_ecache *e;
+#endif
 
-	if (ct && READ_ONCE(ct->mark) != mark)
-		WRITE_ONCE(ct->mark, mark);
+	if (!ct || READ_ONCE(ct->mark) == mark)
+		return;
+	WRITE_ONCE(ct->mark, mark);
+#ifdef CONFIG_NF_CONNTRACK_EVENTS
+	if (!rcu_access_pointer(nf_ct_net(ct)->ct.nf_conntrack_event_cb))
+		return;
+	e = minifw_ct_ext_find(ct, NF_CT_EXT_ECACHE);
+	if (e)
+		set_bit(IPCT_MARK, &e->cache);
+#endif
 }
 
 /**

@@ -126,6 +126,9 @@ struct minifw_ct_acct {
 	u64 bytes[2];
 };
 
+/* -m helper: a conntrack helper's name, the NUL included (NF_CT_HELPER_NAME_LEN) */
+#define MINIFW_HELPER_NAME_LEN	16
+
 /* What -m owner reads of a packet's local socket (minifw_pkt_owner()). */
 struct minifw_sock_owner {
 	bool sock;		/* a full socket of this namespace, with a struct socket */
@@ -201,6 +204,7 @@ bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 typ
 bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v);
 bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark);	/* false: no connection */
 bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_ct_acct *a);	/* false: none */
+bool minifw_pkt_ct_helper(const struct minifw_pkt *p, char *name);	/* false: none */
 void minifw_pkt_set_ctmark(const struct minifw_pkt *p, u32 mark);
 bool minifw_pkt_mac_source(const struct minifw_pkt *p, u8 *mac);
 int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
@@ -220,6 +224,7 @@ struct minifw_user_pkt {
 	const struct minifw_ct_view *ct;	/* its connection, or NULL */
 	u32 ctmark;		/* the connection's mark, if it has one */
 	const struct minifw_ct_acct *acct;	/* its accounting, or NULL */
+	const char *helper;	/* the helper of its master, or NULL */
 	u8 mac[6];		/* Ethernet source, if has_mac */
 	bool has_mac;
 	const struct minifw_rthdr *rt;	/* its IPv6 routing header, or NULL */
@@ -402,6 +407,17 @@ static inline bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_
 	if (!u || !u->ct || !u->acct)
 		return false;
 	*a = *u->acct;
+	return true;
+}
+
+/* the helper of the connection's master, if the test gave the packet both */
+static inline bool minifw_pkt_ct_helper(const struct minifw_pkt *p, char *name)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->ct || !u->helper)
+		return false;
+	snprintf(name, MINIFW_HELPER_NAME_LEN, "%s", u->helper);
 	return true;
 }
 

@@ -12,6 +12,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio xz-utils zstd   # the test VM
 	bats bats-support bats-assert               # the test suite
 	iproute2 iputils-ping socat procps libcap2-bin util-linux nftables tcpdump iptables
+	conntrack                                   # -j CONNMARK's events (conntrack -E)
 	python3 python3-scapy                       # abuse writes, crafted packets
 	linux-source-6.1                            # checkpatch.pl (make checkpatch)
 	dkms dh-dkms debhelper dpkg-dev man-db groff-base systemd   # packaging (make deb, 60-packaging.bats)

@@ -18,6 +18,11 @@ teardown() {
 		rmmod iptable_mangle
 		held=1
 	fi
+	if [ -d /sys/module/iptable_raw ]; then
+		iptables-legacy -t raw -F
+		rmmod iptable_raw
+		held=1
+	fi
 	if [ -d /sys/module/iptable_nat ]; then
 		iptables-legacy -t nat -F
 		rmmod iptable_nat
@@ -25,7 +30,7 @@ teardown() {
 	fi
 	legacy_clean
 	if [ -n "$held" ]; then
-		# iptables' NAT and connmark hold conntrack: the files after
+		# iptables' NAT, connmark and CT hold conntrack: the files after
 		# this one expect it unloaded
 		for i in $(seq 100); do
 			unload_conntrack 2>/dev/null && break
@@ -131,7 +136,8 @@ EOF
 	# strict TCP tracking: an ACK out of nowhere is not picked up midstream
 	sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
 	ip netns exec peer python3 -c '
-from scapy.all import IP, TCP, send
+from scapy.layers.inet import IP, TCP
+from scapy.sendrecv import send
 send(IP(src="192.0.2.2", dst="192.0.2.1") / TCP(sport=40000, dport=8085, flags="A", seq=1000, ack=2000), verbose=0)'
 	sysctl -qw net.netfilter.nf_conntrack_tcp_loose=1
 	# dropped as INVALID (40 bytes), so the rule after it never saw it
@@ -270,6 +276,42 @@ EOF
 	[ -d /sys/module/nf_conntrack ]
 }
 
+@test "-j CONNMARK's new mark is an event for conntrack -E, as iptables-legacy's is" {
+	socat_bg "" TCP-LISTEN:8094,reuseaddr,fork EXEC:cat
+	socat_bg "" TCP-LISTEN:8095,reuseaddr,fork EXEC:cat
+	wait_port "" tcp 8094
+	wait_port "" tcp 8095
+	# Each connection's second data packet (57 bytes: "yyyy" and a
+	# newline), alone: the first made the connection ASSURED (an event of
+	# its own), and the second changes nothing else, so the new mark is
+	# its only event
+	fw "-A INPUT -p tcp --dport 8094 -m length --length 57 -j CONNMARK --set-mark 0x5"
+	iptables-legacy -t mangle -A INPUT -p tcp --dport 8095 -m length --length 57 \
+		-j CONNMARK --set-mark 0x5
+	conntrack -E -p tcp >"$BATS_TEST_TMPDIR/events" 2>/dev/null 3>&- &
+	local listener=$! port
+	sleep 1
+	for port in 8094 8095; do
+		run bash -c "(echo x; sleep 0.5; echo yyyy; sleep 0.5) |
+			ip netns exec peer socat -t10 -T10 - TCP:192.0.2.1:$port"
+		assert_output $'x\nyyyy'
+	done
+	sleep 0.5
+	kill "$listener"
+	# each connection's events: the kind, the TCP state (if the event has
+	# one), the mark
+	events() {
+		awk -v p="dport=$1" '$0 ~ p " " { m = "mark=0"
+			for (i = 1; i <= NF; i++) if ($i ~ /^mark=/) m = $i
+			print $1, $5, m }' "$BATS_TEST_TMPDIR/events"
+	}
+	events 8094
+	events 8095
+	assert_equal "$(events 8094)" "$(events 8095)"
+	# the event of the mark alone: no TCP state in it
+	events 8094 | grep -qx '\[UPDATE\] src=192.0.2.2 mark=5'
+}
+
 @test "-m connbytes counts a connection's packets, bytes and average, as iptables-legacy; minifw switches accounting on" {
 	# off, as nf_conntrack starts (if it is loaded at all)
 	sysctl -qw net.netfilter.nf_conntrack_acct=0 2>/dev/null || true
@@ -299,4 +341,51 @@ EOF
 	[ "$(pkts OUTPUT 1)" -ge 4 ]
 	run grep -c -- '-m connbytes' "$RULES"
 	assert_output 7
+}
+
+@test "-m helper matches the FTP data connection conntrack's ftp helper expected, counted as by iptables-legacy" {
+	# the raw table gives the control connection the ftp helper, as
+	# firewalls do since kernels stopped giving helpers by port
+	iptables-legacy -t raw -A PREROUTING -p tcp --dport 21 -j CT --helper ftp
+	alongside iptables-legacy INPUT "-p tcp --dport 8021 -m helper --helper ftp" \
+		"-p tcp --dport 8021 -m helper ! --helper ftp" "-p tcp -m helper --helper irc" \
+		"-p tcp -m helper ! --helper irc" \
+		"-p tcp -m conntrack --ctstate RELATED -m helper --helper ftp-21"
+	# a passive FTP server: the data port (8021) in its 227 reply
+	python3 -c '
+import socket
+ctl = socket.create_server(("192.0.2.1", 21))
+data = socket.create_server(("192.0.2.1", 8021))
+ctl.settimeout(10)
+data.settimeout(10)
+c, _ = ctl.accept()
+c.sendall(b"220 minifw\r\n")
+c.recv(100)
+c.sendall(b"227 Entering Passive Mode (192,0,2,1,31,85).\r\n")
+d, _ = data.accept()
+d.sendall(b"hi\n")
+d.close()
+c.recv(100)
+c.close()' 3>&- &
+	wait_port "" tcp 8021
+	run ip netns exec peer python3 -c '
+import socket
+c = socket.create_connection(("192.0.2.1", 21), timeout=10)
+c.recv(100)
+c.sendall(b"PASV\r\n")
+print(c.recv(100).decode().strip())
+d = socket.create_connection(("192.0.2.1", 8021), timeout=10)
+print(d.recv(100).decode().strip())
+d.close()
+c.sendall(b"QUIT\r\n")
+c.close()'
+	assert_output $'227 Entering Passive Mode (192,0,2,1,31,85).\nhi'
+	wait
+	same_counts iptables-legacy INPUT
+	# the data connection's packets in (SYN, ACK, FIN ...), all expected by ftp
+	[ "$(pkts INPUT 1)" -ge 3 ]
+	assert_equal "$(pkts INPUT 2)" 0
+	assert_equal "$(pkts INPUT 3)" 0
+	[ "$(pkts INPUT 4)" -gt "$(pkts INPUT 1)" ]
+	[ "$(pkts INPUT 5)" -ge 1 ]
 }

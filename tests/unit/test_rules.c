@@ -512,6 +512,7 @@ struct test_pkt {
 	struct minifw_ct_view ct;	/* u.ct, with "conn" */
 	struct minifw_rthdr rt;		/* u.rt, with "rt=" */
 	struct minifw_ct_acct acct;	/* u.acct, with "acct=" */
+	char helper[MINIFW_HELPER_NAME_LEN];	/* u.helper, with "helper=" */
 };
 
 /* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
@@ -605,7 +606,8 @@ static void make_conn(struct test_pkt *t)
  * "dnat=ADDR:PORT" (the reply comes from there; the state gains DNAT),
  * "ctstatus=N" (IPS_* bits), "ctexpire=N" (seconds), "ctmark=N",
  * "acct=OP/OB/RP/RB" (its accounting: packets and bytes of the original
- * direction, then of the reply; default none); "now=N"
+ * direction, then of the reply; default none), "helper=NAME" (the helper
+ * of its master; default none); "now=N"
  * (the time, in seconds since 1970), "tzwest=N" (the kernel's timezone,
  * minutes west of UTC); "mac=XX:..:XX"
  * (the Ethernet source; default none); "rt=TYPE/SEGSLEFT/LEN[/RESERVED]"
@@ -763,6 +765,9 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 			t->acct = (struct minifw_ct_acct){ .packets = { v[0], v[2] },
 							   .bytes = { v[1], v[3] } };
 			t->u.acct = &t->acct;
+		} else if (!strncmp(w, "helper=", 7)) {
+			snprintf(t->helper, sizeof(t->helper), "%s", w + 7);
+			t->u.helper = t->helper;
 		} else if (!strncmp(w, "ctmark=", 7)) {
 			t->u.ctmark = (u32)strtoul(w + 7, NULL, 0);
 		} else if (!strncmp(w, "ctexpire=", 9)) {
@@ -5381,6 +5386,29 @@ static const struct {
 	{ CBR("0", "packets", "both"), TCP10 " conn", "ACCEPT", 0, "FORWARD 0 | 1" },
 	{ "-A FORWARD -m connbytes ! --connbytes 4:10 --connbytes-mode packets "
 	  "--connbytes-dir original -j DROP", TCP10 " conn", "ACCEPT", 0, "FORWARD 0 | 1" },
+	/*
+	 * -m helper: the helper of the connection's master, by the beginning
+	 * of the name given; "" is any; no helper matches only "!"
+	 */
+	{ "-A FORWARD -m helper --helper ftp -j DROP", TCP10 " conn helper=ftp", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m helper --helper ftp-21 -j DROP", TCP10 " conn helper=ftp", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m helper --helper ft -j DROP", TCP10 " conn helper=ftp", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m helper --helper irc -j DROP", TCP10 " conn helper=ftp", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m helper --helper \"\" -j DROP", TCP10 " conn helper=sip", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m helper ! --helper ftp -j DROP", TCP10 " conn helper=irc", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m helper ! --helper ftp -j DROP", TCP10 " conn helper=ftp", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m helper --helper \"\" -j DROP", TCP10 " conn", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m helper ! --helper ftp -j DROP", TCP10 " conn", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m helper ! --helper \"\" -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
 	/* addrtype, by user space's model (include/walk.h): 127/8 is local */
 	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", "udp 10.0.0.1:5 > 127.0.0.1:53",
 	  "DROP", 0, "FORWARD 1 | 0" },
