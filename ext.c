@@ -72,6 +72,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_LOG,
 	&minifw_xt_NFLOG,
 	&minifw_xt_NFQUEUE,
+	&minifw_xt_AUDIT,
 	&minifw_xt_MARK,
 	&minifw_xt_CONNMARK,
 	&minifw_xt_SET,

@@ -61,6 +61,7 @@
 #include <linux/if_packet.h>
 #include <linux/ratelimit.h>
 #include <linux/kmod.h>
+#include <linux/audit.h>
 #include <net/net_namespace.h>
 
 #include "minifw.h"
@@ -970,6 +971,57 @@ void minifw_log(const struct minifw_pkt *pkt, u8 level, u8 flags, const char *pr
 		return;
 	nf_log_packet(c->state->net, c->state->pf, c->state->hook, c->skb,
 		      c->state->in, c->state->out, &li, "%s", prefix);
+}
+
+/**
+ * minifw_audit() - write a packet's audit record for a -j AUDIT rule, as
+ * xt_AUDIT writes it: its mark, addresses and protocol (IPv6: after the
+ * extension headers)
+ * @pkt: the packet, as minifw_hook() filled it
+ *
+ * Nothing while auditing is off. The audit subsystem allocates the record
+ * and limits how many it keeps (its rate and backlog limits).
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ */
+void minifw_audit(const struct minifw_pkt *pkt)
+{
+#ifdef CONFIG_AUDIT
+	const struct minifw_hook_ctx *c = pkt->ctx;
+	const struct sk_buff *skb = c->skb;
+	struct audit_buffer *ab;
+	union {
+		struct iphdr v4;
+		struct ipv6hdr v6;
+	} _h;
+	const struct iphdr *ih;
+	const struct ipv6hdr *ih6;
+	__be16 frag_off;
+	u8 nexthdr;
+
+	if (audit_enabled == AUDIT_OFF)
+		return;
+	ab = audit_log_start(NULL, GFP_ATOMIC, AUDIT_NETFILTER_PKT);
+	if (!ab)
+		return;
+	audit_log_format(ab, "mark=%#x", skb->mark);
+	if (pkt->family == MINIFW_FAM_IPV4) {
+		ih = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_h.v4), &_h.v4);
+		if (ih)
+			audit_log_format(ab, " saddr=%pI4 daddr=%pI4 proto=%hhu", &ih->saddr,
+					 &ih->daddr, ih->protocol);
+	} else {
+		ih6 = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_h.v6), &_h.v6);
+		if (ih6) {
+			nexthdr = ih6->nexthdr;
+			ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ih6), &nexthdr,
+					 &frag_off);
+			audit_log_format(ab, " saddr=%pI6c daddr=%pI6c proto=%hhu", &ih6->saddr,
+					 &ih6->daddr, nexthdr);
+		}
+	}
+	audit_log_end(ab);
+#endif
 }
 
 /**

@@ -225,6 +225,8 @@ const char *minifw_target_name(unsigned int target)
 		return "NFLOG";
 	case MINIFW_T_NFQUEUE:
 		return "NFQUEUE";
+	case MINIFW_T_AUDIT:
+		return "AUDIT";
 	case MINIFW_T_RETURN:
 		return "RETURN";
 	default:

@@ -33,6 +33,10 @@ void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n)
 {
 }
 
+void minifw_audit(const struct minifw_pkt *pkt)
+{
+}
+
 static u64 seed = 0x9e3779b97f4a7c15ULL;
 
 static u32 rnd(void)

@@ -229,6 +229,7 @@ extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_connmark;
 extern const struct minifw_ext_ops minifw_xt_connbytes;
+extern const struct minifw_ext_ops minifw_xt_AUDIT;
 extern const struct minifw_ext_ops minifw_xt_helper;
 extern const struct minifw_ext_ops minifw_xt_time;
 extern const struct minifw_ext_ops minifw_xt_CONNMARK;

@@ -66,6 +66,7 @@ enum minifw_target {
 	MINIFW_T_SET,		/* add to or delete from ipset sets, go on */
 	MINIFW_T_NFLOG,		/* hand to nfnetlink_log, go on */
 	MINIFW_T_NFQUEUE,	/* hand to a queue's reader; arg: queue | MINIFW_NFQUEUE_BYPASS */
+	MINIFW_T_AUDIT,		/* an audit record, go on */
 	MINIFW_T_UNSET,		/* policy not given in a restore block (yet) */
 	MINIFW_T_JUMP,		/* -j CHAIN: call it; target_arg: its index */
 	MINIFW_T_GOTO,		/* -g CHAIN: go on there, never back here */

@@ -165,6 +165,12 @@ struct minifw_nflog {
  */
 void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n);
 
+/*
+ * -j AUDIT: the owner of the packet path writes the packet's audit record
+ * (minifw.c; the user-space tests count).
+ */
+void minifw_audit(const struct minifw_pkt *pkt);
+
 /* -m addrtype on IPv6: the types the route lookup answers for */
 #define MINIFW_ADDRTYPE6_ROUTED \
 	(XT_ADDRTYPE_LOCAL | XT_ADDRTYPE_ANYCAST | XT_ADDRTYPE_UNREACHABLE)

@@ -6,7 +6,12 @@
 load helpers
 
 setup() { common_setup; }
-teardown() { common_teardown; }
+teardown() {
+	common_teardown
+	# what a failed test left: auditing on, iptables-legacy's rules
+	[ -z "${AUDIT_ON:-}" ] || audit_switch 0 || true
+	[ ! -d /sys/module/iptable_filter ] || legacy_clean
+}
 
 # Capture the first ICMP unreachable seen in the peer namespace while
 # running "$@"; print tcpdump's line for it.
@@ -170,6 +175,41 @@ peer_udp_send() {
 	run dmesg_new
 	assert_output --regexp 'out-synIN= OUT=mfw0 SRC=192\.0\.2\.1 DST=192\.0\.2\.2 .*PROTO=TCP SPT=[0-9]+ DPT=8080 .*SYN .*UID=0'
 	assert_equal "$(pkts OUTPUT 1)" 1
+}
+
+# audit_switch 0|1: the kernel's auditing off or on (AUDIT_SET over
+# netlink, as auditctl -e does; Debian's auditd would also start a daemon)
+audit_switch() {
+	python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)        # NETLINK_AUDIT
+status = struct.pack("=8I", 1, int(sys.argv[1]), 0, 0, 0, 0, 0, 0)  # mask: ENABLED
+s.sendto(struct.pack("=IHHII", 16 + len(status), 1001, 5, 1, 0) + status, (0, 0))  # AUDIT_SET
+ack = s.recv(4096)
+err = struct.unpack_from("=i", ack, 16)[0]
+sys.exit(-err)' "$1"
+}
+
+@test "AUDIT: an audit record per packet, as iptables-legacy writes it, and the packet goes on" {
+	AUDIT_ON=1
+	audit_switch 1
+	dmesg_mark
+	fw "-A INPUT -s 192.0.2.2 -p icmp -j AUDIT --type drop"
+	iptables-legacy -A INPUT -s 192.0.2.7 -p icmp -j AUDIT --type accept
+	peer_ping 192.0.2.1
+	peer_ping -I 192.0.2.7 192.0.2.1
+	audit_switch 0
+	legacy_clean
+	# without auditd, the records go to the kernel log
+	run bash -c "dmesg | tail -n +$((DMESG_START + 1)) |
+		sed -n 's/.*audit: type=1324 audit([0-9.:]*): //p'"
+	assert_output - <<'EOF'
+mark=0x0 saddr=192.0.2.2 daddr=192.0.2.1 proto=1
+mark=0x0 saddr=192.0.2.7 daddr=192.0.2.1 proto=1
+EOF
+	assert_equal "$(pkts INPUT 1)" 1
+	run grep -- '-j AUDIT' "$RULES"
+	assert_output '-A INPUT -s 192.0.2.2/32 -p icmp -j AUDIT --type drop'
 }
 
 @test "NFLOG: tcpdump reads the packets from nfnetlink_log's group, with the prefix, and the packet goes on" {

@@ -40,6 +40,11 @@ void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n)
 	(void)n;
 }
 
+void minifw_audit(const struct minifw_pkt *pkt)
+{
+	(void)pkt;
+}
+
 /* The live ruleset, as minifw.c keeps it, without the locking. */
 static struct minifw_ruleset *live;
 

@@ -66,6 +66,13 @@ void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n)
 	n_nflogged++;
 }
 
+/* -j AUDIT: likewise */
+static unsigned int n_audited;
+void minifw_audit(const struct minifw_pkt *pkt)
+{
+	n_audited++;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Cases and checks                                                        */
 
@@ -5672,6 +5679,23 @@ static void test_nflog(void)
 	case_end();
 }
 
+/* -j AUDIT writes a record (here: counts it) and goes on */
+static void test_audit(void)
+{
+	struct minifw_ruleset *rs;
+	struct test_pkt t;
+	unsigned int before = n_audited;
+
+	case_begin("AUDIT", "writes a record and goes on to the next rule");
+	rs = forward_case("-A FORWARD -p tcp -j AUDIT --type drop\n"
+			  "-A FORWARD -p udp -j AUDIT --type accept\n-A FORWARD -p tcp -j DROP",
+			  TCP10, "DROP", &t);
+	expect_int("audited", 1, n_audited - before);
+	expect_str("counters", "FORWARD 1 0 1 | 0", chain_pkts(rs));
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
 /*
  * -j NFQUEUE decides: the verdict names the queue (and --queue-bypass);
  * with --queue-balance both directions of a flow meet the same queue of
@@ -5790,6 +5814,7 @@ static void test_edit_and_match(void)
 	test_connmark();
 	test_ipset();
 	test_nflog();
+	test_audit();
 	test_nfqueue();
 	test_owner();
 	test_families();
