@@ -348,8 +348,9 @@ bool minifw_pkt_ct(const struct minifw_pkt *p, struct minifw_ct_view *v)
  * extensions of connections older than the last unload of a helper or
  * timeout policy (nf_ct_iterate_destroy()): they would point into the
  * unloaded module. minifw reads only what lives in the extension itself
- * (accounting's counters, a helper pointer that unload cleared), so it
- * reads them as 6.12 does: an older connection's counts are still read.
+ * (accounting's counters, the event bits) or what unload cleared (the
+ * helper of a confirmed connection), so it reads them as 6.12 does: an
+ * older connection's counts are still read.
  */
 static void *minifw_ct_ext_find(const struct nf_conn *ct, u8 id)
 {
@@ -409,7 +410,13 @@ bool minifw_pkt_ct_helper(const struct minifw_pkt *p, char *name)
 	const struct nf_conn_help *help;
 
 	BUILD_BUG_ON(MINIFW_HELPER_NAME_LEN != NF_CT_HELPER_NAME_LEN);
-	if (!ct || !ct->master)
+	/*
+	 * A master not yet confirmed (never, in practice: helpers expect on
+	 * later packets) could still point to a helper whose module is gone:
+	 * 6.1 hides such extensions by their generation, which minifw
+	 * cannot read (see minifw_ct_ext_find()).
+	 */
+	if (!ct || !ct->master || !nf_ct_is_confirmed(ct->master))
 		return false;
 	help = minifw_ct_ext_find(ct->master, NF_CT_EXT_HELPER);
 	if (!help)

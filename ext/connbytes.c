@@ -10,7 +10,7 @@
  *       --connbytes-dir original|reply|both     which direction's count
  *
  * All three are needed. "!" matches outside the range; as in xt_connbytes,
- * where it swaps FROM and TO. The usual use: mark or queue only the
+ * where it swaps FROM and TO (so a range of one number stays as it is). The usual use: mark or queue only the
  * beginning of each connection,
  *
  *   -A FORWARD -m connbytes --connbytes 0:10 --connbytes-mode packets \
