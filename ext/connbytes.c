@@ -10,8 +10,8 @@
  *       --connbytes-dir original|reply|both     which direction's count
  *
  * All three are needed. "!" matches outside the range; as in xt_connbytes,
- * where it swaps FROM and TO (so a range of one number stays as it is). The usual use: mark or queue only the
- * beginning of each connection,
+ * where it swaps FROM and TO (so a range of one number stays as it is).
+ * The usual use: mark or queue only the beginning of each connection,
  *
  *   -A FORWARD -m connbytes --connbytes 0:10 --connbytes-mode packets \
  *      --connbytes-dir both -j NFQUEUE
