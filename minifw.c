@@ -304,6 +304,15 @@ bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 limit, u16 typ
 	return true;
 }
 
+/* The packet's connection, or NULL (none, INVALID, UNTRACKED). */
+static struct nf_conn *minifw_pkt_conn(const struct minifw_pkt *p)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	enum ip_conntrack_info ctinfo;
+
+	return nf_ct_get(c->skb, &ctinfo);
+}
+
 /**
  * minifw_pkt_ct() - the packet's connection, as -m conntrack reads it
  * @p: the packet, as minifw_hook() filled it
@@ -373,9 +382,7 @@ static void *minifw_ct_ext_find(const struct nf_conn *ct, u8 id)
  */
 bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_ct_acct *a)
 {
-	const struct minifw_hook_ctx *c = p->ctx;
-	enum ip_conntrack_info ctinfo;
-	const struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+	const struct nf_conn *ct = minifw_pkt_conn(p);
 	const struct nf_conn_acct *acct;
 	unsigned int d;
 
@@ -403,9 +410,7 @@ bool minifw_pkt_ct_acct(const struct minifw_pkt *p, struct minifw_ct_acct *a)
  */
 bool minifw_pkt_ct_helper(const struct minifw_pkt *p, char *name)
 {
-	const struct minifw_hook_ctx *c = p->ctx;
-	enum ip_conntrack_info ctinfo;
-	const struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+	const struct nf_conn *ct = minifw_pkt_conn(p);
 	const struct nf_conntrack_helper *helper;
 	const struct nf_conn_help *help;
 
@@ -454,9 +459,7 @@ s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz)
  */
 bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark)
 {
-	const struct minifw_hook_ctx *c = p->ctx;
-	enum ip_conntrack_info ctinfo;
-	const struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+	const struct nf_conn *ct = minifw_pkt_conn(p);
 
 	if (!ct)
 		return false;
@@ -478,9 +481,7 @@ bool minifw_pkt_ctmark(const struct minifw_pkt *p, u32 *mark)
  */
 void minifw_pkt_set_ctmark(const struct minifw_pkt *p, u32 mark)
 {
-	const struct minifw_hook_ctx *c = p->ctx;
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct = nf_ct_get(c->skb, &ctinfo);
+	struct nf_conn *ct = minifw_pkt_conn(p);
 #ifdef CONFIG_NF_CONNTRACK_EVENTS
 	struct nf_conntrack_ecache *e;
 #endif
