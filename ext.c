@@ -19,6 +19,8 @@
 #endif
 
 #include "ext.h"
+#include "hashlimit.h"
+#include "recent.h"
 
 /*
  * The registry: every extension, declared in include/ext.h. Its place is
@@ -68,6 +70,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_statistic,
 	&minifw_xt_quota,
 	&minifw_xt_recent,
+	&minifw_xt_hashlimit,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
 	&minifw_xt_NFLOG,
@@ -508,6 +511,35 @@ const char *minifw_xq(struct minifw_xcall *x, const char *tok)
 }
 
 /**
+ * minifw_x_name() - the option's argument as the name of a file in /proc
+ * (xt_check_proc_name()), and only what lists as one word
+ * @x: the call
+ * @s: the argument
+ * @out: the name, NUL-padded, out
+ * @size: bytes of @out: the name is shorter
+ * @what: what it names, for the error ("list")
+ *
+ * Context: control path.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_x_name(struct minifw_xcall *x, const char *s, char *out, size_t size,
+		  const char *what)
+{
+	size_t i, len = strlen(s);
+
+	if (!len || len >= size || !strcmp(s, ".") || !strcmp(s, ".."))
+		return minifw_fail(x->err, "\"%s\" is not a %s name (1 to %zu characters, not . or ..)",
+				   minifw_xq(x, s), what, size - 1);
+	for (i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] > '~' || strchr("/\"'\\", s[i]))
+			return minifw_fail(x->err, "\"%s\" is not a %s name (no blank, /, quote or backslash)",
+					   minifw_xq(x, s), what);
+	memset(out, 0, size);
+	memcpy(out, s, len);
+	return 0;
+}
+
+/**
  * minifw_x_parse_u32_range() - the option's argument as libxtables reads a
  * range of numbers (XTTYPE_UINT16RC, XTTYPE_UINT32RC): "N", "N:M", "N:",
  * ":M", ":"
@@ -677,7 +709,7 @@ static int minifw_ext_one_state(struct minifw_rule_parse *rp)
 		if (!ops->init && !ops->stateful)
 			continue;
 		if (first)
-			return minifw_fail(rp->err, "-m %s and -m %s: one match that keeps state (limit, quota, statistic, recent) per rule",
+			return minifw_fail(rp->err, "-m %s and -m %s: one match that keeps state (limit, quota, statistic, recent, hashlimit) per rule",
 					   first->name, ops->name);
 		first = ops;
 	}
@@ -1055,4 +1087,41 @@ u8 minifw_ext_reads(const struct minifw_rule *r)
 	for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++)
 		reads |= minifw_ext_ops(r->m.exts[k])->reads;
 	return reads;
+}
+
+/**
+ * minifw_ext_tables_sync() - make the tables and lists the rules of @rs
+ * name (-m hashlimit, -m recent)
+ * @rs: a ruleset about to go live
+ * @err: why not
+ *
+ * All are made first, then all published: a failure changes nothing.
+ *
+ * Context: control path, may sleep, under minifw_lock; the last step of
+ * preparing @rs.
+ * Return: 0, or -ENOMEM / -EINVAL with @err.
+ */
+int minifw_ext_tables_sync(const struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	int ret = minifw_hashlimit_prepare(rs, err);
+
+	if (ret)
+		return ret;
+	ret = minifw_recent_prepare(rs, err);
+	minifw_hashlimit_commit(!ret);
+	if (!ret)
+		minifw_recent_commit(true);
+	return ret;
+}
+
+/**
+ * minifw_ext_tables_retire() - drop the tables and lists no rule of @rs names
+ * @rs: the live ruleset, or NULL at unload (then all go)
+ *
+ * Context: control path, may sleep, under minifw_lock.
+ */
+void minifw_ext_tables_retire(const struct minifw_ruleset *rs)
+{
+	minifw_recent_retire(rs);
+	minifw_hashlimit_retire(rs);
 }

@@ -945,7 +945,7 @@ static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *er
 	/* the lists last: once made, they are live */
 	ret = minifw_need_logger(rs, NF_LOG_TYPE_LOG, err) ?:
 	      minifw_need_logger(rs, NF_LOG_TYPE_ULOG, err) ?: minifw_need_conntrack(rs, err) ?:
-	      minifw_ipset_sync(rs, err) ?: minifw_recent_sync(rs, err);
+	      minifw_ipset_sync(rs, err) ?: minifw_ext_tables_sync(rs, err);
 	if (ret) {
 		const struct minifw_ruleset *live;
 
@@ -1085,7 +1085,7 @@ static void minifw_publish(struct minifw_ruleset *rs)
 	INIT_RCU_WORK(&old->rwork, minifw_ruleset_free_work);
 	queue_rcu_work(minifw_wq, &old->rwork);
 	minifw_drop_conntrack(rs);
-	minifw_recent_retire(rs);
+	minifw_ext_tables_retire(rs);
 	minifw_ipset_retire(rs);
 }
 
@@ -1540,9 +1540,9 @@ static void __exit minifw_exit(void)
 	 */
 	nf_unregister_net_hooks(&init_net, minifw_hook_ops, ARRAY_SIZE(minifw_hook_ops));
 	synchronize_net();
-	/* no packet and no writer: -m recent's lists and their files go, and the sets */
+	/* no packet and no writer: the lists and tables go, and the sets */
 	mutex_lock(&minifw_lock);
-	minifw_recent_retire(NULL);
+	minifw_ext_tables_retire(NULL);
 	minifw_ipset_retire(NULL);
 	mutex_unlock(&minifw_lock);
 	/* no reader after this */

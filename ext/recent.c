@@ -111,7 +111,6 @@ static int minifw_recent_parse(struct minifw_xcall *x)
 	const char *s = x->arg ? x->arg[0] : NULL;
 	union minifw_addr addr, mask;
 	u8 family = 0;
-	size_t i, len;
 	u32 v;
 
 	switch (x->opt->id) {
@@ -153,18 +152,7 @@ static int minifw_recent_parse(struct minifw_xcall *x)
 		r->rdest = x->opt->id == MINIFW_RECENT_OPT_RDEST;
 		return 0;
 	case MINIFW_RECENT_OPT_NAME:
-		/* as xt_check_proc_name(), and only what lists as one word */
-		len = strlen(s);
-		if (!len || len >= MINIFW_RECENT_NAME_LEN || !strcmp(s, ".") || !strcmp(s, ".."))
-			return minifw_fail(x->err, "\"%s\" is not a list name (1 to %d characters, not . or ..)",
-					   minifw_xq(x, s), MINIFW_RECENT_NAME_LEN - 1);
-		for (i = 0; i < len; i++)
-			if (s[i] <= ' ' || s[i] > '~' || strchr("/\"'\\", s[i]))
-				return minifw_fail(x->err, "\"%s\" is not a list name (no blank, /, quote or backslash)",
-						   minifw_xq(x, s));
-		memset(r->name, 0, sizeof(r->name));
-		memcpy(r->name, s, len);
-		return 0;
+		return minifw_x_name(x, s, r->name, sizeof(r->name), "list");
 	default:	/* --mask: an address, which says the rule's family */
 		if (strchr(s, '/') || minifw_parse_addr(s, &addr, &mask, &family, x->err))
 			return minifw_fail(x->err, "\"%s\" is not an address mask",
@@ -352,14 +340,17 @@ minifw_recent_pending(struct minifw_recent_list *p, const struct minifw_recent *
 	return NULL;
 }
 
+/* minifw_recent_prepare()'s lists, which minifw_recent_commit() publishes */
+static struct minifw_recent_list *minifw_recent_prepared;
+
 /**
- * minifw_recent_sync() - make the lists the rules of @rs name
+ * minifw_recent_prepare() - make the lists the rules of @rs name
  * @rs: a ruleset about to go live
  * @err: why not
  *
- * In two passes: every list to make is made first (with its file), which
- * may fail and then changes nothing; then they are published, which cannot
- * fail. A list that exists but keeps fewer times an address was seen than
+ * Every list to make is made (with its file), not yet published: this may
+ * fail, and then changes nothing; minifw_recent_commit() publishes them,
+ * which cannot fail. A list that exists but keeps fewer times an address was seen than
  * a --hitcount of @rs needs is made again, empty, as xt_recent flushes it.
  * Lists @rs does not name stay until minifw_recent_retire(). The lists are
  * allocated here, under minifw_lock (as xt_recent allocates its tables
@@ -369,7 +360,7 @@ minifw_recent_pending(struct minifw_recent_list *p, const struct minifw_recent *
  * preparing @rs (minifw.c's minifw_prepare()).
  * Return: 0, or -ENOMEM / -EINVAL (too many lists, no file) with @err.
  */
-int minifw_recent_sync(const struct minifw_ruleset *rs, struct minifw_err *err)
+int minifw_recent_prepare(const struct minifw_ruleset *rs, struct minifw_err *err)
 {
 	struct minifw_recent_list *l, *old, *pending = NULL;
 	const struct minifw_recent *r;
@@ -421,9 +412,26 @@ int minifw_recent_sync(const struct minifw_ruleset *rs, struct minifw_err *err)
 			pending = l;
 		}
 	}
-	for (l = pending; l; l = old) {
-		old = l->pending;
-		if (ret) {
+	minifw_recent_prepared = pending;
+	if (ret)
+		minifw_recent_commit(false);
+	return ret;
+}
+
+/**
+ * minifw_recent_commit() - publish the lists minifw_recent_prepare() made,
+ * or drop them
+ * @publish: publish them (the ruleset goes live); else drop them
+ *
+ * Context: control path, may sleep, under minifw_lock.
+ */
+void minifw_recent_commit(bool publish)
+{
+	struct minifw_recent_list *l, *next;
+
+	for (l = minifw_recent_prepared; l; l = next) {
+		next = l->pending;
+		if (!publish) {
 			if (l->file)
 				minifw_proc_recent_remove(l->file);
 			kvfree(l);
@@ -439,6 +447,23 @@ int minifw_recent_sync(const struct minifw_ruleset *rs, struct minifw_err *err)
 			minifw_recent_unlink(l->replaces);
 		}
 	}
+	minifw_recent_prepared = NULL;
+}
+
+/**
+ * minifw_recent_sync() - minifw_recent_prepare(), then publish
+ * @rs: a ruleset about to go live
+ * @err: why not
+ *
+ * Context: control path, may sleep, under minifw_lock.
+ * Return: 0, or as minifw_recent_prepare().
+ */
+int minifw_recent_sync(const struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	int ret = minifw_recent_prepare(rs, err);
+
+	if (!ret)
+		minifw_recent_commit(true);
 	return ret;
 }
 

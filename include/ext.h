@@ -225,6 +225,7 @@ extern const struct minifw_ext_ops minifw_xt_owner;
 extern const struct minifw_ext_ops minifw_xt_statistic;
 extern const struct minifw_ext_ops minifw_xt_quota;
 extern const struct minifw_ext_ops minifw_xt_recent;
+extern const struct minifw_ext_ops minifw_xt_hashlimit;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_connmark;
@@ -301,6 +302,11 @@ int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigne
 void minifw_rule_parse_free(struct minifw_rule_parse *rp);
 int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);
 const char *minifw_xq(struct minifw_xcall *x, const char *tok);
+struct minifw_ruleset;
+int minifw_ext_tables_sync(const struct minifw_ruleset *rs, struct minifw_err *err);
+void minifw_ext_tables_retire(const struct minifw_ruleset *rs);
+int minifw_x_name(struct minifw_xcall *x, const char *s, char *out, size_t size,
+		  const char *what);
 int minifw_x_parse_u32_range(struct minifw_xcall *x, const char *what, u32 max,
 			     u32 *range);
 void minifw_x_put_u32_range(struct minifw_buf *b, const char *opt, const u32 *range, u32 max,

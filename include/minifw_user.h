@@ -168,6 +168,9 @@ extern unsigned long minifw_user_jiffies;
 
 #define time_before(a, b) time_after(b, a)
 
+#define time_after_eq(a, b) ((long)((a) - (b)) >= 0)
+#define msecs_to_jiffies(m) ((unsigned long)(m) * HZ / 1000)
+
 /* -m recent's lists: one thread, so locks and RCU do nothing */
 typedef struct {
 	unsigned int seq;
@@ -180,6 +183,28 @@ typedef struct {
 #define write_sequnlock(l) ((l)->seq++)
 #define write_seqlock_bh(l) write_seqlock(l)
 #define write_sequnlock_bh(l) write_sequnlock(l)
+
+/* -m hashlimit's tables: one thread */
+typedef struct {
+	int unused;
+} spinlock_t;
+
+#define spin_lock_init(l) ((void)(l))
+#define spin_lock(l) ((void)(l))
+#define spin_unlock(l) ((void)(l))
+#define spin_lock_bh(l) ((void)(l))
+#define spin_unlock_bh(l) ((void)(l))
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+#define atomic_read(v) ((v)->counter)
+#define atomic_set(v, n) ((v)->counter = (n))
+#define atomic_inc(v) ((v)->counter++)
+#define atomic_dec(v) ((v)->counter--)
+#define clamp_t(t, v, lo, hi) min_t(t, max_t(t, v, lo), hi)
+#define ALIGN(n, a) (((n) + (a) - 1) & ~(size_t)((a) - 1))
 
 struct rcu_head {
 	void *unused;

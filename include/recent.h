@@ -84,6 +84,8 @@ extern unsigned int minifw_recent_list_tot;
 
 u32 minifw_recent_hash(const char *name);
 struct minifw_recent_list *minifw_recent_find(const char *name, u32 hash);
+int minifw_recent_prepare(const struct minifw_ruleset *rs, struct minifw_err *err);
+void minifw_recent_commit(bool publish);
 int minifw_recent_sync(const struct minifw_ruleset *rs, struct minifw_err *err);
 void minifw_recent_retire(const struct minifw_ruleset *rs);
 int minifw_recent_edit(struct minifw_recent_list *l, char op, const union minifw_addr *a,

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Matches on the IP and TCP headers and the packet's metadata (-m length,
 # -m ttl, -m hl, -m pkttype, -m dscp, -m tos, -m ecn, -m tcpmss, -m mark,
-# -m addrtype, -m mac, -m owner), -m statistic, -m quota and -j MARK, on
+# -m addrtype, -m mac, -m owner), -m statistic, -m quota, -m recent,
+# -m hashlimit and -j MARK, on
 # real packets; iptables-legacy as the oracle where the same rules can go
 # through it.
 
@@ -207,6 +208,63 @@ recent_lines() { sed -E 's/[0-9]{4,}/J/g' "$1" | sort; }
 	diff <(recent_lines /proc/minifw/recent/NET) <(recent_lines /proc/net/xt_recent/NET)
 	grep -q '^src=192.0.2.0 ttl: 64 ' /proc/minifw/recent/NET
 	assert_equal "$(grep -c . /proc/minifw/recent/SSH)" 2
+}
+
+# UDP from the peer: "SRC:SPORT>DPORT*COUNT ..." (100-byte packets), in this order
+udp_burst() {
+	ip netns exec peer python3 - "$@" <<-'EOF'
+	import sys
+	from scapy.config import conf
+	from scapy.layers.inet import IP, UDP
+	from scapy.sendrecv import send
+	conf.verb = 0
+	pkts = []
+	for spec in sys.argv[1:]:
+	    flow, count = spec.split("*")
+	    src, ports = flow.split(":")
+	    sport, dport = ports.split(">")
+	    pkts += [IP(src=src, dst="192.0.2.1") / UDP(sport=int(sport), dport=int(dport)) / (b"x" * 72)
+	             for _ in range(int(count))]
+	send(pkts, iface="mfwp", inter=0.01)
+	EOF
+}
+
+@test "-m hashlimit: per source, per port, masks, above, bytes and rate-match, as iptables-legacy's xt_hashlimit" {
+	alongside iptables-legacy INPUT \
+		"-p udp -m hashlimit --hashlimit-upto 1/min --hashlimit-burst 3 --hashlimit-mode srcip --hashlimit-name src" \
+		"-p udp -m hashlimit --hashlimit-above 1/hour --hashlimit-burst 4 --hashlimit-mode dstport --hashlimit-name port" \
+		"-p udp -m hashlimit --hashlimit-upto 1/min --hashlimit-burst 2 --hashlimit-mode srcip --hashlimit-srcmask 24 --hashlimit-name net" \
+		"-p udp -m hashlimit --hashlimit-upto 1kb/s --hashlimit-burst 2kb --hashlimit-name bytes" \
+		"-p udp -m hashlimit --hashlimit-above 2/min --hashlimit-burst 1 --hashlimit-mode srcip,srcport --hashlimit-name rm --hashlimit-rate-match" \
+		"-p udp -m hashlimit ! --hashlimit-upto 1/min --hashlimit-burst 5 --hashlimit-mode srcip,dstport --hashlimit-name inv" \
+		"-p udp"
+	udp_burst 192.0.2.2:1000\>53*8 192.0.2.3:1000\>53*4 192.0.2.7:2000\>54*6 192.0.2.8:1000\>53*4 \
+		192.0.2.2:1001\>54*3
+	eventually 25 pkts INPUT 7
+	run same_counts iptables-legacy INPUT
+	echo "$output"
+	assert_success
+	# 3 a source; past 4 a port; 2 for the /24; past 3 a flow; past 5 a source and port
+	assert_equal "$(pkts INPUT 1)" 12
+	assert_equal "$(pkts INPUT 2)" 17
+	assert_equal "$(pkts INPUT 3)" 2
+	assert_equal "$(pkts INPUT 5)" 10
+	assert_equal "$(pkts INPUT 6)" 4
+	# listed as iptables-legacy lists them
+	diff <(listing | grep hashlimit | sed 's/ -4 / /') <(iptables-legacy -S INPUT | grep hashlimit)
+}
+
+@test "-m hashlimit: a table full (--hashlimit-htable-max) drops a new flow's packets, and says so" {
+	dmesg_mark
+	fw "-A INPUT -p udp -m hashlimit --hashlimit-upto 1/min --hashlimit-mode srcip --hashlimit-htable-size 2 --hashlimit-htable-max 2 --hashlimit-name small" \
+		"-A INPUT -p udp"
+	udp_burst 192.0.2.2:1000\>53*2 192.0.2.3:1000\>53*2 192.0.2.7:1000\>53*2 192.0.2.2:1000\>53*1
+	eventually 5 pkts INPUT 2
+	sleep 0.3
+	assert_equal "$(pkts INPUT 2)" 5
+	dmesg_new | grep -q 'minifw: hashlimit small: max count of 2 reached'
+	# the table goes with its last rule
+	fw "-F INPUT"
 }
 
 @test "-m recent bans the third ssh attempt within 60 s; /proc/minifw/recent/NAME takes +ADDR, -ADDR and /" {

@@ -52,6 +52,7 @@ BASE = [
     "-A OUTPUT -p icmp --icmp-type 3/1",
     "-A POSTROUTING -d 203.0.113.9/32 -o mfw1 -p 47",
     "-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP",
+    "-A INPUT -p tcp --syn -m hashlimit --hashlimit-above 10/sec --hashlimit-burst 20 --hashlimit-mode srcip --hashlimit-htable-size 64 --hashlimit-name syn -j DROP",
     # the set 70-abuse.bats makes
     "-A INPUT -m set --match-set mfw_abuse src,dst ! --update-counters --packets-gt 3 -j DROP",
     "-A FORWARD -p tcp --syn -j SET --add-set mfw_abuse dst --exist --timeout 60",

@@ -72,17 +72,17 @@ static int commit_cmds(void *ctx, const struct minifw_cmd *cmds, u32 n,
 	(void)ctx;
 	if (IS_ERR(rs))
 		return (int)PTR_ERR(rs);
-	/* and, as minifw.c's minifw_prepare(), -m recent's lists */
-	ret = minifw_ruleset_compile(rs, err) ?: minifw_recent_sync(rs, err);
+	/* and, as minifw.c's minifw_prepare(), -m recent's lists and -m hashlimit's tables */
+	ret = minifw_ruleset_compile(rs, err) ?: minifw_ext_tables_sync(rs, err);
 	if (ret) {
-		minifw_recent_retire(live);
+		minifw_ext_tables_retire(live);
 		minifw_ruleset_put(rs);
 		return ret;
 	}
 	check_count(rs);
 	minifw_ruleset_put(live);
 	live = rs;
-	minifw_recent_retire(live);
+	minifw_ext_tables_retire(live);
 	return 0;
 }
 
@@ -92,17 +92,17 @@ static int commit_block(void *ctx, struct minifw_ruleset *rs, struct minifw_err 
 
 	(void)ctx;
 	minifw_ruleset_inherit_policies(rs, live);
-	/* and, as minifw.c's minifw_prepare(), -m recent's lists */
-	ret = minifw_ruleset_compile(rs, err) ?: minifw_recent_sync(rs, err);
+	/* and, as minifw.c's minifw_prepare(), -m recent's lists and -m hashlimit's tables */
+	ret = minifw_ruleset_compile(rs, err) ?: minifw_ext_tables_sync(rs, err);
 	if (ret) {
-		minifw_recent_retire(live);
+		minifw_ext_tables_retire(live);
 		minifw_ruleset_put(rs);
 		return ret;
 	}
 	check_count(rs);
 	minifw_ruleset_put(live);
 	live = rs;
-	minifw_recent_retire(live);
+	minifw_ext_tables_retire(live);
 	return 0;
 }
 

@@ -41,6 +41,8 @@
 #include "minifw.h"
 #include "syntax.h"
 #include "hook_pkt.h"
+#include "ext.h"
+#include "hashlimit.h"
 #include "recent.h"
 #include "ipset.h"
 
@@ -2806,6 +2808,157 @@ static void test_recent(void)
 	minifw_recent_retire(rs2);
 	expect_int("-F: gone", -1, recent_has("K", "10.1.1.1"));
 	minifw_ruleset_put(rs2);
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
+/* build() and make the tables of its -m hashlimit rules, as a commit does */
+static struct minifw_ruleset *build_hashlimit(const char *script)
+{
+	struct minifw_ruleset *rs = build(script);
+	struct minifw_err err = { 0 };
+
+	expect_ret("minifw_ext_tables_sync()", 0, minifw_ext_tables_sync(rs, &err));
+	minifw_ext_tables_retire(rs);
+	return rs;
+}
+
+static struct minifw_hashlimit_table *hashlimit_table(const char *name)
+{
+	return minifw_hashlimit_find(name, minifw_hashlimit_hash(name));
+}
+
+/* -m hashlimit: a token bucket per flow, in tables a commit makes and drops. */
+static void test_hashlimit(void)
+{
+	struct minifw_ruleset *rs, *rs2, *rs3;
+	struct minifw_hashlimit_table *t;
+	struct minifw_err err;
+	char buf[64], spec[160];
+	int i;
+
+	case_begin("hashlimit", "2/sec, burst 3, per source: each source its burst, then the rate");
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-upto 2/sec --hashlimit-burst 3 --hashlimit-mode srcip --hashlimit-name A -j ACCEPT\n"
+			     "-P FORWARD DROP");
+	expect_str("from 10.1.1.1", "...xx", drops(rs, TCP10, 5, buf));
+	expect_str("from 10.1.1.2", "...x", drops(rs, "udp 10.1.1.2:53 > 192.0.2.1:53", 4, buf));
+	minifw_user_jiffies += HZ;
+	expect_str("a second later: two more", "..x", drops(rs, TCP10, 3, buf));
+	minifw_user_jiffies += 10 * HZ;
+	expect_str("ten seconds later: the burst, no more", "...x", drops(rs, TCP10, 4, buf));
+	t = hashlimit_table("A");
+	expect_int("a table A with two flows", 2, t ? atomic_read(&t->count) : -1);
+	/* idle for its expiry (1 s for a rate a second): the collector frees both */
+	minifw_user_jiffies += HZ;
+	expect_int("garbage collected", 2, t ? (int)minifw_hashlimit_gc(t, false) : -1);
+	expect_int("none left", 0, t ? atomic_read(&t->count) : -1);
+	minifw_ext_tables_retire(NULL);
+	expect_int("retired", 1, !hashlimit_table("A"));
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("hashlimit", "--hashlimit-above, \"!\", no mode (one bucket for all), masks and ports");
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 2 --hashlimit-name B -j DROP");
+	expect_str("any source, one bucket", "..x", drops(rs, TCP10, 3, buf));
+	expect_str("another source, the same bucket", "x", drops(rs, "tcp 10.9.9.9:1 > 192.0.2.1:22", 1, buf));
+	minifw_ruleset_put(rs);
+	rs = build_hashlimit("-A FORWARD -m hashlimit ! --hashlimit-above 1/min --hashlimit-burst 2 --hashlimit-name B2 -j DROP");
+	expect_str("! --hashlimit-above: as --hashlimit-upto", "xx..", drops(rs, TCP10, 4, buf));
+	minifw_ruleset_put(rs);
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-srcmask 24 --hashlimit-name C -j DROP");
+	expect_str("10.1.1.1", ".x", drops(rs, TCP10, 2, buf));
+	expect_str("10.1.1.2: the same /24", "x", drops(rs, "tcp 10.1.1.2:1000 > 192.0.2.1:22", 1, buf));
+	expect_str("10.1.2.1: another", ".x", drops(rs, "tcp 10.1.2.1:1000 > 192.0.2.1:22", 2, buf));
+	expect_str("IPv6: its own flows", ".x", drops(rs, "tcp [2001:db8::1]:1000 > [2001:db8::2]:22", 2, buf));
+	minifw_ruleset_put(rs);
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 1 --hashlimit-mode dstport --hashlimit-name D -j DROP");
+	expect_str("to port 22", ".x", drops(rs, TCP10, 2, buf));
+	expect_str("to port 23", ".x", drops(rs, "tcp 10.1.1.1:1000 > 192.0.2.1:23", 2, buf));
+	expect_str("udp to port 23: the same key", "x", drops(rs, "udp 10.1.1.1:1000 > 192.0.2.1:23", 1, buf));
+	expect_str("icmp: no ports", ".x", drops(rs, "icmp 10.1.1.1 > 192.0.2.1 type=8", 2, buf));
+	minifw_ext_tables_retire(NULL);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("hashlimit", "bytes: 1kb/s with a 2kb burst lets 27 packets of 100 bytes through, as xt_hashlimit's credits");
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-upto 1kb/s --hashlimit-burst 2kb --hashlimit-name E -j ACCEPT\n-P FORWARD DROP");
+	expect_str("30 packets", "...........................xxx", drops(rs, TCP10, 30, buf));
+	minifw_ext_tables_retire(NULL);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	/* as xt_hashlimit, the most is at least --hashlimit-htable-size */
+	case_begin("hashlimit", "--hashlimit-htable-max 2: a third flow's packets are dropped until one expires");
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-upto 100/sec --hashlimit-mode srcip --hashlimit-htable-size 2 --hashlimit-htable-max 2 --hashlimit-name F -j ACCEPT");
+	expect_str("a first source", ".", drops(rs, "tcp 10.1.1.1:1 > 192.0.2.1:22", 1, buf));
+	expect_str("a second", ".", drops(rs, "tcp 10.1.1.2:1 > 192.0.2.1:22", 1, buf));
+	expect_str("a third: dropped, even by an ACCEPT rule", "x", drops(rs, "tcp 10.1.1.3:1 > 192.0.2.1:22", 1, buf));
+	minifw_user_jiffies += 2 * HZ;
+	expect_str("after the expiry: its slot is taken", ".", drops(rs, "tcp 10.1.1.3:1 > 192.0.2.1:22", 1, buf));
+	minifw_ext_tables_retire(NULL);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("hashlimit", "--hashlimit-rate-match: matches while a flow goes at most the rate, limits nothing");
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-above 2/sec --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-name G --hashlimit-rate-match -j DROP");
+	/* the burst is 1 + the rate: 3 a second */
+	expect_str("4 in the first second", "...x", drops(rs, TCP10, 4, buf));
+	minifw_user_jiffies += HZ;
+	expect_str("the last interval was over the rate", "xx", drops(rs, TCP10, 2, buf));
+	minifw_user_jiffies += HZ;
+	expect_str("and under it again", ".", drops(rs, TCP10, 1, buf));
+	minifw_ext_tables_retire(NULL);
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("hashlimit", "a table lives while a rule names it: edits keep it, new settings make it anew");
+	rs = build_hashlimit("-A FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 2 --hashlimit-name H -j DROP");
+	expect_str("before", "..x", drops(rs, TCP10, 3, buf));
+	rs2 = edit(rs, "-I FORWARD -p udp -j DROP", &err);
+	expect_ret("sync", 0, minifw_ext_tables_sync(rs2, &err));
+	expect_str("an edit of another rule: still over", "x", drops(rs2, TCP10, 1, buf));
+	minifw_ruleset_put(rs);
+	rs = edit(rs2, "-I FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 2 --hashlimit-name H -j DROP", &err);
+	expect_ret("sync", 0, minifw_ext_tables_sync(rs, &err));
+	expect_str("another rule with the same settings: the same table", "x", drops(rs, TCP10, 1, buf));
+	minifw_ruleset_put(rs2);
+	rs2 = edit(rs, "-F FORWARD\n-A FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 3 --hashlimit-name H -j DROP", &err);
+	expect_ret("sync", 0, minifw_ext_tables_sync(rs2, &err));
+	expect_str("a rule with another burst: a new table", "...x", drops(rs2, TCP10, 4, buf));
+	minifw_ruleset_put(rs);
+	/* a write refused by -m recent (a 257th list) leaves the table as it was */
+	rs = edit(rs2, "-I FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 4 --hashlimit-name H -j DROP", &err);
+	for (i = 0; i < 257; i++) {
+		snprintf(spec, sizeof(spec), "-A FORWARD -m recent --rcheck --name r%d", i);
+		rs3 = edit(rs, spec, &err);
+		minifw_ruleset_put(rs);
+		rs = rs3;
+	}
+	expect_int("refused", -EINVAL, minifw_ext_tables_sync(rs, &err));
+	expect_int("why", 1, !!strstr(err.msg, "too many lists"));
+	expect_int("no list made", 1, !recent_list("r0"));
+	expect_str("the table of the live rules, as it was", "x", drops(rs2, TCP10, 1, buf));
+	minifw_ruleset_put(rs);
+	rs = edit(rs2, "-I FORWARD -m hashlimit --hashlimit-upto 1/min --hashlimit-name H --hashlimit-rate-match", &err);
+	expect_int("rate-match in one rule of a table only: refused", -EINVAL,
+		   minifw_ext_tables_sync(rs, &err));
+	expect_int("why", 1, !!strstr(err.msg, "--hashlimit-rate-match in some of its rules, not all"));
+	minifw_ruleset_put(rs);
+	minifw_ext_tables_retire(NULL);
+	minifw_ruleset_put(rs2);
+	case_end();
+
+	case_begin("hashlimit", "at most 256 tables");
+	rs = build("-P FORWARD ACCEPT");
+	for (i = 0; i < MINIFW_HASHLIMIT_TABLES_MAX + 1; i++) {
+		snprintf(spec, sizeof(spec), "-A FORWARD -m hashlimit --hashlimit-upto 1/sec --hashlimit-name t%d --hashlimit-htable-max 8", i);
+		rs2 = edit(rs, spec, &err);
+		minifw_ruleset_put(rs);
+		rs = rs2;
+	}
+	expect_int("the 257th refused", -EINVAL, minifw_ext_tables_sync(rs, &err));
+	expect_int("why", 1, !!strstr(err.msg, "too many tables (at most 256)"));
+	expect_int("and none made", 1, !hashlimit_table("t0"));
 	minifw_ruleset_put(rs);
 	case_end();
 }
@@ -5810,6 +5963,7 @@ static void test_edit_and_match(void)
 	test_statistic();
 	test_quota();
 	test_recent();
+	test_hashlimit();
 	test_header_matches();
 	test_connmark();
 	test_ipset();
