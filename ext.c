@@ -185,6 +185,8 @@ static const struct minifw_opt *minifw_opt_next(struct minifw_opt_iter *it,
  * @s: the word ("--dport", or a start of exactly one long option:
  *     "--proto" for "--protocol")
  * @core: the core's options
+ * @rp: the rule being parsed, whose extensions' options come first for a
+ *      start of one, or NULL
  * @ops: the extension the option is of, out; NULL for the core
  *
  * Several extensions may have an option of one name (tcp's and udp's
@@ -195,11 +197,13 @@ static const struct minifw_opt *minifw_opt_next(struct minifw_opt_iter *it,
  * Return: the option, or NULL for none (or an ambiguous start).
  */
 const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt *core,
+					 const struct minifw_rule_parse *rp,
 					 const struct minifw_ext_ops **ops)
 {
 	struct minifw_opt_iter it = { .o = core };
 	const struct minifw_opt *o, *hit = NULL;
 	const struct minifw_ext_ops *xo;
+	unsigned int k;
 
 	/* the core's, most rules' options, first and fast */
 	for (o = core; o->name; o++)
@@ -212,7 +216,29 @@ const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt 
 			*ops = xo;
 			return o;
 		}
-	/* a start of one option: all that start so must be one name */
+	/*
+	 * a start of one option: all that start so must be one name; first
+	 * among the core's, those of the extensions the rule has loaded and
+	 * those of its -p's match, as iptables' getopt_long() sees only those
+	 * (-m state --st, -p tcp --dpor)
+	 */
+	for (k = 0; rp && k <= rp->n + minifw_nexts; k++) {
+		xo = !k ? NULL : k <= rp->n ? rp->x[k - 1].ops : minifw_ext_ops(k - rp->n);
+		if (k > rp->n && (!xo->proto || xo->proto != rp->cmd->m.proto))
+			continue;
+		for (o = xo ? xo->opts : core; o->name; o++) {
+			if (!minifw_opt_starts(o, s))
+				continue;
+			if (hit && strcmp(o->name, hit->name))
+				return NULL;
+			if (!hit) {
+				hit = o;
+				*ops = xo;
+			}
+		}
+	}
+	if (hit)
+		return hit;
 	it = (struct minifw_opt_iter){ .o = core };
 	while ((o = minifw_opt_next(&it, &xo))) {
 		if (!minifw_opt_starts(o, s))

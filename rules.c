@@ -625,7 +625,7 @@ static int minifw_parse_opts(struct minifw_parser *p, struct minifw_rule_parse *
 			inv = true;
 			continue;
 		}
-		o = minifw_find_opt(name, minifw_core_opts, &ops);
+		o = minifw_find_opt(name, minifw_core_opts, rp, &ops);
 		if (!o)
 			return minifw_unknown_option(p->err, name, minifw_core_opts);
 		/* an extension's: the one the rule has, or what it needs first */

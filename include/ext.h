@@ -283,6 +283,7 @@ struct minifw_rule_parse {
 
 /* ext.c: while a rule is parsed (control path) */
 const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt *core,
+					 const struct minifw_rule_parse *rp,
 					 const struct minifw_ext_ops **ops);
 int minifw_unknown_option(struct minifw_err *err, const char *name,
 			  const struct minifw_opt *core);
