@@ -53,6 +53,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_connbytes,
 	&minifw_xt_helper,
 	&minifw_xt_set,
+	&minifw_xt_string,
 	&minifw_xt_time,
 	&minifw_xt_addrtype,
 	&minifw_xt_mac,
@@ -815,6 +816,18 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 			to = (struct minifw_ext_entry *)minifw_ext_next(to);
 		}
 	}
+	/* what the data cannot hold by value, each entry's in turn */
+	e->len = 0;
+	for (to = (struct minifw_ext_entry *)e->ent; (u8 *)to < (u8 *)e->ent + len;
+	     to = (struct minifw_ext_entry *)minifw_ext_next(to)) {
+		int ret = to->ops->acquire ? to->ops->acquire(to->data, rp->err) : 0;
+
+		if (ret) {
+			minifw_ext_put(e);	/* releases the entries before */
+			return ret;
+		}
+		e->len += minifw_ext_entry_size(to->ops);
+	}
 	rp->cmd->ext = e;
 	return 0;
 }
@@ -959,8 +972,14 @@ void minifw_ext_put(const struct minifw_ext *e)
 {
 	struct minifw_ext *x = (struct minifw_ext *)e;
 
-	if (x && refcount_dec_and_test(&x->ref))
-		kfree(x);
+	const struct minifw_ext_entry *en;
+
+	if (!x || !refcount_dec_and_test(&x->ref))
+		return;
+	for (en = minifw_ext_first(x); minifw_ext_more(x, en); en = minifw_ext_next(en))
+		if (en->ops->release)
+			en->ops->release((void *)en->data);
+	kfree(x);
 }
 
 /**
@@ -973,9 +992,18 @@ void minifw_ext_put(const struct minifw_ext *e)
  */
 bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b)
 {
+	const struct minifw_ext_entry *x, *y;
+
 	if (!a || !b)
 		return a == b;
-	return a->len == b->len && !memcmp(a->ent, b->ent, a->len);
+	if (a->len != b->len)
+		return false;
+	for (x = minifw_ext_first(a), y = minifw_ext_first(b); minifw_ext_more(a, x);
+	     x = minifw_ext_next(x), y = minifw_ext_next(y))
+		if (x->ops != y->ops ||
+		    memcmp(x->data, y->data, x->ops->cmp ?: x->ops->size))
+			return false;
+	return true;
 }
 
 /**

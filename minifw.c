@@ -724,6 +724,26 @@ int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len)
 }
 
 /**
+ * minifw_pkt_find_text() - is the pattern in the packet (-m string)?
+ * @p: the packet, as minifw_hook() filled it
+ * @from: the first offset from the IP header to search at
+ * @to: the offset the pattern must end at or before
+ * @conf: the search, prepared by textsearch_prepare()
+ *
+ * As xt_string searches, with skb_find_text(); the offsets are those of
+ * the skb at the hook, where its data start at the IP header.
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: true if found.
+ */
+bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u16 to, struct ts_config *conf)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+
+	return skb_find_text(c->skb, from, to, conf) != UINT_MAX;
+}
+
+/**
  * minifw_pkt_ip6_exthdr() - the first bytes of an IPv6 extension header
  * (-m frag), found as ip6_tables' matches find it (ipv6_find_hdr())
  * @p: the packet, as minifw_hook() filled it

@@ -144,6 +144,18 @@ struct minifw_ext_ops {
 	 */
 	bool stateful;
 
+	/*
+	 * What its .match needs beyond values (-m string's prepared search):
+	 * .acquire takes it once the rule's data are kept, after every check
+	 * (control path, may sleep), into the data from .cmp on; .release
+	 * gives it back when no ruleset holds the rule any more (control path
+	 * or RCU callback: does not sleep). The data before .cmp are what two
+	 * rules compare (-D, -C); 0: all of them.
+	 */
+	u16 cmp;
+	int (*acquire)(void *data, struct minifw_err *err);
+	void (*release)(void *data);
+
 	/* packet path, RCU read side, bottom halves disabled */
 	int (*match)(const void *data, const struct minifw_pkt *p, struct minifw_counter *c);
 	/* MINIFW_VERDICT(), or MINIFW_T_NONE to go on to the next rule */
@@ -235,6 +247,7 @@ extern const struct minifw_ext_ops minifw_xt_helper;
 extern const struct minifw_ext_ops minifw_xt_time;
 extern const struct minifw_ext_ops minifw_xt_CONNMARK;
 extern const struct minifw_ext_ops minifw_xt_set;
+extern const struct minifw_ext_ops minifw_xt_string;
 extern const struct minifw_ext_ops minifw_xt_SET;
 extern const struct minifw_ext_ops minifw_xt_addrtype;
 extern const struct minifw_ext_ops minifw_xt_mac;

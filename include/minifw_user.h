@@ -184,6 +184,42 @@ typedef struct {
 #define write_seqlock_bh(l) write_seqlock(l)
 #define write_sequnlock_bh(l) write_sequnlock(l)
 
+/* -m string: the kernel's textsearch, a plain search (walk.h) */
+#define TS_AUTOLOAD	1
+#define TS_IGNORECASE	2
+
+struct ts_config {
+	u8 pattern[128];	/* upper case with TS_IGNORECASE */
+	unsigned int len;
+	bool icase;
+};
+
+static inline struct ts_config *
+textsearch_prepare(const char *algo, const void *pattern, unsigned int len, int gfp, int flags)
+{
+	struct ts_config *ts;
+	unsigned int i;
+
+	if (strcmp(algo, "bm") && strcmp(algo, "kmp"))
+		return ERR_PTR(-ENOENT);
+	if (len > sizeof(ts->pattern))
+		return ERR_PTR(-EINVAL);
+	ts = calloc(1, sizeof(*ts));
+	if (!ts)
+		return ERR_PTR(-ENOMEM);
+	ts->len = len;
+	ts->icase = flags & TS_IGNORECASE;
+	for (i = 0; i < len; i++)
+		ts->pattern[i] = ts->icase ? toupper(((const u8 *)pattern)[i]) :
+			((const u8 *)pattern)[i];
+	return ts;
+}
+
+static inline void textsearch_destroy(struct ts_config *ts)
+{
+	free(ts);
+}
+
 /* -m hashlimit's tables: one thread */
 typedef struct {
 	int unused;

@@ -221,6 +221,8 @@ int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len);
 int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len);
 int minifw_pkt_ip6_headers(const struct minifw_pkt *p);
 s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz);	/* seconds since 1970 */
+struct ts_config;
+bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u16 to, struct ts_config *conf);
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -248,6 +250,8 @@ struct minifw_user_pkt {
 	int ip6_headers;	/* MINIFW_IP6H_*, or -errno; 0: as ext says */
 	s64 now;		/* the time, in seconds since 1970 (UTC) */
 	s32 tz_minuteswest;	/* the kernel's timezone (sys_tz), for --kerneltz */
+	const u8 *bytes;	/* the packet from its IP header (-m string), or NULL */
+	u16 nbytes;
 };
 
 enum { MINIFW_USER_MSS_NONE, MINIFW_USER_MSS_SET, MINIFW_USER_MSS_BAD };
@@ -263,6 +267,24 @@ static inline int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss)
 		return -EBADMSG;
 	*mss = u->mss;
 	return 1;
+}
+
+/* -m string: is the pattern within [from, to) of the bytes the test gave? */
+static inline bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u16 to,
+					struct ts_config *conf)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+	u32 end = u && u->bytes ? min_t(u32, to, u->nbytes) : 0, i, k;
+
+	for (i = from; i + conf->len <= end; i++) {
+		for (k = 0; k < conf->len; k++)
+			if ((conf->icase ? toupper(u->bytes[i + k]) : u->bytes[i + k]) !=
+			    conf->pattern[k])
+				break;
+		if (k == conf->len)
+			return true;
+	}
+	return false;
 }
 
 /* the transport header's first bytes, as many as the test gave */

@@ -3,7 +3,7 @@
 # Matches on the IP and TCP headers and the packet's metadata (-m length,
 # -m ttl, -m hl, -m pkttype, -m dscp, -m tos, -m ecn, -m tcpmss, -m mark,
 # -m addrtype, -m mac, -m owner), -m statistic, -m quota, -m recent,
-# -m hashlimit and -j MARK, on
+# -m hashlimit, -m string and -j MARK, on
 # real packets; iptables-legacy as the oracle where the same rules can go
 # through it.
 
@@ -265,6 +265,44 @@ udp_burst() {
 	dmesg_new | grep -q 'minifw: hashlimit small: max count of 2 reached'
 	# the table goes with its last rule
 	fw "-F INPUT"
+}
+
+# An HTTP request for $1 from the peer to port 80: prints the answer
+http_get() {
+	printf 'GET %s HTTP/1.0\r\n\r\n' "$1" | ip netns exec peer socat -t3 -T3 - TCP:192.0.2.1:80 || true
+}
+
+@test "-m string: words, hex, --icase, --from/--to and ! in HTTP requests, as iptables-legacy's xt_string; /admin dropped" {
+	# answers once it has the request's first bytes
+	socat_bg "" -t10 TCP-LISTEN:80,reuseaddr,fork SYSTEM:'head -c 4 >/dev/null; echo hi'
+	wait_port "" tcp 80
+	alongside iptables-legacy INPUT \
+		"-p tcp --dport 80 -m string --string GET --algo bm" \
+		"-p tcp --dport 80 -m string --string /admin --algo kmp" \
+		"-p tcp --dport 80 -m string --string ADMIN --algo bm --icase" \
+		"-p tcp --dport 80 -m string ! --string /admin --algo bm" \
+		"-p tcp --dport 80 -m string --hex-string |0d0a0d0a| --algo bm" \
+		"-p tcp --dport 80 -m string --string GET --algo bm --from 52 --to 55" \
+		"-p tcp --dport 80 -m string --string GET --algo kmp --from 53"
+	for path in /index /admin /Admin; do
+		assert_equal "$(http_get "$path")" hi
+	done
+	run same_counts iptables-legacy INPUT
+	echo "$output"
+	assert_success
+	# each request is one segment, its data after 20 + 32 bytes of headers
+	assert_equal "$(pkts INPUT 1)" 3
+	assert_equal "$(pkts INPUT 2)" 1
+	assert_equal "$(pkts INPUT 3)" 2
+	assert_equal "$(pkts INPUT 5)" 3
+	assert_equal "$(pkts INPUT 6)" 3
+	assert_equal "$(pkts INPUT 7)" 0
+	diff <(listing | grep -- '-m string' | sed 's/ -4 / /') <(iptables-legacy -S INPUT | grep -- '-m string')
+	# the fate: a request with the word is dropped, the others pass
+	fw "-I INPUT -p tcp --dport 80 -m string --string /admin --algo bm -j DROP"
+	assert_equal "$(http_get /index)" hi
+	assert_equal "$(http_get /admin)" ""
+	[ "$(pkts INPUT 1)" -ge 1 ]
 }
 
 @test "-m recent bans the third ssh attempt within 60 s; /proc/minifw/recent/NAME takes +ADDR, -ADDR and /" {

@@ -522,6 +522,7 @@ struct test_pkt {
 	struct minifw_rthdr rt;		/* u.rt, with "rt=" */
 	struct minifw_ct_acct acct;	/* u.acct, with "acct=" */
 	char helper[MINIFW_HELPER_NAME_LEN];	/* u.helper, with "helper=" */
+	u8 bytes[256];			/* u.bytes, with "text=" */
 };
 
 /* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
@@ -629,7 +630,9 @@ static void make_conn(struct test_pkt *t)
  * bytes, for -m esp), "exthdr=TYPE:HEX" (an IPv6 extension header of
  * that protocol number and its first bytes) and "ip6h=N" (the extension
  * headers -m ipv6header sees, MINIFW_IP6H_*, or -1 and -2 for a chain it
- * cannot read and one too short: by default that of exthdr=).
+ * cannot read and one too short: by default that of exthdr=); "text=WORD"
+ * (the packet's bytes for -m string: 40 zeroes, 60 for IPv6, then WORD
+ * with "_" for a blank).
  */
 /* "0a1b..." into at most @max bytes; how many */
 static size_t hex_bytes(const char *s, u8 *out, size_t max)
@@ -777,6 +780,14 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		} else if (!strncmp(w, "helper=", 7)) {
 			snprintf(t->helper, sizeof(t->helper), "%s", w + 7);
 			t->u.helper = t->helper;
+		} else if (!strncmp(w, "text=", 5)) {
+			size_t at = t->p.family == MINIFW_FAM_IPV4 ? 40 : 60, k;
+
+			ok &= at + strlen(w + 5) <= sizeof(t->bytes);
+			for (k = 0; ok && w[5 + k]; k++)
+				t->bytes[at + k] = w[5 + k] == '_' ? ' ' : w[5 + k];
+			t->u.bytes = t->bytes;
+			t->u.nbytes = at + k;
 		} else if (!strncmp(w, "ctmark=", 7)) {
 			t->u.ctmark = (u32)strtoul(w + 7, NULL, 0);
 		} else if (!strncmp(w, "ctexpire=", 9)) {
@@ -5569,6 +5580,28 @@ static const struct {
 	{ "-A FORWARD -m helper ! --helper ftp -j DROP", TCP10 " conn", "DROP", 0,
 	  "FORWARD 1 | 0" },
 	{ "-A FORWARD -m helper ! --helper \"\" -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	/* -m string: the text is at 40 (IPv4) or 60 (IPv6), --to not included */
+	{ "-A FORWARD -m string --string admin --algo bm -j DROP", TCP10 " text=GET_/admin", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m string --string admin --algo kmp -j DROP", TCP10 " text=GET_/Admin",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m string --string admin --algo kmp --icase -j DROP", TCP10 " text=GET_/ADMIN",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m string ! --string admin --algo bm -j DROP", TCP10 " text=GET_/", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m string --string \"GET /\" --algo bm -j DROP", TCP10 " text=GET_/", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m string --hex-string \"|47 45|T\" --algo bm -j DROP", TCP10 " text=GET_/",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m string --string GET --algo bm --from 40 --to 43 -j DROP", TCP10 " text=GET_/",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m string --string GET --algo bm --from 41 -j DROP", TCP10 " text=GET_/",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m string --string GET --algo bm --to 42 -j DROP", TCP10 " text=GET_/",
+	  "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m string --string GET --algo bm --from 60 --to 63 -j DROP",
+	  "tcp [2001:db8::1]:5 > [2001:db8::2]:80 text=GET", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m string --string GET --algo bm -j DROP", TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
 	/* addrtype, by user space's model (include/walk.h): 127/8 is local */
 	{ "-A FORWARD -m addrtype --dst-type LOCAL -j DROP", "udp 10.0.0.1:5 > 127.0.0.1:53",
 	  "DROP", 0, "FORWARD 1 | 0" },
