@@ -72,6 +72,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_quota,
 	&minifw_xt_recent,
 	&minifw_xt_hashlimit,
+	&minifw_xt_connlimit,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
 	&minifw_xt_NFLOG,

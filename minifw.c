@@ -57,6 +57,8 @@
 #include <net/netfilter/nf_conntrack_extend.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_conntrack_ecache.h>
+#include <net/netfilter/nf_conntrack_count.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/nf_log.h>
 #include <linux/if_packet.h>
 #include <linux/ratelimit.h>
@@ -723,6 +725,182 @@ int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len)
 	return 0;
 }
 
+/*
+ * -m connlimit: the kernel's nf_conncount (as xt_connlimit counts), taken
+ * with symbol_get() when a first rule needs it, so that minifw does not
+ * load it, nor nf_conntrack, until then. Its symbols are held while a
+ * rule's counts live; a rule's counts are freed from minifw_wq (their
+ * destructor sleeps), which minifw_exit() drains.
+ */
+/* minifw's work: old rulesets freed, -m connlimit's counts freed */
+static struct workqueue_struct *minifw_wq;
+
+struct minifw_conncount {
+	struct work_struct free_work;
+	struct nf_conncount_data *data[2];	/* IPv4's, IPv6's */
+};
+
+static DEFINE_MUTEX(minifw_cc_lock);
+/* nf_conncount's functions, as symbol_get() gives them */
+static struct {
+	unsigned int users;		/* counts made and not yet freed */
+#ifdef MINIFW_CONNCOUNT_NO_FAMILY
+	struct nf_conncount_data *(*init)(struct net *net, unsigned int keylen);
+	void (*destroy)(struct net *net, struct nf_conncount_data *data);
+#else
+	struct nf_conncount_data *(*init)(struct net *net, unsigned int family,
+					  unsigned int keylen);
+	void (*destroy)(struct net *net, unsigned int family, struct nf_conncount_data *data);
+#endif
+	unsigned int (*count)(struct net *net, const struct sk_buff *skb, u16 l3num,
+			      struct nf_conncount_data *data, const u32 *key);
+} minifw_cc;
+
+/* The key's bytes for each family, as xt_connlimit's: the address, the zone. */
+static const unsigned int minifw_cc_keylen[2] = {
+	sizeof(u32) + sizeof(struct in_addr), sizeof(u32) + sizeof(struct in6_addr),
+};
+
+static const u8 minifw_cc_family[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+
+/* nf_conncount_init() and _destroy() lost their family (Kbuild tells) */
+#ifdef MINIFW_CONNCOUNT_NO_FAMILY
+#define MINIFW_CC_INIT(f, keylen)	minifw_cc.init(&init_net, keylen)
+#define MINIFW_CC_DESTROY(f, d)		minifw_cc.destroy(&init_net, d)
+#else
+#define MINIFW_CC_INIT(f, keylen)	minifw_cc.init(&init_net, f, keylen)
+#define MINIFW_CC_DESTROY(f, d)		minifw_cc.destroy(&init_net, f, d)
+#endif
+
+/* Under minifw_cc_lock: the last user gone, nf_conncount's symbols go. */
+static void minifw_cc_put_symbols(void)
+{
+	if (minifw_cc.users || !minifw_cc.init)
+		return;
+	symbol_put(nf_conncount_init);
+	symbol_put(nf_conncount_destroy);
+	symbol_put(nf_conncount_count_skb);
+	minifw_cc.init = NULL;
+	minifw_cc.destroy = NULL;
+	minifw_cc.count = NULL;
+}
+
+static void minifw_conncount_free_work(struct work_struct *work)
+{
+	struct minifw_conncount *cc = container_of(work, struct minifw_conncount, free_work);
+	unsigned int f;
+
+	mutex_lock(&minifw_cc_lock);
+	for (f = 0; f < 2; f++)
+		if (cc->data[f])
+			MINIFW_CC_DESTROY(minifw_cc_family[f], cc->data[f]);
+	minifw_cc.users--;
+	minifw_cc_put_symbols();
+	mutex_unlock(&minifw_cc_lock);
+	kfree(cc);
+}
+
+/**
+ * minifw_conncount_new() - connection counts for a -m connlimit rule, both
+ * families', as xt_connlimit's checkentry makes them
+ * @err: why not
+ *
+ * Context: control path, may sleep (loads nf_conncount and nf_conntrack).
+ * Return: the counts, or an ERR_PTR() with @err.
+ */
+struct minifw_conncount *minifw_conncount_new(struct minifw_err *err)
+{
+	struct minifw_conncount *cc = kzalloc(sizeof(*cc), GFP_KERNEL);
+	unsigned int f;
+	int ret = 0;
+
+	if (!cc)
+		return ERR_PTR(minifw_nomem(err));
+	INIT_WORK(&cc->free_work, minifw_conncount_free_work);
+	mutex_lock(&minifw_cc_lock);
+	if (!minifw_cc.init) {
+		request_module("nf_conncount");
+		minifw_cc.init = symbol_get(nf_conncount_init);
+		minifw_cc.destroy = symbol_get(nf_conncount_destroy);
+		minifw_cc.count = symbol_get(nf_conncount_count_skb);
+		if (!minifw_cc.init || !minifw_cc.destroy || !minifw_cc.count) {
+			if (minifw_cc.init)
+				symbol_put(nf_conncount_init);
+			if (minifw_cc.destroy)
+				symbol_put(nf_conncount_destroy);
+			if (minifw_cc.count)
+				symbol_put(nf_conncount_count_skb);
+			minifw_cc.init = NULL;
+			ret = minifw_fail(err, "-m connlimit: the kernel's nf_conncount cannot be loaded");
+			goto out;
+		}
+	}
+	for (f = 0; f < 2 && !ret; f++) {
+		cc->data[f] = MINIFW_CC_INIT(minifw_cc_family[f], minifw_cc_keylen[f]);
+		if (IS_ERR(cc->data[f])) {
+			ret = minifw_fail(err, "-m connlimit: nf_conncount_init(): error %ld",
+					  PTR_ERR(cc->data[f]));
+			cc->data[f] = NULL;
+		}
+	}
+	if (ret) {
+		for (f = 0; f < 2; f++)
+			if (cc->data[f])
+				MINIFW_CC_DESTROY(minifw_cc_family[f], cc->data[f]);
+		goto out;
+	}
+	minifw_cc.users++;
+out:
+	minifw_cc_put_symbols();
+	mutex_unlock(&minifw_cc_lock);
+	if (ret) {
+		kfree(cc);
+		return ERR_PTR(ret);
+	}
+	return cc;
+}
+
+/**
+ * minifw_conncount_free() - free a rule's connection counts
+ * @cc: from minifw_conncount_new()
+ *
+ * Context: control path; does not sleep (the counts go from minifw_wq).
+ */
+void minifw_conncount_free(struct minifw_conncount *cc)
+{
+	queue_work(minifw_wq, &cc->free_work);
+}
+
+/**
+ * minifw_pkt_conncount() - the connections of the packet's group, its own
+ * counted in, as xt_connlimit counts them
+ * @p: the packet, as minifw_hook() filled it
+ * @cc: the rule's counts
+ * @mask: the group's address mask (IPv4 in .ip)
+ * @daddr: grouped by destination address (else by source)
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: the number, or 0 if it cannot be counted (the rule drops the
+ * packet, as xt_connlimit does).
+ */
+unsigned int minifw_pkt_conncount(const struct minifw_pkt *p, struct minifw_conncount *cc,
+				  const union minifw_addr *mask, bool daddr)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct nf_conntrack_zone *zone = &nf_ct_zone_dflt;
+	const union minifw_addr *a = daddr ? &p->daddr : &p->saddr;
+	const struct nf_conn *ct = minifw_pkt_conn(p);
+	unsigned int i, f = p->family == MINIFW_FAM_IPV6;
+	u32 key[5];
+
+	if (ct)
+		zone = nf_ct_zone(ct);
+	for (i = 0; i < (f ? 4 : 1); i++)
+		key[i] = (__force u32)(a->ip6[i] & mask->ip6[i]);
+	key[i] = zone->id;
+	return minifw_cc.count(&init_net, c->skb, minifw_cc_family[f], cc->data[f], key);
+}
+
 /**
  * minifw_pkt_find_text() - is the pattern in the packet (-m string)?
  * @p: the packet, as minifw_hook() filled it
@@ -1082,12 +1260,11 @@ void minifw_nflog(const struct minifw_pkt *pkt, const struct minifw_nflog *n)
 static const char minifw_noname[IFNAMSIZ];
 
 /*
- * Old rulesets are freed from a workqueue after a grace period, not from
- * the RCU callback: freeing a large ruleset (the counters of every rule and
- * their per-CPU blocks) is too much work for softirq context.
+ * Old rulesets are freed from a workqueue (minifw_wq) after a grace
+ * period, not from the RCU callback: freeing a large ruleset (the counters
+ * of every rule and their per-CPU blocks) is too much work for softirq
+ * context.
  */
-static struct workqueue_struct *minifw_wq;
-
 static void minifw_ruleset_free_work(struct work_struct *work)
 {
 	minifw_ruleset_put(container_of(to_rcu_work(work), struct minifw_ruleset, rwork));
@@ -1570,8 +1747,9 @@ static void __exit minifw_exit(void)
 	rs = rcu_replace_pointer(minifw_rules, NULL, true);
 	/* old rulesets queued by minifw_publish(): let them all be freed */
 	rcu_barrier();
-	destroy_workqueue(minifw_wq);
+	/* the last ruleset before the queue goes: its rules may queue work there */
 	minifw_ruleset_put(rs);
+	destroy_workqueue(minifw_wq);
 	mutex_lock(&minifw_lock);
 	minifw_drop_conntrack(NULL);
 	mutex_unlock(&minifw_lock);

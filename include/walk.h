@@ -223,6 +223,12 @@ int minifw_pkt_ip6_headers(const struct minifw_pkt *p);
 s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz);	/* seconds since 1970 */
 struct ts_config;
 bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u16 to, struct ts_config *conf);
+struct minifw_conncount;
+struct minifw_err;
+struct minifw_conncount *minifw_conncount_new(struct minifw_err *err);
+void minifw_conncount_free(struct minifw_conncount *cc);
+unsigned int minifw_pkt_conncount(const struct minifw_pkt *p, struct minifw_conncount *cc,
+				  const union minifw_addr *mask, bool daddr);
 #else
 struct minifw_user_pkt {
 	u32 mark;
@@ -285,6 +291,63 @@ static inline bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u1
 			return true;
 	}
 	return false;
+}
+
+/*
+ * -m connlimit's counts, a model of nf_conncount: the connections (their
+ * original tuples) seen in each group; none ever closes.
+ */
+struct minifw_conncount {
+	u32 n;
+	struct {
+		u32 key[4];
+		u8 family;
+		struct minifw_ct_tuple t;
+	} e[64];
+};
+
+static inline struct minifw_conncount *minifw_conncount_new(struct minifw_err *err)
+{
+	struct minifw_conncount *cc = calloc(1, sizeof(*cc));
+
+	return cc ?: ERR_PTR(-ENOMEM);
+}
+
+static inline void minifw_conncount_free(struct minifw_conncount *cc)
+{
+	free(cc);
+}
+
+/* the connections of the packet's group, its own counted in; 0: too many to count */
+static inline unsigned int minifw_pkt_conncount(const struct minifw_pkt *p,
+						struct minifw_conncount *cc,
+						const union minifw_addr *mask, bool daddr)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+	const union minifw_addr *a = daddr ? &p->daddr : &p->saddr;
+	struct minifw_ct_tuple t = { p->saddr, p->daddr, p->sport, p->dport };
+	unsigned int i, n = 0;
+	bool seen = false;
+	u32 key[4] = { 0 };
+
+	if (u && u->ct)
+		t = u->ct->t[0];
+	for (i = 0; i < (p->family == MINIFW_FAM_IPV6 ? 4U : 1U); i++)
+		key[i] = a->ip6[i] & mask->ip6[i];
+	for (i = 0; i < cc->n; i++) {
+		if (cc->e[i].family != p->family || memcmp(cc->e[i].key, key, sizeof(key)))
+			continue;
+		n++;
+		seen |= !memcmp(&cc->e[i].t, &t, sizeof(t));
+	}
+	if (seen)
+		return n;
+	if (cc->n == ARRAY_SIZE(cc->e))
+		return 0;
+	memcpy(cc->e[cc->n].key, key, sizeof(key));
+	cc->e[cc->n].family = p->family;
+	cc->e[cc->n++].t = t;
+	return n + 1;
 }
 
 /* the transport header's first bytes, as many as the test gave */

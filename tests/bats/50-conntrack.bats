@@ -4,7 +4,8 @@
 # default-drop firewall, NEW on one port, INVALID, UNTRACKED, connection
 # tracking that runs only while a state rule exists, -m conntrack's
 # other options on a connection iptables-legacy's nat table DNATs, and the
-# connection's mark (-m connmark, -j CONNMARK) beside iptables-legacy's.
+# connection's mark (-m connmark, -j CONNMARK) beside iptables-legacy's,
+# -m connbytes, -m helper and -m connlimit.
 
 load helpers
 
@@ -32,6 +33,8 @@ teardown() {
 		held=1
 	fi
 	legacy_clean
+	# -m connlimit's nf_conncount (minifw's and xt_connlimit's) holds it too
+	if [ -d /sys/module/nf_conncount ]; then held=1; fi
 	if [ -n "$held" ]; then
 		# iptables' NAT, connmark and CT hold conntrack: the files after
 		# this one expect it unloaded
@@ -394,4 +397,57 @@ c.close()'
 	assert_equal "$(pkts INPUT 3)" 0
 	[ "$(pkts INPUT 4)" -gt "$(pkts INPUT 1)" ]
 	[ "$(pkts INPUT 5)" -ge 1 ]
+}
+
+# conns SRC... : from the peer, a TCP connection to port 2222 from each
+# address in turn, all held open; prints "ok" or "refused" for each, then
+# closes them (with FIN) in order.
+hold_conns() {
+	ip netns exec peer python3 - "$@" <<-'EOF2'
+	import socket, sys
+	held = []
+	for src in sys.argv[1:]:
+	    s = socket.socket()
+	    s.settimeout(5)
+	    s.bind((src, 0))
+	    try:
+	        s.connect(("192.0.2.1", 2222))
+	        held.append(s)
+	        print("ok")
+	    except OSError:
+	        print("refused")
+	for s in held:
+	    s.close()
+	EOF2
+}
+
+@test "-m connlimit counts open connections by host, network and destination as iptables-legacy's; the second from a host is reset" {
+	socat_bg "" TCP-LISTEN:2222,reuseaddr,fork SYSTEM:'sleep 5'
+	wait_port "" tcp 2222
+	alongside iptables-legacy INPUT \
+		"-p tcp --dport 2222 --syn -m connlimit --connlimit-above 2" \
+		"-p tcp --dport 2222 --syn -m connlimit --connlimit-upto 3 --connlimit-mask 24" \
+		"-p tcp --dport 2222 --syn -m connlimit --connlimit-above 1 --connlimit-daddr" \
+		"-p tcp --dport 2222 --syn -m connlimit ! --connlimit-above 3"
+	run hold_conns 192.0.2.2 192.0.2.2 192.0.2.2 192.0.2.7
+	assert_output $'ok\nok\nok\nok'
+	run same_counts iptables-legacy INPUT
+	echo "$output"
+	assert_success
+	# the third of 192.0.2.2; three of the /24; past the first to 192.0.2.1; three and one
+	assert_equal "$(pkts INPUT 1)" 1
+	assert_equal "$(pkts INPUT 2)" 3
+	assert_equal "$(pkts INPUT 3)" 3
+	assert_equal "$(pkts INPUT 4)" 4
+	diff <(listing | grep connlimit | sed 's/ -4 / /') <(iptables-legacy -S INPUT | grep connlimit)
+	# the fate: a host's second open connection is reset; once its first is
+	# closed (FIN: no longer counted), it may open another
+	legacy_clean
+	fw "-F INPUT" "-A INPUT -p tcp --syn --dport 2222 -m connlimit --connlimit-above 1 -j REJECT --reject-with tcp-reset"
+	run hold_conns 192.0.2.2 192.0.2.2 192.0.2.7
+	assert_output $'ok\nrefused\nok'
+	sleep 0.5
+	run hold_conns 192.0.2.2
+	assert_output ok
+	assert_equal "$(pkts INPUT 1)" 1
 }

@@ -2823,6 +2823,35 @@ static void test_recent(void)
 	case_end();
 }
 
+/* -m connlimit: connections counted by group, by user space's model of nf_conncount */
+static void test_connlimit(void)
+{
+	struct minifw_ruleset *rs;
+	char buf[64];
+
+	case_begin("connlimit", "above 2 per source: a third connection is dropped");
+	rs = build("-A FORWARD -p tcp -m connlimit --connlimit-above 2 -j DROP");
+	expect_str("a first connection", ".", drops(rs, "tcp 10.1.1.1:1000 > 192.0.2.1:22", 1, buf));
+	expect_str("a second", ".", drops(rs, "tcp 10.1.1.1:1001 > 192.0.2.1:22", 1, buf));
+	expect_str("the first again", ".", drops(rs, "tcp 10.1.1.1:1000 > 192.0.2.1:22", 1, buf));
+	expect_str("a third", "x", drops(rs, "tcp 10.1.1.1:1002 > 192.0.2.1:22", 1, buf));
+	expect_str("another source", ".", drops(rs, "tcp 10.1.1.2:1000 > 192.0.2.1:22", 1, buf));
+	minifw_ruleset_put(rs);
+	case_end();
+
+	case_begin("connlimit", "--connlimit-upto, --connlimit-mask and --connlimit-daddr");
+	rs = build("-A FORWARD -p tcp -m connlimit --connlimit-upto 1 --connlimit-mask 24 -j DROP");
+	expect_str("the first of the /24", "x", drops(rs, "tcp 10.1.1.1:1000 > 192.0.2.1:22", 1, buf));
+	expect_str("a second of the /24", ".", drops(rs, "tcp 10.1.1.2:1000 > 192.0.2.1:22", 1, buf));
+	minifw_ruleset_put(rs);
+	rs = build("-A FORWARD -p tcp -m connlimit --connlimit-above 1 --connlimit-daddr -j DROP");
+	expect_str("a source to a host", ".", drops(rs, "tcp 10.1.1.1:1000 > 192.0.2.1:22", 1, buf));
+	expect_str("another to the same host", "x", drops(rs, "tcp 10.1.1.2:1000 > 192.0.2.1:22", 1, buf));
+	expect_str("to another host", ".", drops(rs, "tcp 10.1.1.3:1000 > 192.0.2.9:22", 1, buf));
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
 /* build() and make the tables of its -m hashlimit rules, as a commit does */
 static struct minifw_ruleset *build_hashlimit(const char *script)
 {
@@ -5997,6 +6026,7 @@ static void test_edit_and_match(void)
 	test_quota();
 	test_recent();
 	test_hashlimit();
+	test_connlimit();
 	test_header_matches();
 	test_connmark();
 	test_ipset();
