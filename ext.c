@@ -737,7 +737,7 @@ static int minifw_ext_one_state(struct minifw_rule_parse *rp)
 		if (!ops->init && !ops->stateful)
 			continue;
 		if (first)
-			return minifw_fail(rp->err, "-m %s and -m %s: one match that keeps state (limit, quota, statistic, recent, hashlimit) per rule",
+			return minifw_fail(rp->err, "-m %s and -m %s: one match that keeps state (limit, quota, statistic, recent, hashlimit, connlimit) per rule",
 					   first->name, ops->name);
 		first = ops;
 	}

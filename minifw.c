@@ -737,7 +737,10 @@ static struct workqueue_struct *minifw_wq;
 
 struct minifw_conncount {
 	struct work_struct free_work;
-	struct nf_conncount_data *data[2];	/* IPv4's, IPv6's */
+	struct nf_conncount_data *data[2];	/* IPv4's, IPv6's, or NULL */
+	/* nf_conncount_count_skb(), held while these counts live */
+	unsigned int (*count)(struct net *net, const struct sk_buff *skb, u16 l3num,
+			      struct nf_conncount_data *data, const u32 *key);
 };
 
 static DEFINE_MUTEX(minifw_cc_lock);
@@ -801,14 +804,15 @@ static void minifw_conncount_free_work(struct work_struct *work)
 }
 
 /**
- * minifw_conncount_new() - connection counts for a -m connlimit rule, both
- * families', as xt_connlimit's checkentry makes them
+ * minifw_conncount_new() - connection counts for a -m connlimit rule, as
+ * xt_connlimit's checkentry makes them
+ * @family: the rule's, MINIFW_FAM_ANY for both
  * @err: why not
  *
  * Context: control path, may sleep (loads nf_conncount and nf_conntrack).
  * Return: the counts, or an ERR_PTR() with @err.
  */
-struct minifw_conncount *minifw_conncount_new(struct minifw_err *err)
+struct minifw_conncount *minifw_conncount_new(u8 family, struct minifw_err *err)
 {
 	struct minifw_conncount *cc = kzalloc(sizeof(*cc), GFP_KERNEL);
 	unsigned int f;
@@ -831,11 +835,15 @@ struct minifw_conncount *minifw_conncount_new(struct minifw_err *err)
 			if (minifw_cc.count)
 				symbol_put(nf_conncount_count_skb);
 			minifw_cc.init = NULL;
+			minifw_cc.destroy = NULL;
+			minifw_cc.count = NULL;
 			ret = minifw_fail(err, "-m connlimit: the kernel's nf_conncount cannot be loaded");
 			goto out;
 		}
 	}
 	for (f = 0; f < 2 && !ret; f++) {
+		if (family == (f ? MINIFW_FAM_IPV4 : MINIFW_FAM_IPV6))
+			continue;
 		cc->data[f] = MINIFW_CC_INIT(minifw_cc_family[f], minifw_cc_keylen[f]);
 		if (IS_ERR(cc->data[f])) {
 			ret = minifw_fail(err, "-m connlimit: nf_conncount_init(): error %ld",
@@ -850,6 +858,7 @@ struct minifw_conncount *minifw_conncount_new(struct minifw_err *err)
 		goto out;
 	}
 	minifw_cc.users++;
+	cc->count = minifw_cc.count;
 out:
 	minifw_cc_put_symbols();
 	mutex_unlock(&minifw_cc_lock);
@@ -898,7 +907,7 @@ unsigned int minifw_pkt_conncount(const struct minifw_pkt *p, struct minifw_conn
 	for (i = 0; i < (f ? 4 : 1); i++)
 		key[i] = (__force u32)(a->ip6[i] & mask->ip6[i]);
 	key[i] = zone->id;
-	return minifw_cc.count(&init_net, c->skb, minifw_cc_family[f], cc->data[f], key);
+	return cc->count(&init_net, c->skb, minifw_cc_family[f], cc->data[f], key);
 }
 
 /**

@@ -9,7 +9,7 @@
  *
  *   -A INPUT -p tcp --syn --dport 22 -m connlimit --connlimit-above 4 -j REJECT
  *
- * Each rule has its own counts (nf_conncount_init() for each family),
+ * Each rule has its own counts (nf_conncount_init() for its families),
  * made once the rule is kept and freed when no ruleset holds it, as
  * xt_connlimit's checkentry and destroy do. nf_conncount allocates on
  * the packet path (a new connection of a group; xt_connlimit too): a
@@ -33,7 +33,7 @@ struct minifw_connlimit {
 	u8 upto;			/* XT_CONNLIMIT_INVERT: at most limit */
 	u8 daddr;			/* XT_CONNLIMIT_DADDR */
 	u8 masklen;			/* as given, or MINIFW_CONNLIMIT_FULL */
-	u8 pad;				/* explicit, so memcmp() sees only zeroes */
+	u8 family;			/* the rule's: the counts it needs */
 	/* what .acquire keeps: not compared */
 	struct minifw_conncount *cc;
 };
@@ -147,6 +147,7 @@ static int minifw_connlimit_checkentry(struct minifw_xcall *x)
 		cl->masklen = MINIFW_CONNLIMIT_FULL;
 		memset(&cl->mask, 0xff, sizeof(cl->mask));
 	}
+	cl->family = x->cmd->m.family;
 	return 0;
 }
 
@@ -177,7 +178,7 @@ static bool minifw_connlimit_lists_family(const struct minifw_rule *rule, const 
 static int minifw_connlimit_acquire(void *data, struct minifw_err *err)
 {
 	struct minifw_connlimit *cl = data;
-	struct minifw_conncount *cc = minifw_conncount_new(err);
+	struct minifw_conncount *cc = minifw_conncount_new(cl->family, err);
 
 	if (IS_ERR(cc))
 		return PTR_ERR(cc);
@@ -209,6 +210,8 @@ const struct minifw_ext_ops minifw_xt_connlimit = {
 	.size		= sizeof(struct minifw_connlimit),
 	.cmp		= offsetof(struct minifw_connlimit, cc),
 	.reads		= MINIFW_SKIP_CT,
+	/* it counts the connection: after the rule's other matches, as the last */
+	.stateful	= true,
 	.hooks		= MINIFW_CT_HOOKS,
 	.hooks_why	= MINIFW_CT_WHY,
 	.opts		= minifw_connlimit_opts,

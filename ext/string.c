@@ -177,6 +177,9 @@ static int minifw_string_check(struct minifw_xcall *x)
 		return minifw_fail(x->err, "-m string needs --string or --hex-string");
 	if (!(x->seen & 1U << MINIFW_STRING_OPT_ALGO))
 		return minifw_fail(x->err, "-m string needs --algo bm or --algo kmp");
+	/* as textsearch_prepare() refuses it: --hex-string "|" */
+	if (!st->patlen)
+		return minifw_fail(x->err, "-m string: the text is empty");
 	if (!(x->seen & 1U << MINIFW_STRING_OPT_TO))
 		st->to = 0xffff;
 	/* as xt_string's checkentry */

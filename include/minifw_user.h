@@ -202,7 +202,7 @@ textsearch_prepare(const char *algo, const void *pattern, unsigned int len, int 
 
 	if (strcmp(algo, "bm") && strcmp(algo, "kmp"))
 		return ERR_PTR(-ENOENT);
-	if (len > sizeof(ts->pattern))
+	if (!len || len > sizeof(ts->pattern))
 		return ERR_PTR(-EINVAL);
 	ts = calloc(1, sizeof(*ts));
 	if (!ts)

@@ -225,7 +225,7 @@ struct ts_config;
 bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u16 to, struct ts_config *conf);
 struct minifw_conncount;
 struct minifw_err;
-struct minifw_conncount *minifw_conncount_new(struct minifw_err *err);
+struct minifw_conncount *minifw_conncount_new(u8 family, struct minifw_err *err);
 void minifw_conncount_free(struct minifw_conncount *cc);
 unsigned int minifw_pkt_conncount(const struct minifw_pkt *p, struct minifw_conncount *cc,
 				  const union minifw_addr *mask, bool daddr);
@@ -306,7 +306,7 @@ struct minifw_conncount {
 	} e[64];
 };
 
-static inline struct minifw_conncount *minifw_conncount_new(struct minifw_err *err)
+static inline struct minifw_conncount *minifw_conncount_new(u8 family, struct minifw_err *err)
 {
 	struct minifw_conncount *cc = calloc(1, sizeof(*cc));
 
