@@ -38,6 +38,8 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_icmp6,
 	&minifw_xt_iprange,
 	&minifw_xt_multiport,
+	&minifw_xt_sctp,
+	&minifw_xt_dccp,
 	&minifw_xt_state,
 	&minifw_xt_conntrack,
 	&minifw_xt_comment,

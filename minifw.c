@@ -32,6 +32,8 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <linux/sctp.h>
+#include <linux/dccp.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/skbuff.h>
@@ -704,19 +706,20 @@ void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw
 }
 
 /**
- * minifw_pkt_l4_bytes() - the first bytes of the transport header (-m
- * esp), whatever its protocol
+ * minifw_pkt_l4_at() - bytes of the transport header, or after it (-m esp,
+ * -m sctp's chunks), whatever the protocol
  * @p: the packet, as minifw_hook() filled it, not a later fragment
+ * @off: where, from the start of the transport header
  * @buf: @len bytes, out
  * @len: how many
  *
  * Context: packet path, RCU read side, bottom halves disabled.
  * Return: 0, or -EBADMSG if the packet is too short (the rule drops it).
  */
-int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len)
+int minifw_pkt_l4_at(const struct minifw_pkt *p, u32 off, void *buf, u32 len)
 {
 	const struct minifw_hook_ctx *c = p->ctx;
-	const void *h = skb_header_pointer(c->skb, p->thoff, len, buf);
+	const void *h = skb_header_pointer(c->skb, p->thoff + off, len, buf);
 
 	if (!h)
 		return -EBADMSG;
@@ -1436,7 +1439,7 @@ static u8 minifw_ctstate(const struct sk_buff *skb)
 static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 			   unsigned int thoff)
 {
-	u8 buf[sizeof(struct tcphdr)];
+	u8 buf[sizeof(struct tcphdr)];	/* the longest of the headers read */
 	unsigned int need;
 	const u8 *h;
 
@@ -1446,7 +1449,14 @@ static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 		need = sizeof(struct tcphdr);
 		break;
 	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
 		need = sizeof(struct udphdr);
+		break;
+	case IPPROTO_SCTP:
+		need = sizeof(struct sctphdr);	/* as xt_sctp reads it */
+		break;
+	case IPPROTO_DCCP:
+		need = sizeof(struct dccp_hdr);	/* as xt_dccp reads it */
 		break;
 	case IPPROTO_ICMP:
 		need = sizeof(struct icmphdr);
@@ -1460,7 +1470,7 @@ static void minifw_fill_l4(struct minifw_pkt *pkt, const struct sk_buff *skb,
 	h = skb_header_pointer(skb, thoff, need, buf);
 	if (!h) {
 		/* -m multiport, as xt_multiport, reads just the two ports */
-		if (pkt->proto == IPPROTO_TCP || pkt->proto == IPPROTO_UDP) {
+		if (pkt->proto != IPPROTO_ICMP && pkt->proto != IPPROTO_ICMPV6) {
 			h = skb_header_pointer(skb, thoff, 4, buf);
 			if (h) {
 				memcpy(&pkt->sport, h, sizeof(pkt->sport));

@@ -354,7 +354,9 @@ static const struct {
 /**
  * minifw_service_port() - the port of a service name
  * @name: e.g. "ssh"
- * @proto: IPPROTO_TCP or IPPROTO_UDP; any other: either (TCP's first)
+ * @proto: IPPROTO_TCP or IPPROTO_UDP; 0: either (TCP's first); any other
+ *	   has none (/etc/services names no UDP-Lite, SCTP or DCCP port iptables
+ *	   users write)
  *
  * Context: any.
  * Return: the port, or -1 if @name is no service of @proto.
@@ -378,5 +380,7 @@ int minifw_service_port(const char *name, u8 proto)
 		return -1;
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP)
 		return minifw_services[mid].port[proto == IPPROTO_UDP] ?: -1;
+	if (proto)
+		return -1;
 	return (minifw_services[mid].port[0] ?: minifw_services[mid].port[1]) ?: -1;
 }

@@ -82,9 +82,16 @@ static int minifw_multiport_check(struct minifw_xcall *x)
 
 	if (!x->seen)
 		return minifw_fail(x->err, "-m multiport needs --sports, --dports or --ports");
-	/* as libxt_multiport: the ports of TCP or UDP (minifw takes -p after too) */
-	if ((m->proto != IPPROTO_TCP && m->proto != IPPROTO_UDP) || (m->flags & MINIFW_INV_PROTO))
-		return minifw_fail(x->err, "-m multiport needs -p tcp or -p udp");
+	/* as libxt_multiport: the protocols with ports (minifw takes -p after too) */
+	switch (m->flags & MINIFW_INV_PROTO ? 0 : m->proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		return 0;
+	}
+	return minifw_fail(x->err, "-m multiport needs -p tcp, udp, udplite, sctp or dccp");
 	return 0;
 }
 

@@ -212,6 +212,8 @@ extern const struct minifw_ext_ops minifw_xt_icmp;
 extern const struct minifw_ext_ops minifw_xt_icmp6;
 extern const struct minifw_ext_ops minifw_xt_iprange;
 extern const struct minifw_ext_ops minifw_xt_multiport;
+extern const struct minifw_ext_ops minifw_xt_sctp;
+extern const struct minifw_ext_ops minifw_xt_dccp;
 extern const struct minifw_ext_ops minifw_xt_state;
 extern const struct minifw_ext_ops minifw_xt_conntrack;
 extern const struct minifw_ext_ops minifw_xt_comment;

@@ -217,7 +217,7 @@ int minifw_pkt_rthdr(const struct minifw_pkt *p, struct minifw_rthdr *h);
 int minifw_pkt_ip6_opts(const struct minifw_pkt *p, u8 type, struct minifw_ip6opts *o);
 int minifw_pkt_tcp_mss(const struct minifw_pkt *p, u16 *mss);
 void minifw_pkt_owner(const struct minifw_pkt *p, const u32 *sgid, struct minifw_sock_owner *o);
-int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len);
+int minifw_pkt_l4_at(const struct minifw_pkt *p, u32 off, void *buf, u32 len);
 int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len);
 int minifw_pkt_ip6_headers(const struct minifw_pkt *p);
 s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz);	/* seconds since 1970 */
@@ -350,14 +350,23 @@ static inline unsigned int minifw_pkt_conncount(const struct minifw_pkt *p,
 	return n + 1;
 }
 
-/* the transport header's first bytes, as many as the test gave */
-static inline int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len)
+/*
+ * the transport header's bytes the test gave: from its packet's bytes
+ * ("l4hex="), or its first bytes ("l4=")
+ */
+static inline int minifw_pkt_l4_at(const struct minifw_pkt *p, u32 off, void *buf, u32 len)
 {
 	const struct minifw_user_pkt *u = p->ctx;
 
-	if (!u || len > u->l4len)
+	if (u && u->bytes) {
+		if (p->thoff + off + len > u->nbytes)
+			return -EBADMSG;
+		memcpy(buf, u->bytes + p->thoff + off, len);
+		return 0;
+	}
+	if (!u || off + len > u->l4len)
 		return -EBADMSG;
-	memcpy(buf, u->l4, len);
+	memcpy(buf, u->l4 + off, len);
 	return 0;
 }
 
@@ -584,5 +593,11 @@ static inline bool minifw_pkt_addrtype(const struct minifw_pkt *p, bool dst, u8 
 	return true;
 }
 #endif
+
+/* The transport header's first bytes, whatever its protocol (-m esp). */
+static inline int minifw_pkt_l4_bytes(const struct minifw_pkt *p, void *buf, u32 len)
+{
+	return minifw_pkt_l4_at(p, 0, buf, len);
+}
 
 #endif /* MINIFW_WALK_H */

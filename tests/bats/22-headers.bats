@@ -3,7 +3,7 @@
 # Matches on the IP and TCP headers and the packet's metadata (-m length,
 # -m ttl, -m hl, -m pkttype, -m dscp, -m tos, -m ecn, -m tcpmss, -m mark,
 # -m addrtype, -m mac, -m owner), -m statistic, -m quota, -m recent,
-# -m hashlimit, -m string and -j MARK, on
+# -m hashlimit, -m string, -m sctp, -m dccp and -j MARK, on
 # real packets; iptables-legacy as the oracle where the same rules can go
 # through it.
 
@@ -303,6 +303,47 @@ http_get() {
 	assert_equal "$(http_get /index)" hi
 	assert_equal "$(http_get /admin)" ""
 	[ "$(pkts INPUT 1)" -ge 1 ]
+}
+
+@test "-m sctp (ports, chunk types and flags), -m dccp (types, options), multiport over SCTP, DCCP and UDP-Lite, as iptables-legacy" {
+	alongside iptables-legacy INPUT "-p sctp -m sctp --dport 80" "-p sctp -m sctp ! --sport 5000:5001" \
+		"-p sctp -m sctp --chunk-types any DATA:E" "-p sctp -m sctp --chunk-types all DATA,SACK" \
+		"-p sctp -m sctp --chunk-types only INIT" "-p sctp -m sctp ! --chunk-types any ABORT:T" \
+		"-p sctp -m multiport --dports 80,443" "-p dccp -m dccp --dccp-types REQUEST,DATA" \
+		"-p dccp -m dccp --dccp-option 32" "-p dccp -m dccp ! --dccp-option 32 --dport 80" \
+		"-p dccp -m multiport --sports 6000" "-p udplite -m multiport --dports 53"
+	ip netns exec peer python3 -c '
+from scapy.config import conf
+from scapy.layers.inet import IP
+from scapy.packet import Raw
+from scapy.sendrecv import send
+conf.verb = 0
+sctp = lambda ports, chunks: IP(src="192.0.2.2", dst="192.0.2.1", proto=132) / Raw(bytes.fromhex(ports + "00000000" "00000000" + chunks))
+dccp = lambda h: IP(src="192.0.2.2", dst="192.0.2.1", proto=33) / Raw(bytes.fromhex(h))
+send([sctp("13880050", "00030010" + "00" * 12),			# DATA B E, to 80
+      sctp("177001bb", "01000014" + "00" * 16),			# INIT, to 443
+      sctp("13890050", "00020010" + "00" * 12 + "03000010" + "00" * 12),	# DATA B, SACK
+      sctp("1b580051", "06010004"),				# ABORT T, to 81
+      sctp("1b580050", "06000004"),				# ABORT, to 80
+      # REQUEST (X), service, options 1 and 32 (length 3)
+      dccp("13880050" "06000000" "01000000" "00000000" "00000000" "01200302"),
+      dccp("13880051" "04000000" "05000000" "00000000"),		# DATA (X), to 81
+      # ACK (X) from 6000, ack bits, option 32 and padding
+      dccp("17700050" "07000000" "07000000" "00000000" "0000000000000000" "20030100"),
+      IP(src="192.0.2.2", dst="192.0.2.1", proto=136) / Raw(bytes.fromhex("000500350008" "0000"))],
+     iface="mfwp", inter=0.05)'
+	eventually 3 pkts INPUT 1
+	eventually 1 pkts INPUT 12
+	run same_counts iptables-legacy INPUT
+	echo "$output"
+	assert_success
+	assert_equal "$(pkts INPUT 3)" 1
+	assert_equal "$(pkts INPUT 4)" 1
+	assert_equal "$(pkts INPUT 5)" 1
+	assert_equal "$(pkts INPUT 8)" 2
+	assert_equal "$(pkts INPUT 9)" 2
+	diff <(listing | grep -E -- '-p (sctp|dccp|udplite)' | sed 's/ -4 / /') \
+		<(iptables-legacy -S INPUT | grep -E -- '-p (sctp|dccp|udplite)')
 }
 
 @test "-m recent bans the third ssh attempt within 60 s; /proc/minifw/recent/NAME takes +ADDR, -ADDR and /" {

@@ -632,7 +632,9 @@ static void make_conn(struct test_pkt *t)
  * headers -m ipv6header sees, MINIFW_IP6H_*, or -1 and -2 for a chain it
  * cannot read and one too short: by default that of exthdr=); "text=WORD"
  * (the packet's bytes for -m string: 40 zeroes, 60 for IPv6, then WORD
- * with "_" for a blank).
+ * with "_" for a blank); "l4hex=HEX" (the packet's bytes: an IP header
+ * of zeroes, 20 or 40, then the transport header and what follows, HEX;
+ * the packet's length is theirs).
  */
 /* "0a1b..." into at most @max bytes; how many */
 static size_t hex_bytes(const char *s, u8 *out, size_t max)
@@ -780,6 +782,13 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		} else if (!strncmp(w, "helper=", 7)) {
 			snprintf(t->helper, sizeof(t->helper), "%s", w + 7);
 			t->u.helper = t->helper;
+		} else if (!strncmp(w, "l4hex=", 6)) {
+			size_t at = t->p.family == MINIFW_FAM_IPV4 ? 20 : 40;
+
+			t->u.nbytes = at + hex_bytes(w + 6, t->bytes + at, sizeof(t->bytes) - at);
+			t->u.bytes = t->bytes;
+			t->p.thoff = at;
+			t->p.len = t->u.nbytes;
 		} else if (!strncmp(w, "text=", 5)) {
 			size_t at = t->p.family == MINIFW_FAM_IPV4 ? 40 : 60, k;
 
@@ -1215,7 +1224,7 @@ static const struct {
 	{ "-A INPUT -p tcp --dport -1", "\"-1\"" },
 	{ "-A INPUT -p tcp --dport 1:2:3", "\"2:3\"" },
 	{ "-A INPUT -p tcp --dport 22,80", "\"22,80\"" },
-	{ "-A INPUT --dport 22", "--dport needs -p tcp or -p udp" },
+	{ "-A INPUT --dport 22", "--dport needs -p tcp, -p udp, -p sctp or -p dccp" },
 	{ "-A INPUT --sport 22 -p tcp", "--sport needs -p tcp" },
 	{ "-A INPUT --destination-port 22", "--dport needs" },
 	{ "-A INPUT -p icmp --dport 22", "--dport needs -p tcp" },
@@ -5609,6 +5618,42 @@ static const struct {
 	{ "-A FORWARD -m helper ! --helper ftp -j DROP", TCP10 " conn", "DROP", 0,
 	  "FORWARD 1 | 0" },
 	{ "-A FORWARD -m helper ! --helper \"\" -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	/* -m sctp: a DATA chunk (flags B, E) of 16 bytes after the common header */
+#define SCTP_DATA "132 10.1.1.1:5000 > 192.0.2.1:80 l4hex=13880050000000000000000000030010000000000000000000000000"
+	{ "-A FORWARD -p sctp -m sctp --dport 80 --chunk-types any DATA -j DROP", SCTP_DATA, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p sctp -m sctp ! --dport 80 -j DROP", SCTP_DATA, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -p sctp --chunk-types all DATA,INIT -j DROP", SCTP_DATA, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p sctp --chunk-types any DATA:E -j DROP", SCTP_DATA, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p sctp --chunk-types any DATA:e -j DROP", SCTP_DATA, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p sctp --chunk-types only DATA -j DROP", SCTP_DATA, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p sctp ! --chunk-types only INIT -j DROP", SCTP_DATA, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p sctp -m multiport --dports 79:81 -j DROP", SCTP_DATA, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	/* a chunk of length 0: dropped, as xt_sctp drops it, even by an ACCEPT rule */
+	{ "-A FORWARD -p sctp --chunk-types any INIT -j ACCEPT",
+	  "132 10.1.1.1:5000 > 192.0.2.1:80 l4hex=138800500000000000000000000300000000", "DROP", 0,
+	  "FORWARD 0 | 0" },
+	/* -m dccp: a REQUEST (X set), doff 6, options 1 and 32 (length 3) */
+#define DCCP_REQ "33 10.1.1.1:5000 > 192.0.2.1:80 l4hex=138800500600000001000000000000000000000001200302"
+	{ "-A FORWARD -p dccp --dccp-types REQUEST -j DROP", DCCP_REQ, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p dccp ! --dccp-types REQUEST,DATA -j DROP", DCCP_REQ, "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -p dccp --dccp-option 32 -j DROP", DCCP_REQ, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -p dccp --dccp-option 5 -j DROP", DCCP_REQ, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -p dccp ! --dccp-option 5 --sport 5000 -j DROP", DCCP_REQ, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -p dccp -m multiport --sports 5000 -j DROP", DCCP_REQ, "DROP", 0,
+	  "FORWARD 1 | 0" },
+	/* doff 1: shorter than the header, dropped by an option rule */
+	{ "-A FORWARD -p dccp --dccp-option 5 -j ACCEPT",
+	  "33 10.1.1.1:5000 > 192.0.2.1:80 l4hex=138800500100000001000000000000000000000001200302",
+	  "DROP", 0, "FORWARD 0 | 0" },
+	{ "-A FORWARD -p udplite -m multiport --dports 80 -j DROP", "136 10.1.1.1:5 > 192.0.2.1:80",
+	  "DROP", 0, "FORWARD 1 | 0" },
 	/* -m string: the text is at 40 (IPv4) or 60 (IPv6), --to not included */
 	{ "-A FORWARD -m string --string admin --algo bm -j DROP", TCP10 " text=GET_/admin", "DROP", 0,
 	  "FORWARD 1 | 0" },
