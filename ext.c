@@ -59,6 +59,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_time,
 	&minifw_xt_addrtype,
 	&minifw_xt_mac,
+	&minifw_xt_physdev,
 	&minifw_xt_rt,
 	&minifw_xt_hbh,
 	&minifw_xt_dst,

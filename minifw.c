@@ -43,6 +43,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/netfilter_bridge.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/dsfield.h>
@@ -911,6 +912,37 @@ unsigned int minifw_pkt_conncount(const struct minifw_pkt *p, struct minifw_conn
 		key[i] = (__force u32)(a->ip6[i] & mask->ip6[i]);
 	key[i] = zone->id;
 	return cc->count(&init_net, c->skb, minifw_cc_family[f], cc->data[f], key);
+}
+
+/**
+ * minifw_pkt_physdev() - the bridge ports of a bridged packet (-m physdev),
+ * as xt_physdev reads them
+ * @p: the packet, as minifw_hook() filled it
+ * @in: IFNAMSIZ bytes: the port it came in by, "" if none, out
+ * @out: IFNAMSIZ bytes: the port it goes out of, "" if none (yet), out
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: false if the packet was not bridged (br_netfilter gave it no
+ * bridge information); then @in and @out are not set.
+ */
+bool minifw_pkt_physdev(const struct minifw_pkt *p, char *in, char *out)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+	const struct net_device *dev;
+
+	if (!nf_bridge_info_exists(c->skb))
+		return false;
+	dev = nf_bridge_get_physindev(c->skb, c->state->net);
+	if (dev)
+		memcpy(in, dev->name, IFNAMSIZ);
+	else
+		in[0] = '\0';
+	dev = nf_bridge_get_physoutdev(c->skb);
+	if (dev)
+		memcpy(out, dev->name, IFNAMSIZ);
+	else
+		out[0] = '\0';
+	return true;
 }
 
 /**

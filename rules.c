@@ -523,28 +523,6 @@ static const struct minifw_opt minifw_core_opts[] = {
 	{ }
 };
 
-static int minifw_parse_iface(struct minifw_parser *p, const char *s, char *name,
-			      u8 *cmplen)
-{
-	size_t len = strlen(s);
-	size_t i;
-
-	if (!len)
-		return minifw_fail(p->err, "an empty interface name matches nothing; leave the option out");
-	if (len >= IFNAMSIZ)
-		return minifw_fail(p->err, "interface name \"%s\" is longer than %d characters",
-				   minifw_q(p, s), IFNAMSIZ - 1);
-	/* what the kernel refuses in a name, and quotes, which would not list back */
-	for (i = 0; i < len; i++)
-		if (strchr("/:\"'\\", s[i]) || s[i] < 0x21 || s[i] > 0x7e)
-			return minifw_fail(p->err, "\"%s\" is not an interface name",
-					   minifw_q(p, s));
-	memcpy(name, s, len);
-	/* "eth+" matches every name starting "eth"; "eth0" needs the NUL too */
-	*cmplen = s[len - 1] == '+' ? len - 1 : len + 1;
-	return 0;
-}
-
 static int minifw_parse_core(struct minifw_parser *p, struct minifw_rule_parse *rp,
 			     const struct minifw_opt *o, char *arg, bool inv)
 {
@@ -580,14 +558,14 @@ static int minifw_parse_core(struct minifw_parser *p, struct minifw_rule_parse *
 		return ret;
 	case MINIFW_O_IN:
 		m->flags |= inv ? MINIFW_INV_IN : 0;
-		ret = minifw_parse_iface(p, arg, m->in, &m->inlen);
+		ret = minifw_parse_ifname(p->err, arg, m->in, &m->inlen);
 		/* "-i +" is every interface: as no -i (iptables 1.8.10 lists none) */
 		if (!ret && !inv && !m->inlen)
 			memset(m->in, 0, sizeof(m->in));
 		return ret;
 	case MINIFW_O_OUT:
 		m->flags |= inv ? MINIFW_INV_OUT : 0;
-		ret = minifw_parse_iface(p, arg, m->out, &m->outlen);
+		ret = minifw_parse_ifname(p->err, arg, m->out, &m->outlen);
 		if (!ret && !inv && !m->outlen)
 			memset(m->out, 0, sizeof(m->out));
 		return ret;

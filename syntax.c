@@ -634,6 +634,39 @@ void minifw_put(struct minifw_buf *b, const char *fmt, ...)
 }
 
 /**
+ * minifw_parse_ifname() - an interface name as -i, -o and --physdev-in
+ * take it: "eth0", or "eth+" for every name starting "eth"
+ * @err: reason on failure
+ * @s: the text
+ * @name: IFNAMSIZ bytes, zeroed by the caller: the name as written, out
+ * @cmplen: the bytes a match compares, out: the name and its NUL, or the
+ *	    part before the "+"
+ *
+ * Context: any.
+ * Return: 0 or -EINVAL.
+ */
+int minifw_parse_ifname(struct minifw_err *err, const char *s, char *name, u8 *cmplen)
+{
+	size_t len = strlen(s);
+	char tb[MINIFW_TOKBUF];
+	size_t i;
+
+	if (!len)
+		return minifw_fail(err, "an empty interface name matches nothing; leave the option out");
+	if (len >= IFNAMSIZ)
+		return minifw_fail(err, "interface name \"%s\" is longer than %d characters",
+				   minifw_tok(tb, sizeof(tb), s), IFNAMSIZ - 1);
+	/* what the kernel refuses in a name, and quotes, which would not list back */
+	for (i = 0; i < len; i++)
+		if (strchr("/:\"'\\", s[i]) || s[i] < 0x21 || s[i] > 0x7e)
+			return minifw_fail(err, "\"%s\" is not an interface name",
+					   minifw_tok(tb, sizeof(tb), s));
+	memcpy(name, s, len);
+	*cmplen = s[len - 1] == '+' ? len - 1 : len + 1;
+	return 0;
+}
+
+/**
  * minifw_mask4_len() - the prefix length of a contiguous IPv4 mask, which
  * iptables-save lists as "/LEN" (others dotted)
  * @hm: the mask, host order

@@ -254,6 +254,7 @@ extern const struct minifw_ext_ops minifw_xt_string;
 extern const struct minifw_ext_ops minifw_xt_SET;
 extern const struct minifw_ext_ops minifw_xt_addrtype;
 extern const struct minifw_ext_ops minifw_xt_mac;
+extern const struct minifw_ext_ops minifw_xt_physdev;
 extern const struct minifw_ext_ops minifw_xt_rt;
 extern const struct minifw_ext_ops minifw_xt_hbh;
 extern const struct minifw_ext_ops minifw_xt_dst;

@@ -70,5 +70,6 @@ struct minifw_buf {
 void minifw_put(struct minifw_buf *b, const char *fmt, ...) __printf(2, 3);
 void minifw_put_string(struct minifw_buf *b, const char *opt, const char *v);
 int minifw_mask4_len(u32 hm);
+int minifw_parse_ifname(struct minifw_err *err, const char *s, char *name, u8 *cmplen);
 
 #endif /* MINIFW_SYNTAX_H */

@@ -221,6 +221,7 @@ int minifw_pkt_l4_at(const struct minifw_pkt *p, u32 off, void *buf, u32 len);
 int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 len);
 int minifw_pkt_ip6_headers(const struct minifw_pkt *p);
 s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz);	/* seconds since 1970 */
+bool minifw_pkt_physdev(const struct minifw_pkt *p, char *in, char *out);
 struct ts_config;
 bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u16 to, struct ts_config *conf);
 struct minifw_conncount;
@@ -258,6 +259,8 @@ struct minifw_user_pkt {
 	s32 tz_minuteswest;	/* the kernel's timezone (sys_tz), for --kerneltz */
 	const u8 *bytes;	/* the packet from its IP header (-m string), or NULL */
 	u16 nbytes;
+	bool bridged;		/* with these bridge ports ("" for none): */
+	const char *physin, *physout;
 };
 
 enum { MINIFW_USER_MSS_NONE, MINIFW_USER_MSS_SET, MINIFW_USER_MSS_BAD };
@@ -291,6 +294,20 @@ static inline bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u1
 			return true;
 	}
 	return false;
+}
+
+/* the bridge ports the test gave */
+static inline bool minifw_pkt_physdev(const struct minifw_pkt *p, char *in, char *out)
+{
+	const struct minifw_user_pkt *u = p->ctx;
+
+	if (!u || !u->bridged)
+		return false;
+	memset(in, 0, IFNAMSIZ);
+	memset(out, 0, IFNAMSIZ);
+	strncpy(in, u->physin ?: "", IFNAMSIZ - 1);
+	strncpy(out, u->physout ?: "", IFNAMSIZ - 1);
+	return true;
 }
 
 /*

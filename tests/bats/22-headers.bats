@@ -3,7 +3,7 @@
 # Matches on the IP and TCP headers and the packet's metadata (-m length,
 # -m ttl, -m hl, -m pkttype, -m dscp, -m tos, -m ecn, -m tcpmss, -m mark,
 # -m addrtype, -m mac, -m owner), -m statistic, -m quota, -m recent,
-# -m hashlimit, -m string, -m sctp, -m dccp and -j MARK, on
+# -m hashlimit, -m string, -m sctp, -m dccp, -m physdev and -j MARK, on
 # real packets; iptables-legacy as the oracle where the same rules can go
 # through it.
 
@@ -12,6 +12,11 @@ load helpers
 setup() { common_setup; }
 
 teardown() {
+	# -m physdev's bridge and its hosts
+	ip netns del mfwb1 2>/dev/null || true
+	ip netns del mfwb2 2>/dev/null || true
+	ip link del mfwbr0 2>/dev/null || true
+	rmmod br_netfilter 2>/dev/null || true
 	legacy_clean
 	ip6tables-legacy -F 2>/dev/null || true
 	rmmod ip6table_filter 2>/dev/null || true
@@ -344,6 +349,49 @@ send([sctp("13880050", "00030010" + "00" * 12),			# DATA B E, to 80
 	assert_equal "$(pkts INPUT 9)" 2
 	diff <(listing | grep -E -- '-p (sctp|dccp|udplite)' | sed 's/ -4 / /') \
 		<(iptables-legacy -S INPUT | grep -E -- '-p (sctp|dccp|udplite)')
+}
+
+# Two hosts, mfwb1 (203.0.113.1) and mfwb2 (203.0.113.2), on the bridge
+# mfwbr0 by its ports mfwb1p and mfwb2p, its IPv4 through the IP hooks.
+bridge_up() {
+	modprobe br_netfilter
+	sysctl -qw net.bridge.bridge-nf-call-iptables=1
+	ip link add mfwbr0 type bridge
+	ip link set mfwbr0 up
+	local n
+	for n in 1 2; do
+		ip netns add mfwb$n
+		ip link add mfwb${n}p type veth peer name eth0 netns mfwb$n
+		ip link set mfwb${n}p master mfwbr0 up
+		ip -n mfwb$n addr add 203.0.113.$n/24 dev eth0
+		ip -n mfwb$n link set eth0 up
+		ip -n mfwb$n link set lo up
+	done
+}
+
+@test "-m physdev: the bridge ports of bridged packets, counted as by iptables-legacy; a port's pings dropped" {
+	bridge_up
+	alongside iptables-legacy FORWARD "-m physdev --physdev-in mfwb1p" \
+		"-m physdev --physdev-out mfwb2p --physdev-is-bridged" \
+		"-m physdev --physdev-in mfwb+ ! --physdev-out mfwb1p --physdev-is-bridged" \
+		"-m physdev ! --physdev-is-bridged" "-p icmp -m physdev --physdev-is-in --physdev-is-out"
+	ip netns exec mfwb1 ping -c 3 -i 0.2 -W 2 203.0.113.2
+	run same_counts iptables-legacy FORWARD
+	echo "$output"
+	assert_success
+	# the requests in by mfwb1p, out by mfwb2p; the replies back
+	assert_equal "$(pkts FORWARD 1)" 3
+	assert_equal "$(pkts FORWARD 2)" 3
+	assert_equal "$(pkts FORWARD 3)" 3
+	assert_equal "$(pkts FORWARD 4)" 0
+	assert_equal "$(pkts FORWARD 5)" 6
+	diff <(listing | grep physdev | sed 's/ -4 / /') <(iptables-legacy -S FORWARD | grep physdev)
+	legacy_clean
+	fw "-F FORWARD" "-A FORWARD -p icmp --icmp-type echo-request -m physdev --physdev-in mfwb1p --physdev-is-bridged -j DROP"
+	run ip netns exec mfwb1 ping -c 1 -W 1 203.0.113.2
+	assert_failure
+	ip netns exec mfwb2 ping -c 1 -W 2 203.0.113.1
+	assert_equal "$(pkts FORWARD 1)" 1
 }
 
 @test "-m recent bans the third ssh attempt within 60 s; /proc/minifw/recent/NAME takes +ADDR, -ADDR and /" {

@@ -523,6 +523,7 @@ struct test_pkt {
 	struct minifw_ct_acct acct;	/* u.acct, with "acct=" */
 	char helper[MINIFW_HELPER_NAME_LEN];	/* u.helper, with "helper=" */
 	u8 bytes[256];			/* u.bytes, with "text=" */
+	char physin[IFNAMSIZ], physout[IFNAMSIZ];	/* with "physin=", "physout=" */
 };
 
 /* "192.0.2.1:22" or "[2001:db8::1]:22" (port optional); sets the family */
@@ -634,7 +635,8 @@ static void make_conn(struct test_pkt *t)
  * (the packet's bytes for -m string: 40 zeroes, 60 for IPv6, then WORD
  * with "_" for a blank); "l4hex=HEX" (the packet's bytes: an IP header
  * of zeroes, 20 or 40, then the transport header and what follows, HEX;
- * the packet's length is theirs).
+ * the packet's length is theirs); "bridged", "physin=NAME",
+ * "physout=NAME" (the bridge ports of a bridged packet, -m physdev).
  */
 /* "0a1b..." into at most @max bytes; how many */
 static size_t hex_bytes(const char *s, u8 *out, size_t max)
@@ -782,6 +784,16 @@ static void make_pkt(struct test_pkt *t, const char *spec)
 		} else if (!strncmp(w, "helper=", 7)) {
 			snprintf(t->helper, sizeof(t->helper), "%s", w + 7);
 			t->u.helper = t->helper;
+		} else if (!strcmp(w, "bridged")) {
+			t->u.bridged = true;
+		} else if (!strncmp(w, "physin=", 7)) {
+			snprintf(t->physin, sizeof(t->physin), "%s", w + 7);
+			t->u.physin = t->physin;
+			t->u.bridged = true;
+		} else if (!strncmp(w, "physout=", 8)) {
+			snprintf(t->physout, sizeof(t->physout), "%s", w + 8);
+			t->u.physout = t->physout;
+			t->u.bridged = true;
 		} else if (!strncmp(w, "l4hex=", 6)) {
 			size_t at = t->p.family == MINIFW_FAM_IPV4 ? 20 : 40;
 
@@ -5653,6 +5665,30 @@ static const struct {
 	  "33 10.1.1.1:5000 > 192.0.2.1:80 l4hex=138800500100000001000000000000000000000001200302",
 	  "DROP", 0, "FORWARD 0 | 0" },
 	{ "-A FORWARD -p udplite -m multiport --dports 80 -j DROP", "136 10.1.1.1:5 > 192.0.2.1:80",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	/* -m physdev: the ports of a bridged packet, as xt_physdev reads them */
+	{ "-A FORWARD -m physdev --physdev-in vnet0 -j DROP", TCP10 " physin=vnet0 physout=eth0",
+	  "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m physdev --physdev-in vnet+ -j DROP", TCP10 " physin=vnet12", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m physdev ! --physdev-in vnet0 -j DROP", TCP10 " physin=vnet0", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m physdev --physdev-in vnet0 -j DROP", TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m physdev ! --physdev-in vnet0 -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	/* bridged, no input port: --physdev-in says nothing */
+	{ "-A FORWARD -m physdev --physdev-in vnet0 -j DROP", TCP10 " bridged", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m physdev --physdev-is-bridged -j DROP", TCP10 " physin=a physout=b", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m physdev --physdev-is-bridged -j DROP", TCP10 " physin=a", "ACCEPT", 0,
+	  "FORWARD 0 | 1" },
+	{ "-A FORWARD -m physdev ! --physdev-is-bridged -j DROP", TCP10 " physin=a", "DROP", 0,
+	  "FORWARD 1 | 0" },
+	{ "-A FORWARD -m physdev --physdev-out eth1 --physdev-is-bridged -j DROP",
+	  TCP10 " physin=a physout=eth1", "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m physdev ! --physdev-out eth1 --physdev-is-bridged -j DROP",
+	  TCP10 " physin=a physout=eth1", "ACCEPT", 0, "FORWARD 0 | 1" },
+	{ "-A FORWARD -m physdev --physdev-is-in ! --physdev-is-out -j DROP", TCP10 " physin=a",
 	  "DROP", 0, "FORWARD 1 | 0" },
 	/* -m string: the text is at 40 (IPv4) or 60 (IPv6), --to not included */
 	{ "-A FORWARD -m string --string admin --algo bm -j DROP", TCP10 " text=GET_/admin", "DROP", 0,
