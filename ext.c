@@ -76,6 +76,7 @@ const struct minifw_ext_ops *const minifw_exts[] = {
 	&minifw_xt_recent,
 	&minifw_xt_hashlimit,
 	&minifw_xt_connlimit,
+	&minifw_xt_nfacct,
 	&minifw_xt_REJECT,
 	&minifw_xt_LOG,
 	&minifw_xt_NFLOG,
@@ -740,7 +741,7 @@ static int minifw_ext_one_state(struct minifw_rule_parse *rp)
 		if (!ops->init && !ops->stateful)
 			continue;
 		if (first)
-			return minifw_fail(rp->err, "-m %s and -m %s: one match that keeps state (limit, quota, statistic, recent, hashlimit, connlimit) per rule",
+			return minifw_fail(rp->err, "-m %s and -m %s: one match that keeps state (limit, quota, statistic, recent, hashlimit, connlimit, nfacct) per rule",
 					   first->name, ops->name);
 		first = ops;
 	}

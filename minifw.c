@@ -62,6 +62,7 @@
 #include <net/netfilter/nf_conntrack_ecache.h>
 #include <net/netfilter/nf_conntrack_count.h>
 #include <net/netfilter/nf_conntrack_zones.h>
+#include <linux/netfilter/nfnetlink_acct.h>
 #include <net/netfilter/nf_log.h>
 #include <linux/if_packet.h>
 #include <linux/ratelimit.h>
@@ -943,6 +944,97 @@ bool minifw_pkt_physdev(const struct minifw_pkt *p, char *in, char *out)
 	else
 		out[0] = '\0';
 	return true;
+}
+
+/*
+ * -m nfacct: an accounting object of nfnetlink_acct (made with nfacct(8)),
+ * held by a rule as xt_nfacct holds it; nfnetlink_acct's functions taken
+ * with symbol_get(), so that nothing is loaded before a first rule.
+ */
+struct minifw_nfacct {
+	struct nf_acct *acct;
+	void (*update)(const struct sk_buff *skb, struct nf_acct *nfacct);
+	int (*overquota)(struct net *net, struct nf_acct *nfacct);
+	void (*put)(struct nf_acct *acct);
+};
+
+/**
+ * minifw_nfacct_get() - the accounting object @name, held, as
+ * xt_nfacct's checkentry takes it
+ * @name: its name
+ * @err: why not
+ *
+ * Context: control path, may sleep (loads nfnetlink_acct).
+ * Return: the object, or an ERR_PTR(): -ENOENT if there is none of that
+ * name, else with @err.
+ */
+struct minifw_nfacct *minifw_nfacct_get(const char *name, struct minifw_err *err)
+{
+	struct nf_acct *(*find)(struct net *net, const char *filter_name);
+	struct minifw_nfacct *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	int ret;
+
+	if (!a)
+		return ERR_PTR(minifw_nomem(err));
+	request_module("nfnetlink_acct");
+	find = symbol_get(nfnl_acct_find_get);
+	a->update = symbol_get(nfnl_acct_update);
+	a->overquota = symbol_get(nfnl_acct_overquota);
+	a->put = symbol_get(nfnl_acct_put);
+	if (!find || !a->update || !a->overquota || !a->put) {
+		ret = minifw_fail(err, "-m nfacct: the kernel's nfnetlink_acct cannot be loaded");
+		goto fail;
+	}
+	a->acct = find(&init_net, name);
+	if (!a->acct) {
+		ret = -ENOENT;
+		goto fail;
+	}
+	symbol_put(nfnl_acct_find_get);
+	return a;
+fail:
+	if (find)
+		symbol_put(nfnl_acct_find_get);
+	if (a->update)
+		symbol_put(nfnl_acct_update);
+	if (a->overquota)
+		symbol_put(nfnl_acct_overquota);
+	if (a->put)
+		symbol_put(nfnl_acct_put);
+	kfree(a);
+	return ERR_PTR(ret);
+}
+
+/**
+ * minifw_nfacct_put() - let go of an accounting object
+ * @a: from minifw_nfacct_get()
+ *
+ * Context: control path; does not sleep.
+ */
+void minifw_nfacct_put(struct minifw_nfacct *a)
+{
+	a->put(a->acct);
+	symbol_put(nfnl_acct_update);
+	symbol_put(nfnl_acct_overquota);
+	symbol_put(nfnl_acct_put);
+	kfree(a);
+}
+
+/**
+ * minifw_pkt_nfacct() - count the packet in the object, as xt_nfacct does
+ * @p: the packet, as minifw_hook() filled it
+ * @a: the object
+ *
+ * Context: packet path, RCU read side, bottom halves disabled.
+ * Return: true if the object has a quota and the packet is over it (or
+ * it has none: nfnl_acct_overquota()'s NFACCT_NO_QUOTA), as xt_nfacct.
+ */
+bool minifw_pkt_nfacct(const struct minifw_pkt *p, struct minifw_nfacct *a)
+{
+	const struct minifw_hook_ctx *c = p->ctx;
+
+	a->update(c->skb, a->acct);
+	return a->overquota(c->state->net, a->acct) != NFACCT_UNDERQUOTA;
 }
 
 /**

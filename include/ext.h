@@ -241,6 +241,7 @@ extern const struct minifw_ext_ops minifw_xt_quota;
 extern const struct minifw_ext_ops minifw_xt_recent;
 extern const struct minifw_ext_ops minifw_xt_hashlimit;
 extern const struct minifw_ext_ops minifw_xt_connlimit;
+extern const struct minifw_ext_ops minifw_xt_nfacct;
 extern const struct minifw_ext_ops minifw_xt_mark;
 extern const struct minifw_ext_ops minifw_xt_MARK;
 extern const struct minifw_ext_ops minifw_xt_connmark;

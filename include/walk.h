@@ -222,6 +222,10 @@ int minifw_pkt_ip6_exthdr(const struct minifw_pkt *p, u8 type, void *buf, u32 le
 int minifw_pkt_ip6_headers(const struct minifw_pkt *p);
 s64 minifw_pkt_time(const struct minifw_pkt *p, bool kerneltz);	/* seconds since 1970 */
 bool minifw_pkt_physdev(const struct minifw_pkt *p, char *in, char *out);
+struct minifw_nfacct;
+struct minifw_nfacct *minifw_nfacct_get(const char *name, struct minifw_err *err);
+void minifw_nfacct_put(struct minifw_nfacct *a);
+bool minifw_pkt_nfacct(const struct minifw_pkt *p, struct minifw_nfacct *a);
 struct ts_config;
 bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u16 to, struct ts_config *conf);
 struct minifw_conncount;
@@ -294,6 +298,38 @@ static inline bool minifw_pkt_find_text(const struct minifw_pkt *p, u16 from, u1
 			return true;
 	}
 	return false;
+}
+
+/*
+ * -m nfacct's objects, a model of nfnetlink_acct: every name but
+ * "missing" exists; "quota*" is over its quota from its third packet on
+ */
+struct minifw_nfacct {
+	u64 pkts;
+	bool quota;
+};
+
+static inline struct minifw_nfacct *minifw_nfacct_get(const char *name, struct minifw_err *err)
+{
+	struct minifw_nfacct *a;
+
+	if (!strcmp(name, "missing"))
+		return ERR_PTR(-ENOENT);
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return ERR_PTR(-ENOMEM);
+	a->quota = !strncmp(name, "quota", 5);
+	return a;
+}
+
+static inline void minifw_nfacct_put(struct minifw_nfacct *a)
+{
+	free(a);
+}
+
+static inline bool minifw_pkt_nfacct(const struct minifw_pkt *p, struct minifw_nfacct *a)
+{
+	return ++a->pkts > 2 || !a->quota;
 }
 
 /* the bridge ports the test gave */

@@ -13,6 +13,7 @@ pkgs=(
 	bats bats-support bats-assert               # the test suite
 	iproute2 iputils-ping socat procps libcap2-bin util-linux nftables tcpdump iptables
 	conntrack                                   # -j CONNMARK's events (conntrack -E)
+	nfacct                                      # -m nfacct's accounting objects
 	python3 python3-scapy                       # abuse writes, crafted packets
 	linux-source-6.1                            # checkpatch.pl (make checkpatch)
 	dkms dh-dkms debhelper dpkg-dev man-db groff-base systemd   # packaging (make deb, 60-packaging.bats)

@@ -3,7 +3,8 @@
 # Matches on the IP and TCP headers and the packet's metadata (-m length,
 # -m ttl, -m hl, -m pkttype, -m dscp, -m tos, -m ecn, -m tcpmss, -m mark,
 # -m addrtype, -m mac, -m owner), -m statistic, -m quota, -m recent,
-# -m hashlimit, -m string, -m sctp, -m dccp, -m physdev and -j MARK, on
+# -m hashlimit, -m string, -m sctp, -m dccp, -m physdev, -m nfacct and -j
+# MARK, on
 # real packets; iptables-legacy as the oracle where the same rules can go
 # through it.
 
@@ -18,6 +19,11 @@ teardown() {
 	ip link del mfwbr0 2>/dev/null || true
 	rmmod br_netfilter 2>/dev/null || true
 	legacy_clean
+	# -m nfacct's objects, once no rule holds them
+	local o
+	for o in mfw_all mfw_q mfw_q2; do
+		nfacct del $o 2>/dev/null || true
+	done
 	ip6tables-legacy -F 2>/dev/null || true
 	rmmod ip6table_filter 2>/dev/null || true
 	common_teardown
@@ -392,6 +398,36 @@ bridge_up() {
 	assert_failure
 	ip netns exec mfwb2 ping -c 1 -W 2 203.0.113.1
 	assert_equal "$(pkts FORWARD 1)" 1
+}
+
+# The packets accounting object $1 counted ("nfacct get" prints "{ pkts = N, ...").
+nfacct_pkts() { nfacct get "$1" | sed -E 's/.*pkts = 0*([0-9]+),.*/\1/'; }
+
+@test "-m nfacct counts in nfacct(8)'s objects and matches past a quota, as iptables-legacy's; a held object stays" {
+	nfacct add mfw_all
+	nfacct add mfw_q packet 3
+	nfacct add mfw_q2 packet 3
+	fw "-A INPUT -p icmp -m nfacct --nfacct-name mfw_all" "-A INPUT -p icmp -m nfacct --nfacct-name mfw_q"
+	peer_ping -c 5 -i 0.2 192.0.2.1
+	assert_equal "$(nfacct_pkts mfw_all)" 5
+	# over the quota of 3 from the fourth packet, as xt_nfacct: counted as iptables-legacy's
+	assert_equal "$(pkts INPUT 2)" 2
+	iptables-legacy -A INPUT -p icmp -m nfacct --nfacct-name mfw_q2
+	peer_ping -c 5 -i 0.2 192.0.2.1
+	assert_equal "$(iptables-legacy -L INPUT -v -x -n | awk '/nfacct/ { print $1 }')" 2
+	# held by the rule: nfacct cannot delete it; and a missing one is refused
+	run nfacct del mfw_q
+	assert_failure
+	fw_refused 'line 1: -m nfacct: no accounting object "mfw_none" (make it: nfacct add mfw_none)' \
+		"-A INPUT -m nfacct --nfacct-name mfw_none"
+	fw "-F INPUT"
+	# let go once the old ruleset is freed
+	for i in $(seq 50); do
+		nfacct del mfw_q 2>/dev/null && break
+		sleep 0.1
+	done
+	run nfacct get mfw_q
+	assert_failure
 }
 
 @test "-m recent bans the third ssh attempt within 60 s; /proc/minifw/recent/NAME takes +ADDR, -ADDR and /" {

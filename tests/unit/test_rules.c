@@ -5690,6 +5690,9 @@ static const struct {
 	  TCP10 " physin=a physout=eth1", "ACCEPT", 0, "FORWARD 0 | 1" },
 	{ "-A FORWARD -m physdev --physdev-is-in ! --physdev-is-out -j DROP", TCP10 " physin=a",
 	  "DROP", 0, "FORWARD 1 | 0" },
+	/* -m nfacct: true unless the object has a quota not yet reached */
+	{ "-A FORWARD -m nfacct --nfacct-name all -j DROP", TCP10, "DROP", 0, "FORWARD 1 | 0" },
+	{ "-A FORWARD -m nfacct --nfacct-name quota1 -j DROP", TCP10, "ACCEPT", 0, "FORWARD 0 | 1" },
 	/* -m string: the text is at 40 (IPv4) or 60 (IPv6), --to not included */
 	{ "-A FORWARD -m string --string admin --algo bm -j DROP", TCP10 " text=GET_/admin", "DROP", 0,
 	  "FORWARD 1 | 0" },
