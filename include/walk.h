@@ -363,7 +363,9 @@ static inline struct minifw_conncount *minifw_conncount_new(u8 family, struct mi
 {
 	struct minifw_conncount *cc = calloc(1, sizeof(*cc));
 
-	return cc ?: ERR_PTR(-ENOMEM);
+	if (!cc)
+		return ERR_PTR(-ENOMEM);
+	return cc;
 }
 
 static inline void minifw_conncount_free(struct minifw_conncount *cc)
