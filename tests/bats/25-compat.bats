@@ -143,7 +143,7 @@ peer_udp_send() {
 @test "errors that teach: did you mean, the fix, and /proc/minifw/error" {
 	fw_refused 'line 1: unknown option "--dprot" (did you mean "--dport"?)' "-A INPUT -p tcp --dprot 22 -j DROP"
 	fw_refused 'line 2: unknown chain "INPTU" (did you mean "INPUT"?)' "-A INPUT -p tcp -j ACCEPT" "-A INPTU -j DROP"
-	fw_refused "line 1: --dport needs -p tcp or -p udp before it" "-A INPUT --dport 22 -j DROP"
+	fw_refused "line 1: --dport needs -p tcp, -p udp, -p sctp or -p dccp before it" "-A INPUT --dport 22 -j DROP"
 	fw_refused 'line 1: --dport: "022": leading zeros are ambiguous (iptables reads them as octal)' "-A INPUT -p tcp --dport 022 -j DROP"
 	# readable by anyone, like the stats
 	run stat -c %a /proc/minifw/error

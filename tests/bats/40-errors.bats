@@ -26,8 +26,8 @@ refused() {
 @test "prefix > 32" { refused "-A INPUT -s 192.0.2.0/33 -j DROP" 'prefix length "33" is not in 0-32'; }
 @test "port > 65535" { refused "-A INPUT -p tcp --dport 65536 -j DROP" '--dport: "65536" is not a port (0-65535)'; }
 @test "reversed range" { refused "-A INPUT -p udp --sport 100:50 -j DROP" '--sport: "100:50" is a reversed port range'; }
-@test "port without -p tcp|udp" { refused "-A INPUT --dport 22 -j DROP" "--dport needs -p tcp or -p udp"; }
-@test "port with -p icmp" { refused "-A INPUT -p icmp --sport 22" "--sport needs -p tcp or -p udp"; }
+@test "port without -p tcp|udp|sctp|dccp" { refused "-A INPUT --dport 22 -j DROP" "--dport needs -p tcp, -p udp, -p sctp or -p dccp"; }
+@test "port with -p icmp" { refused "-A INPUT -p icmp --sport 22" "--sport needs -p tcp, -p udp, -p sctp or -p dccp"; }
 @test "unknown target" { refused "-A INPUT -j REJCT" 'unknown target "REJCT"'; }
 @test "unknown chain" { refused "-A input -j DROP" 'unknown chain "input"'; }
 @test "unknown command" { refused "-Y INPUT" '"-Y" is not a command'; }
