@@ -291,7 +291,7 @@ static int minifw_hashlimit_parse(struct minifw_xcall *x)
 	struct minifw_hashlimit *h = x->data;
 	const char *s = x->arg ? x->arg[0] : NULL;
 	bool unit, above;
-	u32 v, mult;
+	u32 v, mult = 1;
 	u64 b;
 	int ret;
 
