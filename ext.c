@@ -186,6 +186,26 @@ static const struct minifw_opt *minifw_opt_next(struct minifw_opt_iter *it,
 	return it->o++;
 }
 
+/*
+ * One step of finding the option @s is a start of: @o (of @xo) is it, or
+ * the one found before is; false if @s starts two names (ambiguous).
+ */
+static bool minifw_opt_start_of_one(const struct minifw_opt *o, const char *s,
+				    const struct minifw_ext_ops *xo,
+				    const struct minifw_opt **hit,
+				    const struct minifw_ext_ops **ops)
+{
+	if (!minifw_opt_starts(o, s))
+		return true;
+	if (*hit && strcmp(o->name, (*hit)->name))
+		return false;
+	if (!*hit) {
+		*hit = o;
+		*ops = xo;
+	}
+	return true;
+}
+
 /**
  * minifw_find_opt() - the option a word names, as getopt_long() finds it
  * @s: the word ("--dport", or a start of exactly one long option:
@@ -232,30 +252,16 @@ const struct minifw_opt *minifw_find_opt(const char *s, const struct minifw_opt 
 		xo = !k ? NULL : k <= rp->n ? rp->x[k - 1].ops : minifw_ext_ops(k - rp->n);
 		if (k > rp->n && (!xo->proto || xo->proto != rp->cmd->m.proto))
 			continue;
-		for (o = xo ? xo->opts : core; o->name; o++) {
-			if (!minifw_opt_starts(o, s))
-				continue;
-			if (hit && strcmp(o->name, hit->name))
+		for (o = xo ? xo->opts : core; o->name; o++)
+			if (!minifw_opt_start_of_one(o, s, xo, &hit, ops))
 				return NULL;
-			if (!hit) {
-				hit = o;
-				*ops = xo;
-			}
-		}
 	}
 	if (hit)
 		return hit;
 	it = (struct minifw_opt_iter){ .o = core };
-	while ((o = minifw_opt_next(&it, &xo))) {
-		if (!minifw_opt_starts(o, s))
-			continue;
-		if (hit && strcmp(o->name, hit->name))
+	while ((o = minifw_opt_next(&it, &xo)))
+		if (!minifw_opt_start_of_one(o, s, xo, &hit, ops))
 			return NULL;
-		if (!hit) {
-			hit = o;
-			*ops = xo;
-		}
-	}
 	return hit;
 }
 

@@ -682,6 +682,26 @@ int minifw_mask4_len(u32 hm)
 }
 
 /**
+ * minifw_put_ports() - a port option as iptables-save prints it:
+ * "[! ]--dport P" or "[! ]--dport P:P", the range as given
+ * @b: the buffer
+ * @opt: the option ("--dport")
+ * @inv: it follows "!"
+ * @pts: first and last port
+ *
+ * Context: any.
+ */
+void minifw_put_ports(struct minifw_buf *b, const char *opt, bool inv, const u16 *pts)
+{
+	if (inv)
+		minifw_put(b, "!");
+	if (pts[0] != pts[1])
+		minifw_put(b, "%s %u:%u", opt, pts[0], pts[1]);
+	else
+		minifw_put(b, "%s %u", opt, pts[0]);
+}
+
+/**
  * minifw_put_string() - an option with a text argument, as
  * xtables_save_string() prints it
  * @b: the buffer

@@ -100,17 +100,6 @@ static int minifw_dccp_parse(struct minifw_xcall *x)
 	}
 }
 
-static void minifw_dccp_print_ports(struct minifw_buf *b, const char *opt, bool inv,
-				    const u16 *pts)
-{
-	if (inv)
-		minifw_put(b, "!");
-	if (pts[0] != pts[1])
-		minifw_put(b, "%s %u:%u", opt, pts[0], pts[1]);
-	else
-		minifw_put(b, "%s %u", opt, pts[0]);
-}
-
 /* As libxt_dccp's dccp_save(). */
 static void minifw_dccp_print(struct minifw_buf *b, const struct minifw_rule *rule,
 			      const void *data)
@@ -121,9 +110,9 @@ static void minifw_dccp_print(struct minifw_buf *b, const struct minifw_rule *ru
 	unsigned int t;
 
 	if (d->flags & MINIFW_DCCP_SRC)
-		minifw_dccp_print_ports(b, "--sport", d->invflags & MINIFW_DCCP_SRC, d->spts);
+		minifw_put_ports(b, "--sport", d->invflags & MINIFW_DCCP_SRC, d->spts);
 	if (d->flags & MINIFW_DCCP_DST)
-		minifw_dccp_print_ports(b, "--dport", d->invflags & MINIFW_DCCP_DST, d->dpts);
+		minifw_put_ports(b, "--dport", d->invflags & MINIFW_DCCP_DST, d->dpts);
 	if (d->flags & MINIFW_DCCP_TYPE) {
 		list[0] = '\0';
 		/* the types in order, INVALID the last (for 10 to 15) */

@@ -171,17 +171,6 @@ static int minifw_sctp_parse(struct minifw_xcall *x)
 				  x->opt->id == MINIFW_SCTP_OPT_SPORT ? sc->spts : sc->dpts);
 }
 
-static void minifw_sctp_print_ports(struct minifw_buf *b, const char *opt, bool inv,
-				    const u16 *pts)
-{
-	if (inv)
-		minifw_put(b, "!");
-	if (pts[0] != pts[1])
-		minifw_put(b, "%s %u:%u", opt, pts[0], pts[1]);
-	else
-		minifw_put(b, "%s %u", opt, pts[0]);
-}
-
 /* As libxt_sctp's sctp_save(). */
 static void minifw_sctp_print(struct minifw_buf *b, const struct minifw_rule *rule,
 			      const void *data)
@@ -193,9 +182,9 @@ static void minifw_sctp_print(struct minifw_buf *b, const struct minifw_rule *ru
 	size_t pos = 0;
 
 	if (sc->flags & MINIFW_SCTP_SRC)
-		minifw_sctp_print_ports(b, "--sport", sc->invflags & MINIFW_SCTP_SRC, sc->spts);
+		minifw_put_ports(b, "--sport", sc->invflags & MINIFW_SCTP_SRC, sc->spts);
 	if (sc->flags & MINIFW_SCTP_DST)
-		minifw_sctp_print_ports(b, "--dport", sc->invflags & MINIFW_SCTP_DST, sc->dpts);
+		minifw_put_ports(b, "--dport", sc->invflags & MINIFW_SCTP_DST, sc->dpts);
 	if (!(sc->flags & MINIFW_SCTP_CHUNKS))
 		return;
 	if (sc->invflags & MINIFW_SCTP_CHUNKS)

@@ -96,17 +96,13 @@ static int minifw_tcp_parse(struct minifw_xcall *x)
 	return ret;
 }
 
-static void minifw_put_ports(struct minifw_buf *b, const char *opt, bool inv,
-			     const u16 *range)
+/* a port option, unless it is every port (no option) */
+static void minifw_tcpudp_put_ports(struct minifw_buf *b, const char *opt, bool inv,
+				    const u16 *range)
 {
 	if (range[0] == 0 && range[1] == 0xffff && !inv)
 		return;
-	if (inv)
-		minifw_put(b, "!");
-	if (range[0] == range[1])
-		minifw_put(b, "%s %u", opt, range[0]);
-	else
-		minifw_put(b, "%s %u:%u", opt, range[0], range[1]);
+	minifw_put_ports(b, opt, inv, range);
 }
 
 /* "FIN,SYN,RST,ACK" as iptables-save prints flags; "NONE" for none */
@@ -132,8 +128,8 @@ static void minifw_tcp_print(struct minifw_buf *b, const struct minifw_rule *r,
 	const struct minifw_match *m = &r->m;
 	u32 f = m->flags;
 
-	minifw_put_ports(b, "--sport", f & MINIFW_INV_SPORT, m->sport);
-	minifw_put_ports(b, "--dport", f & MINIFW_INV_DPORT, m->dport);
+	minifw_tcpudp_put_ports(b, "--sport", f & MINIFW_INV_SPORT, m->sport);
+	minifw_tcpudp_put_ports(b, "--dport", f & MINIFW_INV_DPORT, m->dport);
 	if (m->tcp_fmsk || (f & MINIFW_INV_TCPFLAGS)) {
 		char fm[32], fc[32];
 

@@ -68,6 +68,7 @@ struct minifw_buf {
 };
 
 void minifw_put(struct minifw_buf *b, const char *fmt, ...) __printf(2, 3);
+void minifw_put_ports(struct minifw_buf *b, const char *opt, bool inv, const u16 *pts);
 void minifw_put_string(struct minifw_buf *b, const char *opt, const char *v);
 int minifw_mask4_len(u32 hm);
 int minifw_parse_ifname(struct minifw_err *err, const char *s, char *name, u8 *cmplen);
