@@ -118,16 +118,6 @@ static const struct minifw_opt minifw_hashlimit_opts[] = {
 
 #define MINIFW_HL_SEEN(id)	(1U << MINIFW_HL_OPT_##id)
 
-/* The units of a rate, longest first as libxt_hashlimit's print_rate() tries them. */
-static const struct {
-	const char *name;	/* as printed */
-	const char *word;	/* as parsed: any start of it */
-	u32 secs;
-} minifw_hl_units[] = {
-	{ "day", "day", 24 * 60 * 60 }, { "hour", "hour", 60 * 60 },
-	{ "min", "minute", 60 }, { "sec", "second", 1 },
-};
-
 /* 1, 1024 or 1024 * 1024 for "", "k", "m" */
 static const struct {
 	const char *name;
@@ -205,7 +195,7 @@ static int minifw_hl_rate(struct minifw_xcall *x, const char *s, u32 *mult)
 {
 	struct minifw_hashlimit *h = x->data;
 	const char *slash = strchr(s, '/'), *bps = strstr(s, "b/s");
-	size_t len = strlen(s), ulen, i;
+	size_t len = strlen(s);
 	bool unit;
 	u64 v;
 
@@ -232,13 +222,9 @@ static int minifw_hl_rate(struct minifw_xcall *x, const char *s, u32 *mult)
 	}
 	*mult = 1;
 	if (slash) {
-		ulen = strlen(slash + 1);
-		for (i = 0; ulen && i < ARRAY_SIZE(minifw_hl_units); i++)
-			if (!strncasecmp(minifw_hl_units[i].word, slash + 1, ulen))
-				break;
-		if (!ulen || i == ARRAY_SIZE(minifw_hl_units))
+		*mult = minifw_rate_unit_secs(slash + 1);
+		if (!*mult)
 			goto bad;
-		*mult = minifw_hl_units[i].secs;
 		len = slash - s;
 	}
 	if (minifw_hl_number(s, s + len, &v, &unit) || unit || !v)
@@ -446,17 +432,17 @@ static u32 minifw_hl_print_rate(struct minifw_buf *b, u64 period)
 	u64 mult, q;
 	size_t i;
 
-	for (i = 1; i < ARRAY_SIZE(minifw_hl_units); i++) {
-		mult = MINIFW_HASHLIMIT_SCALE * minifw_hl_units[i].secs;
+	for (i = 1; i < MINIFW_RATE_UNITS; i++) {
+		mult = MINIFW_HASHLIMIT_SCALE * minifw_rate_units[i].secs;
 		q = div64_u64(mult, period);
 		/* not exact in this unit: the one before */
 		if (period > mult || q < mult - q * period)
 			break;
 	}
-	mult = MINIFW_HASHLIMIT_SCALE * minifw_hl_units[i - 1].secs;
+	mult = MINIFW_HASHLIMIT_SCALE * minifw_rate_units[i - 1].secs;
 	minifw_put(b, "%llu/%s", (unsigned long long)div64_u64(mult, period),
-		   minifw_hl_units[i - 1].name);
-	return minifw_hl_units[i - 1].secs * 1000;
+		   minifw_rate_units[i - 1].name);
+	return minifw_rate_units[i - 1].secs * 1000;
 }
 
 /* libxt_hashlimit's print_bytes() */

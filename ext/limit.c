@@ -51,15 +51,28 @@ static u64 minifw_user2credits(u64 user)
 	return div_u64(user * HZ * MINIFW_CREDITS_PER_JIFFY, MINIFW_LIMIT_SCALE);
 }
 
-/* libxt_limit's units, longest first as print_rate() tries them */
-static const struct {
-	const char *name;	/* as printed */
-	const char *word;	/* as parsed: any start of it */
-	u32 secs;
-} minifw_rates[] = {
+const struct minifw_rate_unit minifw_rate_units[MINIFW_RATE_UNITS] = {
 	{ "day", "day", 24 * 60 * 60 }, { "hour", "hour", 60 * 60 },
 	{ "min", "minute", 60 }, { "sec", "second", 1 },
 };
+
+/**
+ * minifw_rate_unit_secs() - the unit after a rate's "/", as libxt_limit
+ * and libxt_hashlimit read it: any start of its word, in any case
+ * @word: "s", "minute", "HOUR" ...
+ *
+ * Context: control path.
+ * Return: its seconds, or 0 if it is none.
+ */
+u32 minifw_rate_unit_secs(const char *word)
+{
+	size_t len = strlen(word), i;
+
+	for (i = 0; len && i < MINIFW_RATE_UNITS; i++)
+		if (!strncasecmp(minifw_rate_units[i].word, word, len))
+			return minifw_rate_units[i].secs;
+	return 0;
+}
 
 /* "N[/second|/minute|/hour|/day]" (or a start of the unit): period in 1/10000 s */
 static int minifw_parse_rate(struct minifw_xcall *x, const char *s, u32 *avg)
@@ -67,17 +80,12 @@ static int minifw_parse_rate(struct minifw_xcall *x, const char *s, u32 *avg)
 	const char *slash = strchr(s, '/');
 	u32 secs = 1, n;
 	char num[12];
-	size_t len = slash ? (size_t)(slash - s) : strlen(s), i;
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
 
 	if (slash) {
-		size_t ulen = strlen(slash + 1);
-
-		for (i = 0; ulen && i < ARRAY_SIZE(minifw_rates); i++)
-			if (!strncasecmp(minifw_rates[i].word, slash + 1, ulen))
-				break;
-		if (!ulen || i == ARRAY_SIZE(minifw_rates))
+		secs = minifw_rate_unit_secs(slash + 1);
+		if (!secs)
 			goto bad;
-		secs = minifw_rates[i].secs;
 	}
 	if (len >= sizeof(num))
 		goto bad;
@@ -134,9 +142,9 @@ static bool minifw_rate_exact(u32 avg, unsigned int unit)
 {
 	u32 mult, n;
 
-	if (unit >= ARRAY_SIZE(minifw_rates))
+	if (unit >= MINIFW_RATE_UNITS)
 		return true;	/* none is: keep the last */
-	mult = MINIFW_LIMIT_SCALE * minifw_rates[unit].secs;
+	mult = MINIFW_LIMIT_SCALE * minifw_rate_units[unit].secs;
 	n = mult / avg;
 	return n && mult / n == avg;
 }
@@ -148,19 +156,19 @@ static void minifw_limit_print(struct minifw_buf *b, const struct minifw_rule *r
 	unsigned int i;
 
 	/* libxt_limit's print_rate(): the largest unit that is exact enough */
-	for (i = 1; i < ARRAY_SIZE(minifw_rates); i++) {
-		u32 mult = MINIFW_LIMIT_SCALE * minifw_rates[i].secs;
+	for (i = 1; i < MINIFW_RATE_UNITS; i++) {
+		u32 mult = MINIFW_LIMIT_SCALE * minifw_rate_units[i].secs;
 
 		if (l->avg > mult || mult / l->avg < mult % l->avg)
 			break;
 	}
 	/* ... unless it would not read back as this rate: then the smallest unit that does */
 	if (!minifw_rate_exact(l->avg, i - 1))
-		for (i = ARRAY_SIZE(minifw_rates); i > 1; i--)
+		for (i = MINIFW_RATE_UNITS; i > 1; i--)
 			if (minifw_rate_exact(l->avg, i - 1))
 				break;
-	minifw_put(b, "--limit %u/%s", MINIFW_LIMIT_SCALE * minifw_rates[i - 1].secs / l->avg,
-		   minifw_rates[i - 1].name);
+	minifw_put(b, "--limit %u/%s", MINIFW_LIMIT_SCALE * minifw_rate_units[i - 1].secs / l->avg,
+		   minifw_rate_units[i - 1].name);
 	if (l->burst != MINIFW_LIMIT_BURST)
 		minifw_put(b, "--limit-burst %u", l->burst);
 }

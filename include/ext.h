@@ -260,6 +260,20 @@ extern const struct minifw_ext_ops minifw_xt_rt;
 extern const struct minifw_ext_ops minifw_xt_hbh;
 extern const struct minifw_ext_ops minifw_xt_dst;
 
+/*
+ * The units of a rate, longest first, as libxt_limit's and
+ * libxt_hashlimit's print_rate() try them (ext/limit.c).
+ */
+struct minifw_rate_unit {
+	const char *name;	/* as printed */
+	const char *word;	/* as parsed: any start of it */
+	u32 secs;
+};
+
+#define MINIFW_RATE_UNITS	4
+extern const struct minifw_rate_unit minifw_rate_units[MINIFW_RATE_UNITS];
+u32 minifw_rate_unit_secs(const char *word);
+
 /* The registry, by registry number - 1 (ext.c). */
 extern const struct minifw_ext_ops *const minifw_exts[];
 extern const unsigned int minifw_nexts;
