@@ -335,8 +335,9 @@ static int minifw_ext_add(struct minifw_rule_parse *rp, unsigned int id,
  * @name: NAME, as written
  *
  * A second -m of a protocol's match adds nothing (iptables loads one per
- * -m, to the same effect); of any other, it is refused, as are two -m of
- * different protocols.
+ * -m, to the same effect); of a match that may come twice
+ * (minifw_ext_multi()), it is a second instance; of any other, it is
+ * refused, as are two -m of different protocols.
  *
  * Context: control path.
  * Return: 0, -EINVAL or -ENOMEM.
@@ -370,7 +371,7 @@ int minifw_ext_load_match(struct minifw_rule_parse *rp, const char *name)
 			rp->proto_match = ops;
 			return 0;
 		}
-		if (had == ops)
+		if (had == ops && !minifw_ext_multi(ops))
 			return minifw_fail(rp->err, "-m %s given twice", name);
 	}
 	if (ops->proto)
@@ -486,11 +487,19 @@ int minifw_ext_owner(struct minifw_rule_parse *rp, const struct minifw_ext_ops *
 	const char *name = (*o)->name;
 	u8 proto = rp->proto_match ? rp->proto_match->proto : rp->cmd->m.proto;
 	const struct minifw_opt *opt;
-	unsigned int k, id;
+	unsigned int j, k, id;
 
 	for (k = 0; k < rp->n; k++) {
 		opt = minifw_ext_opt(rp->x[k].ops, name);
 		if (opt) {
+			/*
+			 * of a match given twice, its latest -m: iptables
+			 * marks the ones before completed
+			 */
+			for (j = rp->n - 1; j > k; j--)
+				if (rp->x[j].ops == rp->x[k].ops)
+					break;
+			k = j;
 			*ops = rp->x[k].ops;
 			*o = opt;
 			*slot = &rp->x[k];
@@ -1028,14 +1037,49 @@ bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b)
  */
 const void *minifw_rule_ext_data(const struct minifw_rule *r, const struct minifw_ext_ops *ops)
 {
+	return minifw_rule_ext_nth(r, ops, 0);
+}
+
+/**
+ * minifw_rule_ext_nth() - the data of one -m of a match a rule may have
+ * more than once (minifw_ext_multi())
+ * @r: the rule
+ * @ops: the extension
+ * @n: which of its -m, from 0, in the order given
+ *
+ * Context: any.
+ * Return: its data; NULL as minifw_rule_ext_data().
+ */
+const void *minifw_rule_ext_nth(const struct minifw_rule *r, const struct minifw_ext_ops *ops,
+				unsigned int n)
+{
 	const struct minifw_ext_entry *x;
 
 	if (!ops->size || !r->ext)
 		return NULL;
 	for (x = minifw_ext_first(r->ext); minifw_ext_more(r->ext, x); x = minifw_ext_next(x))
-		if (x->ops == ops)
+		if (x->ops == ops && !n--)
 			return x->data;
 	return NULL;
+}
+
+/**
+ * minifw_rule_match_data() - the data of a rule's k-th match
+ * @r: the rule
+ * @k: index in r->m.exts[]
+ *
+ * Of the -m it is, if the rule gives that match more than once.
+ *
+ * Context: any.
+ * Return: its data; NULL as minifw_rule_ext_data().
+ */
+const void *minifw_rule_match_data(const struct minifw_rule *r, unsigned int k)
+{
+	unsigned int j, n = 0;
+
+	for (j = 0; j < k; j++)
+		n += r->m.exts[j] == r->m.exts[k];
+	return minifw_rule_ext_nth(r, minifw_ext_ops(r->m.exts[k]), n);
 }
 
 /**
@@ -1054,7 +1098,7 @@ void minifw_ext_print_matches(struct minifw_buf *b, const struct minifw_rule *r)
 
 		minifw_put(b, "-m %s", ops->name);
 		if (ops->print)
-			ops->print(b, r, minifw_rule_ext_data(r, ops));
+			ops->print(b, r, minifw_rule_match_data(r, k));
 	}
 }
 
@@ -1091,7 +1135,7 @@ bool minifw_ext_lists_family(const struct minifw_rule *r)
 
 	for (k = 0; k < MINIFW_MATCH_MAX && r->m.exts[k]; k++) {
 		ops = minifw_ext_ops(r->m.exts[k]);
-		if (ops->lists_family && ops->lists_family(r, minifw_rule_ext_data(r, ops)))
+		if (ops->lists_family && ops->lists_family(r, minifw_rule_match_data(r, k)))
 			return true;
 	}
 	ops = r->xtarget ? minifw_ext_ops(r->xtarget) : NULL;

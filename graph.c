@@ -210,7 +210,7 @@ static int minifw_rule_where(const struct minifw_rule *r, unsigned int hooks,
 
 	for (k = 0; !ret && k < MINIFW_MATCH_MAX && r->m.exts[k]; k++) {
 		ops = minifw_ext_ops(r->m.exts[k]);
-		ret = minifw_ext_where(ops, minifw_rule_ext_data(r, ops), hooks, err);
+		ret = minifw_ext_where(ops, minifw_rule_match_data(r, k), hooks, err);
 	}
 	if (!ret && r->xtarget) {
 		ops = minifw_ext_ops(r->xtarget);

@@ -345,19 +345,19 @@ const struct minifw_ext_ops minifw_xt_SET = {
 /**
  * minifw_set_refs() - the sets a rule names
  * @r: the rule
- * @refs: up to MINIFW_SET_REFS_MAX, out: its -m set's (one: each -m is
- *        given once), its -j SET's --add-set and --del-set
+ * @refs: up to MINIFW_SET_REFS_MAX, out: its -m set's, its -j SET's
+ *        --add-set and --del-set
  *
  * Context: any.
  * Return: how many.
  */
 unsigned int minifw_set_refs(const struct minifw_rule *r, const struct minifw_ipset_ref **refs)
 {
-	const struct minifw_setm *m = minifw_rule_ext_data(r, &minifw_xt_set);
 	const struct minifw_set_tg *t = minifw_rule_ext_data(r, &minifw_xt_SET);
+	const struct minifw_setm *m;
 	unsigned int n = 0;
 
-	if (m)
+	while ((m = minifw_rule_ext_nth(r, &minifw_xt_set, n)))
 		refs[n++] = &m->set;
 	if (t && t->add.index != MINIFW_IPSET_NONE)
 		refs[n++] = &t->add;

@@ -168,6 +168,21 @@ static inline bool minifw_ext_is_target(const struct minifw_ext_ops *ops)
 }
 
 /*
+ * May a rule have this match more than once? iptables allows any match
+ * twice (-m set --match-set a src -m set ! --match-set b dst): each -m
+ * its own data, the options after it its own, all must match. minifw: a
+ * match whose data are all it has. Not a protocol's match (a second -m tcp
+ * adds nothing), nor one backed by struct minifw_match (.kept: -m
+ * conntrack, -m state), nor one that keeps state (.init, .stateful: one a
+ * rule).
+ */
+static inline bool minifw_ext_multi(const struct minifw_ext_ops *ops)
+{
+	return ops->size && !ops->proto && !ops->kept && !ops->init && !ops->stateful &&
+	       !minifw_ext_is_target(ops);
+}
+
+/*
  * The data of a rule's extensions that have any: for each, its ops and
  * its data padded to 8 bytes, in registry order. Immutable; shared, like
  * counters, by every ruleset version holding the rule. Everything after
@@ -354,6 +369,9 @@ struct minifw_ext *minifw_ext_get(const struct minifw_ext *e);
 void minifw_ext_put(const struct minifw_ext *e);
 bool minifw_ext_equal(const struct minifw_ext *a, const struct minifw_ext *b);
 const void *minifw_rule_ext_data(const struct minifw_rule *r, const struct minifw_ext_ops *ops);
+const void *minifw_rule_ext_nth(const struct minifw_rule *r, const struct minifw_ext_ops *ops,
+				unsigned int n);
+const void *minifw_rule_match_data(const struct minifw_rule *r, unsigned int k);
 void minifw_ext_print_matches(struct minifw_buf *b, const struct minifw_rule *r);
 void minifw_ext_print_target(struct minifw_buf *b, const struct minifw_rule *r);
 bool minifw_ext_lists_family(const struct minifw_rule *r);

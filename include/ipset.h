@@ -56,10 +56,10 @@ struct minifw_ruleset;
 struct minifw_pkt;
 
 /*
- * ext/set.c: the sets rule @r names: its -m set's (a rule has one, as
- * each -m at most once), -j SET's --add-set and --del-set
+ * ext/set.c: the sets rule @r names: its -m set's (up to
+ * MINIFW_MATCH_MAX), -j SET's --add-set and --del-set
  */
-#define MINIFW_SET_REFS_MAX	3
+#define MINIFW_SET_REFS_MAX	(MINIFW_MATCH_MAX + 2)
 unsigned int minifw_set_refs(const struct minifw_rule *r, const struct minifw_ipset_ref **refs);
 
 #ifdef __KERNEL__
@@ -76,7 +76,7 @@ int minifw_pkt_ipset(const struct minifw_pkt *p, int op, const struct minifw_ips
  * members are addresses, of the first dimension only, each with the
  * counters of a set made with "counters".
  */
-#define MINIFW_USER_IPSETS	6
+#define MINIFW_USER_IPSETS	7
 #define MINIFW_USER_IPSET_MEMBERS	8
 
 struct minifw_user_ipset {

@@ -46,13 +46,13 @@ references() {
 	peer_ping -I 192.0.2.7 192.0.2.1
 	ipset add mfw_block 192.0.2.2
 	peer_noreply -I 192.0.2.2 192.0.2.1
-	# a second rule naming it holds it no more than once
-	fw "-A INPUT -m set ! --match-set mfw_block dst"
+	# a second rule naming it, twice, holds it no more than once
+	fw "-A INPUT -m set ! --match-set mfw_block dst -m set --match-set mfw_block src"
 	references 1 mfw_block
 	run grep -- '^-A' "$RULES"
 	assert_output - <<'EOF'
 -A INPUT -p icmp -m set --match-set mfw_block src -j DROP
--A INPUT -m set ! --match-set mfw_block dst
+-A INPUT -m set ! --match-set mfw_block dst -m set --match-set mfw_block src
 EOF
 	# the listing loads back unchanged
 	listing >"$BATS_TEST_TMPDIR/saved"
@@ -66,7 +66,7 @@ EOF
 	ipset destroy mfw_block
 }
 
-@test "-m set with src/dst flags and counters, counted as by iptables-legacy" {
+@test "-m set with src/dst flags and counters, two sets in a rule, counted as by iptables-legacy" {
 	tcp_server "" 8093
 	ipset create mfw_hosts hash:ip
 	ipset add mfw_hosts 192.0.2.2
@@ -79,7 +79,9 @@ EOF
 		"-m set ! --match-set mfw_hosts src" "-m set --match-set mfw_hosts dst" \
 		"-m set --match-set mfw_svc src,dst" "-m set --match-set mfw_svc dst,dst" \
 		"-m set ! --match-set mfw_svc src,src" "-p tcp -m set --match-set mfw_svc dst,dst,dst" \
-		"-m set --match-set mfw_cnt src ! --update-counters"
+		"-m set --match-set mfw_cnt src ! --update-counters" \
+		"-m set --match-set mfw_hosts src -m set --match-set mfw_svc dst,dst" \
+		"-m set --match-set mfw_hosts src -m set ! --match-set mfw_svc dst,dst --return-nomatch"
 	alongside iptables-legacy OUTPUT "-m set --match-set mfw_hosts dst" \
 		"-m set --match-set mfw_svc dst,src"
 	NS=peer tcp_ok 192.0.2.1 8093

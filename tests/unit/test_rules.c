@@ -1251,7 +1251,7 @@ static const struct {
 	{ "-A INPUT -p tcp -m states --state NEW", "unknown match \"states\"" },
 	{ "-A INPUT -p tcp -m state --state NEW -m conntrack --ctstate NEW", "one list of states per rule" },
 	{ "-A INPUT -p tcp -m TCP", "\"TCP\"" },
-	{ "-A INPUT -m comment --comment a -m comment --comment b", "-m comment given twice" },
+	{ "-A INPUT -m conntrack --ctstate NEW -m conntrack --ctdir ORIGINAL", "-m conntrack given twice" },
 	{ "-A INPUT -p tcp --dport 22 --dport 23", "--dport given twice" },
 	{ "-A INPUT -p tcp --dport 22 --destination-port 23", "--dport given twice" },
 	{ "-A INPUT -p tcp --sport 1 --source-port 2", "--sport given twice" },
@@ -5919,6 +5919,15 @@ static const struct {
 	  TCP10, 1, "ACCEPT", "FORWARD 1 0 | 1", "10.1.1.1", false },
 	{ "-A FORWARD -j SET --add-set blocklist dst --del-set blocklist src", TCP10, 2, "ACCEPT",
 	  "FORWARD 2 | 2", "192.0.2.1", true },
+	/* two -m set: both must match, each with its own options */
+	{ "-A FORWARD -m set --match-set blocklist src -m set --match-set allowlist dst -j DROP", TCP10,
+	  1, "ACCEPT", "FORWARD 0 | 1", "10.1.1.1", true },
+	{ "-A FORWARD -m set --match-set blocklist src -m set ! --match-set allowlist dst -j DROP", TCP10,
+	  1, "DROP", "FORWARD 1 | 0", "10.1.1.1", true },
+	{ "-A FORWARD -m set ! --match-set allowlist dst -m set --match-set blocklist src --packets-gt 1",
+	  TCP10, 3, "ACCEPT", "FORWARD 2 | 3", "10.1.1.1", true },
+	{ "-A FORWARD -m set --match-set blocklist src ! --update-counters --packets-eq 0 -m set ! --match-set allowlist src --packets-gt 1",
+	  TCP10, 2, "ACCEPT", "FORWARD 2 | 2", "10.1.1.1", true },
 	/* an IPv4 set's rule is IPv4's: an IPv6 packet passes it, "!" or not */
 	{ "-A FORWARD -m set ! --match-set blocklist src -j DROP", "tcp [2001:db8::1]:5 > [2001:db8::2]:22",
 	  1, "ACCEPT", "FORWARD 0 | 1", "10.1.1.1", true },
@@ -6137,6 +6146,7 @@ static void make_ipsets(void)
 		/* the longest names, for the longest rules */
 		{ .name = SET31 "4", .family = MINIFW_FAM_IPV4, .dim = 1 },
 		{ .name = SET31 "6", .family = MINIFW_FAM_IPV6, .dim = 1 },
+		{ .name = "allowlist", .family = MINIFW_FAM_IPV4, .dim = 1 },	/* hash:ip, empty */
 	};
 
 	memcpy(minifw_user_ipsets, sets, sizeof(sets));
