@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 # Real rulesets, as their tools write them (tests/fixtures, where each file
-# came from): ufw's rules files and fail2ban's commands, through minifw
-# and through iptables-legacy (in a netns of its own, so that it filters
+# came from): ufw's rules files, fail2ban's commands, the filter tables
+# dockerd and firewalld made, through minifw and through iptables-legacy (in a netns of its own, so that it filters
 # nothing here), whose listings must be the same.
 
 load helpers
@@ -156,6 +156,57 @@ ufw_doc() {
 	eventually 1 awk '$1 == "ufw-after-input" && / BROADCAST / { print $3 }' "$STATS"
 }
 
+# section TABLE FILE: one table's block of an iptables-save file, from
+# its "*TABLE" line to its COMMIT (other tables are the nat issue's)
+section() {
+	awk -v t="*$1" '$0 == t { on = 1 } on { print } on && $0 == "COMMIT" { exit }' "$2"
+}
+
+# load_filter FILE [6]: FILE's filter table into minifw and into
+# iptables-legacy (ip6tables-legacy with 6); the listings must be the
+# same, and minifw's must load back unchanged
+load_filter() {
+	local same
+	section filter "$1" >"$BATS_TEST_TMPDIR/filter"
+	fw "-F" "-X"
+	fw "$(cat "$BATS_TEST_TMPDIR/filter")"
+	ip netns exec ipt ip${2:-}tables-legacy-restore <"$BATS_TEST_TMPDIR/filter"
+	same=$(ip netns exec ipt ip${2:-}tables-legacy-save -t filter | plain)
+	if [ "$(plain <"$RULES")" != "$same" ]; then
+		diff <(plain <"$RULES") <(echo "$same") || true
+		return 1
+	fi
+	round_trip
+	ip netns exec ipt ip${2:-}tables-legacy -F
+	ip netns exec ipt ip${2:-}tables-legacy -X
+}
+
+@test "Docker's filter table (dockerd with three networks and published ports) loads unchanged, lists as iptables-legacy's and loads back; its IPv6 one too" {
+	load_filter "$FIX/docker/iptables.rules"
+	# what dockerd made: its four chains, the FORWARD policy, a published port
+	run grep -c '^:DOCKER' "$RULES"
+	assert_output 4
+	grep -q '^:FORWARD DROP' "$RULES"
+	grep -qx -- '-A DOCKER -d 198.51.100.2/32 ! -i br-2f91f44b7f00 -o br-2f91f44b7f00 -p tcp -m tcp --dport 80 -j ACCEPT' "$RULES"
+	load_filter "$FIX/docker/ip6tables.rules" 6
+	grep -qx -- '-A DOCKER -d 2001:db8:1::2/128 ! -i br-af29b7064989 -o br-af29b7064989 -p tcp -m tcp --dport 443 -j ACCEPT' "$RULES"
+}
+
+@test "firewalld's filter table (iptables backend, zones public and trusted, rich rules) loads unchanged, lists as iptables-legacy's, and gives probes the same fates and counters" {
+	load_filter "$FIX/firewalld/iptables.rules"
+	fw "-F" "-X"
+	section filter "$FIX/firewalld/iptables.rules" >"$BATS_TEST_TMPDIR/doc"
+	# ssh (logged, at most 3 a minute), http, 8080-8090, 5353/udp open;
+	# https only from 192.0.2.0/24; the rest rejected, each logged
+	PROBES=(tcp:192.0.2.2:22 tcp:192.0.2.7:22 tcp:192.0.2.2:80 tcp:192.0.2.7:443
+		tcp:198.51.100.5:443 tcp:192.0.2.2:8085 tcp:192.0.2.2:8091 udp:192.0.2.2:5353
+		udp:192.0.2.2:53 icmp:192.0.2.2 tcp:198.51.100.5:22@flags=A)
+	oracle "$BATS_TEST_TMPDIR/doc"
+	# the https probes: one accepted by the rich rule, one rejected at
+	# the zone's end
+	assert_output --regexp 'IN_public_allow 5 +1 '
+}
+
 # fail2ban's iptables-multiport action for jail sshd (see
 # tests/fixtures/README.md): one command, through both; the same exit
 # status (0 or not) and the same listing after it.
@@ -232,6 +283,11 @@ both() {
 	ipset destroy f2b-sshd
 	ip netns exec ipt iptables-legacy -F
 	ip netns exec ipt ipset destroy f2b-sshd
+}
+
+@test "firewalld's IPv6 filter table loads unchanged and lists as ip6tables-legacy's" {
+	load_filter "$FIX/firewalld/ip6tables.rules" 6
+	grep -qx -- '-A IN_public_allow -d fe80::/64 -p udp -m udp --dport 546 -j ACCEPT' "$RULES"
 }
 
 # Last in the file: net6_up leaves IPv6 on.

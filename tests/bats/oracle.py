@@ -23,7 +23,7 @@ root namespace (nsenter -t 1 -n).
           default S) and @mss=N (an MSS option)
 
 minifw must be loaded, without rules, and iptables-legacy's filter table
-empty. A probe's fate is what came back within the timeout: "reply" (an
+empty. Each firewall's rounds start with conntrack's table flushed. A probe's fate is what came back within the timeout: "reply" (an
 echo reply), "rst", "synack", "unreach/CODE" (an ICMP destination
 unreachable), or "none" (dropped). Compared after every round: the fates,
 the packets and bytes of every rule of every chain and of the built-in
@@ -198,6 +198,10 @@ def run(fw, doc, edits, pkts):
     """Rounds of fates and counters, one before the edits and one after each."""
     rounds = []
     fw.load(doc)
+    # each firewall meets the probes with no connection known: not the
+    # one the other's round left (an echo request would be ESTABLISHED)
+    subprocess.run(ROOT + ["conntrack", "-F"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
     for k in range(len(edits) + 1):
         if k:
             for line in edits[k - 1]:
