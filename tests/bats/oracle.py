@@ -143,11 +143,13 @@ def iptables_counters(save):
 
 
 def listing(text):
-    """A filter-table document without comments and counters."""
+    """A filter-table document without comments and counters (and with
+    one space after --nfacct-name, where iptables-save prints two)."""
     out = []
     for line in text.splitlines():
         if line.startswith("#") or line.startswith("*"):
             continue
+        line = line.replace(" --nfacct-name  ", " --nfacct-name ")
         line = re.sub(r"^\[\d+:\d+\] ", "", line)
         out.append(re.sub(r" \[\d+:\d+\]$", "", line))
     return out
