@@ -12,8 +12,12 @@
 #   BENCH_UNIT_BUDGET      most instructions a compiled lookup may take at
 #                          any N (default 600); more fails: the cost of a
 #                          lookup is meant not to grow with N
-# Prints a table; exits 1 if a compiled lookup is over the budget, or if
-# the packets were not dropped as they must be.
+#   BENCH_UNIT_ACL         sizes of the access lists (bench/classbench.py)
+#                          run whole (default 1000 10000 100000)
+# Prints two tables; exits 1 if a compiled lookup is over the budget, if
+# the packets were not dropped as they must be, if a whole list costs 20%
+# more than bench/bench-unit.ceilings says, or if its compiled and walked
+# verdicts differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,4 +69,55 @@ for n in "$@"; do
 done
 echo "(match: a packet from the last rule's prefix; miss: one no rule matches;"
 echo " in a chain: compiled, the rules in a user chain that PREROUTING calls)"
+
+# Whole rule lists, as published (compiled): access lists in the style of
+# ClassBench (bench/classbench.py) and UDP port rules, each its own port,
+# against one drop-all rule, with the same packets. The instructions of
+# each may not grow by more than 20% over bench/bench-unit.ceilings.
+tmp=build/bench/lists
+mkdir -p "$tmp"
+ceilings=bench/bench-unit.ceilings
+# file_measure RULES PACKETS: instructions per packet of one run over them
+file_measure() {
+	local npk said
+	npk=$(wc -l <"$2")
+	said=$(valgrind --tool=callgrind --callgrind-out-file="$out" \
+		--toggle-collect='lookups_*' "$bin" --file "$1" "$2" compiled 2>/dev/null)
+	walked=$("$bin" --file "$1" "$2" walked)
+	if [ "${said/compiled/walked}" != "$walked" ]; then
+		echo "bench-unit: $1: compiled and walked verdicts differ: $said / $walked" >&2
+		return 1
+	fi
+	callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
+		awk -v n="$npk" '!done && index($0, ":lookups_file ") { gsub(",", "", $1); printf "%d", $1 / n; done = 1 }'
+}
+# ceiling NAME INSTR: within 20% of the recorded figure (none: no check)
+ceiling() {
+	local c
+	c=$(awk -v k="$1" '$1 == k { print $2 }' "$ceilings")
+	if [ -n "$c" ] && [ "$2" -gt $((c * 12 / 10)) ]; then
+		echo "bench-unit: $1: $2 instructions a packet, over $c + 20%" >&2
+		return 1
+	fi
+}
+echo
+printf 'instructions per packet (callgrind), whole lists in FORWARD, compiled\n'
+printf '%-22s %10s %10s %12s\n' list rules instr "x drop-all"
+echo "-A FORWARD -j DROP" >"$tmp/dropall"
+python3 bench/classbench.py packets 1000 200 >"$tmp/pk-dropall"
+base=$(file_measure "$tmp/dropall" "$tmp/pk-dropall") || exit 1
+for n in ${BENCH_UNIT_ACL:-1000 10000 100000}; do
+	python3 bench/classbench.py rules "$n" >"$tmp/acl-$n"
+	python3 bench/classbench.py packets "$n" 200 >"$tmp/pk-acl-$n"
+	v=$(file_measure "$tmp/acl-$n" "$tmp/pk-acl-$n") || { bad=1; continue; }
+	printf '%-22s %10s %10s %12s\n' "classbench acl" "$n" "$v" "$(awk -v a="$v" -v b="$base" 'BEGIN { printf "%.1f", a / b }')"
+	ceiling "acl-$n" "$v" || bad=1
+done
+# 1,000 UDP port rules, each its own port; packets to every tenth port
+for ((i = 0; i < 1000; i++)); do echo "-A FORWARD -p udp -m udp --dport $((1000 + i)) -j DROP"; done >"$tmp/ports-1000"
+for ((i = 0; i < 1000; i += 5)); do echo "udp 192.0.2.$((i % 250 + 1)) 198.51.100.1 4000 $((1000 + i))"; done >"$tmp/pk-ports-1000"
+v=$(file_measure "$tmp/ports-1000" "$tmp/pk-ports-1000") || exit 1
+printf '%-22s %10s %10s %12s\n' "udp ports" 1000 "$v" "$(awk -v a="$v" -v b="$base" 'BEGIN { printf "%.1f", a / b }')"
+ceiling ports-1000 "$v" || bad=1
+echo "(x drop-all: against one -A FORWARD -j DROP with the same kind of packets)"
 exit $bad

@@ -16,6 +16,14 @@
  * through lookups_match() and LOOKUPS from 198.51.100.9 (matching none)
  * through lookups_miss(), the functions the script has callgrind count;
  * prints how many of each were dropped.
+ *
+ * Or: bench_unit --file RULES PACKETS compiled|walked
+ *   RULES    FORWARD rules, one a line (bench/classbench.py rules, or
+ *            bench-unit.sh's port rules)
+ *   PACKETS  "PROTO SRC DST SPORT DPORT" a line (classbench.py packets)
+ * Runs every packet through FORWARD once in lookups_file(), which
+ * callgrind counts, and prints how many each verdict had: the same in
+ * both modes, or the compiled chain decides differently from the walk.
  */
 #include "minifw.h"
 
@@ -51,7 +59,7 @@ static void add(struct minifw_ruleset *rs, const char *line)
 {
 	struct minifw_err err = { 0 };
 	struct minifw_cmd cmd;
-	char buf[128];
+	char buf[512];
 
 	snprintf(buf, sizeof(buf), "%s", line);
 	if (minifw_parse_line(buf, &cmd, &err) || minifw_ruleset_apply(rs, &cmd, &err)) {
@@ -83,6 +91,89 @@ noinline unsigned int lookups_miss(const struct minifw_ruleset *rs,
 	return run_lookups(rs, p);
 }
 
+#define FILE_PKTS_MAX 100000
+
+static struct minifw_pkt file_pkts[FILE_PKTS_MAX];
+
+/* What callgrind counts in --file mode: each packet once. */
+noinline void lookups_file(const struct minifw_ruleset *rs, unsigned int n,
+			   unsigned int *verdicts)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		verdicts[minifw_chain_eval(rs, MINIFW_FORWARD, &file_pkts[i]) & 0xff]++;
+}
+
+static FILE *open_or_die(const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	return f;
+}
+
+/* bench_unit --file RULES PACKETS MODE */
+static int file_mode(const char *rules, const char *pkts, const char *mode)
+{
+	unsigned int verdicts[256] = { 0 }, n = 0, nrules = 0, v;
+	struct minifw_err err = { 0 };
+	struct minifw_ruleset *rs = minifw_ruleset_new();
+	char line[512], proto[8], src[48], dst[48];
+	unsigned int sport, dport;
+	FILE *f;
+
+	if (!rs)
+		return 2;
+	f = open_or_die(rules);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		add(rs, line);
+		nrules++;
+	}
+	fclose(f);
+	if (!strcmp(mode, "compiled") && minifw_ruleset_compile(rs, &err)) {
+		fprintf(stderr, "bench_unit: %s\n", err.msg);
+		return 2;
+	}
+	f = open_or_die(pkts);
+	while (n < FILE_PKTS_MAX && fgets(line, sizeof(line), f)) {
+		struct minifw_pkt *p = &file_pkts[n];
+
+		if (sscanf(line, "%7s %47s %47s %u %u", proto, src, dst, &sport, &dport) != 5 ||
+		    inet_pton(AF_INET, src, &p->saddr.ip) != 1 ||
+		    inet_pton(AF_INET, dst, &p->daddr.ip) != 1) {
+			fprintf(stderr, "bench_unit: %s: bad packet line: %s", pkts, line);
+			return 2;
+		}
+		p->family = MINIFW_FAM_IPV4;
+		p->proto = !strcmp(proto, "tcp") ? IPPROTO_TCP :
+			   !strcmp(proto, "udp") ? IPPROTO_UDP : IPPROTO_ICMP;
+		p->l4 = true;
+		p->ports = p->proto != IPPROTO_ICMP;
+		p->sport = htons(sport);
+		p->dport = htons(dport);
+		p->icmp_type = 8;
+		p->tcp_flags = 0x02;	/* SYN */
+		p->len = 64;
+		p->in = "eth0";
+		p->out = "eth1";
+		n++;
+	}
+	fclose(f);
+	lookups_file(rs, n, verdicts);
+	printf("%u rules %s, %u packets:", nrules, mode, n);
+	for (v = 0; v < 256; v++)
+		if (verdicts[v])
+			printf(" %s %u", minifw_target_name(v), verdicts[v]);
+	printf("\n");
+	minifw_ruleset_put(rs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct minifw_err err = { 0 };
@@ -92,9 +183,13 @@ int main(int argc, char **argv)
 	const char *chain;
 	char line[96];
 
+	if (argc == 5 && !strcmp(argv[1], "--file") &&
+	    (!strcmp(argv[4], "compiled") || !strcmp(argv[4], "walked")))
+		return file_mode(argv[2], argv[3], argv[4]);
 	if (argc != 3 || (strcmp(argv[2], "compiled") && strcmp(argv[2], "walked") &&
 			  strcmp(argv[2], "chain"))) {
-		fprintf(stderr, "usage: bench_unit N compiled|walked|chain\n");
+		fprintf(stderr, "usage: bench_unit N compiled|walked|chain\n"
+				"       bench_unit --file RULES PACKETS compiled|walked\n");
 		return 2;
 	}
 	n = strtoul(argv[1], NULL, 10);
