@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Real rulesets, as their tools write them (tests/fixtures, where each file
 # came from): ufw's rules files, fail2ban's commands, the filter tables
-# dockerd, firewalld and kube-proxy made, through minifw and through
+# dockerd, firewalld, OpenWrt's fw3 and kube-proxy made, through minifw and through
 # iptables-legacy (in a netns of its own, so that it filters
 # nothing here), whose listings must be the same.
 
@@ -209,6 +209,20 @@ load_filter() {
 	# the https probes: one accepted by the rich rule, one rejected at
 	# the zone's end
 	assert_output --regexp 'IN_public_allow 5 +1 '
+}
+
+@test "OpenWrt's stock firewall (fw3, 21.02) loads unchanged, lists as iptables-legacy's, and gives probes the same fates and counters; its IPv6 one too" {
+	load_filter "$FIX/openwrt/ip6tables.rules" 6
+	grep -qx -- '-A zone_wan_input -p udp -m udp --dport 546 -m comment --comment "!fw3: Allow-DHCPv6" -j ACCEPT' "$RULES"
+	load_filter "$FIX/openwrt/iptables.rules"
+	fw "-F" "-X"
+	section filter "$FIX/openwrt/iptables.rules" >"$BATS_TEST_TMPDIR/doc"
+	# SYNs pass syn_flood's -m limit (burst 50) and return; mfw0 is in
+	# no zone, so the INPUT policy takes them
+	PROBES=(tcp:192.0.2.2:22 tcp:192.0.2.7:80 tcp:198.51.100.5:443 udp:192.0.2.2:68
+		icmp:192.0.2.2 tcp:192.0.2.2:22@flags=A)
+	oracle "$BATS_TEST_TMPDIR/doc"
+	assert_output --regexp 'syn_flood 1 +3 '
 }
 
 @test "kube-proxy's filter table (its own test's expected rules) loads unchanged, lists as iptables-legacy's, and gives probes the same fates and counters" {
