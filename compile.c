@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * minifw: the compiler of runs: before a ruleset is published, each run of
- * rules that differ only in one address becomes interval tables, which
+ * rules that differ only in one address, or in the destination port,
+ * becomes interval tables, which
  * the walk (walk.c) looks a packet up in at once. Also tells the hook what
  * fields of a packet no rule of a chain reads.
  *
@@ -10,6 +11,7 @@
  */
 
 #ifdef __KERNEL__
+#include <linux/bsearch.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -102,6 +104,56 @@
  * and 7 can never match (7: rule 6 holds all of IPv6 too, so the IPv6
  * source table is one interval, :: to rule 6); they stay in the chain,
  * listed and counted at 0.
+ *
+ * Port runs
+ * ---------
+ * Service lists are runs of rules that differ only in the destination
+ * port: "-A INPUT -p tcp --dport 8000:8010 -j ACCEPT", one per service. A
+ * rule with a deciding target, -m tcp/udp/sctp/dccp (-p udplite's) ports,
+ * its --dport not negated, is in a port run with its neighbours equal to
+ * it but for --dport (the rest: the rule with any port; addresses,
+ * family, interfaces, flags, --sport all shared). Where a rule could start
+ * either kind of run, the longer one is taken.
+ *
+ * Port ranges overlap any way they like, unlike prefixes, so the sweep
+ * above does not apply: the ranges' bounds cut the port space into
+ * pieces, each rule in order paints the pieces of its range no earlier
+ * rule painted (a union-find of "next unpainted piece" skips the painted
+ * ones), and neighbouring pieces of one rule merge into intervals
+ * (minifw_ptab_build()). A lookup first tests the shared rest, as the
+ * walk meets it first: a later fragment, or a header it cannot read,
+ * gets the run's first rule's answer; then the port's interval, by binary
+ * search in the few intervals of its bucket. The bucket index covers the
+ * ports from the second interval on, since a run's ports cluster (8000 to
+ * 9000, not 0 to 65535). With::
+ *
+ *	 0: -A INPUT -p tcp --dport 80 -j ACCEPT
+ *	 1: -A INPUT -p tcp --dport 8000:8099 -j DROP
+ *	 2: -A INPUT -p tcp --dport 8080 -j ACCEPT
+ *	 3: -A INPUT -p tcp --dport 443 -j ACCEPT
+ *	 4: -A INPUT -p tcp --dport 1024:65535 -j REJECT
+ *	 5: -A INPUT -p tcp -m tcp -j DROP
+ *
+ * is one run (were six rules enough for one), its rest "-p tcp -m tcp"
+ * (rule 5 has -m tcp: any port, but a header to read as the others; "-p
+ * tcp" alone also matches later fragments, so would end the run). The
+ * bounds are 0 80 81 443 444 1024 8000 8080 8081 8100; rule 0 paints 80,
+ * rule 1 8000 to 8099, rule 2 nothing (8080 is painted), rule 3 443, rule
+ * 4 what is left of 1024 to 65535, rule 5 the rest. The intervals::
+ *
+ *	start   rule
+ *	0       5
+ *	80      0
+ *	81      5
+ *	443     3
+ *	444     5
+ *	1024    4
+ *	8000    1    (8080 too: rule 2 never matches)
+ *	8100    4
+ *
+ * A TCP packet to port 8080 finds rule 1, and is dropped and counted
+ * there, as the walk would have; a UDP packet fails the rest, and the run
+ * has no rule for it.
  */
 
 /*
@@ -173,25 +225,34 @@ static bool minifw_mask_is_prefix(const union minifw_addr *mask)
 }
 
 /*
- * What a rule matches besides its address, or false if it cannot be part
- * of a run: a target that lets the packet go on (LOG included), an
- * extension that looks at the packet itself (-m multiport, -m iprange:
- * kept out for simplicity, rare in long lists; -m limit, whose bucket must
- * see every packet that reaches it), a negated address, two addresses, or
- * a mask that is not a prefix ("-s 10.0.0.1/255.0.0.255" matches no one
- * range of addresses). A comment changes nothing a packet meets, and
- * core-backed extensions (-m tcp, -m conntrack) are in the key.
+ * May a rule be part of a run? Not with a target that lets the packet go
+ * on (LOG included), nor with an extension that looks at the packet
+ * itself (-m multiport, -m iprange: kept out for simplicity, rare in long
+ * lists; -m limit, whose bucket must see every packet that reaches it). A
+ * comment changes nothing a packet meets, and core-backed extensions (-m
+ * tcp, -m conntrack) are in the key.
  */
-static bool minifw_run_key(const struct minifw_rule *r, struct minifw_match *key)
+static bool minifw_run_rule(const struct minifw_rule *r)
 {
-	const struct minifw_match *m = &r->m;
-
 	/* deciding, in this chain: -j CHAIN comes back, so its rules are walked */
 	if (r->target != MINIFW_T_ACCEPT && r->target != MINIFW_T_DROP &&
 	    r->target != MINIFW_T_REJECT && r->target != MINIFW_T_RETURN &&
 	    r->target != MINIFW_T_GOTO)
 		return false;
-	if (m->flags & MINIFW_X_MATCH)
+	return !(r->m.flags & MINIFW_X_MATCH);
+}
+
+/*
+ * What a rule matches besides its address, or false if it cannot be part
+ * of an address run: beyond minifw_run_rule(), a negated address, two
+ * addresses, or a mask that is not a prefix ("-s 10.0.0.1/255.0.0.255"
+ * matches no one range of addresses).
+ */
+static bool minifw_addr_key(const struct minifw_rule *r, struct minifw_match *key)
+{
+	const struct minifw_match *m = &r->m;
+
+	if (!minifw_run_rule(r))
 		return false;
 	if ((m->flags & (MINIFW_INV_SRC | MINIFW_INV_DST)) ||
 	    (minifw_addr_set(&m->smsk) && minifw_addr_set(&m->dmsk)) ||
@@ -207,28 +268,62 @@ static bool minifw_run_key(const struct minifw_rule *r, struct minifw_match *key
 }
 
 /*
- * The next run of @c at or after rule *@i: its rules [*first, *end) and
- * what they share (@key). Return: false when there is none.
+ * Likewise for a run of destination ports: a rule that reads the ports
+ * (-m tcp, -m udp... not ICMP's type), its port not negated; the key is
+ * the rule with any port.
  */
-static bool minifw_next_run(const struct minifw_chain *c, u32 *i, u32 *first, u32 *end,
-			    struct minifw_match *key)
+static bool minifw_port_key(const struct minifw_rule *r, struct minifw_match *key)
+{
+	const struct minifw_match *m = &r->m;
+
+	if (!minifw_run_rule(r) || !(m->flags & MINIFW_L4) || (m->flags & MINIFW_INV_DPORT) ||
+	    m->proto == IPPROTO_ICMP || m->proto == IPPROTO_ICMPV6)
+		return false;
+	*key = *m;
+	key->dport[0] = 0;
+	key->dport[1] = U16_MAX;
+	return true;
+}
+
+typedef bool (*minifw_key_fn)(const struct minifw_rule *r, struct minifw_match *key);
+
+/* How many rules from @i on share @fn's key (0: rule @i has none). */
+static u32 minifw_run_len(const struct minifw_chain *c, u32 i, minifw_key_fn fn,
+			  struct minifw_match *key)
 {
 	struct minifw_match next;
 	u32 j;
 
+	if (!fn(&c->rules[i], key))
+		return 0;
+	for (j = i + 1; j < c->nrules; j++)
+		if (!fn(&c->rules[j], &next) || memcmp(key, &next, sizeof(next)))
+			break;
+	return j - i;
+}
+
+/*
+ * The next run of @c at or after rule *@i: its rules [*first, *end), what
+ * they share (@key) and its kind (MINIFW_RUN_*): of the two kinds, the
+ * longer run from a rule on (an address run if as long). Return: false
+ * when there is none.
+ */
+static bool minifw_next_run(const struct minifw_chain *c, u32 *i, u32 *first, u32 *end,
+			    struct minifw_match *key, u8 *kind)
+{
+	struct minifw_match pkey;
+	u32 alen, plen;
+
 	while (*i < c->nrules) {
-		if (!minifw_run_key(&c->rules[*i], key)) {
-			(*i)++;
-			continue;
-		}
-		for (j = *i + 1; j < c->nrules; j++)
-			if (!minifw_run_key(&c->rules[j], &next) ||
-			    memcmp(key, &next, sizeof(next)))
-				break;
+		alen = minifw_run_len(c, *i, minifw_addr_key, key);
+		plen = minifw_run_len(c, *i, minifw_port_key, &pkey);
+		*kind = plen > alen ? MINIFW_RUN_DPORT : MINIFW_RUN_ADDR;
+		if (*kind == MINIFW_RUN_DPORT)
+			*key = pkey;
 		*first = *i;
-		*end = j;
-		*i = j;
-		if (j - *first >= minifw_run_min)
+		*end = *i + max_t(u32, max_t(u32, alen, plen), 1);
+		*i = *end;
+		if (*end - *first >= minifw_run_min && (alen || plen))
 			return true;
 	}
 	return false;
@@ -351,6 +446,21 @@ static void minifw_itab_free(struct minifw_itab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Fill in @t's bucket index, which it has room for after its arrays. */
+static void minifw_itab_bucket(struct minifw_itab *t, u32 ntab, u32 nb)
+{
+	u32 b, j;
+
+	t->bucket = t->rule + ntab;
+	t->bmax = nb - 1;
+	for (b = 0, j = 0; b <= nb; b++) {
+		while (j + 1 < ntab &&
+		       (u64)t->start4[j + 1] <= (u64)t->bbase + ((u64)b << t->bshift))
+			j++;
+		t->bucket[b] = j;
+	}
+}
+
 /* Build one interval table of a run; an empty one if no rule is for it. */
 static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c,
 			     const struct minifw_run *run, unsigned int fam,
@@ -361,7 +471,7 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 	const u64 *max = fam == MINIFW_TAB_IPV6 ? max6 : max4;
 	struct minifw_sweep_out sw = { .t = t };
 	size_t key_size = fam == MINIFW_TAB_IPV6 ? 2 * sizeof(u64) : sizeof(u32);
-	u32 n, ntab, b, j, nb = 0;
+	u32 n, ntab, nb = 0;
 	size_t size;
 
 	memset(t, 0, sizeof(*t));
@@ -392,15 +502,129 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 		t->start4 = t->mem;
 	t->rule = (u32 *)((char *)t->mem + array_size(ntab, key_size));
 	minifw_sweep(&sw, pfx, n, max, stack);
-	if (nb) {
-		t->bucket = t->rule + ntab;
-		for (b = 0, j = 0; b <= nb; b++) {
-			while (j + 1 < ntab && (u64)t->start4[j + 1] <= (u64)b << t->bshift)
-				j++;
-			t->bucket[b] = j;
+	if (nb)
+		minifw_itab_bucket(t, ntab, nb);
+	return 0;
+}
+
+/*
+ * Allocate @t for @ntab intervals of a port table, with room for a bucket
+ * index if long (*@nb entries: 2^k for 2^(k - 1) to 2^k intervals).
+ */
+static int minifw_itab_alloc_ports(struct minifw_itab *t, u32 ntab, u32 *nb)
+{
+	size_t size = array_size(ntab, 2 * sizeof(u32));
+
+	*nb = 0;
+	if (ntab >= MINIFW_BUCKET_MIN) {
+		*nb = 1U << min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
+		size = size_add(size, array_size(*nb + 1, sizeof(u32)));
+	}
+	t->mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!t->mem)
+		return -ENOMEM;
+	t->start4 = t->mem;
+	t->rule = t->start4 + ntab;
+	return 0;
+}
+
+/* Sort order of the port boundaries (u32 each). */
+static int minifw_u32_cmp(const void *x, const void *y)
+{
+	u32 a = *(const u32 *)x, b = *(const u32 *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* minifw_ptab_build()'s "next unpainted piece at or after @x" (union-find). */
+static u32 minifw_unpainted(u32 *next, u32 x)
+{
+	u32 root = x, y;
+
+	while (next[root] != root)
+		root = next[root];
+	while (next[x] != root) {	/* path compression */
+		y = next[x];
+		next[x] = root;
+		x = y;
+	}
+	return root;
+}
+
+/*
+ * The port table of a destination-port run. Port ranges overlap any way
+ * they like (unlike prefixes, which nest), so: the ranges' bounds cut the
+ * port space into m pieces; each rule, in order, paints the pieces of its
+ * range that no earlier rule painted, skipping painted ones with a
+ * union-find of "the next unpainted piece" (n log n for the sort, then
+ * about linear); neighbouring pieces of one rule merge into an interval.
+ */
+static int minifw_ptab_build(struct minifw_itab *t, const struct minifw_chain *c,
+			     const struct minifw_run *run)
+{
+	u32 n = run->end - run->first, m = 0, i, k, x, last, ntab, nb;
+	u32 *bound, *owner, *next;
+	int ret = -ENOMEM;
+
+	memset(t, 0, sizeof(*t));
+	/* the bounds: 0 and each range's start and end + 1; next: one more */
+	bound = kvmalloc_array(6 * n + 4, sizeof(u32), GFP_KERNEL | __GFP_NOWARN);
+	if (!bound)
+		return -ENOMEM;
+	owner = bound + 2 * n + 1;
+	next = owner + 2 * n + 1;
+	bound[m++] = 0;
+	for (i = run->first; i < run->end; i++) {
+		const u16 *d = c->rules[i].m.dport;
+
+		bound[m++] = d[0];
+		if (d[1] < U16_MAX)
+			bound[m++] = d[1] + 1;
+	}
+	sort(bound, m, sizeof(*bound), minifw_u32_cmp, NULL);
+	for (i = 1, k = 1; i < m; i++)
+		if (bound[i] != bound[k - 1])
+			bound[k++] = bound[i];
+	m = k;		/* piece j: ports bound[j] to bound[j + 1] - 1 (the last: to 65535) */
+	for (k = 0; k <= m; k++) {
+		next[k] = k;		/* next[m]: past the last piece */
+		if (k < m)
+			owner[k] = MINIFW_NO_RULE;
+	}
+	for (i = run->first; i < run->end; i++) {
+		const u16 *d = c->rules[i].m.dport;
+		u32 *hit = bsearch(&(u32){ d[0] }, bound, m, sizeof(*bound), minifw_u32_cmp);
+
+		for (x = minifw_unpainted(next, hit - bound);
+		     x < m && bound[x] <= d[1]; x = minifw_unpainted(next, x + 1)) {
+			owner[x] = i;
+			next[x] = x + 1;
 		}
 	}
-	return 0;
+	/* merge neighbours of one rule: count, allocate, fill */
+	for (k = 0, ntab = 0, last = 0; k < m; k++)
+		if (!k || owner[k] != last) {
+			ntab++;
+			last = owner[k];
+		}
+	if (minifw_itab_alloc_ports(t, ntab, &nb))
+		goto out;
+	for (k = 0, t->n = 0; k < m; k++)
+		if (!k || owner[k] != t->rule[t->n - 1]) {
+			t->start4[t->n] = bound[k];
+			t->rule[t->n++] = owner[k];
+		}
+	if (nb) {
+		/* the index spans the ports from the second interval to the last's start */
+		t->bbase = t->start4[1];
+		while ((t->start4[ntab - 1] - t->bbase) >> t->bshift >= nb)
+			t->bshift++;
+		minifw_itab_bucket(t, ntab, nb);
+	}
+	ret = 0;
+out:
+	kvfree(bound);
+	return ret;
 }
 
 /**
@@ -414,10 +638,12 @@ void minifw_chain_uncompile(struct minifw_chain *c)
 	unsigned int fam, field;
 	u32 i;
 
-	for (i = 0; c->runs && i < c->nruns; i++)
+	for (i = 0; c->runs && i < c->nruns; i++) {
 		for (fam = 0; fam < 2; fam++)
 			for (field = 0; field < 2; field++)
 				minifw_itab_free(&c->runs[i].tab[fam][field]);
+		minifw_itab_free(&c->runs[i].ports);
+	}
 	kvfree(c->runs);
 	c->runs = NULL;
 	c->nruns = 0;
@@ -428,8 +654,9 @@ static u32 minifw_chain_runs(const struct minifw_chain *c, u32 *longest)
 {
 	struct minifw_match key;
 	u32 i, n = 0, first, end;
+	u8 kind;
 
-	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); n++)
+	for (i = 0; minifw_next_run(c, &i, &first, &end, &key, &kind); n++)
 		*longest = max_t(u32, *longest, end - first);
 	return n;
 }
@@ -442,16 +669,24 @@ static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx
 	u32 i, first, end;
 	unsigned int fam, field;
 	struct minifw_run *run;
+	u8 kind;
 
 	c->runs = kvcalloc(n + 1, sizeof(*c->runs), GFP_KERNEL | __GFP_NOWARN);
 	if (!c->runs)
 		return -ENOMEM;
 	c->runs[n].first = MINIFW_NO_RULE;
-	for (i = 0; minifw_next_run(c, &i, &first, &end, &key); ) {
+	for (i = 0; minifw_next_run(c, &i, &first, &end, &key, &kind); ) {
 		run = &c->runs[c->nruns++];
 		run->first = first;
 		run->end = end;
+		run->kind = kind;
 		run->rest = key;
+		if (kind == MINIFW_RUN_DPORT) {
+			if (minifw_ptab_build(&run->ports, c, run))
+				return -ENOMEM;
+			cond_resched();
+			continue;
+		}
 		for (fam = 0; fam < 2; fam++) {
 			for (field = 0; field < 2; field++) {
 				if (minifw_itab_build(&run->tab[fam][field], c, run, fam,

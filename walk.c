@@ -158,6 +158,32 @@ static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
 	return t->rule[lo];
 }
 
+/*
+ * The rule of the interval of a port table holding @port: as
+ * minifw_itab_find4(), its bucket index starting at bbase.
+ */
+static __always_inline u32 minifw_ptab_find(const struct minifw_itab *t, u32 port)
+{
+	u32 lo = 0, hi = t->n, b;
+
+	if (t->bucket) {
+		if (port < t->bbase)
+			return t->rule[0];
+		b = min_t(u32, (port - t->bbase) >> t->bshift, t->bmax);
+		lo = t->bucket[b];
+		hi = t->bucket[b + 1] + 1;
+	}
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (t->start4[mid] <= port)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return t->rule[lo];
+}
+
 static u32 minifw_itab_find6(const struct minifw_itab *t, u64 ahi, u64 alo)
 {
 	u32 lo = 0, hi = t->n;
@@ -185,10 +211,30 @@ static __always_inline u32 minifw_itab_find(const struct minifw_itab *t,
 }
 
 /*
+ * A destination-port run: what its rules share decides first, as the walk
+ * meets it first (a later fragment or an unreadable header says so at the
+ * run's first rule: MINIFW_HOTDROP, there); then the port's interval.
+ */
+static __always_inline const struct minifw_rule *
+minifw_port_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
+		     const struct minifw_pkt *p, int *res, u8 family)
+{
+	u32 hit;
+
+	*res = minifw_match(&run->rest, p, family);
+	if (*res == MINIFW_NOMATCH)
+		return NULL;
+	if (*res == MINIFW_HOTDROP)
+		return &chain->rules[run->first];
+	hit = minifw_ptab_find(&run->ports, ntohs(p->dport));
+	return hit == MINIFW_NO_RULE ? NULL : &chain->rules[hit];
+}
+
+/*
  * The rule of @run that decides @p, or NULL: the first rule of the run
- * whose address holds the packet's, if the options the run's rules share
- * match too (@res: MINIFW_MATCH, or what else minifw_match() said). A
- * run's rules have no extension that looks at the packet.
+ * whose address (or port) holds the packet's, if the options the run's
+ * rules share match too (@res: MINIFW_MATCH, or what else minifw_match()
+ * said). A run's rules have no extension that looks at the packet.
  */
 static __always_inline const struct minifw_rule *
 minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
@@ -196,7 +242,11 @@ minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
 {
 	const struct minifw_itab *t = run->tab[family == MINIFW_FAM_IPV6 ?
 					       MINIFW_TAB_IPV6 : MINIFW_TAB_IPV4];
-	u32 hit = minifw_itab_find(&t[MINIFW_TAB_SRC], &p->saddr, family);
+	u32 hit;
+
+	if (run->kind == MINIFW_RUN_DPORT)
+		return minifw_port_run_find(chain, run, p, res, family);
+	hit = minifw_itab_find(&t[MINIFW_TAB_SRC], &p->saddr, family);
 
 	/* the run's first rule cannot be beaten */
 	if (hit != run->first)

@@ -38,28 +38,36 @@ struct minifw_itab {
 	u32 *start4;		/* IPv4 */
 	u64 *start6;		/* IPv6: 2 words an interval, high then low */
 	/*
-	 * IPv4 tables of MINIFW_BUCKET_MIN intervals or more: an index on
-	 * the top bits of the address, about one entry an interval (at most
-	 * 2^16). bucket[b] is the interval holding address b << bshift, for b
-	 * from 0 to 2^(32 - bshift) (that one: the last interval), so a
-	 * lookup searches only [bucket[b], bucket[b + 1]].
+	 * IPv4 and port tables of MINIFW_BUCKET_MIN intervals or more: an
+	 * index on the top bits of the key past bbase (0 for addresses; the
+	 * second interval's start for ports, which cluster), about one entry
+	 * an interval (at most 2^16). bucket[b] is the interval holding key
+	 * bbase + (b << bshift), for b from 0 to bmax + 1 (that one: the last
+	 * interval), so a lookup searches only [bucket[b], bucket[b + 1]]; a
+	 * key below bbase is in interval 0, one past the index in bucket bmax.
 	 */
 	u32 *bucket;
+	u32 bbase, bmax;
 	u8 bshift;
 };
 
 /*
  * Rules [first, end) of a chain, all with a deciding target and alike but
- * for one address (and the family it implies): what else they match is in
- * rest, with both addresses and the family wildcarded.
+ * for one field: an address (and the family it implies), or the
+ * destination port. What else they match is in rest, with that field
+ * wildcarded (address runs: both addresses and the family).
  */
 enum { MINIFW_TAB_IPV4, MINIFW_TAB_IPV6 };	/* first index of .tab */
 enum { MINIFW_TAB_SRC, MINIFW_TAB_DST };	/* second index */
+enum { MINIFW_RUN_ADDR, MINIFW_RUN_DPORT };	/* struct minifw_run.kind */
 
 struct minifw_run {
 	u32 first, end;
+	u8 kind;			/* MINIFW_RUN_* */
 	struct minifw_match rest;
-	struct minifw_itab tab[2][2];	/* [family][field] */
+	struct minifw_itab tab[2][2];	/* address runs: [family][field] */
+	/* destination-port runs: the port space cut into intervals */
+	struct minifw_itab ports;
 };
 
 /*

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 # Compiled chains (compile.c, "DOC: Compiled chains"): runs of rules that
-# differ only in one address are looked up in interval tables. In the
+# differ only in one address, or in the destination port, are looked up in
+# interval tables. In the
 # kernel, with real packets: the first rule that matches still decides and
 # is the only one counted, edits recompile, a rule of another kind splits a
 # run and keeps its place, and /proc/minifw/stats says what was compiled.
@@ -75,6 +76,35 @@ blocklist() {
 	fw "-F INPUT"
 	run grep -c '^# compiled' "$STATS"
 	assert_output 0
+}
+
+@test "a run of destination ports: overlapping ranges, the first rule decides, as in iptables-legacy" {
+	local i lo
+	{
+		echo "*filter"
+		echo ":INPUT ACCEPT [0:0]"
+		echo ":FORWARD ACCEPT [0:0]"
+		echo ":OUTPUT ACCEPT [0:0]"
+		for i in $(seq 0 99); do
+			lo=$((7000 + i * 3))
+			case $((i % 3)) in
+			0) echo "-A INPUT -p tcp -m tcp --dport $lo:$((lo + 4)) -j DROP" ;;
+			1) echo "-A INPUT -p tcp -m tcp --dport $lo -j REJECT --reject-with tcp-reset" ;;
+			2) echo "-A INPUT -p tcp -m tcp --dport $((lo - 20)):$lo -j ACCEPT" ;;
+			esac
+		done
+		echo "COMMIT"
+	} >"$BATS_TEST_TMPDIR/doc"
+	fw "$(cat "$BATS_TEST_TMPDIR/doc")"
+	run grep '^# compiled' "$STATS"
+	assert_output "# compiled INPUT: 1 run, 100 of 100 rules"
+	fw "-F"
+	PROBES=()
+	for i in 6979 6990 7000 7001 7003 7004 7005 7100 7101 7102 7150 7296 7297 7298 7299 7300 8000; do
+		PROBES+=("tcp:192.0.2.2:$i")
+	done
+	PROBES+=(udp:192.0.2.2:7000 icmp:192.0.2.2)
+	oracle "$BATS_TEST_TMPDIR/doc"
 }
 
 @test "a destination run in OUTPUT" {

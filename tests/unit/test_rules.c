@@ -4643,12 +4643,74 @@ static void diff_rule(char *buf, size_t len, unsigned int chain, const char *res
 	}
 }
 
+/*
+ * A member of a run of destination ports: @shared (addresses, protocol,
+ * what else the run's rules share) and a port or range around the
+ * packets' ports, now and then any port, or a negated one (not a member:
+ * it splits the run).
+ */
+static void diff_port_rule(char *buf, size_t len, unsigned int chain, const char *shared)
+{
+	static const u16 near[] = { 0, 20, 22, 23, 52, 53, 54, 79, 80, 81, 85, 86, 1233, 1234,
+				    1235, 65534, 65535 };
+	u16 lo = near[rnd() % ARRAY_SIZE(near)], hi = near[rnd() % ARRAY_SIZE(near)];
+	const char *c = minifw_chain_name(chain);
+
+	if (lo > hi) {
+		u16 t = lo;
+
+		lo = hi;
+		hi = t;
+	}
+	switch (rnd() % 16) {
+	case 0:
+		snprintf(buf, len, "-A %s %s ! --dport %u %s", c, shared, lo, diff_target(chain));
+		break;
+	case 1:
+	case 2:
+		snprintf(buf, len, "-A %s %s %s", c, shared, diff_target(chain));
+		break;
+	case 3:
+	case 4:
+	case 5:
+	case 6:
+		snprintf(buf, len, "-A %s %s --dport %u:%u %s", c, shared, lo, hi, diff_target(chain));
+		break;
+	default:
+		snprintf(buf, len, "-A %s %s --dport %u %s", c, shared, lo, diff_target(chain));
+		break;
+	}
+}
+
+/* What the rules of a run of ports share (the -p first, for --dport). */
+static void diff_port_shared(char *buf, size_t len, unsigned int chain)
+{
+	static const char *const protos[] = { "-p tcp", "-p udp", "-p tcp --syn",
+					      "-p udp --sport 53", "-p tcp ! --sport 80:90" };
+	char p1[64];
+	bool v6 = rnd() % 3 == 0;
+
+	diff_prefix(p1, sizeof(p1), v6);
+	switch (rnd() % 4) {
+	case 0:
+		snprintf(buf, len, "-s %s %s", p1, protos[rnd() % ARRAY_SIZE(protos)]);
+		break;
+	case 1:
+		snprintf(buf, len, "%s %s", chain == MINIFW_OUTPUT || chain == MINIFW_POSTROUTING ?
+			 "-o eth1" : "-i eth0", protos[rnd() % ARRAY_SIZE(protos)]);
+		break;
+	default:
+		snprintf(buf, len, "%s%s", v6 ? "-6 " : "", protos[rnd() % ARRAY_SIZE(protos)]);
+		break;
+	}
+}
+
 /* A random packet whose addresses are often at the edges of prefixes. */
 static void diff_packet(struct test_pkt *t)
 {
 	static const char *const ifs[] = { "", "eth0", "eth1" };
 	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6, 47 };
-	static const u16 ports[] = { 22, 53, 80, 85, 1234 };
+	static const u16 ports[] = { 22, 53, 80, 85, 1234, 0, 23, 54, 81, 65535 };
 	bool v6 = rnd() % 3 == 0;
 	u8 a[16];
 
@@ -4839,6 +4901,33 @@ static void test_doc_example(void)
 	minifw_ruleset_put(rs);
 	case_end();
 
+	case_begin("classifier", "the worked example of port runs in DOC: Compiled chains");
+	rs = build("-A INPUT -p tcp --dport 80 -j ACCEPT\n-A INPUT -p tcp --dport 8000:8099 -j DROP\n"
+		   "-A INPUT -p tcp --dport 8080 -j ACCEPT\n-A INPUT -p tcp --dport 443 -j ACCEPT\n"
+		   "-A INPUT -p tcp --dport 1024:65535 -j REJECT\n-A INPUT -p tcp -m tcp -j DROP\n");
+	minifw_run_min = 6;
+	expect_ret("compile", 0, minifw_ruleset_compile(rs, &err));
+	minifw_run_min = 8;
+	ch = &rs->chain[MINIFW_INPUT];
+	expect_int("runs", 1, ch->nruns);
+	if (ch->nruns == 1) {
+		const struct minifw_itab *t = &ch->runs[0].ports;
+		size_t len = 0;
+
+		expect_int("kind", MINIFW_RUN_DPORT, ch->runs[0].kind);
+		buf[0] = '\0';
+		for (i = 0; i < t->n; i++)
+			len += snprintf(buf + len, sizeof(buf) - len, "%u %d, ", t->start4[i],
+					(int)t->rule[i]);
+		expect_str("intervals", "0 5, 80 0, 81 5, 443 3, 444 5, 1024 4, 8000 1, 8100 4, ", buf);
+	}
+	expect_str("to 8080", "DROP", eval_name(rs, MINIFW_INPUT, "tcp 192.0.2.9:1 > 198.51.100.7:8080"));
+	expect_str("to 8100", "REJECT", eval_name(rs, MINIFW_INPUT, "tcp 192.0.2.9:1 > 198.51.100.7:8100"));
+	expect_str("UDP", "ACCEPT", eval_name(rs, MINIFW_INPUT, "udp 192.0.2.9:1 > 198.51.100.7:80"));
+	expect_str("counts", "0:0 1:100 0:0 0:0 1:100 0:0 | 1:100", counts(rs, MINIFW_INPUT));
+	minifw_ruleset_put(rs);
+	case_end();
+
 	/* allocation K failing: -ENOMEM, and the chains are left uncompiled */
 	case_begin("classifier", "minifw_ruleset_compile() with each allocation failing");
 	for (i = 0; i < 100; i++) {
@@ -4846,7 +4935,8 @@ static void test_doc_example(void)
 
 		rs = build("-A INPUT -s 10.0.0.0/8 -j DROP\n-A INPUT -d 10.0.0.0/8 -j DROP\n"
 			   "-A INPUT -s 2001:db8::/32 -j DROP\n-A INPUT -d 2001:db8::/32 -j DROP\n"
-			   "-A OUTPUT -s 10.0.0.0/8 -j DROP\n-A OUTPUT -s 10.0.0.0/8 -j DROP\n");
+			   "-A OUTPUT -s 10.0.0.0/8 -j DROP\n-A OUTPUT -s 10.0.0.0/8 -j DROP\n"
+			   "-A FORWARD -p tcp --dport 1:9 -j DROP\n-A FORWARD -p tcp --dport 5 -j DROP\n");
 		minifw_run_min = 2;
 		minifw_user_alloc_fail_after = i;
 		ret = minifw_ruleset_compile(rs, &err);
@@ -4874,7 +4964,7 @@ static void test_classifier(void)
 {
 	const char *env = getenv("MINIFW_DIFF_PACKETS");
 	unsigned long total = env ? strtoul(env, NULL, 10) : 2000000, sent = 0;
-	unsigned long runs = 0, looked_up = 0, decided_in_runs = 0, skips = 0;
+	unsigned long runs = 0, port_runs = 0, looked_up = 0, decided_in_runs = 0, skips = 0;
 	unsigned int round = 0;
 	char line[MINIFW_LINE_MAX + 1];
 
@@ -4901,7 +4991,17 @@ static void test_classifier(void)
 				const char *rest = diff_rest(c);
 				/* a segment: a run's worth of alike rules, or one other rule */
 				unsigned int k, len = rnd() % 3 ? 1 + rnd() % (rnd() % 4 ? 12 : 300) : 0;
+				char shared[96];
 
+				/* or a run of ports */
+				if (len && rnd() % 3 == 0) {
+					diff_port_shared(shared, sizeof(shared), c);
+					for (k = 0; k < len; k++) {
+						diff_port_rule(line, sizeof(line), c, shared);
+						diff_apply(ref, cmp, line);
+					}
+					continue;
+				}
 				for (k = 0; k < len; k++) {
 					diff_rule(line, sizeof(line), c, rest, rnd() % 16 != 0);
 					diff_apply(ref, cmp, line);
@@ -4914,8 +5014,11 @@ static void test_classifier(void)
 		}
 		if (minifw_ruleset_compile(cmp, &err))
 			case_fail("compile", "no error", err.msg, true);
-		for (c = 0; c < MINIFW_NCHAINS; c++)
+		for (c = 0; c < MINIFW_NCHAINS; c++) {
 			runs += cmp->chain[c].nruns;
+			for (i = 0; i < cmp->chain[c].nruns; i++)
+				port_runs += cmp->chain[c].runs[i].kind == MINIFW_RUN_DPORT;
+		}
 		npkts = 2000 + rnd() % 8000;
 		for (i = 0; i < npkts && !tc.failed; i++, sent++) {
 			struct minifw_pkt skipped;
@@ -4969,8 +5072,9 @@ static void test_classifier(void)
 	expect_bool("packets went through chains with runs", true, looked_up > total / 4);
 	expect_bool("rules in runs decided packets", true, decided_in_runs > total / 20);
 	expect_bool("chains left packet fields out", true, skips > total / 20);
-	printf("classifier: %lu packets, %u rulesets, %lu runs, %lu packets decided in runs\n",
-	       sent, round, runs, decided_in_runs);
+	printf("classifier: %lu packets, %u rulesets, %lu runs (%lu of ports), %lu packets decided in runs\n",
+	       sent, round, runs, port_runs, decided_in_runs);
+	expect_bool("port runs were made", true, port_runs > 1000);
 	minifw_run_min = 8;
 	case_end();
 }
