@@ -123,9 +123,12 @@
  * (minifw_ptab_build()). A lookup first tests the shared rest, as the
  * walk meets it first: a later fragment, or a header it cannot read,
  * gets the run's first rule's answer; then the port's interval, by binary
- * search in the few intervals of its bucket. The bucket index covers the
- * ports from the second interval on, since a run's ports cluster (8000 to
- * 9000, not 0 to 65535). With::
+ * search in the intervals of its bucket. The bucket index covers the
+ * ports from the second interval's start to the last's, since a run's
+ * ports cluster (8000 to 9000, not 0 to 65535): about one interval a
+ * bucket where they spread evenly over that span (one far outlier, as
+ * 8000 to 8100 and 60000, leaves the cluster in one bucket, searched in
+ * log steps). With::
  *
  *	 0: -A INPUT -p tcp --dport 80 -j ACCEPT
  *	 1: -A INPUT -p tcp --dport 8000:8099 -j DROP
@@ -305,8 +308,12 @@ static u32 minifw_run_len(const struct minifw_chain *c, u32 i, minifw_key_fn fn,
 /*
  * The next run of @c at or after rule *@i: its rules [*first, *end), what
  * they share (@key) and its kind (MINIFW_RUN_*): of the two kinds, the
- * longer run from a rule on (an address run if as long). Return: false
- * when there is none.
+ * longer run from a rule on (an address run if as long). From a rule
+ * whose runs are both too short, the search goes on at the next rule, not
+ * past them: a run of the other kind may start inside (at a short address
+ * run's last rule, a port run). Each rule is looked at from at most
+ * minifw_run_min starts, so this stays linear. Return: false when there
+ * is none.
  */
 static bool minifw_next_run(const struct minifw_chain *c, u32 *i, u32 *first, u32 *end,
 			    struct minifw_match *key, u8 *kind)
@@ -314,17 +321,18 @@ static bool minifw_next_run(const struct minifw_chain *c, u32 *i, u32 *first, u3
 	struct minifw_match pkey;
 	u32 alen, plen;
 
-	while (*i < c->nrules) {
+	for (; *i < c->nrules; (*i)++) {
 		alen = minifw_run_len(c, *i, minifw_addr_key, key);
 		plen = minifw_run_len(c, *i, minifw_port_key, &pkey);
+		if (max_t(u32, alen, plen) < max_t(u32, minifw_run_min, 1))
+			continue;
 		*kind = plen > alen ? MINIFW_RUN_DPORT : MINIFW_RUN_ADDR;
 		if (*kind == MINIFW_RUN_DPORT)
 			*key = pkey;
 		*first = *i;
-		*end = *i + max_t(u32, max_t(u32, alen, plen), 1);
+		*end = *i + max_t(u32, alen, plen);
 		*i = *end;
-		if (*end - *first >= minifw_run_min && (alen || plen))
-			return true;
+		return true;
 	}
 	return false;
 }
@@ -509,7 +517,7 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 
 /*
  * Allocate @t for @ntab intervals of a port table, with room for a bucket
- * index if long (*@nb entries: 2^k for 2^(k - 1) to 2^k intervals).
+ * index if long (*@nb entries: 2^k for 2^(k - 1) to 2^k - 1 intervals).
  */
 static int minifw_itab_alloc_ports(struct minifw_itab *t, u32 ntab, u32 *nb)
 {
@@ -568,7 +576,7 @@ static int minifw_ptab_build(struct minifw_itab *t, const struct minifw_chain *c
 
 	memset(t, 0, sizeof(*t));
 	/* the bounds: 0 and each range's start and end + 1; next: one more */
-	bound = kvmalloc_array(6 * n + 4, sizeof(u32), GFP_KERNEL | __GFP_NOWARN);
+	bound = kvmalloc_array((size_t)n + 1, 6 * sizeof(u32), GFP_KERNEL | __GFP_NOWARN);
 	if (!bound)
 		return -ENOMEM;
 	owner = bound + 2 * n + 1;
@@ -649,7 +657,10 @@ void minifw_chain_uncompile(struct minifw_chain *c)
 	c->nruns = 0;
 }
 
-/* How many runs @c has; *@longest: rules in the longest one, if longer. */
+/*
+ * How many runs @c has; *@longest: rules in the longest address run, if
+ * longer (the prefix scratch is for those).
+ */
 static u32 minifw_chain_runs(const struct minifw_chain *c, u32 *longest)
 {
 	struct minifw_match key;
@@ -657,7 +668,8 @@ static u32 minifw_chain_runs(const struct minifw_chain *c, u32 *longest)
 	u8 kind;
 
 	for (i = 0; minifw_next_run(c, &i, &first, &end, &key, &kind); n++)
-		*longest = max_t(u32, *longest, end - first);
+		if (kind == MINIFW_RUN_ADDR)
+			*longest = max_t(u32, *longest, end - first);
 	return n;
 }
 
@@ -779,8 +791,8 @@ int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 	}
 	if (!all)
 		return 0;
-	/* scratch: the prefixes of one table, the sweep's stack */
-	pfx = kvmalloc_array(longest, sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
+	/* scratch: the prefixes of one table (none if only port runs), the sweep's stack */
+	pfx = kvmalloc_array(max_t(u32, longest, 1), sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
 	stack = kmalloc_array(MINIFW_NEST_MAX, sizeof(*stack), GFP_KERNEL);
 	if (!pfx || !stack)
 		ret = -ENOMEM;

@@ -4928,6 +4928,48 @@ static void test_doc_example(void)
 	minifw_ruleset_put(rs);
 	case_end();
 
+		/*
+	 * A short run of one kind may end where a run of the other starts:
+	 * rule 0 and 1 share a source (a port run of two), rules 1 to 8 a
+	 * port (an address run of eight)
+	 */
+	case_begin("classifier", "a run of one kind starting at the last rule of a short one of the other");
+	rs = build("-A INPUT -s 10.0.0.1 -p tcp --dport 22 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.1 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.2 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.3 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.4 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.5 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.6 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.7 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A INPUT -s 10.0.0.8 -p tcp --dport 80 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.9 -p tcp --dport 22 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 22 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 23 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 24 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 25 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 26 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 27 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 28 -j ACCEPT\n"
+		   "-A OUTPUT -d 10.0.0.1 -p tcp --dport 29 -j ACCEPT\n");
+	expect_ret("compile", 0, minifw_ruleset_compile(rs, &err));
+	ch = &rs->chain[MINIFW_INPUT];
+	expect_int("INPUT: runs", 1, ch->nruns);
+	if (ch->nruns == 1) {
+		expect_int("an address run", MINIFW_RUN_ADDR, ch->runs[0].kind);
+		expect_int("from", 1, ch->runs[0].first);
+		expect_int("to", 9, ch->runs[0].end);
+	}
+	ch = &rs->chain[MINIFW_OUTPUT];
+	expect_int("OUTPUT: runs", 1, ch->nruns);
+	if (ch->nruns == 1) {
+		expect_int("a port run", MINIFW_RUN_DPORT, ch->runs[0].kind);
+		expect_int("from", 1, ch->runs[0].first);
+		expect_int("to", 9, ch->runs[0].end);
+	}
+	minifw_ruleset_put(rs);
+	case_end();
+
 	/* allocation K failing: -ENOMEM, and the chains are left uncompiled */
 	case_begin("classifier", "minifw_ruleset_compile() with each allocation failing");
 	for (i = 0; i < 100; i++) {
@@ -4946,9 +4988,11 @@ static void test_doc_example(void)
 			expect_ret("fails with", -ENOMEM, ret);
 			expect_bool("INPUT uncompiled", true, !rs->chain[MINIFW_INPUT].runs);
 			expect_bool("OUTPUT uncompiled", true, !rs->chain[MINIFW_OUTPUT].runs);
+			expect_bool("FORWARD uncompiled", true, !rs->chain[MINIFW_FORWARD].runs);
 		} else {
 			expect_int("INPUT's runs", 1, rs->chain[MINIFW_INPUT].nruns);
 			expect_int("OUTPUT's runs", 1, rs->chain[MINIFW_OUTPUT].nruns);
+			expect_int("FORWARD's runs", 1, rs->chain[MINIFW_FORWARD].nruns);
 		}
 		expect_str("and still matches", "DROP",
 			   eval_name(rs, MINIFW_INPUT, "tcp [2001:db8::1]:1 > [2001:db9::2]:2"));
@@ -4957,6 +5001,167 @@ static void test_doc_example(void)
 			break;
 	}
 	expect_bool("some allocation was made to fail", true, i > 0 && i < 100);
+	case_end();
+}
+
+/*
+ * Port runs against the walk, long ones too (a bucket index from 64
+ * intervals): random ranges, clustered, spread or at the ends of the port
+ * space, and packets at every bound, interval start and bucket edge, one
+ * off either side; later fragments, unreadable headers.
+ */
+static u32 pr_ports[4096];
+static unsigned int pr_nports;
+
+static void pr_add(u32 p)
+{
+	if (p <= U16_MAX && pr_nports < ARRAY_SIZE(pr_ports))
+		pr_ports[pr_nports++] = p;
+}
+
+static u16 pr_port(unsigned int mode, u16 base)
+{
+	switch (mode) {
+	case 0:
+		return (u16)(rnd() % 65536);
+	case 1:
+		return (u16)(base + rnd() % 200);
+	case 2:
+		return (u16)(rnd() % 2 ? rnd() % 4 : 65535 - rnd() % 4);
+	default:
+		return (u16)(base + rnd() % 3000);
+	}
+}
+
+/* The bounds, interval starts and bucket edges of @y's port runs, as probes. */
+static unsigned long pr_edges(const struct minifw_chain *y, unsigned long *bucketed)
+{
+	unsigned long druns = 0;
+	u32 i, k;
+
+	for (i = 0; i < y->nruns; i++) {
+		const struct minifw_itab *t = &y->runs[i].ports;
+
+		if (y->runs[i].kind != MINIFW_RUN_DPORT)
+			continue;
+		druns++;
+		expect_bool("as long as a run must be", true,
+			    y->runs[i].end - y->runs[i].first >= minifw_run_min);
+		for (k = 0; k < t->n; k++) {
+			pr_add(t->start4[k]);
+			pr_add(t->start4[k] - 1U);
+		}
+		if (!t->bucket)
+			continue;
+		(*bucketed)++;
+		for (k = 0; k <= t->bmax + 2; k++) {
+			u32 p = t->bbase + (k << t->bshift);
+
+			pr_add(p - 1);
+			pr_add(p);
+			pr_add(p + 1);
+		}
+	}
+	return druns;
+}
+
+static void test_port_runs(void)
+{
+	static const char *const shared[] = { "-p tcp", "-p udp", "-p tcp --syn", "-6 -p tcp",
+					      "-s 10.0.0.0/8 -p udp", "-p udp --sport 53" };
+	unsigned long r, bucketed = 0, druns = 0;
+	char line[256];
+
+	case_begin("classifier", "long port runs against the walk, at every edge");
+	rnd_state = 0x1234567887654321ULL;
+	for (r = 0; r < 300 && !tc.failed; r++) {
+		struct minifw_ruleset *ref = minifw_ruleset_new(), *cmp = minifw_ruleset_new();
+		unsigned int nrules = 1 + rnd() % (rnd() % 4 ? 300 : 3000), i, k, mode = rnd() % 4;
+		const char *sh = shared[rnd() % ARRAY_SIZE(shared)];
+		struct minifw_err err = { 0 };
+		u16 base = (u16)(rnd() % 65536);
+		char what[64];
+
+		if (!ref || !cmp)
+			abort();
+		pr_nports = 0;
+		pr_add(0);
+		pr_add(1);
+		pr_add(65534);
+		pr_add(65535);
+		for (i = 0; i < nrules; i++) {
+			const char *t = rnd() % 2 ? "-j DROP" : rnd() % 2 ? "-j ACCEPT" : "-j REJECT";
+			u16 lo = pr_port(mode, base), hi = lo;
+			unsigned int kind = rnd() % 64;
+
+			if (rnd() % 3 == 0) {
+				hi = rnd() % 2 ? pr_port(mode, base) : (u16)(lo + rnd() % 50);
+				if (hi < lo) {
+					u16 x = lo;
+
+					lo = hi;
+					hi = x;
+				}
+			}
+			pr_add(lo);
+			pr_add(lo - 1U);
+			pr_add(lo + 1U);
+			pr_add(hi);
+			pr_add(hi + 1U);
+			if (kind == 0)
+				snprintf(line, sizeof(line), "-A FORWARD %s ! --dport %u %s", sh, lo, t);
+			else if (kind == 1)
+				snprintf(line, sizeof(line), "-A FORWARD %s %s", sh, t);
+			else if (kind == 2)
+				snprintf(line, sizeof(line), "-A FORWARD -p udp --dport %u %s", lo, t);
+			else if (kind == 3 && rnd() % 4 == 0)
+				snprintf(line, sizeof(line), "-A FORWARD %s --dport %u -j LOG", sh, lo);
+			else
+				snprintf(line, sizeof(line), "-A FORWARD %s --dport %u:%u %s", sh, lo,
+					 hi, t);
+			diff_apply(ref, cmp, line);
+		}
+		minifw_run_min = 1 + rnd() % 8;
+		if (minifw_ruleset_compile(cmp, &err))
+			case_fail("compile", "no error", err.msg, true);
+		druns += pr_edges(&cmp->chain[MINIFW_FORWARD], &bucketed);
+		for (k = 0; k < 4 * pr_nports + 200 && !tc.failed; k++) {
+			u32 port = k < pr_nports ? pr_ports[k] : rnd() % 65536;
+			unsigned int v1, v2, w = rnd() % 20;
+			struct test_pkt tp;
+
+			make_pkt(&tp, rnd() % 3 ? "tcp 10.0.0.1:53 > 192.0.2.1:2" :
+				 rnd() % 2 ? "udp 10.0.0.1:53 > 192.0.2.1:2" :
+				 "tcp [2001:db8::1]:53 > [2001:db8::2]:2");
+			tp.p.dport = htons((u16)port);
+			tp.p.tcp_flags = (u8)rnd();
+			if (w == 0)
+				tp.p.fragoff = 1;
+			else if (w == 1)
+				tp.p.fragoff = 100;
+			else if (w == 2)
+				tp.p.l4 = tp.p.ports = false;
+			else if (w == 3 && tp.p.family == MINIFW_FAM_IPV6)
+				tp.p.badhdr = true;
+			if (tp.p.badhdr)
+				tp.p.l4 = tp.p.ports = false;
+			v1 = minifw_chain_eval(ref, MINIFW_FORWARD, &tp.p);
+			v2 = minifw_chain_eval(cmp, MINIFW_FORWARD, &tp.p);
+			if (v1 != v2) {
+				snprintf(what, sizeof(what), "round %lu, port %u (%u): verdict", r,
+					 port, w);
+				case_fail(what, minifw_target_name(v1 & 0xff),
+					  minifw_target_name(v2 & 0xff), false);
+			}
+		}
+		snprintf(what, sizeof(what), "round %lu", r);
+		diff_counters(&ref->chain[MINIFW_FORWARD], &cmp->chain[MINIFW_FORWARD], what);
+		minifw_ruleset_put(ref);
+		minifw_ruleset_put(cmp);
+	}
+	minifw_run_min = 8;
+	printf("port runs: %lu rounds, %lu runs, %lu with a bucket index\n", r, druns, bucketed);
+	expect_bool("bucket indexes were made", true, bucketed > 20);
 	case_end();
 }
 
@@ -6270,6 +6475,7 @@ int main(void)
 	compiled_mode = false;
 	minifw_run_min = 8;
 	test_classifier();
+	test_port_runs();
 	test_ip6_text();
 	test_longest_rule();
 	test_writer();
