@@ -138,14 +138,10 @@ static unsigned int minifw_target_ext(const struct minifw_rule *r, const struct 
  * Interval tables (see "DOC: Compiled chains" in compile.c): the rule of
  * the interval holding an address, by binary search.
  */
-static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
+/* The rule of the interval holding @a among intervals [lo, hi) of @t. */
+static __always_inline u32 minifw_itab_search4(const struct minifw_itab *t, u32 a, u32 lo,
+					       u32 hi)
 {
-	u32 lo = 0, hi = t->n;
-
-	if (t->bucket) {
-		lo = t->bucket[a >> t->bshift];
-		hi = t->bucket[(a >> t->bshift) + 1] + 1;
-	}
 	/* start4[lo] <= a, and a < start4[hi] unless hi == n */
 	while (hi - lo > 1) {
 		u32 mid = lo + (hi - lo) / 2;
@@ -158,30 +154,28 @@ static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
 	return t->rule[lo];
 }
 
+static __always_inline u32 minifw_itab_find4(const struct minifw_itab *t, u32 a)
+{
+	if (t->bucket)
+		return minifw_itab_search4(t, a, t->bucket[a >> t->bshift],
+					   t->bucket[(a >> t->bshift) + 1] + 1);
+	return minifw_itab_search4(t, a, 0, t->n);
+}
+
 /*
  * The rule of the interval of a port table holding @port: as
  * minifw_itab_find4(), its bucket index starting at bbase.
  */
 static __always_inline u32 minifw_ptab_find(const struct minifw_itab *t, u32 port)
 {
-	u32 lo = 0, hi = t->n, b;
+	u32 b;
 
-	if (t->bucket) {
-		if (port < t->bbase)
-			return t->rule[0];
-		b = min_t(u32, (port - t->bbase) >> t->bshift, t->bmax);
-		lo = t->bucket[b];
-		hi = t->bucket[b + 1] + 1;
-	}
-	while (hi - lo > 1) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (t->start4[mid] <= port)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return t->rule[lo];
+	if (!t->bucket)
+		return minifw_itab_search4(t, port, 0, t->n);
+	if (port < t->bbase)
+		return t->rule[0];
+	b = min_t(u32, (port - t->bbase) >> t->bshift, t->bmax);
+	return minifw_itab_search4(t, port, t->bucket[b], t->bucket[b + 1] + 1);
 }
 
 static u32 minifw_itab_find6(const struct minifw_itab *t, u64 ahi, u64 alo)
