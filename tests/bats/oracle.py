@@ -23,7 +23,8 @@ root namespace (nsenter -t 1 -n).
           default S) and @mss=N (an MSS option)
 
 minifw must be loaded, without rules, and iptables-legacy's filter table
-empty. Each firewall's rounds start with conntrack's table flushed. A probe's fate is what came back within the timeout: "reply" (an
+empty. Each firewall's rounds start with conntrack's table flushed, if
+connection tracking runs. A probe's fate is what came back within the timeout: "reply" (an
 echo reply), "rst", "synack", "unreach/CODE" (an ICMP destination
 unreachable), or "none" (dropped). Compared after every round: the fates,
 the packets and bytes of every rule of every chain and of the built-in
