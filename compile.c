@@ -454,6 +454,18 @@ static void minifw_itab_free(struct minifw_itab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/*
+ * Entries of the bucket index of a table of @ntab intervals: 2^k for
+ * 2^(k - 1) to 2^k - 1 intervals, at most 2^16; 0 (none) below
+ * MINIFW_BUCKET_MIN.
+ */
+static u32 minifw_bucket_count(u32 ntab)
+{
+	if (ntab < MINIFW_BUCKET_MIN)
+		return 0;
+	return 1U << min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
+}
+
 /* Fill in @t's bucket index, which it has room for after its arrays. */
 static void minifw_itab_bucket(struct minifw_itab *t, u32 ntab, u32 nb)
 {
@@ -493,11 +505,10 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 	ntab = t->n;
 	t->n = 0;
 	size = array_size(ntab, key_size + sizeof(u32));
-	if (fam == MINIFW_TAB_IPV4 && ntab >= MINIFW_BUCKET_MIN) {
-		unsigned int bits = min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
-
-		t->bshift = 32 - bits;
-		nb = 1U << bits;
+	if (fam == MINIFW_TAB_IPV4)
+		nb = minifw_bucket_count(ntab);
+	if (nb) {
+		t->bshift = 32 - (fls(nb) - 1);	/* nb is 2^(32 - bshift) */
 		size = size_add(size, array_size(nb + 1, sizeof(u32)));
 	}
 	t->mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
@@ -517,17 +528,15 @@ static int minifw_itab_build(struct minifw_itab *t, const struct minifw_chain *c
 
 /*
  * Allocate @t for @ntab intervals of a port table, with room for a bucket
- * index if long (*@nb entries: 2^k for 2^(k - 1) to 2^k - 1 intervals).
+ * index if long (*@nb entries, minifw_bucket_count()).
  */
 static int minifw_itab_alloc_ports(struct minifw_itab *t, u32 ntab, u32 *nb)
 {
 	size_t size = array_size(ntab, 2 * sizeof(u32));
 
-	*nb = 0;
-	if (ntab >= MINIFW_BUCKET_MIN) {
-		*nb = 1U << min_t(unsigned int, fls(ntab), MINIFW_BUCKET_BITS_MAX);
+	*nb = minifw_bucket_count(ntab);
+	if (*nb)
 		size = size_add(size, array_size(*nb + 1, sizeof(u32)));
-	}
 	t->mem = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (!t->mem)
 		return -ENOMEM;
