@@ -19,6 +19,8 @@
 #include <linux/string.h>
 #include <linux/sort.h>
 #include <linux/overflow.h>
+#include <linux/random.h>
+#include <linux/log2.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -157,6 +159,107 @@
  * A TCP packet to port 8080 finds rule 1, and is dropped and counted
  * there, as the walk would have; a UDP packet fails the rest, and the run
  * has no rule for it.
+ */
+
+/**
+ * DOC: Classified segments
+ *
+ * Runs need rules alike but for one field. Access lists are not: each
+ * rule names its own source and destination prefixes, protocol and port
+ * ("-s 10.1.2.0/24 -d 10.9.0.7 -p tcp --dport 1521 -j ACCEPT"), and
+ * firewalls mix ACCEPT, DROP, LOG and jumps among them. Every stretch of
+ * at least minifw_class_min (16) rules between runs (the whole chain, if
+ * it has none) is a classified segment: a lookup yields the first rule of
+ * the segment, at or after a given one, that the packet may match, and the
+ * walk checks that rule in full, as it would have (so counters, -m limit,
+ * LOG, jumps and the rest behave exactly as walked), and asks again from
+ * the next rule if it did not decide.
+ *
+ * The choice
+ * ----------
+ * Of the classifiers in the literature: bit-vector and Grouper-style
+ * tables (nftables' pipapo) cost a pass over n/64 words per bit group of
+ * the key, which at 100,000 rules is thousands of words a packet without
+ * SIMD; decision trees (HiCuts, HyperCuts, EffiCuts) and DPDK's ACL tries
+ * look up in a few steps but copy wildcard rules into many leaves, which
+ * bounds neither memory nor the build (EffiCuts and DPDK split the rules
+ * into several trees to tame it). Tuple space search (Srinivasan et al.,
+ * 1999), as Open vSwitch's classifier and TupleMerge (Daly, Liu and Torng,
+ * 2019) do it, keeps each rule once, in a hash table of rules with the
+ * same prefix lengths, builds in one hash insert a rule, and costs one
+ * hash probe a table: a packet's cost grows with the number of tables,
+ * not of rules. TupleMerge's point is to keep that number small: a table
+ * may hash fewer bits than its rules have (a /24 in a table of /16s), as
+ * long as its buckets stay short, and the exact check of each rule found
+ * in a bucket makes that safe. minifw does that:
+ *
+ *  - Each segment, for each family, has a class for each protocol its
+ *    rules name (-p, not negated; at most 15, others go to class 0) and
+ *    class 0 for the others; a rule with no protocol is in every class. A
+ *    packet looks only in the tables of its protocol's class.
+ *  - A table hashes the first slen bits of the source, dlen of the
+ *    destination, and, if it says so, the destination port (of rules
+ *    with one exact --dport, in the class of their port protocol). A rule
+ *    fits a table that hashes no more than the rule fixes: its prefix
+ *    lengths (a negated address fixes none) and its port.
+ *  - Rules are placed in order: each in the first table of its class that
+ *    it fits whose bucket for it holds fewer than 8 rules; if none, in a
+ *    new table, of its lengths rounded down to a multiple of 16 bits and
+ *    no port, or, if that table is already there (and was full), of its
+ *    own lengths and port (and past 64 tables in a class, in the one that
+ *    fits with the shortest bucket).
+ *  - A table's buckets hold their rules in ascending order. A lookup from
+ *    rule k takes the tables of the packet's class by their lowest rule,
+ *    stops at the first table whose lowest rule is above the best found,
+ *    skips those whose highest is below k, and in each looks up the
+ *    packet's key and checks the bucket's rules from k on in full
+ *    (minifw_match()) until one matches, or says hotdrop, or is past the
+ *    best found.
+ *  - Packets whose port the walk would not compare get the segment rule
+ *    by rule (minifw_class_irregular()): where a table hashes ports, a
+ *    TCP, UDP, SCTP or DCCP header that could not be read (the walk
+ *    drops the packet at the first such rule) or a TCP fragment at offset
+ *    1; and an IPv6 packet whose headers could not be read.
+ *
+ * Memory is linear: a rule index for each class a rule is in, about 16
+ * bytes a key (40 for IPv6) and two slots of 4 bytes a key. The build
+ * tries each rule against the tables of its class: at most 65 hash probes
+ * a rule.
+ *
+ * Worked example
+ * --------------
+ * ::
+ *
+ *	 0: -A FORWARD -s 192.0.2.0/24 -d 198.51.100.7 -p tcp --dport 22 -j ACCEPT
+ *	 1: -A FORWARD -s 192.0.2.0/24 -d 198.51.100.0/24 -p tcp -j DROP
+ *	 2: -A FORWARD -d 198.51.100.9 -p udp --dport 53 -j ACCEPT
+ *	 3: -A FORWARD -s 203.0.113.5 -j LOG
+ *	 4: -A FORWARD -p tcp --dport 80 -j ACCEPT
+ *	 5: -A FORWARD -s 203.0.113.0/24 -p tcp -j DROP
+ *	 6: -A FORWARD -j DROP
+ *
+ * (were 7 rules enough for a segment) has three IPv4 classes: TCP (rules
+ * 0, 1, 3, 4, 5, 6), UDP (2, 3, 6) and all others (3, 6). In TCP's, rule
+ * 0 (/24, /32 and a port) makes table A, hashing /16 and /32; rule 1
+ * (/24, /24) does not fit A and makes B, /16 and /16; rule 3 (/32, /0)
+ * makes C, /32 and /0; rule 4 (/0, /0 and a port) makes D, /0 and /0;
+ * rules 5 and 6 fit D, into its one bucket::
+ *
+ *	table  hashes      key                          rules
+ *	A      /16 /32     192.0.0.0, 198.51.100.7      0
+ *	B      /16 /16     192.0.0.0, 198.51.0.0        1
+ *	C      /32 /0      203.0.113.5, 0.0.0.0         3
+ *	D      /0  /0      0.0.0.0, 0.0.0.0             4 5 6
+ *
+ * A TCP packet from 192.0.2.1 to 198.51.100.7, port 22, finds rule 0 in A,
+ * which matches; B's lowest rule is 1, above 0: the lookup stops there,
+ * and rule 0 accepts it. A TCP packet from 203.0.113.5 to 198.51.100.20,
+ * port 80, finds nothing in A and B, rule 3 in C, and stops at D (4 > 3):
+ * rule 3 logs it and goes on, so the lookup runs again from rule 4: A, B
+ * and C have no rule that high and are skipped, and D's bucket gives rule
+ * 4 (port 80), which accepts it. A UDP packet to 198.51.100.9 port 53
+ * finds rule 2 in the UDP class; an ICMP packet, class 0, gets rule 3 or
+ * 6. Each is counted where the walk would have counted it.
  */
 
 /*
@@ -644,6 +747,504 @@ out:
 	return ret;
 }
 
+/*
+ * Classified segments (see "DOC: Classified segments"): the stretches of
+ * a chain between runs, at least this long, are classified; shorter ones
+ * are walked. A variable only so that the tests can classify any stretch.
+ */
+unsigned int minifw_class_min = 16;
+
+/*
+ * A rule goes into the first table of its class it fits whose bucket for
+ * it holds fewer than MINIFW_CLASS_LIMIT rules. A class makes at most
+ * MINIFW_CLASS_TABLES tables; past them, a rule goes where its bucket is
+ * shortest (the table of no lengths at worst: a list walked in order).
+ */
+#define MINIFW_CLASS_LIMIT	8
+#define MINIFW_CLASS_TABLES	64
+/* A new table's prefix lengths: the rule's, down to a multiple of this. */
+#define MINIFW_CLASS_STEP	16
+#define MINIFW_CLASS_ALLTABS	(MINIFW_CLASSES * (MINIFW_CLASS_TABLES + 1))
+
+/*
+ * What a table hashes, or what a rule can be hashed on: prefix lengths,
+ * and the destination port or not.
+ */
+struct minifw_shape {
+	u8 slen, dlen, port;
+};
+
+/* A key of a table being built, and how many rules it has. */
+struct minifw_bkey {
+	union minifw_addr src, dst;
+	u32 port, tab, count;
+};
+
+/* The state of one family's build. */
+struct minifw_cbuild {
+	const struct minifw_chain *c;
+	u32 first, end;			/* the segment's rules */
+	u8 family;
+	u8 nclasses;
+	u8 class_of[256];		/* as struct minifw_cls's */
+	u8 proto[MINIFW_CLASSES];	/* each class's protocol (class 0: none) */
+	/* the tables, class by class */
+	struct minifw_shape shape[MINIFW_CLASS_ALLTABS];
+	u32 min[MINIFW_CLASS_ALLTABS], max[MINIFW_CLASS_ALLTABS];
+	u32 ctab[MINIFW_CLASSES + 1];	/* the first table of each class */
+	u32 ntabs;
+	struct minifw_bkey *key;	/* one per placement at most */
+	u32 nkeys;
+	/* each placement of a rule in a class, in order: its rule and key */
+	u32 *prule, *pkey;
+	u32 nplace;
+	u32 *map;			/* (table, key) -> key + 1, 0: none */
+	u8 mapshift;
+	u64 seed;
+};
+
+/* The length of the prefix of ones of @mask (128 bits, or IPv4's 32). */
+static u8 minifw_prefix_len(const union minifw_addr *mask, u8 family)
+{
+	unsigned int w, n = 0;
+
+	for (w = 0; w < (family == MINIFW_FAM_IPV6 ? 4 : 1); w++) {
+		u32 m = ntohl(mask->ip6[w]);
+
+		if (m != U32_MAX)
+			return n + 32 - fls(~m);
+		n += 32;
+	}
+	return n;
+}
+
+/* A prefix length as a mask, in network order. */
+static void minifw_len_mask(union minifw_addr *mask, unsigned int len)
+{
+	unsigned int w;
+
+	for (w = 0; w < 4; w++, len = len > 32 ? len - 32 : 0)
+		mask->ip6[w] = htonl(len >= 32 ? U32_MAX : len ? ~(U32_MAX >> len) : 0);
+}
+
+/* Protocols whose ports xt_tcp, xt_udp, xt_sctp and xt_dccp read. */
+static bool minifw_port_proto(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE ||
+	       proto == IPPROTO_SCTP || proto == IPPROTO_DCCP;
+}
+
+/*
+ * The protocol rule @m's class is for, or 0 (all classes): -p, not
+ * negated. Rules of the other family: false.
+ */
+static bool minifw_rule_proto(const struct minifw_match *m, u8 family, u8 *proto)
+{
+	if (m->family && m->family != family)
+		return false;
+	*proto = m->flags & MINIFW_INV_PROTO ? 0 : m->proto;
+	return true;
+}
+
+/*
+ * What of rule @m a table of its class may hash: a prefix of its address
+ * masks not negated (the ones they start with: a mask that is no prefix
+ * still holds one), and its destination port if one, not negated, read by
+ * -m tcp/udp/sctp/dccp, in the class of its protocol (@proto).
+ */
+static void minifw_rule_shape(const struct minifw_match *m, u8 family, u8 proto,
+			      struct minifw_shape *s)
+{
+	s->slen = m->flags & MINIFW_INV_SRC ? 0 : minifw_prefix_len(&m->smsk, family);
+	s->dlen = m->flags & MINIFW_INV_DST ? 0 : minifw_prefix_len(&m->dmsk, family);
+	s->port = proto && m->proto == proto && !(m->flags & MINIFW_INV_PROTO) &&
+		  (m->flags & MINIFW_L4) && !(m->flags & MINIFW_INV_DPORT) &&
+		  minifw_port_proto(m->proto) && m->dport[0] == m->dport[1];
+}
+
+/* May a table of shape @t hold a rule of shape @r? */
+static bool minifw_shape_fits(const struct minifw_shape *t, const struct minifw_shape *r)
+{
+	return t->slen <= r->slen && t->dlen <= r->dlen && t->port <= r->port;
+}
+
+/* The key of rule @m in a table of shape @t. */
+static void minifw_rule_key(const struct minifw_match *m, const struct minifw_shape *t,
+			    struct minifw_bkey *k)
+{
+	union minifw_addr smsk, dmsk;
+	unsigned int w;
+
+	minifw_len_mask(&smsk, t->slen);
+	minifw_len_mask(&dmsk, t->dlen);
+	for (w = 0; w < 4; w++) {
+		k->src.ip6[w] = m->src.ip6[w] & smsk.ip6[w];
+		k->dst.ip6[w] = m->dst.ip6[w] & dmsk.ip6[w];
+	}
+	k->port = t->port ? m->dport[0] : 0;
+}
+
+/* The build's slot of (@tab, @k): holding its key + 1, or 0 where it would go. */
+static u32 *minifw_bkey_slot(struct minifw_cbuild *b, u32 tab, const struct minifw_bkey *k)
+{
+	u32 mask = (1U << (64 - b->mapshift)) - 1;
+	u32 h = minifw_chash6(b->seed ^ ((u64)tab * MINIFW_CHASH_MUL), k->src.ip6, k->dst.ip6,
+			      k->port, b->mapshift);
+
+	for (;; h = (h + 1) & mask) {
+		const struct minifw_bkey *o;
+
+		if (!b->map[h])
+			return &b->map[h];
+		o = &b->key[b->map[h] - 1];
+		if (o->tab == tab && o->port == k->port &&
+		    !memcmp(&o->src, &k->src, sizeof(k->src)) &&
+		    !memcmp(&o->dst, &k->dst, sizeof(k->dst)))
+			return &b->map[h];
+	}
+}
+
+/* How many rules (@tab, @k) has; *@slot for minifw_place(). */
+static u32 minifw_bkey_count(struct minifw_cbuild *b, u32 tab, struct minifw_bkey *k,
+			     u32 **slot)
+{
+	*slot = minifw_bkey_slot(b, tab, k);
+	return **slot ? b->key[**slot - 1].count : 0;
+}
+
+/* Put rule @i into table @tab under key @k, whose build slot is @slot. */
+static void minifw_place(struct minifw_cbuild *b, u32 i, u32 tab, const struct minifw_bkey *k,
+			 u32 *slot)
+{
+	if (!*slot) {
+		b->key[b->nkeys] = *k;
+		b->key[b->nkeys].tab = tab;
+		b->key[b->nkeys].count = 0;
+		*slot = ++b->nkeys;
+	}
+	b->key[*slot - 1].count++;
+	b->prule[b->nplace] = i;
+	b->pkey[b->nplace++] = *slot - 1;
+	if (b->min[tab] == MINIFW_NO_RULE)
+		b->min[tab] = i;
+	b->max[tab] = i;
+}
+
+/* The table of class @c of shape @s, or MINIFW_NO_RULE. */
+static u32 minifw_shape_table(const struct minifw_cbuild *b, u8 c, const struct minifw_shape *s)
+{
+	u32 t;
+
+	for (t = b->ctab[c]; t < b->ntabs; t++)
+		if (!memcmp(&b->shape[t], s, sizeof(*s)))
+			return t;
+	return MINIFW_NO_RULE;
+}
+
+static u32 minifw_new_table(struct minifw_cbuild *b, const struct minifw_shape *s)
+{
+	b->shape[b->ntabs] = *s;
+	b->min[b->ntabs] = MINIFW_NO_RULE;
+	return b->ntabs++;
+}
+
+/*
+ * Find rule @i (of shape @rs) a table of class @c (whose tables are the
+ * last made), as TupleMerge does: the first that fits it where its bucket
+ * is not full; or a new one, of its lengths relaxed to a multiple of
+ * MINIFW_CLASS_STEP bits and no port, or of its own shape if that one is
+ * there already (full, then); past MINIFW_CLASS_TABLES, the table that
+ * fits with the shortest bucket.
+ */
+static void minifw_class_place(struct minifw_cbuild *b, u8 c, u32 i,
+			       const struct minifw_shape *rs)
+{
+	const struct minifw_match *m = &b->c->rules[i].m;
+	u32 t, n, best = MINIFW_NO_RULE, best_n = U32_MAX, *slot;
+	struct minifw_shape s;
+	struct minifw_bkey k;
+
+	for (t = b->ctab[c]; t < b->ntabs; t++) {
+		if (!minifw_shape_fits(&b->shape[t], rs))
+			continue;
+		minifw_rule_key(m, &b->shape[t], &k);
+		n = minifw_bkey_count(b, t, &k, &slot);
+		if (n < MINIFW_CLASS_LIMIT) {
+			minifw_place(b, i, t, &k, slot);
+			return;
+		}
+		if (n < best_n) {
+			best = t;
+			best_n = n;
+		}
+	}
+	s = (struct minifw_shape){ rs->slen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP,
+				   rs->dlen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP, 0 };
+	if (minifw_shape_table(b, c, &s) != MINIFW_NO_RULE)
+		s = *rs;
+	t = minifw_shape_table(b, c, &s);
+	if (t == MINIFW_NO_RULE) {
+		if (b->ntabs - b->ctab[c] < MINIFW_CLASS_TABLES) {
+			t = minifw_new_table(b, &s);
+		} else if (best != MINIFW_NO_RULE) {
+			t = best;
+		} else {
+			/* none fits: the table of no lengths, made once */
+			s = (struct minifw_shape){ 0, 0, 0 };
+			t = minifw_shape_table(b, c, &s);
+			if (t == MINIFW_NO_RULE)
+				t = minifw_new_table(b, &s);
+		}
+	}
+	minifw_rule_key(m, &b->shape[t], &k);
+	minifw_bkey_count(b, t, &k, &slot);
+	minifw_place(b, i, t, &k, slot);
+}
+
+/*
+ * The classes of a segment: one for each protocol its rules name (-p,
+ * not negated), up to MINIFW_CLASSES - 1 of them, and class 0 for all
+ * other protocols. Return: the placements to make, a rule in each class
+ * it may match a packet of (a rule of no protocol, in every class).
+ */
+static u32 minifw_class_protos(struct minifw_cbuild *b)
+{
+	u32 i, nplace = 0, nany = 0;
+	u8 proto;
+
+	b->nclasses = 1;
+	for (i = b->first; i < b->end; i++) {
+		if (!minifw_rule_proto(&b->c->rules[i].m, b->family, &proto))
+			continue;
+		if (!proto) {
+			nany++;
+			continue;
+		}
+		if (!b->class_of[proto] && b->nclasses < MINIFW_CLASSES) {
+			b->proto[b->nclasses] = proto;
+			b->class_of[proto] = b->nclasses++;
+		}
+		nplace++;
+	}
+	return nplace + nany * b->nclasses;
+}
+
+/* Where laid-out key @k of @cl keeps its offset. */
+static u32 *minifw_ckey_off(struct minifw_cls *cl, bool v6, u32 k)
+{
+	if (v6)
+		return &((struct minifw_ckey6 *)cl->key)[k].off;
+	return &((struct minifw_ckey4 *)cl->key)[k].off;
+}
+
+/* Slots of a table of @nkeys keys: at most half full, at least 2. */
+static u32 minifw_class_slots(u32 nkeys)
+{
+	return max_t(u32, roundup_pow_of_two(2 * nkeys), 2);
+}
+
+/* Fill in table @ct, the build's table @t, whose @nslots slots start at @slots. */
+static void minifw_ctab_init(struct minifw_ctab *ct, const struct minifw_cbuild *b, u32 t,
+			     u32 *slots, u32 nslots)
+{
+	const struct minifw_shape *s = &b->shape[t];
+
+	minifw_len_mask(&ct->smsk, s->slen);
+	minifw_len_mask(&ct->dmsk, s->dlen);
+	if (b->family == MINIFW_FAM_IPV4) {
+		/* an IPv4 address is the first word */
+		memset(&ct->smsk.ip6[1], 0, 3 * sizeof(u32));
+		memset(&ct->dmsk.ip6[1], 0, 3 * sizeof(u32));
+	}
+	ct->pmsk = s->port ? U16_MAX : 0;
+	ct->slen = s->slen;
+	ct->dlen = s->dlen;
+	ct->min = b->min[t];
+	ct->max = b->max[t];
+	ct->slot = slots;
+	ct->mask = nslots - 1;
+	ct->shift = 64 - ilog2(nslots);
+}
+
+/* Hash build key @bk into its table's slots, as laid-out key @k. */
+static void minifw_ckey_insert(struct minifw_cls *cl, bool v6, const struct minifw_bkey *bk,
+			       u32 k)
+{
+	struct minifw_ctab *ct = &cl->tab[bk->tab];
+	u32 h;
+
+	if (v6) {
+		struct minifw_ckey6 *ck = (struct minifw_ckey6 *)cl->key + k;
+
+		memcpy(ck->src, bk->src.ip6, sizeof(ck->src));
+		memcpy(ck->dst, bk->dst.ip6, sizeof(ck->dst));
+		ck->port = bk->port;
+		h = minifw_chash6(cl->seed, ck->src, ck->dst, ck->port, ct->shift);
+	} else {
+		struct minifw_ckey4 *ck = (struct minifw_ckey4 *)cl->key + k;
+
+		ck->src = bk->src.ip;
+		ck->dst = bk->dst.ip;
+		ck->port = bk->port;
+		h = minifw_chash4(cl->seed, ck->src, ck->dst, ck->port, ct->shift);
+	}
+	while (ct->slot[h])
+		h = (h + 1) & ct->mask;
+	ct->slot[h] = k + 1;
+}
+
+/*
+ * Lay out the tables of @cl from the build @b, in one allocation: the
+ * tables, their keys grouped by table, the slots, each key's rules in
+ * ascending order.
+ */
+static int minifw_class_layout(struct minifw_cls *cl, struct minifw_cbuild *b)
+{
+	bool v6 = b->family == MINIFW_FAM_IPV6;
+	size_t ksize = v6 ? sizeof(struct minifw_ckey6) : sizeof(struct minifw_ckey4);
+	u32 t, k, i, n, sum, nslots = 0, *slots, *at, *tkeys;
+	size_t size;
+
+	/* scratch: each build key's place among the laid-out ones; keys a table */
+	at = kvmalloc_array(b->nkeys + 2 * b->ntabs, sizeof(u32), GFP_KERNEL | __GFP_NOWARN);
+	if (!at)
+		return -ENOMEM;
+	tkeys = at + b->nkeys;
+	memset(tkeys, 0, 2 * b->ntabs * sizeof(u32));
+	for (k = 0; k < b->nkeys; k++)
+		tkeys[b->key[k].tab]++;
+	for (t = 0, sum = 0; t < b->ntabs; t++) {
+		tkeys[b->ntabs + t] = sum;	/* the table's next key */
+		sum += tkeys[t];
+		nslots += minifw_class_slots(tkeys[t]);
+	}
+	size = array_size(b->ntabs, sizeof(*cl->tab));
+	size = size_add(size, array_size(b->nkeys + 1, ksize));
+	size = size_add(size, array_size(nslots, sizeof(u32)));
+	size = size_add(size, array_size(b->nplace, sizeof(u32)));
+	cl->mem = kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!cl->mem) {
+		kvfree(at);
+		return -ENOMEM;
+	}
+	cl->tab = cl->mem;
+	cl->key = cl->tab + b->ntabs;
+	slots = (u32 *)((char *)cl->key + (b->nkeys + 1) * ksize);
+	cl->rule = slots + nslots;
+	cl->seed = b->seed;
+	memcpy(cl->class_of, b->class_of, sizeof(cl->class_of));
+	memcpy(cl->ctab, b->ctab, sizeof(cl->ctab));
+	for (t = 0; t < b->ntabs; t++) {
+		n = minifw_class_slots(tkeys[t]);
+		minifw_ctab_init(&cl->tab[t], b, t, slots, n);
+		slots += n;
+		cl->dport |= b->shape[t].port;
+	}
+	/* keys in table order; offsets: their counts summed */
+	for (k = 0; k < b->nkeys; k++) {
+		at[k] = tkeys[b->ntabs + b->key[k].tab]++;
+		*minifw_ckey_off(cl, v6, at[k]) = b->key[k].count;
+	}
+	for (k = 0, sum = 0; k <= b->nkeys; k++) {
+		u32 *off = minifw_ckey_off(cl, v6, k);
+
+		n = k < b->nkeys ? *off : 0;
+		*off = sum;
+		sum += n;
+	}
+	for (k = 0; k < b->nkeys; k++)
+		minifw_ckey_insert(cl, v6, &b->key[k], at[k]);
+	/* the rules, in ascending order, each after those of its key before it */
+	for (i = 0; i < b->nplace; i++)
+		cl->rule[(*minifw_ckey_off(cl, v6, at[b->pkey[i]]))++] = b->prule[i];
+	/* which moved each offset to the next key's: move them back */
+	for (k = b->nkeys; k > 0; k--)
+		*minifw_ckey_off(cl, v6, k) = *minifw_ckey_off(cl, v6, k - 1);
+	*minifw_ckey_off(cl, v6, 0) = 0;
+	kvfree(at);
+	return 0;
+}
+
+/* Build one family's tables of classified segment @run of @c. */
+static int minifw_class_build(struct minifw_cls *cl, const struct minifw_chain *c,
+			      const struct minifw_run *run, u8 family)
+{
+	struct minifw_cbuild *b;
+	struct minifw_shape rs;
+	u32 n, i, bits;
+	int ret = -ENOMEM;
+	u8 proto, k;
+
+	memset(cl, 0, sizeof(*cl));
+	b = kvzalloc(sizeof(*b), GFP_KERNEL | __GFP_NOWARN);
+	if (!b)
+		return -ENOMEM;
+	b->c = c;
+	b->first = run->first;
+	b->end = run->end;
+	b->family = family;
+#ifdef __KERNEL__
+	b->seed = get_random_u64();
+#else
+	b->seed = 0x5eedc1a55eedc1a5ULL;	/* the tests: the same tables every run */
+#endif
+	n = minifw_class_protos(b);
+	if (!n)
+		goto out;
+	bits = ilog2(roundup_pow_of_two(2 * n));
+	b->mapshift = 64 - bits;
+	b->key = kvmalloc_array(n, sizeof(*b->key), GFP_KERNEL | __GFP_NOWARN);
+	b->prule = kvmalloc_array(n, 2 * sizeof(u32), GFP_KERNEL | __GFP_NOWARN);
+	b->map = kvcalloc(1U << bits, sizeof(u32), GFP_KERNEL | __GFP_NOWARN);
+	if (!b->key || !b->prule || !b->map)
+		goto out;
+	b->pkey = b->prule + n;
+	for (k = 0; k < b->nclasses; k++) {
+		b->ctab[k] = b->ntabs;
+		for (i = run->first; i < run->end; i++) {
+			if (!minifw_rule_proto(&c->rules[i].m, family, &proto) ||
+			    (proto && b->class_of[proto] != k))
+				continue;
+			minifw_rule_shape(&c->rules[i].m, family, b->proto[k], &rs);
+			minifw_class_place(b, k, i, &rs);
+			if (!(i & 1023))
+				cond_resched();
+		}
+	}
+	b->ctab[b->nclasses] = b->ntabs;
+	cl->nclasses = b->nclasses;
+	ret = minifw_class_layout(cl, b);
+out:
+	kvfree(b->map);
+	kvfree(b->prule);
+	kvfree(b->key);
+	kvfree(b);
+	return n ? ret : 0;
+}
+
+static void minifw_class_free(struct minifw_run *run)
+{
+	unsigned int f;
+
+	if (!run->cls)
+		return;
+	for (f = 0; f < 2; f++)
+		kvfree(run->cls[f].mem);
+	kvfree(run->cls);
+	run->cls = NULL;
+}
+
+/* Build classified segment @run of @c, both families. */
+static int minifw_class_compile(const struct minifw_chain *c, struct minifw_run *run)
+{
+	run->cls = kvcalloc(2, sizeof(*run->cls), GFP_KERNEL | __GFP_NOWARN);
+	if (!run->cls)
+		return -ENOMEM;
+	if (minifw_class_build(&run->cls[MINIFW_TAB_IPV4], c, run, MINIFW_FAM_IPV4))
+		return -ENOMEM;
+	return minifw_class_build(&run->cls[MINIFW_TAB_IPV6], c, run, MINIFW_FAM_IPV6);
+}
+
 /**
  * minifw_chain_uncompile() - free a chain's runs
  * @c: chain
@@ -660,6 +1261,7 @@ void minifw_chain_uncompile(struct minifw_chain *c)
 			for (field = 0; field < 2; field++)
 				minifw_itab_free(&c->runs[i].tab[fam][field]);
 		minifw_itab_free(&c->runs[i].ports);
+		minifw_class_free(&c->runs[i]);
 	}
 	kvfree(c->runs);
 	c->runs = NULL;
@@ -667,18 +1269,63 @@ void minifw_chain_uncompile(struct minifw_chain *c)
 }
 
 /*
- * How many runs @c has; *@longest: rules in the longest address run, if
- * longer (the prefix scratch is for those).
+ * Where minifw_next_seg() is in a chain: past its last segment (@pos),
+ * and the next run it found (@next, if @have).
+ */
+struct minifw_seg_iter {
+	u32 pos, i;
+	bool have, done;
+	struct minifw_run next;
+};
+
+/*
+ * The next segment of @c to compile into *@s (its first, end, kind and,
+ * for a run, rest): a run, or the stretch of at least minifw_class_min
+ * rules before it (or after the last) to classify. False when none is
+ * left.
+ */
+static bool minifw_next_seg(const struct minifw_chain *c, struct minifw_seg_iter *it,
+			    struct minifw_run *s)
+{
+	u32 upto;
+
+	for (;;) {
+		if (!it->have && !it->done) {
+			it->have = minifw_next_run(c, &it->i, &it->next.first, &it->next.end,
+						   &it->next.rest, &it->next.kind);
+			it->done = !it->have;
+		}
+		upto = it->have ? it->next.first : c->nrules;
+		if (upto - it->pos >= max_t(u32, minifw_class_min, 1)) {
+			memset(s, 0, sizeof(*s));
+			s->first = it->pos;
+			s->end = upto;
+			s->kind = MINIFW_RUN_CLASS;
+			it->pos = upto;
+			return true;
+		}
+		if (!it->have)
+			return false;
+		*s = it->next;
+		it->pos = it->next.end;
+		it->have = false;
+		return true;
+	}
+}
+
+/*
+ * How many runs and classified segments @c has; *@longest: rules in the
+ * longest address run, if longer (the prefix scratch is for those).
  */
 static u32 minifw_chain_runs(const struct minifw_chain *c, u32 *longest)
 {
-	struct minifw_match key;
-	u32 i, n = 0, first, end;
-	u8 kind;
+	struct minifw_seg_iter it = { 0 };
+	struct minifw_run s;
+	u32 n = 0;
 
-	for (i = 0; minifw_next_run(c, &i, &first, &end, &key, &kind); n++)
-		if (kind == MINIFW_RUN_ADDR)
-			*longest = max_t(u32, *longest, end - first);
+	for (; minifw_next_seg(c, &it, &s); n++)
+		if (s.kind == MINIFW_RUN_ADDR)
+			*longest = max_t(u32, *longest, s.end - s.first);
 	return n;
 }
 
@@ -686,23 +1333,25 @@ static u32 minifw_chain_runs(const struct minifw_chain *c, u32 *longest)
 static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx *pfx,
 				struct minifw_nest *stack)
 {
-	struct minifw_match key;
-	u32 i, first, end;
+	struct minifw_seg_iter it = { 0 };
 	unsigned int fam, field;
 	struct minifw_run *run;
-	u8 kind;
 
 	c->runs = kvcalloc(n + 1, sizeof(*c->runs), GFP_KERNEL | __GFP_NOWARN);
 	if (!c->runs)
 		return -ENOMEM;
+	/* the sentinel: no rule reaches it */
 	c->runs[n].first = MINIFW_NO_RULE;
-	for (i = 0; minifw_next_run(c, &i, &first, &end, &key, &kind); ) {
+	c->runs[n].end = MINIFW_NO_RULE;
+	while (c->nruns < n && minifw_next_seg(c, &it, &c->runs[c->nruns])) {
 		run = &c->runs[c->nruns++];
-		run->first = first;
-		run->end = end;
-		run->kind = kind;
-		run->rest = key;
-		if (kind == MINIFW_RUN_DPORT) {
+		if (run->kind == MINIFW_RUN_CLASS) {
+			if (minifw_class_compile(c, run))
+				return -ENOMEM;
+			cond_resched();
+			continue;
+		}
+		if (run->kind == MINIFW_RUN_DPORT) {
 			if (minifw_ptab_build(&run->ports, c, run))
 				return -ENOMEM;
 			cond_resched();

@@ -187,17 +187,26 @@ static bool minifw_locate(struct minifw_open *o, loff_t pos)
 	return c->kind != MINIFW_L_END;
 }
 
-/* "# compiled INPUT: 2 runs, 10001 of 10003 rules" (see "DOC: Compiled chains") */
+/*
+ * "# compiled INPUT: 2 runs, 10001 of 10003 rules", and of them those in
+ * classified segments: "(900 classified)" (see "DOC: Compiled chains")
+ */
 static void minifw_show_runs(struct seq_file *m, const struct minifw_chain *ch)
 {
-	u32 i, n = 0;
+	u32 i, n = 0, cls = 0;
 
 	if (!ch->nruns)
 		return;
-	for (i = 0; i < ch->nruns; i++)
+	for (i = 0; i < ch->nruns; i++) {
 		n += ch->runs[i].end - ch->runs[i].first;
-	seq_printf(m, "# compiled %s: %u run%s, %u of %u rules\n", ch->name, ch->nruns,
+		if (ch->runs[i].kind == MINIFW_RUN_CLASS)
+			cls += ch->runs[i].end - ch->runs[i].first;
+	}
+	seq_printf(m, "# compiled %s: %u run%s, %u of %u rules", ch->name, ch->nruns,
 		   ch->nruns == 1 ? "" : "s", n, ch->nrules);
+	if (cls)
+		seq_printf(m, " (%u classified)", cls);
+	seq_putc(m, '\n');
 }
 
 static void *minifw_seq_start(struct seq_file *m, loff_t *pos)

@@ -253,6 +253,147 @@ minifw_run_find(const struct minifw_chain *chain, const struct minifw_run *run,
 }
 
 /*
+ * Classified segments (see "DOC: Classified segments" in compile.c).
+ *
+ * Could a rule's hashed destination port miss what the walk says of @p?
+ * Only where the walk's -m tcp/udp/... drops it for its header (unread,
+ * or a TCP fragment at offset 1) rather than compare ports; and an IPv6
+ * header chain unread drops it at any rule with -p. Such packets go
+ * through the segment rule by rule.
+ */
+static __always_inline bool minifw_class_irregular(const struct minifw_cls *cl,
+						   const struct minifw_pkt *p)
+{
+	if (unlikely(p->badhdr))
+		return true;
+	if (!cl->dport)
+		return false;
+	if (p->fragoff)
+		return p->fragoff == 1 && p->proto == IPPROTO_TCP;
+	return !p->l4 && p->proto != IPPROTO_ICMP && p->proto != IPPROTO_ICMPV6;
+}
+
+/*
+ * The first rule of key @k's whose index is in [from, *best) and that
+ * matches @p (or says hotdrop): into *@best, with what it said in *@res.
+ */
+static __always_inline void minifw_ckey_scan(const struct minifw_chain *chain,
+					     const struct minifw_cls *cl, u32 off, u32 end,
+					     const struct minifw_pkt *p, u32 from, u32 *best,
+					     int *res, u8 family)
+{
+	for (; off < end; off++) {
+		u32 r = cl->rule[off];
+		int m;
+
+		if (r < from)
+			continue;
+		if (r >= *best)
+			return;
+		m = minifw_match(&chain->rules[r].m, p, family);
+		if (m != MINIFW_NOMATCH) {
+			*best = r;
+			*res = m;
+			return;
+		}
+	}
+}
+
+/* The same, looking the key of @p up in table @t first (IPv4). */
+static __always_inline void minifw_ctab_find4(const struct minifw_chain *chain,
+					      const struct minifw_cls *cl,
+					      const struct minifw_ctab *t,
+					      const struct minifw_pkt *p, u32 port, u32 from,
+					      u32 *best, int *res)
+{
+	const struct minifw_ckey4 *keys = cl->key, *k;
+	__be32 src = p->saddr.ip & t->smsk.ip, dst = p->daddr.ip & t->dmsk.ip;
+	u32 h, x;
+
+	port &= t->pmsk;
+	for (h = minifw_chash4(cl->seed, src, dst, port, t->shift); (x = t->slot[h]);
+	     h = (h + 1) & t->mask) {
+		k = &keys[x - 1];
+		if (k->src == src && k->dst == dst && k->port == port) {
+			minifw_ckey_scan(chain, cl, k->off, k[1].off, p, from, best, res,
+					 MINIFW_FAM_IPV4);
+			return;
+		}
+	}
+}
+
+/* (IPv6) */
+static __always_inline void minifw_ctab_find6(const struct minifw_chain *chain,
+					      const struct minifw_cls *cl,
+					      const struct minifw_ctab *t,
+					      const struct minifw_pkt *p, u32 port, u32 from,
+					      u32 *best, int *res)
+{
+	const struct minifw_ckey6 *keys = cl->key, *k;
+	__be32 src[4], dst[4];
+	unsigned int w;
+	u32 h, x;
+
+	for (w = 0; w < 4; w++) {
+		src[w] = p->saddr.ip6[w] & t->smsk.ip6[w];
+		dst[w] = p->daddr.ip6[w] & t->dmsk.ip6[w];
+	}
+	port &= t->pmsk;
+	for (h = minifw_chash6(cl->seed, src, dst, port, t->shift); (x = t->slot[h]);
+	     h = (h + 1) & t->mask) {
+		k = &keys[x - 1];
+		if (k->port == port && !memcmp(k->src, src, sizeof(src)) &&
+		    !memcmp(k->dst, dst, sizeof(dst))) {
+			minifw_ckey_scan(chain, cl, k->off, k[1].off, p, from, best, res,
+					 MINIFW_FAM_IPV6);
+			return;
+		}
+	}
+}
+
+/*
+ * The first rule of classified segment @run, at @from or after, that
+ * matches @p or says hotdrop (in *@res), or run->end if none: the lowest of
+ * what each table of the packet's protocol's class holds for it, the
+ * tables taken by their lowest rule, until none can have a lower one than
+ * found.
+ */
+static __always_inline u32 minifw_class_next(const struct minifw_chain *chain,
+					     const struct minifw_run *run,
+					     const struct minifw_pkt *p, u32 from, int *res,
+					     u8 family)
+{
+	const struct minifw_cls *cl = &run->cls[family == MINIFW_FAM_IPV6 ?
+						 MINIFW_TAB_IPV6 : MINIFW_TAB_IPV4];
+	const struct minifw_ctab *t, *tend;
+	u32 best = run->end, port = ntohs(p->dport);
+	u8 c;
+
+	/* none of its rules is of this family, or for both */
+	if (!cl->nclasses)
+		return best;
+	if (unlikely(minifw_class_irregular(cl, p))) {
+		for (; from < run->end; from++) {
+			*res = minifw_match(&chain->rules[from].m, p, family);
+			if (*res != MINIFW_NOMATCH)
+				break;
+		}
+		return from;
+	}
+	c = cl->class_of[p->proto];
+	t = cl->tab + cl->ctab[c];
+	for (tend = cl->tab + cl->ctab[c + 1]; t < tend && t->min < best; t++) {
+		if (t->max < from)
+			continue;
+		if (family == MINIFW_FAM_IPV4)
+			minifw_ctab_find4(chain, cl, t, p, port, from, &best, res);
+		else
+			minifw_ctab_find6(chain, cl, t, p, port, from, &best, res);
+	}
+	return best;
+}
+
+/*
  * Rule @r matched @p (@res is not MINIFW_NOMATCH): count it, and run its
  * target. True if it decides the packet, with the verdict in @verdict.
  * MINIFW_HOTDROP drops the packet uncounted, as ip_tables does.
@@ -275,7 +416,53 @@ static __always_inline bool minifw_hit(const struct minifw_rule *r, int res,
 	return true;
 }
 
-/* The first run of @chain at or after rule @pos (its sentinel if none). */
+/* minifw_class_walk(): no rule of the segment decided, the walk goes on after it */
+#define MINIFW_CLASS_ON		U64_MAX
+
+/*
+ * Classified segment @run of @chain for @p, from rule @i on: its
+ * candidates in order, each matched in full, counted and its target run
+ * as the walk would. Returns what minifw_chain_walk() would of the rule
+ * that decides, or MINIFW_CLASS_ON.
+ */
+static __always_inline u64 minifw_class_walk(const struct minifw_chain *chain,
+					     const struct minifw_run *run,
+					     const struct minifw_pkt *p, u32 i, u8 family)
+{
+	const struct minifw_rule *r;
+	unsigned int verdict;
+	int res = MINIFW_NOMATCH;
+
+	for (;; i++) {
+		i = minifw_class_next(chain, run, p, i, &res, family);
+		if (i >= run->end)
+			return MINIFW_CLASS_ON;
+		r = &chain->rules[i];
+		if (res == MINIFW_MATCH && unlikely(r->m.flags & MINIFW_X_MATCH))
+			res = minifw_match_ext(r, p);
+		if (res != MINIFW_NOMATCH && minifw_hit(r, res, p, &verdict))
+			return (u64)(i + 1) << 32 | verdict;
+	}
+}
+
+static noinline u64 minifw_class_walk4(const struct minifw_chain *chain,
+				       const struct minifw_run *run,
+				       const struct minifw_pkt *p, u32 i)
+{
+	return minifw_class_walk(chain, run, p, i, MINIFW_FAM_IPV4);
+}
+
+static noinline u64 minifw_class_walk6(const struct minifw_chain *chain,
+				       const struct minifw_run *run,
+				       const struct minifw_pkt *p, u32 i)
+{
+	return minifw_class_walk(chain, run, p, i, MINIFW_FAM_IPV6);
+}
+
+/*
+ * The first run of @chain that ends after rule @pos (its sentinel if
+ * none): a classified segment may hold @pos, another run only start there.
+ */
 static const struct minifw_run *minifw_run_from(const struct minifw_chain *chain, u32 pos)
 {
 	u32 lo = 0, hi = chain->nruns, mid;
@@ -284,7 +471,7 @@ static const struct minifw_run *minifw_run_from(const struct minifw_chain *chain
 		return NULL;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (chain->runs[mid].first < pos)
+		if (chain->runs[mid].end <= pos)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -298,7 +485,8 @@ static const struct minifw_run *minifw_run_from(const struct minifw_chain *chain
  * on. Returns the verdict of the first rule that decides, or the chain's
  * policy (a user chain's: MINIFW_T_RETURN), counted. For a rule that
  * calls another chain, the rule after it is in the upper 32 bits, where
- * the walk goes on when that chain returns (a run holds no such rule).
+ * the walk goes on when that chain returns (an address or port run holds
+ * no such rule; a classified segment may, and the walk goes on inside it).
  */
 static __always_inline u64 minifw_chain_walk(const struct minifw_chain *chain,
 					     const struct minifw_pkt *p, u8 family, u32 i)
@@ -325,6 +513,16 @@ static __always_inline u64 minifw_chain_walk(const struct minifw_chain *chain,
 		}
 		if (i >= n)
 			break;
+		if (run->kind == MINIFW_RUN_CLASS) {
+			u64 v = family == MINIFW_FAM_IPV4 ? minifw_class_walk4(chain, run, p, i) :
+							    minifw_class_walk6(chain, run, p, i);
+
+			if (v != MINIFW_CLASS_ON)
+				return v;
+			i = run->end;
+			run++;
+			continue;
+		}
 		/*
 		 * a run: one lookup stands for all its rules; none of them is
 		 * a -j CHAIN (compile.c keeps calls out of runs), so a verdict

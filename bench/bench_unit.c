@@ -116,6 +116,56 @@ static FILE *open_or_die(const char *path)
 	return f;
 }
 
+/*
+ * With BENCH_UNIT_SHOW set: what FORWARD compiled into, each classified
+ * segment's tables by class (the protocol; 0: all others), with the
+ * lengths they hash, whether the port, and their keys, rules and longest
+ * bucket.
+ */
+static void show_runs(const struct minifw_ruleset *rs)
+{
+	const struct minifw_chain *c = &rs->chain[MINIFW_FORWARD];
+	u32 i, t, k, f, cls, proto;
+
+	for (i = 0; i < c->nruns; i++) {
+		const struct minifw_run *run = &c->runs[i];
+
+		printf("run %u: rules %u-%u, kind %u\n", i, run->first, run->end - 1, run->kind);
+		for (f = 0; run->kind == MINIFW_RUN_CLASS && f < 2; f++) {
+			const struct minifw_cls *cl = &run->cls[f];
+
+			for (cls = 0; cls < cl->nclasses; cls++) {
+				for (proto = 1; proto < 256 && cls; proto++)
+					if (cl->class_of[proto] == cls)
+						break;
+				for (t = cl->ctab[cls]; t < cl->ctab[cls + 1]; t++) {
+					const struct minifw_ctab *ct = &cl->tab[t];
+					u32 keys = 0, rules = 0, longest = 0;
+
+					for (k = 0; k <= ct->mask; k++) {
+						u32 x = ct->slot[k], n;
+
+						if (!x)
+							continue;
+						n = f ? ((const struct minifw_ckey6 *)cl->key)[x].off -
+							((const struct minifw_ckey6 *)cl->key)[x - 1].off :
+							((const struct minifw_ckey4 *)cl->key)[x].off -
+							((const struct minifw_ckey4 *)cl->key)[x - 1].off;
+						keys++;
+						rules += n;
+						longest = n > longest ? n : longest;
+					}
+					printf("  IPv%c proto %3u table %2u: /%u /%u%s, rules %u-%u: "
+					       "%u keys, %u rules, longest %u\n",
+					       f ? '6' : '4', cls ? proto : 0, t, ct->slen, ct->dlen,
+					       ct->pmsk ? " port" : "", ct->min, ct->max, keys, rules,
+					       longest);
+				}
+			}
+		}
+	}
+}
+
 /* bench_unit --file RULES PACKETS MODE */
 static int file_mode(const char *rules, const char *pkts, const char *mode)
 {
@@ -139,6 +189,8 @@ static int file_mode(const char *rules, const char *pkts, const char *mode)
 		fprintf(stderr, "bench_unit: %s\n", err.msg);
 		return 2;
 	}
+	if (getenv("BENCH_UNIT_SHOW"))
+		show_runs(rs);
 	f = open_or_die(pkts);
 	while (n < FILE_PKTS_MAX && fgets(line, sizeof(line), f)) {
 		struct minifw_pkt *p = &file_pkts[n];

@@ -59,7 +59,53 @@ struct minifw_itab {
  */
 enum { MINIFW_TAB_IPV4, MINIFW_TAB_IPV6 };	/* first index of .tab */
 enum { MINIFW_TAB_SRC, MINIFW_TAB_DST };	/* second index */
-enum { MINIFW_RUN_ADDR, MINIFW_RUN_DPORT };	/* struct minifw_run.kind */
+enum { MINIFW_RUN_ADDR, MINIFW_RUN_DPORT, MINIFW_RUN_CLASS };	/* struct minifw_run.kind */
+
+/*
+ * A classified segment (see "DOC: Classified segments" in compile.c):
+ * for one family, its rules in classes by protocol, each class's in
+ * tables, each table hashing the rules' source and destination prefixes
+ * cut to its own lengths (and the destination port if it says), so that a
+ * lookup in each table of the packet's class finds the few rules the
+ * packet may match.
+ */
+#define MINIFW_CLASSES		16	/* 15 protocols named, and all others */
+
+struct minifw_ctab {
+	union minifw_addr smsk, dmsk;	/* the lengths it hashes, as masks */
+	u32 pmsk;		/* of the destination port: 0 or 0xffff */
+	u32 min, max;		/* its lowest and highest rule */
+	u32 *slot;		/* open addressing: a key's index + 1, 0 empty */
+	u32 mask;		/* slots - 1 (a power of 2, at least 2 slots) */
+	u8 shift;		/* 64 - log2(slots): the hash's top bits */
+	u8 slen, dlen;		/* the lengths, for the DOC's example and tests */
+};
+
+/*
+ * A key of a table: the masked addresses and port; its rules are
+ * rule[off] to rule[next key's off - 1], in ascending order.
+ */
+struct minifw_ckey4 {
+	__be32 src, dst;
+	u32 port, off;
+};
+
+struct minifw_ckey6 {
+	__be32 src[4], dst[4];
+	u32 port, off;
+};
+
+struct minifw_cls {
+	u8 class_of[256];	/* a protocol's class: 0 if no rule names it */
+	u32 ctab[MINIFW_CLASSES + 1];	/* class c's tables: ctab[c] to ctab[c + 1] - 1 */
+	u8 nclasses;
+	bool dport;		/* a table hashes ports: irregular packets walk */
+	u64 seed;
+	struct minifw_ctab *tab;	/* class by class, each by its lowest rule */
+	void *key;		/* struct minifw_ckey4 or 6, a last one for its off */
+	u32 *rule;
+	void *mem;		/* the one allocation holding them */
+};
 
 struct minifw_run {
 	u32 first, end;
@@ -68,6 +114,8 @@ struct minifw_run {
 	struct minifw_itab tab[2][2];	/* address runs: [family][field] */
 	/* destination-port runs: the port space cut into intervals */
 	struct minifw_itab ports;
+	/* classified segments: [MINIFW_TAB_IPV4], [MINIFW_TAB_IPV6] */
+	struct minifw_cls *cls;
 };
 
 /*
@@ -157,5 +205,38 @@ int minifw_ruleset_check_graph(struct minifw_ruleset *rs, struct minifw_err *err
 int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err);
 void minifw_chain_uncompile(struct minifw_chain *c);
 extern unsigned int minifw_run_min;
+extern unsigned int minifw_class_min;
+
+/*
+ * The hash of a classifier table (compile.c builds with it, walk.c looks
+ * up): the masked key of an IPv4 packet or rule, @shift as the table's
+ * (and minifw_chash6() an IPv6 one's).
+ */
+#define MINIFW_CHASH_MUL	0x9e3779b97f4a7c15ULL	/* 2^64 / the golden ratio */
+#define MINIFW_CHASH_MUL2	0xc2b2ae3d27d4eb4fULL	/* another odd constant (xxHash's) */
+
+static __always_inline u32 minifw_chash4(u64 seed, __be32 src, __be32 dst, u32 port,
+					 u8 shift)
+{
+	u64 h = ((u64)(__force u32)src << 32 | (__force u32)dst) ^ seed;
+
+	/* Fibonacci hashing: the top bits of the product depend on all below */
+	return (h + port * MINIFW_CHASH_MUL2) * MINIFW_CHASH_MUL >> shift;
+}
+
+static __always_inline u32 minifw_chash6(u64 seed, const __be32 *src, const __be32 *dst,
+					 u32 port, u8 shift)
+{
+	u64 h = seed;
+	unsigned int w;
+
+	for (w = 0; w < 4; w += 2) {
+		h = (h ^ ((u64)(__force u32)src[w] << 32 | (__force u32)src[w + 1])) *
+		    MINIFW_CHASH_MUL;
+		h = (h ^ ((u64)(__force u32)dst[w] << 32 | (__force u32)dst[w + 1])) *
+		    MINIFW_CHASH_MUL;
+	}
+	return (h + port * MINIFW_CHASH_MUL2) * MINIFW_CHASH_MUL >> shift;
+}
 
 #endif /* MINIFW_RULESET_H */

@@ -143,3 +143,88 @@ blocklist() {
 	assert_equal "$(pkts INPUT 20000)" 2
 	assert_equal "$(chain_pkts INPUT)" 2
 }
+
+# An access list for INPUT and a user chain it calls, of 400 and 40 rules
+# (seeded): addresses, protocols, exact ports and ranges, mostly of hosts
+# elsewhere (10.0.0.0/8 as sources, 198.18.0.0/15 as destinations), now
+# and then the peer's (192.0.2.2, 192.0.2.7, 198.51.100.5) and this host's
+# 192.0.2.1; deciding targets, LOG and rules that only count among them.
+acl_doc() {
+	python3 - <<'PY'
+import random
+
+r = random.Random(16)
+PEER = ["192.0.2.2/32", "192.0.2.7/32", "192.0.2.0/24", "192.0.2.0/29", "198.51.100.5/32",
+        "198.51.100.0/24", "192.0.2.4/30"]
+PORTS = [22, 25, 53, 80, 443, 1521, 3306, 8080]
+
+
+def decoy(base):
+    return "%s.%d.%d.%d/%d" % (base, r.randrange(256), r.randrange(256), r.randrange(256),
+                               r.choice([32, 32, 24, 16]))
+
+
+def rule(chain, tcp_only, pmine):
+    mine = r.random() < pmine
+    w = ["-A", chain]
+    if mine or r.random() < 0.85:
+        w += ["-s", r.choice(PEER) if mine else decoy("10")]
+    if r.random() < 0.4:
+        w += ["-d", r.choice(["192.0.2.1/32", "192.0.2.0/24"]) if mine or r.random() < 0.5
+              else "198.18.%d.%d/32" % (r.randrange(256), r.randrange(256))]
+    proto = "tcp" if tcp_only else r.choice(["tcp"] * 6 + ["udp"] * 2 + ["icmp", None])
+    if proto:
+        w += ["-p", proto]
+    if proto in ("tcp", "udp") and (mine or r.random() < 0.8):
+        w += ["-m", proto]
+        if r.random() < 0.6:
+            w += ["--dport", str(r.choice(PORTS))]
+        else:
+            lo = r.choice(PORTS)
+            w += ["--dport", "%d:%d" % (lo, lo + r.choice([0, 10, 1000]))]
+    t = r.random()
+    if t < 0.05:
+        w += ["-j", "LOG", "--log-prefix", '"acl "']
+    elif t < 0.1:
+        pass
+    elif chain == "acl" and t < 0.2:
+        w += ["-j", "RETURN"]
+    elif t < 0.35 and proto == "tcp":
+        w += ["-j", "REJECT", "--reject-with", "tcp-reset"]
+    elif t < 0.45:
+        w += ["-j", "REJECT", "--reject-with", "icmp-port-unreachable"]
+    else:
+        w += ["-j", r.choice(["ACCEPT", "DROP"])]
+    return " ".join(w)
+
+
+print("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:acl - [0:0]")
+for i in range(400):
+    print(rule("INPUT", False, 0.04))
+    if i == 150:
+        print("-A INPUT -p tcp -j acl")
+for i in range(40):
+    print(rule("acl", True, 0.15))
+print("COMMIT")
+PY
+}
+
+@test "an access list in classified segments: every probe's fate and every counter as in iptables-legacy" {
+	local src port
+	acl_doc >"$BATS_TEST_TMPDIR/doc"
+	fw "$(cat "$BATS_TEST_TMPDIR/doc")"
+	run grep '^# compiled' "$STATS"
+	assert_output - <<-EOF
+	# compiled INPUT: 1 run, 401 of 401 rules (401 classified)
+	# compiled acl: 1 run, 40 of 40 rules (40 classified)
+	EOF
+	fw "-F" "-X"
+	PROBES=()
+	for src in 192.0.2.2 192.0.2.7 198.51.100.5; do
+		for port in 22 25 53 80 443 1521 1600 3306 8080 9000; do
+			PROBES+=("tcp:$src:$port")
+		done
+		PROBES+=("udp:$src:53" "udp:$src:1530" "udp:$src:8080" "icmp:$src")
+	done
+	oracle "$BATS_TEST_TMPDIR/doc"
+}

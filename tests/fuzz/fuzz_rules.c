@@ -368,6 +368,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	minifw_writer_init(w, &ops, NULL);
 	minifw_run_min = mode & 0x40 ? 8 : 1 + ((mode >> 3) & 3);
+	minifw_class_min = mode & 0x40 ? 16 : 1 + ((mode >> 4) & 3);
 	/* low bits: write size; high bit: fail one allocation */
 	chunk = (size_t[]){ 1, 3, 7, 64, 777, 4096, 65536, 1 << 20 }[mode & 7];
 	if (mode & 0x80)

@@ -4618,9 +4618,21 @@ static void diff_rule(char *buf, size_t len, unsigned int chain, const char *res
 	case 3:
 		snprintf(buf, len, "-A %s -d %s -j LOG", c, p1);
 		break;
-	case 4:
-		snprintf(buf, len, "-A %s -p tcp --dport %u %s", c, 20 + rnd() % 5, diff_target(chain));
+	case 4: {
+		/* what classified segments hash: addresses, protocol, one port */
+		static const char *const proto[] = { "tcp", "udp", "sctp", "dccp", "tcp" };
+		static const u16 port[] = { 22, 53, 80, 85, 1234, 0, 20, 21, 24 };
+		char s[80] = "", d[80] = "";
+
+		if (rnd() % 4)
+			snprintf(s, sizeof(s), " -s %s", p1);
+		if (rnd() % 3 == 0)
+			snprintf(d, sizeof(d), " -d %s", p2);
+		snprintf(buf, len, "-A %s%s%s -p %s %s--dport %u %s", c, s, d,
+			 proto[rnd() % ARRAY_SIZE(proto)], rnd() % 8 ? "" : "! ",
+			 port[rnd() % ARRAY_SIZE(port)], diff_target(chain));
 		break;
+	}
 	case 5:
 		snprintf(buf, len, "-A %s -s %s -p udp -m multiport --dports 53,80:90 %s",
 			 c, p1, diff_target(chain));
@@ -4859,6 +4871,84 @@ static const char *itab4_text(const struct minifw_itab *t, char *buf, size_t len
 }
 
 /* The worked example of "DOC: Compiled chains" in compile.c, as written. */
+/* Class @proto's tables of @cl: "/16 /32 0: 0, ..." (lengths, port, rules of each bucket) */
+static const char *ctab_text(const struct minifw_cls *cl, u8 proto, char *buf, size_t len)
+{
+	u8 c = cl->class_of[proto];
+	size_t n = 0;
+	u32 t, k, r;
+
+	buf[0] = '\0';
+	for (t = cl->ctab[c]; t < cl->ctab[c + 1] && n < len; t++) {
+		const struct minifw_ctab *ct = &cl->tab[t];
+		const struct minifw_ckey4 *keys = cl->key;
+
+		n += snprintf(buf + n, len - n, "/%u /%u%s:", ct->slen, ct->dlen,
+			      ct->pmsk ? " port" : "");
+		for (k = 0; k <= ct->mask && n < len; k++) {
+			u32 x = ct->slot[k];
+
+			if (!x)
+				continue;
+			for (r = keys[x - 1].off; r < keys[x].off && n < len; r++)
+				n += snprintf(buf + n, len - n, " %u", cl->rule[r]);
+		}
+		if (n < len)
+			n += snprintf(buf + n, len - n, "; ");
+	}
+	return buf;
+}
+
+/* The worked example of DOC: Classified segments. */
+static void test_class_doc_example(void)
+{
+	struct minifw_err err = { 0 };
+	const struct minifw_chain *ch;
+	struct minifw_ruleset *rs;
+	char buf[512];
+
+	case_begin("classifier", "the worked example of DOC: Classified segments");
+	rs = build("-A FORWARD -s 192.0.2.0/24 -d 198.51.100.7 -p tcp --dport 22 -j ACCEPT\n"
+		   "-A FORWARD -s 192.0.2.0/24 -d 198.51.100.0/24 -p tcp -j DROP\n"
+		   "-A FORWARD -d 198.51.100.9 -p udp --dport 53 -j ACCEPT\n"
+		   "-A FORWARD -s 203.0.113.5 -j LOG\n"
+		   "-A FORWARD -p tcp --dport 80 -j ACCEPT\n"
+		   "-A FORWARD -s 203.0.113.0/24 -p tcp -j DROP\n"
+		   "-A FORWARD -j DROP\n");
+	minifw_class_min = 7;
+	expect_ret("compile", 0, minifw_ruleset_compile(rs, &err));
+	minifw_class_min = 16;
+	ch = &rs->chain[MINIFW_FORWARD];
+	expect_int("segments", 1, ch->nruns);
+	if (ch->nruns == 1 && ch->runs[0].kind == MINIFW_RUN_CLASS) {
+		const struct minifw_cls *cl = &ch->runs[0].cls[MINIFW_TAB_IPV4];
+
+		expect_int("IPv4 classes", 3, cl->nclasses);
+		expect_str("TCP's tables", "/16 /32: 0; /16 /16: 1; /32 /0: 3; /0 /0: 4 5 6; ",
+			   ctab_text(cl, IPPROTO_TCP, buf, sizeof(buf)));
+		expect_str("UDP's tables", "/0 /32: 2; /32 /0: 3; /0 /0: 6; ",
+			   ctab_text(cl, IPPROTO_UDP, buf, sizeof(buf)));
+		expect_str("the others' tables", "/32 /0: 3; /0 /0: 6; ",
+			   ctab_text(cl, IPPROTO_ICMP, buf, sizeof(buf)));
+		expect_int("IPv6 classes (rules 4 and 6 are of both)", 2,
+			   ch->runs[0].cls[MINIFW_TAB_IPV6].nclasses);
+	} else {
+		case_fail("one classified segment", "kind 2", "none", false);
+	}
+	expect_str("192.0.2.1 > 198.51.100.7:22", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "tcp 192.0.2.1:5 > 198.51.100.7:22"));
+	expect_str("203.0.113.5 > 198.51.100.20:80", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "tcp 203.0.113.5:5 > 198.51.100.20:80"));
+	expect_str("udp 192.0.2.1 > 198.51.100.9:53", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "udp 192.0.2.1:5 > 198.51.100.9:53"));
+	expect_str("icmp 203.0.113.5 > 198.51.100.9", "DROP",
+		   eval_name(rs, MINIFW_FORWARD, "icmp 203.0.113.5 > 198.51.100.9"));
+	expect_str("counts", "1:100 0:0 1:100 2:200 1:100 0:0 1:100 | 0:0",
+		   counts(rs, MINIFW_FORWARD));
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
 static void test_doc_example(void)
 {
 	struct minifw_ruleset *rs;
@@ -5170,10 +5260,12 @@ static void test_classifier(void)
 	const char *env = getenv("MINIFW_DIFF_PACKETS");
 	unsigned long total = env ? strtoul(env, NULL, 10) : 2000000, sent = 0;
 	unsigned long runs = 0, port_runs = 0, looked_up = 0, decided_in_runs = 0, skips = 0;
+	unsigned long class_runs = 0, decided_in_class = 0;
 	unsigned int round = 0;
 	char line[MINIFW_LINE_MAX + 1];
 
 	test_doc_example();
+	test_class_doc_example();
 	case_beginf("classifier", "%lu random packets through random rulesets", total);
 	rnd_state = 0x5eed5eed12345678ULL;
 	while (sent < total && !tc.failed) {
@@ -5183,8 +5275,14 @@ static void test_classifier(void)
 
 		if (!ref || !cmp)
 			abort();
-		/* runs of every length, and the default */
+		/*
+		 * runs of every length, and the default; classified segments
+		 * of every length, between them or (no runs) whole chains
+		 */
 		minifw_run_min = round % 4 == 3 ? 8 : 1 + round % 3;
+		minifw_class_min = round % 5 == 4 ? 16 : 1 + round % 4;
+		if (round % 7 == 6)
+			minifw_run_min = U32_MAX;
 		for (c = 0; c < MINIFW_NCHAINS; c++) {
 			unsigned int nseg = rnd() % 12;
 
@@ -5221,8 +5319,10 @@ static void test_classifier(void)
 			case_fail("compile", "no error", err.msg, true);
 		for (c = 0; c < MINIFW_NCHAINS; c++) {
 			runs += cmp->chain[c].nruns;
-			for (i = 0; i < cmp->chain[c].nruns; i++)
+			for (i = 0; i < cmp->chain[c].nruns; i++) {
 				port_runs += cmp->chain[c].runs[i].kind == MINIFW_RUN_DPORT;
+				class_runs += cmp->chain[c].runs[i].kind == MINIFW_RUN_CLASS;
+			}
 		}
 		npkts = 2000 + rnd() % 8000;
 		for (i = 0; i < npkts && !tc.failed; i++, sent++) {
@@ -5261,7 +5361,10 @@ static void test_classifier(void)
 					u64 p, b;
 
 					minifw_counter_read(y->rules[k].cnt, &p, &b);
-					decided_in_runs += p;
+					if (y->runs[r].kind == MINIFW_RUN_CLASS)
+						decided_in_class += p;
+					else
+						decided_in_runs += p;
 				}
 			}
 			snprintf(what, sizeof(what), "round %u, %s", round, minifw_chain_name(c));
@@ -5277,10 +5380,15 @@ static void test_classifier(void)
 	expect_bool("packets went through chains with runs", true, looked_up > total / 4);
 	expect_bool("rules in runs decided packets", true, decided_in_runs > total / 20);
 	expect_bool("chains left packet fields out", true, skips > total / 20);
-	printf("classifier: %lu packets, %u rulesets, %lu runs (%lu of ports), %lu packets decided in runs\n",
-	       sent, round, runs, port_runs, decided_in_runs);
+	printf("classifier: %lu packets, %u rulesets, %lu runs (%lu of ports, %lu classified), "
+	       "%lu packets matched in runs, %lu in classified segments\n",
+	       sent, round, runs, port_runs, class_runs, decided_in_runs, decided_in_class);
 	expect_bool("port runs were made", true, port_runs > 1000);
+	expect_bool("segments were classified", true, class_runs > 1000);
+	expect_bool("rules in classified segments matched packets", true,
+		    decided_in_class > total / 20);
 	minifw_run_min = 8;
+	minifw_class_min = 16;
 	case_end();
 }
 
@@ -5462,7 +5570,7 @@ static void test_random_chains(void)
 	static const char *const ports[] = { ":5 > 192.0.2.1:22", ":5 > 192.0.2.1:80",
 					     ":53 > 192.0.2.1:53", " > 192.0.2.1" };
 	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP };
-	unsigned int saved_min = minifw_run_min, rounds = 0, refused = 0, sent = 0;
+	unsigned int saved_min = minifw_run_min, rounds = 0, refused = 0, sent = 0, calls = 0;
 	struct rc_set *set = calloc(1, sizeof(*set));
 	char line[128], spec[64], name[12];
 	struct minifw_err err;
@@ -5475,6 +5583,9 @@ static void test_random_chains(void)
 	for (round = 0; round < 300 && !tc.failed; round++) {
 		struct minifw_ruleset *rs = minifw_ruleset_new(), *next;
 
+		/* classified segments of every length, with calls inside; or runs */
+		minifw_class_min = 1 + round % 6;
+		minifw_run_min = round % 3 ? 2 : U32_MAX;
 		memset(set, 0, sizeof(*set));
 		set->nchains = 2 + rnd() % (RC_CHAINS - 1);
 		set->policy = rnd() % 2 ? MINIFW_T_DROP : MINIFW_T_ACCEPT;
@@ -5543,6 +5654,11 @@ static void test_random_chains(void)
 			const struct minifw_chain *ch = &rs->chain[idx];
 			u64 pk, b;
 
+			for (i = 0; i < ch->nruns; i++)
+				for (k = ch->runs[i].first; ch->runs[i].kind == MINIFW_RUN_CLASS &&
+				     k < ch->runs[i].end; k++)
+					calls += ch->rules[k].target == MINIFW_T_JUMP;
+
 			for (i = 0; i < set->n[c]; i++) {
 				minifw_counter_read(ch->rules[i].cnt, &pk, &b);
 				rc_line(&set->rule[c][i], c, line);
@@ -5556,9 +5672,11 @@ static void test_random_chains(void)
 		rounds++;
 	}
 	case_end();
-	printf("random chains: %u rulesets, %u rules refused as loops, %u packets\n", rounds,
-	       refused, sent);
+	printf("random chains: %u rulesets, %u rules refused as loops, %u packets, "
+	       "%u calls in classified segments\n", rounds, refused, sent, calls);
+	expect_bool("classified segments had calls", true, calls > 100);
 	minifw_run_min = saved_min;
+	minifw_class_min = 16;
 	free(set);
 }
 
