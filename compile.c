@@ -195,8 +195,10 @@
  *
  *  - Each segment, for each family, has a class for each protocol its
  *    rules name (-p, not negated; at most 15, others go to class 0) and
- *    class 0 for the others; a rule with no protocol is in every class. A
- *    packet looks only in the tables of its protocol's class.
+ *    class 0 for the others; a rule with no protocol is in every class
+ *    (unless those copies would outnumber the rules: then there is one
+ *    class, and memory stays linear). A packet looks only in the tables
+ *    of its protocol's class.
  *  - A table hashes the first slen bits of the source, dlen of the
  *    destination, and, if it says so, the destination port (of rules
  *    with one exact --dport, in the class of their port protocol). A rule
@@ -1004,8 +1006,9 @@ static void minifw_class_place(struct minifw_cbuild *b, u8 c, u32 i,
 /*
  * The classes of a segment: one for each protocol its rules name (-p,
  * not negated), up to MINIFW_CLASSES - 1 of them, and class 0 for all
- * other protocols. Return: the placements to make, a rule in each class
- * it may match a packet of (a rule of no protocol, in every class).
+ * other protocols; or class 0 alone, if the rules of no protocol, in
+ * every class, would take more room than all the rules once. Return: the
+ * placements to make, a rule in each class it may match a packet of.
  */
 static u32 minifw_class_protos(struct minifw_cbuild *b)
 {
@@ -1025,6 +1028,14 @@ static u32 minifw_class_protos(struct minifw_cbuild *b)
 			b->class_of[proto] = b->nclasses++;
 		}
 		nplace++;
+	}
+	/*
+	 * copies of the rules of no protocol in the other classes, if more
+	 * than the rules themselves: one class, that memory stays linear
+	 */
+	if ((u64)nany * (b->nclasses - 1) > nplace + nany) {
+		memset(b->class_of, 0, sizeof(b->class_of));
+		b->nclasses = 1;
 	}
 	return nplace + nany * b->nclasses;
 }
@@ -1253,19 +1264,34 @@ static int minifw_class_compile(const struct minifw_chain *c, struct minifw_run 
  */
 void minifw_chain_uncompile(struct minifw_chain *c)
 {
+	struct minifw_runs *cmp = c->compiled;
 	unsigned int fam, field;
 	u32 i;
 
-	for (i = 0; c->runs && i < c->nruns; i++) {
-		for (fam = 0; fam < 2; fam++)
-			for (field = 0; field < 2; field++)
-				minifw_itab_free(&c->runs[i].tab[fam][field]);
-		minifw_itab_free(&c->runs[i].ports);
-		minifw_class_free(&c->runs[i]);
-	}
-	kvfree(c->runs);
+	c->compiled = NULL;
 	c->runs = NULL;
 	c->nruns = 0;
+	c->built_from = NULL;
+	if (!cmp || !refcount_dec_and_test(&cmp->ref))
+		return;		/* another ruleset's chain still has them */
+	for (i = 0; i < cmp->n; i++) {
+		for (fam = 0; fam < 2; fam++)
+			for (field = 0; field < 2; field++)
+				minifw_itab_free(&cmp->run[i].tab[fam][field]);
+		minifw_itab_free(&cmp->run[i].ports);
+		minifw_class_free(&cmp->run[i]);
+	}
+	kvfree(cmp);
+}
+
+/*
+ * May @c keep the runs it shares with the chain it was copied from: are
+ * its rules still those?
+ */
+static bool minifw_chain_unchanged(const struct minifw_chain *c)
+{
+	return c->compiled && c->built_from && c->built_n == c->nrules &&
+	       !memcmp(c->rules, c->built_from, array_size(c->nrules, sizeof(*c->rules)));
 }
 
 /*
@@ -1337,14 +1363,19 @@ static int minifw_chain_compile(struct minifw_chain *c, u32 n, struct minifw_pfx
 	unsigned int fam, field;
 	struct minifw_run *run;
 
-	c->runs = kvcalloc(n + 1, sizeof(*c->runs), GFP_KERNEL | __GFP_NOWARN);
-	if (!c->runs)
+	c->compiled = kvzalloc(size_add(sizeof(*c->compiled),
+					array_size(n + 1, sizeof(c->compiled->run[0]))),
+			       GFP_KERNEL | __GFP_NOWARN);
+	if (!c->compiled)
 		return -ENOMEM;
+	refcount_set(&c->compiled->ref, 1);
+	c->runs = c->compiled->run;
 	/* the sentinel: no rule reaches it */
 	c->runs[n].first = MINIFW_NO_RULE;
 	c->runs[n].end = MINIFW_NO_RULE;
 	while (c->nruns < n && minifw_next_seg(c, &it, &c->runs[c->nruns])) {
 		run = &c->runs[c->nruns++];
+		c->compiled->n = c->nruns;	/* what minifw_chain_uncompile() frees */
 		if (run->kind == MINIFW_RUN_CLASS) {
 			if (minifw_class_compile(c, run))
 				return -ENOMEM;
@@ -1420,10 +1451,11 @@ static void minifw_ruleset_skip(struct minifw_ruleset *rs)
  *
  * Checks the graph of its chains (minifw_ruleset_check_graph(), which may
  * refuse the ruleset), then builds the lookup tables of every chain (see
- * "DOC: Compiled chains"). Called just before publishing (again, it starts
- * over); also gives back the room reserved for rules that were never
- * appended, and tells the hook what packet fields no rule reads
- * (struct minifw_chain.skip).
+ * "DOC: Compiled chains"), but for the chains a copy of a ruleset left as
+ * they were, which keep the tables they share with it. Called just before
+ * publishing (again, it starts over); also gives back the room reserved
+ * for rules that were never appended, and tells the hook what packet
+ * fields no rule reads (struct minifw_chain.skip).
  *
  * Context: control path, may sleep.
  * Return: 0, -EINVAL (the graph) or -ENOMEM (then @rs is walked rule by rule).
@@ -1432,37 +1464,47 @@ int minifw_ruleset_compile(struct minifw_ruleset *rs, struct minifw_err *err)
 {
 	struct minifw_nest *stack = NULL;
 	struct minifw_pfx *pfx = NULL;
-	u32 c, longest = 0, all = 0;
+	u32 c, longest = 0, all = 0, *todo;
 	int ret;
 
 	ret = minifw_ruleset_check_graph(rs, err);
 	if (ret)
 		return ret;
 	minifw_ruleset_skip(rs);
+	/* each chain's runs to build: 0 if none, or if it keeps those it shares */
+	todo = kvcalloc(rs->nchains, sizeof(*todo), GFP_KERNEL | __GFP_NOWARN);
+	if (!todo)
+		return minifw_nomem(err);
 	for (c = 0; c < rs->nchains; c++) {
-		minifw_chain_uncompile(&rs->chain[c]);
-		if (minifw_chain_trim(&rs->chain[c]))
+		struct minifw_chain *ch = &rs->chain[c];
+
+		if (minifw_chain_trim(ch)) {
+			kvfree(todo);
 			return minifw_nomem(err);
-		/* counted now, built below */
-		rs->chain[c].nruns = minifw_chain_runs(&rs->chain[c], &longest);
-		all += rs->chain[c].nruns;
+		}
+		if (minifw_chain_unchanged(ch)) {
+			ch->built_from = NULL;
+			continue;
+		}
+		minifw_chain_uncompile(ch);
+		todo[c] = minifw_chain_runs(ch, &longest);
+		all += todo[c];
 	}
-	if (!all)
+	if (!all) {
+		kvfree(todo);
 		return 0;
+	}
 	/* scratch: the prefixes of one table (none if only port runs), the sweep's stack */
 	pfx = kvmalloc_array(max_t(u32, longest, 1), sizeof(*pfx), GFP_KERNEL | __GFP_NOWARN);
 	stack = kmalloc_array(MINIFW_NEST_MAX, sizeof(*stack), GFP_KERNEL);
 	if (!pfx || !stack)
 		ret = -ENOMEM;
-	for (c = 0; c < rs->nchains && !ret; c++) {
-		u32 n = rs->chain[c].nruns;
-
-		rs->chain[c].nruns = 0;
-		if (n)
-			ret = minifw_chain_compile(&rs->chain[c], n, pfx, stack);
-	}
+	for (c = 0; c < rs->nchains && !ret; c++)
+		if (todo[c])
+			ret = minifw_chain_compile(&rs->chain[c], todo[c], pfx, stack);
 	kfree(stack);
 	kvfree(pfx);
+	kvfree(todo);
 	if (ret) {
 		for (c = 0; c < rs->nchains; c++)
 			minifw_chain_uncompile(&rs->chain[c]);

@@ -229,6 +229,15 @@ static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *
 			minifw_ext_get(to->rules[i].ext);
 		}
 		to->nrules = from->nrules;
+		/* the compiled runs, kept by compiling if the chain is left as it is */
+		if (from->compiled) {
+			refcount_inc(&from->compiled->ref);
+			to->compiled = from->compiled;
+			to->runs = from->runs;
+			to->nruns = from->nruns;
+			to->built_from = from->rules;
+			to->built_n = from->nrules;
+		}
 	}
 	rs->nrules = cur->nrules;
 	return rs;

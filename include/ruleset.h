@@ -119,6 +119,17 @@ struct minifw_run {
 };
 
 /*
+ * A chain's compiled runs, shared by the rulesets whose chain has the
+ * same rules (an edit of another chain does not rebuild them): nruns runs,
+ * then a sentinel.
+ */
+struct minifw_runs {
+	refcount_t ref;
+	u32 n;
+	struct minifw_run run[];
+};
+
+/*
  * A chain: built-in (one per hook) or user-defined. A user chain's policy
  * is MINIFW_T_RETURN: a packet that reaches its end goes back to where it
  * came from, counted on policy_cnt.
@@ -144,6 +155,14 @@ struct minifw_chain {
 	 */
 	struct minifw_run *runs;
 	u32 nruns;
+	struct minifw_runs *compiled;	/* what holds runs, or NULL */
+	/*
+	 * A copy's: the rules of the chain it was copied from, which compiled
+	 * is of; minifw_ruleset_compile() keeps compiled if the rules are
+	 * still the same (and forgets these)
+	 */
+	const struct minifw_rule *built_from;
+	u32 built_n;
 	/*
 	 * What no rule of the chain reads (MINIFW_SKIP_*), so the hook need
 	 * not find it in the packet; set by minifw_ruleset_compile(). 0, the
