@@ -35,6 +35,14 @@ fixed seed, prefix lengths mixed /16 to /32, non-overlapping, in
 100,000-CIDR set cannot fit in the documentation ranges. The traffic never
 leaves the VM.
 
+Access lists (--acl-n). Lists of N rules from bench/classbench.py (the
+lists bench-unit counts; TCP made UDP, which pktgen sends) in minifw's
+PREROUTING, iptables' raw PREROUTING and an nft verdict map over source .
+destination . protocol . port, each measured with ACL_FLOWS flows of
+packets of rules spread over the list (write_acl_rules()); contenders
+"minifw-acl", "iptables-acl", "nft-acl", and "none-acl" (the stack alone)
+at n=0, where the others have a drop-all rule.
+
 Output lines (key=value, one record a line):
   RUN contender= n= kind=match|nomatch probe=0|1 count= sent= usec= errors= ns=
   LOAD contender= n= round= seconds= cpu=   (wall and CPU time)
@@ -43,7 +51,9 @@ Output lines (key=value, one record a line):
                                              loading the modules took, what
                                              removing it all gave back; how
                                              many readings it took to settle)
-  CHECK contender= n= round= dropped= expected=
+  RUN ... verdict=accept|drop               (access lists: the flow's, by the
+                                             list's first match)
+  CHECK contender= n= round= dropped= expected= [accepted= accepted_expected=]
                                             (the contender's own counter of
                                              its drop rule, and the matching
                                              packets sent while it was loaded)
@@ -213,6 +223,136 @@ def write_port_rules(d, n):
     rules.append(f"-A PREROUTING -s {LAST_RULE} -p udp -m udp --dport {PORT} -j DROP\n")
     write_restores(files, rules)
     return files
+
+
+ACL = ["minifw", "iptables", "nft"]   # contenders of the access lists
+ACL_SEED = 2005                    # bench/classbench.py's default
+ACL_FLOWS = 8                      # flows a list is measured with
+
+
+def classbench():
+    """bench/classbench.py, the access lists' generator, as a module."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import classbench as cb        # pylint: disable=import-outside-toplevel
+    return cb
+
+
+def acl_files(d, n):
+    files = {c: os.path.join(d, f"{c}-acl-{n}.rules") for c in ACL}
+    files["flows"] = os.path.join(d, f"acl-{n}.flows")
+    return files
+
+
+def acl_verdict(cb, rules, proto, src, dst, dport):
+    """The first-match verdict of the list for a packet: ACCEPT or DROP."""
+    for r in rules:
+        (sa, sl), (da, dl) = r["src"], r["dst"]
+        m = (0xffffffff << (32 - sl)) & 0xffffffff if sl else 0
+        n = (0xffffffff << (32 - dl)) & 0xffffffff if dl else 0
+        if (src & m) != sa or (dst & n) != da or r["proto"] not in ("any", proto):
+            continue
+        if r["dport"] and not r["dport"][0] <= dport <= r["dport"][1]:
+            continue
+        return r["target"]
+    return "DROP"                  # the list's last rule
+
+
+def nft_acl_elements(cb, rules):
+    """The rules as elements of an nft verdict map over source . destination .
+    protocol . port, in order, but for those an earlier one overlaps: the
+    map's intervals may not overlap (pipapo refuses them), so the first rule
+    of overlapping ones is kept, as first-match would."""
+    kept, by_src = [], {}
+
+    def prefixes(a, plen):
+        return [(a & ((0xffffffff << (32 - k)) & 0xffffffff if k else 0), k)
+                for k in range(plen + 1)]
+
+    def overlap(x, y):
+        def pfx(p, q):
+            k = min(p[1], q[1])
+            m = (0xffffffff << (32 - k)) & 0xffffffff if k else 0
+            return (p[0] & m) == (q[0] & m)
+        lo1, hi1 = x["dport"] or (0, 65535)
+        lo2, hi2 = y["dport"] or (0, 65535)
+        return (pfx(x["dst"], y["dst"]) and lo1 <= hi2 and lo2 <= hi1 and
+                (x["proto"] == y["proto"] or "any" in (x["proto"], y["proto"])))
+
+    # kept rules indexed under their source prefix and each prefix holding it
+    for r in rules:
+        a, plen = r["src"]
+        near = [j for p in prefixes(a, plen) for j in by_src.get(("at", p), [])]
+        near += by_src.get(("in", (a, plen)), [])
+        if any(overlap(r, kept[j]) for j in near):
+            continue
+        kept.append(r)
+        by_src.setdefault(("at", (a, plen)), []).append(len(kept) - 1)
+        for p in prefixes(a, plen)[:-1]:
+            by_src.setdefault(("in", p), []).append(len(kept) - 1)
+    out = []
+    for r in kept:
+        (sa, sl), (da, dl) = r["src"], r["dst"]
+        lo, hi = r["dport"] or (0, 65535)
+        proto = {"udp": "udp", "icmp": "icmp", "any": "0-255"}[r["proto"]]
+        port = f"{lo}" if lo == hi else f"{lo}-{hi}"
+        out.append(f"{cb.ip_str(sa)}/{sl} . {cb.ip_str(da)}/{dl} . {proto} . {port} : "
+                   f"{r['target'].lower()}")
+    return out
+
+
+def write_acl_rules(d, n):
+    """An access list of N rules from bench/classbench.py (seed ACL_SEED; the
+    same list as bench-unit's), its TCP rules made UDP, for pktgen sends
+    UDP: for minifw and iptables as a restore document, for nft as a
+    verdict map (nft_acl_elements()); n=0: a drop-all rule. And its flows:
+    ACL_FLOWS - 1 packets of rules spread evenly over the list (as
+    classbench.py packets are built) and one from addresses no rule names,
+    with the verdict the list gives each."""
+    cb = classbench()
+    os.makedirs(d, exist_ok=True)
+    files = acl_files(d, n)
+    # n=0: the flows of a list of 1,000 (a drop-all rule looks at none of their fields)
+    rules = cb.rules(n or 1000, ACL_SEED)
+    for r in rules:
+        if r["proto"] == "tcp":
+            r["proto"] = "udp"
+    if n:
+        lines = [cb.rule_text(r, "PREROUTING") + "\n" for r in rules]
+        write_restores(files, lines + ["-A PREROUTING -j DROP\n"])
+        elems = nft_acl_elements(cb, rules) + ["0.0.0.0/0 . 0.0.0.0/0 . 0-255 . 0-65535 : drop"]
+        with open(files["nft"], "w") as f:
+            f.write(f"table ip {SET} {{\n\tmap acl {{\n\t\ttype ipv4_addr . ipv4_addr . "
+                    "inet_proto . inet_service : verdict\n\t\tflags interval\n"
+                    "\t\telements = {\n")
+            f.write(",\n".join("\t\t\t" + e for e in elems))
+            f.write("\n\t\t}\n\t}\n\tchain pre {\n\t\ttype filter hook prerouting "
+                    "priority -300; policy accept;\n\t\tip saddr . ip daddr . meta l4proto "
+                    ". th dport vmap @acl\n\t}\n}\n")
+    else:
+        write_restores(files, ["-A PREROUTING -j DROP\n"])
+        with open(files["nft"], "w") as f:
+            f.write(f"table ip {SET} {{\n\tchain pre {{\n\t\ttype filter hook prerouting "
+                    "priority -300; policy accept;\n\t\tcounter drop\n\t}\n}\n")
+    rng = random.Random(ACL_SEED)
+    flows = []
+    for k in range(ACL_FLOWS - 1):
+        i = k * len(rules) // (ACL_FLOWS - 1)
+        while rules[i]["proto"] == "icmp":     # pktgen sends UDP
+            i += 1
+        pkt = cb.packet_in(rng, rules[i]).split()
+        flows.append((pkt[1], pkt[2], int(pkt[3]), int(pkt[4])))
+    flows.append((cb.ip_str(cb.NOMATCH_NET | 1), cb.ip_str(cb.NOMATCH_NET | 2), 4000, 9))
+    with open(files["flows"], "w") as f:
+        for src, dst, sport, dport in flows:
+            v = "DROP" if not n else acl_verdict(cb, rules, "udp", ip_int(src), ip_int(dst),
+                                                dport)
+            f.write(f"{src} {dst} {sport} {dport} {v.lower()}\n")
+    return files
+
+
+def ip_int(a):
+    w = [int(x) for x in a.split(".")]
+    return w[0] << 24 | w[1] << 16 | w[2] << 8 | w[3]
 
 
 # ---------------------------------------------------------------------------
@@ -389,11 +529,14 @@ def pktgen_down():
 RESULT = re.compile(r"Result: OK: (\d+)\(c\d+\+d\d+\) usec, (\d+) \(")
 
 
-def pktgen_run(src, count):
+def pktgen_run(src, count, flow=None):
+    """count packets from src; flow: (dst, sport, dport), else DST and PORT"""
     dev = f"{PGDIR}/{DEV}"
-    pg_write(dev, f"src_min {src}")
-    pg_write(dev, f"src_max {src}")
-    pg_write(dev, f"count {count}")
+    dst, sport, dport = flow or (DST, PORT, PORT)
+    for cmd in (f"src_min {src}", f"src_max {src}", f"dst_min {dst}", f"dst_max {dst}",
+                f"udp_src_min {sport}", f"udp_src_max {sport}", f"udp_dst_min {dport}",
+                f"udp_dst_max {dport}", f"count {count}"):
+        pg_write(dev, cmd)
     # "start" returns when the run is over, except when the pktgen thread
     # did not get to start it within 125 ms (a busy host): then the run
     # happens later. Its result line appears when it ends; until then the
@@ -453,6 +596,15 @@ class Minifw:
             raise RuntimeError(f"minifw has no PREROUTING rule {num}")
         return found
 
+    def counted(self):
+        """packets counted by PREROUTING's DROP rules, and by its ACCEPT rules"""
+        n = {"DROP": 0, "ACCEPT": 0}
+        with open("/proc/minifw/stats") as f:
+            for w in (line.split() for line in f):
+                if w[:1] == ["PREROUTING"] and w[1] != "policy" and w[-2] == "-j":
+                    n[w[-1]] += int(w[2])
+        return n["DROP"], n["ACCEPT"]
+
     def unload(self):
         rmmod("minifw")
 
@@ -470,6 +622,13 @@ class Iptables:
 
     def dropped(self, n):
         return ipt_rule_pkts(max(n, 1))
+
+    def counted(self):
+        out = sh("iptables-legacy", "-w", "-t", "raw", "-n", "-v", "-x", "-L", "PREROUTING")
+        n = {"DROP": 0, "ACCEPT": 0}
+        for w in (line.split() for line in out.splitlines()[2:] if line.strip()):
+            n[w[2]] += int(w[0])
+        return n["DROP"], n["ACCEPT"]
 
     def unload(self):
         if loaded("iptable_raw"):
@@ -671,6 +830,120 @@ class Bench:
                  freed_kb=kernel_kb(m2) - kernel_kb(m3),
                  readings=",".join(str(m["readings"]) for m in (m0, m1, m2, m3)))
 
+    def calibrate(self, key, send):
+        """The packets a run of about --seconds takes, found by runs of
+        growing size (probe runs, which also warm up); send(count) runs."""
+        a = self.a
+        if a.count:
+            self.counts[key] = a.count
+            send(a.count, 1)
+            return
+        c = 4 * BURST
+        while True:
+            r = send(c, 1)
+            if r["usec"] >= a.seconds * 1e5 or c >= a.max_count:
+                break
+            c = min(a.max_count, c * 8)
+        per = max(r["usec"], 1) * 1000 / r["sent"]
+        c = int(a.seconds * 1e9 / per) // BURST * BURST
+        self.counts[key] = max(2 * BURST, min(a.max_count, c))
+
+    def acl_turn(self, c, n, files, flows, rnd):
+        """One contender's turn with an access list: load it, then each flow
+        in turn calibrated or warmed up and measured once; check that the
+        packets of the flows the list drops were counted by DROP rules and
+        the others by ACCEPT rules (minifw, iptables: each packet matches
+        one rule, the last if no other). pktgen's errors tell nothing here:
+        routing drops a packet to a destination it has no route for
+        without an error."""
+        name = c.name + "-acl"
+        sent = {"drop": 0, "accept": 0}
+        c.prepare()
+        try:
+            secs, cpu = c.load(files, n)
+            if c.name != "none":
+                emit("LOAD", contender=name, n=n, round=rnd, seconds=round(secs, 3),
+                     cpu=round(cpu, 3))
+            for k, (src, dst, sport, dport, verdict) in enumerate(flows):
+                key = (name, n, f"flow{k}")
+
+                def send(count, probe, src=src, flow=(dst, sport, dport), key=key,
+                         verdict=verdict):
+                    r = pktgen_run(src, count, flow)
+                    emit("RUN", contender=name, n=n, kind=key[2], probe=probe,
+                         verdict=verdict, **r)
+                    sent[verdict] += r["sent"]
+                    return r
+
+                if key not in self.counts:
+                    self.calibrate(key, send)
+                else:
+                    send(self.a.count or
+                         max(2 * BURST, self.counts[key] // 10 // BURST * BURST), 1)
+                r = send(self.counts[key], 0)
+                self.results.setdefault(key, []).append(r["ns"])
+            if c.name in ("minifw", "iptables"):
+                dropped, accepted = c.counted()
+                emit("CHECK", contender=name, n=n, round=rnd, dropped=dropped,
+                     expected=sent["drop"], accepted=accepted,
+                     accepted_expected=sent["accept"])
+        finally:
+            c.unload()
+
+    def acl(self, contenders):
+        """The access lists (write_acl_rules()) at N=0 (a drop-all rule, and
+        the stack alone) and each --acl-n, with their flows."""
+        a = self.a
+        chosen = [contenders[c] for c in ACL if c in a.contenders.split(",")]
+        for n in [0] + a.acl_n:
+            files = acl_files(a.dir, n)
+            if not all(os.path.exists(f) for f in files.values()):
+                log(f"generating the access list of N={n}")
+                files = write_acl_rules(a.dir, n)
+            with open(files["flows"]) as f:
+                flows = [(w[0], w[1], int(w[2]), int(w[3]), w[4])
+                         for w in (line.split() for line in f)]
+            group = ([NoFirewall()] if n == 0 else []) + chosen
+            for rnd in range(a.runs):
+                for c in group:
+                    log(f"access list N={n} round {rnd + 1}/{a.runs}: {c.name}")
+                    self.acl_turn(c, n, files, flows, rnd)
+
+    def blocklists(self, contenders, chosen):
+        """The block lists at every --n, in a user chain, and the port rules."""
+        a = self.a
+        for n in [0] + a.n:
+            files = rule_files(a.dir, n)
+            if not all(os.path.exists(f) for f in files.values()):
+                log(f"generating rules for N={n}")
+                files = write_rules(a.dir, n)
+            # no drop-all for ipset: it would be iptables' again
+            group = [c for c in chosen if n or c.name != "ipset"]
+            for rnd in range(a.runs):
+                for c in group:
+                    log(f"N={n} round {rnd + 1}/{a.runs}: {c.name}")
+                    self.turn(c, n, files, rnd)
+        # the largest block list again, in a user chain PREROUTING calls
+        n = max(a.n)
+        if "minifw" in a.contenders.split(",") and n > 0:
+            files = {"minifw-chain": chain_rule_file(a.dir, n)}
+            if not os.path.exists(files["minifw-chain"]):
+                write_rules(a.dir, n)
+            for rnd in range(a.runs):
+                log(f"N={n} in a user chain, round {rnd + 1}/{a.runs}")
+                self.turn(ChainBlocklist(a.ko), n, files, rnd)
+        # the port rules at N=1 and at --ports-n: the slope is one rule's cost
+        for n in ([1, a.ports_n] if a.ports_n > 1 else []):
+            files = port_rule_files(a.dir, n)
+            if not all(os.path.exists(f) for f in files.values()):
+                log(f"generating port rules for N={n}")
+                files = write_port_rules(a.dir, n)
+            group = [Ports(contenders[c]) for c in PORTS if c in a.contenders.split(",")]
+            for rnd in range(a.runs):
+                for c in group:
+                    log(f"port rules N={n} round {rnd + 1}/{a.runs}: {c.name}")
+                    self.turn(c, n, files, rnd)
+
     def run(self):
         a = self.a
         contenders = {"minifw": Minifw(a.ko), "iptables": Iptables(), "ipset": Ipset(),
@@ -683,37 +956,12 @@ class Bench:
         net_up()
         pktgen_up()
         try:
-            for n in [0] + a.n:
-                files = rule_files(a.dir, n)
-                if not all(os.path.exists(f) for f in files.values()):
-                    log(f"generating rules for N={n}")
-                    files = write_rules(a.dir, n)
-                # no drop-all for ipset: it would be iptables' again
-                group = [c for c in chosen if n or c.name != "ipset"]
-                for rnd in range(a.runs):
-                    for c in group:
-                        log(f"N={n} round {rnd + 1}/{a.runs}: {c.name}")
-                        self.turn(c, n, files, rnd)
-            # the largest block list again, in a user chain PREROUTING calls
-            n = max(a.n)
-            if "minifw" in a.contenders.split(",") and n > 0:
-                files = {"minifw-chain": chain_rule_file(a.dir, n)}
-                if not os.path.exists(files["minifw-chain"]):
-                    write_rules(a.dir, n)
-                for rnd in range(a.runs):
-                    log(f"N={n} in a user chain, round {rnd + 1}/{a.runs}")
-                    self.turn(ChainBlocklist(a.ko), n, files, rnd)
-            # the port rules at N=1 and at --ports-n: the slope is one rule's cost
-            for n in ([1, a.ports_n] if a.ports_n > 1 else []):
-                files = port_rule_files(a.dir, n)
-                if not all(os.path.exists(f) for f in files.values()):
-                    log(f"generating port rules for N={n}")
-                    files = write_port_rules(a.dir, n)
-                group = [Ports(contenders[c]) for c in PORTS if c in a.contenders.split(",")]
-                for rnd in range(a.runs):
-                    for c in group:
-                        log(f"port rules N={n} round {rnd + 1}/{a.runs}: {c.name}")
-                        self.turn(c, n, files, rnd)
+            # the block lists (--n '': none, only the access lists)
+            if a.n:
+                self.blocklists(contenders, chosen)
+            # the access lists: the stack alone once, then each contender
+            if a.acl_n:
+                self.acl(contenders)
         finally:
             cleanup(a.ko)
         for (name, n, kind), runs in self.results.items():
@@ -878,6 +1126,21 @@ def report(logfile, md, dat):
     if m and nmax >= 1000:
         out(f"| memory: minifw bytes per rule at N={nmax} (kernel memory delta / N) | "
             f"{int(m['kernel_kb']) * 1024 / nmax:.0f} | report | |")
+    # the access lists: each contender's mean over the flows
+    acl_ns = sorted({n for (c, n, _) in med if c == "minifw-acl" and n > 0})
+
+    def acl(c, n):
+        v = [x for (cc, nn, kind), x in med.items() if cc == c + "-acl" and nn == n]
+        return statistics.mean(v) if v else None
+
+    for n in acl_ns:
+        goal(f"G4: access list N={n}: minifw / minifw drop-all (same flows)",
+             ratio(acl("minifw", n), acl("minifw", 0)), "<= 1.50", lambda v: v <= 1.50)
+        goal(f"G4: access list N={n}: minifw / nft verdict map",
+             ratio(acl("minifw", n), acl("nft", n)), "< 1.00", lambda v: v < 1.00)
+        if n == 10000:
+            goal(f"G4: access list N={n}: iptables / minifw (speed-up)",
+                 ratio(acl("iptables", n), acl("minifw", n)), ">= 100", lambda v: v >= 100)
     out("")
 
     out("## ns per packet (median)\n")
@@ -925,6 +1188,34 @@ def report(logfile, md, dat):
                 out(f"| {n} | {kind} | " + " | ".join(cells) + " |")
         cells = ["-"] + [f"{per_rule(c):.2f}" if per_rule(c) is not None else "-" for c in PORTS]
         out(f"| 1 to {pn} | per rule | " + " | ".join(cells) + " |")
+        out("")
+
+    if acl_ns:
+        out("## Access lists\n")
+        out(f"Lists of N rules from `bench/classbench.py` (seed {ACL_SEED}, the lists "
+            "`make bench-unit` counts): addresses, protocols and port ranges mixed as in "
+            "ClassBench's acl1 seed, ACCEPT and DROP, then a last `-j DROP`; their TCP rules "
+            "made UDP, since pktgen sends UDP. minifw: PREROUTING (one classified segment); "
+            "iptables-legacy: raw PREROUTING, walked; nft: a verdict map over `ip saddr . "
+            "ip daddr . meta l4proto . th dport` (flags interval, nft's best form for such "
+            "a list), which cannot hold overlapping elements: it keeps the first of "
+            "overlapping rules, and the last rule as a catch-all element. "
+            f"Each list is measured with {ACL_FLOWS} flows: packets of rules spread evenly "
+            "over the list (an earlier rule may take them first) and one from addresses "
+            "no rule names (the last rule's); a flow's packets are alike, so each run is "
+            "one flow. The ns/packet below is the mean over the flows of each flow's "
+            "median over the rounds; N=0 is a drop-all rule of each, with the same flows, "
+            "and `none` the stack alone with them.\n")
+        out("| N | none | minifw | iptables | nft | minifw / minifw drop-all | "
+            "iptables / minifw | nft / minifw |")
+        out("|---|---|---|---|---|---|---|---|")
+        none_acl = acl("none", 0)
+        for n in [0] + acl_ns:
+            vals = [acl(c, n) for c in ACL]
+            cells = [f"{v:.0f}" if v else "-" for v in vals]
+            out(f"| {n if n else 'drop-all'} | {none_acl:.0f} | " + " | ".join(cells) + " | "
+                f"{ratio(vals[0], acl('minifw', 0))} | {ratio(vals[1], vals[0])} | "
+                f"{ratio(vals[2], vals[0])} |" if none_acl else "")
         out("")
 
     out("## Load time and memory\n")
@@ -975,7 +1266,8 @@ def report(logfile, md, dat):
 
     out("## Checks\n")
     bad_runs = [r for k, r in recs if k == "RUN" and not run_ok(r)]
-    bad_checks = [r for r in checks if r["dropped"] != r["expected"] or r["expected"] == "0"]
+    bad_checks = [r for r in checks if r["dropped"] != r["expected"] or r["expected"] == "0"
+                  or r.get("accepted", "0") != r.get("accepted_expected", "0")]
     out(f"- pktgen's errors: {len(bad_runs)} of "
         f"{sum(1 for k, _ in recs if k == 'RUN')} runs (probes included) disagree with "
         "what they should be (0 for a matching run: every packet stopped by a netfilter "
@@ -991,10 +1283,11 @@ def report(logfile, md, dat):
     out("## Raw runs (ns/packet, in round order)\n")
     out("| contender | N | kind | runs | median |")
     out("|---|---|---|---|---|")
-    order = cols + ["minifw-chain"] + [c + "-ports" for c in PORTS]
+    order = (cols + ["minifw-chain"] + [c + "-ports" for c in PORTS] +
+             [c + "-acl" for c in ["none"] + ACL])
 
     def key(c, n, *kind):
-        """the contenders by N, then the port rules"""
+        """the contenders by N, then the port rules, then the access lists"""
         return (c not in cols, n, order.index(c)) + kind
 
     for (c, n, kind), v in sorted(med.items(), key=lambda kv: key(*kv[0])):
@@ -1022,6 +1315,9 @@ def report(logfile, md, dat):
 
 
 def run_ok(r):
+    if r["contender"].endswith("-acl"):
+        # dropped by the firewall, or by routing (no route: no error either)
+        return r["errors"] == "0"
     if r["contender"] == "none" or r["kind"] == "nomatch":
         return r["errors"] == r["sent"]
     return r["errors"] == "0"
@@ -1131,6 +1427,7 @@ def main():
     g = sub.add_parser("gen")
     g.add_argument("dir")
     g.add_argument("n", nargs="+", type=int)
+    g.add_argument("--acl-n", default="", help="also the access lists of these sizes")
     r = sub.add_parser("run")
     r.add_argument("--n", default="1,1000,10000,100000",
                    help="comma-separated numbers of rules")
@@ -1145,6 +1442,9 @@ def main():
     r.add_argument("--ports-n", type=int, default=1000,
                    help="N of the port rules minifw and iptables both walk, also run "
                         "at N=1 (0: none)")
+    r.add_argument("--acl-n", default="1000,10000,100000",
+                   help="comma-separated sizes of the access lists (bench/classbench.py) "
+                        "minifw, iptables and nft are measured with ('': none)")
     r.add_argument("--mem", default="all", choices=["all", "max"],
                    help="measure the memory at every N or only at the largest (faster)")
     r.add_argument("--ko", default=f"build/{os.uname().release}/minifw.ko")
@@ -1161,8 +1461,11 @@ def main():
     if a.cmd == "gen":
         for n in a.n:
             write_rules(a.dir, n)
+        for n in [0] + [int(x) for x in a.acl_n.split(",") if x]:
+            write_acl_rules(a.dir, n)
     elif a.cmd == "run":
         a.n = [int(x) for x in a.n.split(",") if x]
+        a.acl_n = [int(x) for x in a.acl_n.split(",") if x]
         if a.runs < 1 or any(n < 1 for n in a.n):
             sys.exit("bench.py: --runs and every --n must be at least 1")
         if a.count % BURST:

@@ -10,6 +10,8 @@
 #      table of goals and ns/packet
 # Environment (or make variables: make bench BENCH_N=1,1000):
 #   BENCH_N        comma-separated rule counts (default 1,1000,10000,100000)
+#   BENCH_ACL      comma-separated sizes of the access lists (bench/classbench.py;
+#                  default 1000,10000,100000; quick: 1000; "" for none)
 #   BENCH_RUNS     rounds, the median is over them (default 5, at least 3)
 #   BENCH_SECONDS  guest seconds per measured run (default 0.5)
 #   BENCH_CLOCK    icount (default): the guest clock counts instructions
@@ -26,11 +28,13 @@ cd "$(dirname "$0")/.."
 quick=${BENCH_QUICK:-0}
 if [ "$quick" = 1 ]; then
 	ns=${BENCH_N:-1,1000}
+	acl=${BENCH_ACL-1000}
 	runs=${BENCH_RUNS:-3}
 	seconds=${BENCH_SECONDS:-0.2}
 	out=${BENCH_OUT:-build/bench}
 else
 	ns=${BENCH_N:-1,1000,10000,100000}
+	acl=${BENCH_ACL-1000,10000,100000}
 	runs=${BENCH_RUNS:-5}
 	seconds=${BENCH_SECONDS:-0.5}
 	out=${BENCH_OUT:-bench}
@@ -42,6 +46,7 @@ wall) qemu_args="" ;;
 *) echo "bench.sh: BENCH_CLOCK must be icount or wall" >&2; exit 2 ;;
 esac
 [[ $ns =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "bench.sh: BENCH_N must be like 1,1000" >&2; exit 2; }
+[[ $acl =~ ^([0-9]+(,[0-9]+)*)?$ ]] || { echo "bench.sh: BENCH_ACL must be like 1000,10000" >&2; exit 2; }
 command -v gnuplot >/dev/null || { echo "bench.sh: gnuplot not found (tests/install-deps.sh)" >&2; exit 1; }
 
 kver=$(tests/kernels.sh 6.1)
@@ -52,16 +57,17 @@ echo "bench: building minifw.ko for $kver"
 make --no-print-directory "build/$kver/minifw.ko" >"$work/build.log" 2>&1 ||
 	{ tail -n 20 "$work/build.log"; exit 1; }
 
-echo "bench: generating the rules (N=0,$ns) in $work/rules"
+echo "bench: generating the rules (N=0,$ns; access lists ${acl:-none}) in $work/rules"
 rm -rf "$work/rules"
 # shellcheck disable=SC2046  # one argument per N
-python3 bench/bench.py gen "$work/rules" 0 $(tr , ' ' <<<"$ns")
+python3 bench/bench.py gen "$work/rules" 0 $(tr , ' ' <<<"$ns") --acl-n "$acl"
 
 echo "bench: running in QEMU ($clock clock, N=$ns, $runs rounds); output in $work/raw.log"
 rc=0
 VM_QEMU_ARGS=$qemu_args VM_MEM=${VM_MEM:-2048} VM_TIMEOUT=${BENCH_TIMEOUT:-21600} \
 	tests/vm/run-vm.sh "$kver" python3 bench/bench.py run --n "$ns" --runs "$runs" \
 	--seconds "$seconds" --dir "$work/rules" --ko "build/$kver/minifw.ko" --clock "$clock" \
+	--acl-n "$acl" \
 	>"$work/raw.log" 2>&1 || rc=$?
 if [ "$rc" -ne 0 ]; then
 	tail -n 30 "$work/raw.log"

@@ -32,7 +32,7 @@ field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\2/p" <<<"$2"; }
 
 @test "bench.py run: a complete table for N=1,10, 10 in a user chain and 1 and 10 port rules, drops counted by each contender, all removed after" {
 	out=$BATS_TEST_TMPDIR/raw.log
-	python3 "$BENCH" run --n 1,10 --ports-n 10 --runs "$ROUNDS" --count "$COUNT" --mem max \
+	python3 "$BENCH" run --n 1,10 --ports-n 10 --acl-n '' --runs "$ROUNDS" --count "$COUNT" --mem max \
 		--dir "$BATS_TEST_TMPDIR/rules" --ko "$MINIFW_KO" >"$out" 2>&1 || {
 		cat "$out"
 		false
@@ -133,4 +133,49 @@ contender=nft n=10"
 	assert_success
 	run od -An -c -N4 "$BATS_TEST_TMPDIR/r.png"
 	assert_output --regexp 'P +N +G'
+}
+
+@test "bench.py run: access lists, every flow of every contender measured, every packet counted by a rule of the flow's verdict" {
+	out=$BATS_TEST_TMPDIR/raw.log
+	python3 "$BENCH" run --n '' --acl-n 60 --runs "$ROUNDS" --count "$COUNT" \
+		--contenders minifw,iptables,nft --dir "$BATS_TEST_TMPDIR/rules" --ko "$MINIFW_KO" \
+		>"$out" 2>&1 || {
+		cat "$out"
+		false
+	}
+	grep -v '^RUN' "$out"
+
+	# 8 flows: the stack alone with them, and each contender at N=0 and 60
+	expected=""
+	for k in 0 1 2 3 4 5 6 7; do
+		expected+="none-acl 0 flow$k"$'\n'
+		for c in minifw iptables nft; do
+			expected+="$c-acl 0 flow$k"$'\n'"$c-acl 60 flow$k"$'\n'
+		done
+	done
+	run awk '$1 == "TABLE" { print }' "$out"
+	assert_equal "$(sed -E 's/TABLE contender=([^ ]*) n=([^ ]*) kind=([^ ]*) .*/\1 \2 \3/' <<<"$output" | sort)" \
+		"$(sort <<<"${expected%$'\n'}")"
+	# the flows' verdicts, by the list's first match: some of each
+	run cut -d' ' -f5 "$BATS_TEST_TMPDIR/rules/acl-60.flows"
+	assert_output --partial accept
+	assert_output --partial drop
+
+	# the report: no pktgen errors, and minifw's and iptables' DROP rules
+	# counted the packets of the flows the list drops, their ACCEPT rules
+	# those of the others
+	run python3 "$BENCH" report "$out" "$BATS_TEST_TMPDIR/results.md" "$BATS_TEST_TMPDIR/results.dat"
+	assert_success
+	assert_output --regexp '\| G4: access list N=60: minifw / minifw drop-all \(same flows\) \| [0-9.]+ \|'
+	assert_output --regexp '\| G4: access list N=60: minifw / nft verdict map \| [0-9.]+ \|'
+	runs=$(grep -c '^RUN ' "$out")
+	assert_equal "$runs" $(((8 + 3 * 2 * 8) * ROUNDS * 2))
+	grep -q "pktgen's errors: 0 of $runs runs" "$BATS_TEST_TMPDIR/results.md"
+	loads=$((2 * 2 * ROUNDS))
+	grep -q "equals the matching packets sent in $loads of $loads loads" "$BATS_TEST_TMPDIR/results.md"
+	grep -q '^| 60 | [0-9]* | [0-9]* | [0-9]* | [0-9]* | ' "$BATS_TEST_TMPDIR/results.md"
+
+	[ ! -d /sys/module/minifw ]
+	run nft list tables
+	refute_output --partial minifw_bench
 }
