@@ -829,13 +829,6 @@ static void minifw_len_mask(union minifw_addr *mask, unsigned int len)
 		mask->ip6[w] = htonl(len >= 32 ? U32_MAX : len ? ~(U32_MAX >> len) : 0);
 }
 
-/* Protocols whose ports xt_tcp, xt_udp, xt_sctp and xt_dccp read. */
-static bool minifw_port_proto(u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE ||
-	       proto == IPPROTO_SCTP || proto == IPPROTO_DCCP;
-}
-
 /*
  * The protocol rule @m's class is for, or 0 (all classes): -p, not
  * negated. Rules of the other family: false.

@@ -270,7 +270,8 @@ static __always_inline bool minifw_class_irregular(const struct minifw_cls *cl,
 		return false;
 	if (p->fragoff)
 		return p->fragoff == 1 && p->proto == IPPROTO_TCP;
-	return !p->l4 && p->proto != IPPROTO_ICMP && p->proto != IPPROTO_ICMPV6;
+	/* (no port rule matches another protocol, whose header minifw does not read) */
+	return !p->l4 && minifw_port_proto(p->proto);
 }
 
 /*

@@ -199,6 +199,13 @@ static __always_inline u64 minifw_ip6_word(const union minifw_addr *a, unsigned 
 	return (u64)ntohl(a->ip6[2 * w]) << 32 | ntohl(a->ip6[2 * w + 1]);
 }
 
+/* Protocols whose ports xt_tcp, xt_udp, xt_sctp and xt_dccp read. */
+static inline bool minifw_port_proto(u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE ||
+	       proto == IPPROTO_SCTP || proto == IPPROTO_DCCP;
+}
+
 /* ruleset.c */
 struct minifw_ruleset *minifw_ruleset_new(void);
 void minifw_ruleset_put(struct minifw_ruleset *rs);

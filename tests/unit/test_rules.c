@@ -4742,7 +4742,8 @@ static void diff_packet(struct test_pkt *t)
 	t->p.l4 = t->p.ports = rnd() % 16 != 0;
 	t->p.fragoff = rnd() % 16 ? 0 : rnd() % 2 ? 1 : 100;
 	t->p.badhdr = v6 && rnd() % 32 == 0;
-	if (t->p.badhdr)
+	/* as the hook: no header read of a protocol it has no matches for (GRE) */
+	if (t->p.badhdr || t->p.proto == 47)
 		t->p.l4 = t->p.ports = false;
 	t->p.len = 40 + rnd() % 1400;
 	snprintf(t->in, sizeof(t->in), "%s", ifs[rnd() % ARRAY_SIZE(ifs)]);
