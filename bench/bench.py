@@ -757,25 +757,18 @@ class Bench:
         self.results = {}      # (contender, n, kind) -> [ns, ...]
 
     def probe(self, name, n, kind):
-        """The count for a run of about --seconds; the probe runs also
-        warm up. Returns the matching packets sent."""
-        a = self.a
-        key = (name, n, kind)
-        if a.count:
-            self.counts[key] = a.count
-            return self.one(name, n, kind, a.count, probe=1)
-        c = 4 * BURST
+        """The count for a run of about --seconds (calibrate()); the probe
+        runs also warm up. Returns the matching packets sent."""
         sent = 0
-        while True:
-            r = pktgen_run(src_of(kind), c)
-            self.emit_run(name, n, kind, r, probe=1)
+
+        def send(count, probe):
+            nonlocal sent
+            r = pktgen_run(src_of(kind), count)
+            self.emit_run(name, n, kind, r, probe)
             sent += r["sent"]
-            if r["usec"] >= a.seconds * 1e5 or c >= a.max_count:
-                break
-            c = min(a.max_count, c * 8)
-        per = max(r["usec"], 1) * 1000 / r["sent"]
-        c = int(a.seconds * 1e9 / per) // BURST * BURST
-        self.counts[key] = max(2 * BURST, min(a.max_count, c))
+            return r
+
+        self.calibrate((name, n, kind), send)
         return sent if kind == "match" else 0
 
     def one(self, name, n, kind, count, probe):
