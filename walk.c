@@ -417,6 +417,20 @@ static __always_inline bool minifw_hit(const struct minifw_rule *r, int res,
 	return true;
 }
 
+/*
+ * Rule @r, whose core said @res of @p (not MINIFW_NOMATCH): its
+ * extensions, then, if they match too, minifw_hit(). True if it decides
+ * the packet, with the verdict in @verdict.
+ */
+static __always_inline bool minifw_rule_decides(const struct minifw_rule *r, int res,
+						const struct minifw_pkt *p,
+						unsigned int *verdict)
+{
+	if (res == MINIFW_MATCH && unlikely(r->m.flags & MINIFW_X_MATCH))
+		res = minifw_match_ext(r, p);
+	return res != MINIFW_NOMATCH && minifw_hit(r, res, p, verdict);
+}
+
 /* minifw_class_walk(): no rule of the segment decided, the walk goes on after it */
 #define MINIFW_CLASS_ON		U64_MAX
 
@@ -439,9 +453,7 @@ static __always_inline u64 minifw_class_walk(const struct minifw_chain *chain,
 		if (i >= run->end)
 			return MINIFW_CLASS_ON;
 		r = &chain->rules[i];
-		if (res == MINIFW_MATCH && unlikely(r->m.flags & MINIFW_X_MATCH))
-			res = minifw_match_ext(r, p);
-		if (res != MINIFW_NOMATCH && minifw_hit(r, res, p, &verdict))
+		if (minifw_rule_decides(r, res, p, &verdict))
 			return (u64)(i + 1) << 32 | verdict;
 	}
 }
@@ -507,9 +519,7 @@ static __always_inline u64 minifw_chain_walk(const struct minifw_chain *chain,
 			res = minifw_match(&r->m, p, family);
 			if (likely(res == MINIFW_NOMATCH))
 				continue;
-			if (res == MINIFW_MATCH && unlikely(r->m.flags & MINIFW_X_MATCH))
-				res = minifw_match_ext(r, p);
-			if (res != MINIFW_NOMATCH && minifw_hit(r, res, p, &verdict))
+			if (minifw_rule_decides(r, res, p, &verdict))
 				return (u64)(i + 1) << 32 | verdict;
 		}
 		if (i >= n)
