@@ -53,7 +53,7 @@ VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");$$/\1/p' minifw.c)
 # The rule engine: rules.c and what it builds with, also built in user
 # space for the unit tests, the fuzzer and bench-unit (Kbuild lists the same
 # files for the module, and takes every file in ext/ as this does).
-RULES_SRC := rules.c syntax.c services.c ext.c ruleset.c graph.c counter.c compile.c walk.c writer.c \
+RULES_SRC := rules.c syntax.c services.c ext.c ruleset.c graph.c counter.c compile.c walk.c writer.c ifname.c \
 	$(sort $(wildcard ext/*.c))
 RULES_HDR := $(filter-out include/minifw_kernel.h,$(wildcard include/*.h))
 # The module's kernel-only files: the hooks, the proc files, the ipset glue.

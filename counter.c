@@ -3,14 +3,14 @@
  * minifw: the packet and byte counters of rules and policies.
  *
  * Counters are handed out from blocks (&struct minifw_counter_block): loading
- * 100,000 rules makes some 790 blocks, each one kmalloc() and one per-CPU
+ * 100,000 rules makes some 590 blocks, each one kmalloc() and one per-CPU
  * allocation, instead of 100,000 of each. The per-CPU allocator is slow (it
  * searches its chunks' bitmaps under a mutex): it was over a third of the
  * time of such a load. A ruleset hands out counters from its block
  * (&minifw_ruleset.cblk, a reference it holds for its whole life); each
- * next block is twice as big (1, 3, 7 ... MINIFW_CNT_BLOCK_MAX slots), so a
- * single-rule edit still allocates one small block while a restore fills
- * big ones. A slot is never reused: a block lives while any counter in it
+ * next block is twice as big (1, 3, 7 ... 127, then MINIFW_CNT_BLOCK_MAX
+ * slots), so a single-rule edit still allocates one small block while a
+ * restore fills big ones. A slot is never reused: a block lives while any counter in it
  * does (or the ruleset that made it), and is freed with the last. The
  * unused slots of a ruleset's last block and the slots of deleted rules
  * stay allocated until then: never more than the block took when it was
@@ -96,7 +96,6 @@ struct minifw_counter *minifw_counter_new(struct minifw_ruleset *rs)
 		rs->cblk = b;
 	}
 	c = &b->slot[b->used];
-	c->pcpu = b->pcpu + b->used;
 	c->blk = b;
 	b->used++;
 	refcount_set(&c->ref, 1);
@@ -159,7 +158,7 @@ void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		const struct minifw_cpu_counter *pc = per_cpu_ptr(c->pcpu, cpu);
+		const struct minifw_cpu_counter *pc = per_cpu_ptr(minifw_counter_pcpu(c), cpu);
 		unsigned int start;
 		u64 cp, cb;
 
@@ -174,7 +173,7 @@ void minifw_counter_read(const struct minifw_counter *c, u64 *pkts, u64 *bytes)
 	*pkts = p;
 	*bytes = b;
 #else
-	*pkts = c->pcpu->pkts.v;
-	*bytes = c->pcpu->bytes.v;
+	*pkts = minifw_counter_pcpu(c)->pkts.v;
+	*bytes = minifw_counter_pcpu(c)->bytes.v;
 #endif
 }

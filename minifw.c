@@ -75,6 +75,7 @@
 #include "minifw_kernel.h"
 #include "recent.h"
 #include "ipset.h"
+#include "ifname.h"
 
 static char *blocked_ips;
 module_param(blocked_ips, charp, 0444);
@@ -1862,6 +1863,7 @@ err_put_rules:
 	minifw_ruleset_put(rs);
 err_destroy_wq:
 	destroy_workqueue(minifw_wq);
+	minifw_ifname_exit();
 	return ret;
 }
 
@@ -1893,6 +1895,8 @@ static void __exit minifw_exit(void)
 	/* the last ruleset before the queue goes: its rules may queue work there */
 	minifw_ruleset_put(rs);
 	destroy_workqueue(minifw_wq);
+	/* no rule is left to name an interface */
+	minifw_ifname_exit();
 	mutex_lock(&minifw_lock);
 	minifw_drop_conntrack(NULL);
 	mutex_unlock(&minifw_lock);

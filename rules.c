@@ -153,6 +153,7 @@
 #include "rules.h"
 #include "syntax.h"
 #include "ext.h"
+#include "ifname.h"
 
 /*
  * The listing with the most words has 134, 136 with "-A CHAIN"
@@ -161,7 +162,7 @@
 #define MINIFW_MAX_TOKENS	160
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
-static_assert(sizeof(struct minifw_match) == 124, "struct minifw_match has padding");
+static_assert(sizeof(struct minifw_match) == 96, "struct minifw_match has padding");
 /* every listed rule, "-A", its chain and blanks included, reads back (include/rules.h) */
 static_assert(MINIFW_RULE_TEXT_MAX + 4 + MINIFW_CHAIN_NAME_MAX <= MINIFW_LINE_MAX,
 	      "a listed rule may not fit a line");
@@ -523,6 +524,22 @@ static const struct minifw_opt minifw_core_opts[] = {
 	{ }
 };
 
+/*
+ * -i, -o: the name's number (include/ifname.h) and the bytes compared.
+ * "-i +" is every interface: as no -i (iptables 1.8.10 lists none).
+ */
+static int minifw_parse_iface(struct minifw_err *err, const char *arg, bool inv,
+			      u16 *id, u8 *cmplen)
+{
+	char name[IFNAMSIZ] = { 0 };
+	int ret;
+
+	ret = minifw_parse_ifname(err, arg, name, cmplen);
+	if (ret || (!inv && !*cmplen))
+		return ret;
+	return minifw_ifname_intern(err, name, id);
+}
+
 static int minifw_parse_core(struct minifw_parser *p, struct minifw_rule_parse *rp,
 			     const struct minifw_opt *o, char *arg, bool inv)
 {
@@ -558,17 +575,10 @@ static int minifw_parse_core(struct minifw_parser *p, struct minifw_rule_parse *
 		return ret;
 	case MINIFW_O_IN:
 		m->flags |= inv ? MINIFW_INV_IN : 0;
-		ret = minifw_parse_ifname(p->err, arg, m->in, &m->inlen);
-		/* "-i +" is every interface: as no -i (iptables 1.8.10 lists none) */
-		if (!ret && !inv && !m->inlen)
-			memset(m->in, 0, sizeof(m->in));
-		return ret;
+		return minifw_parse_iface(p->err, arg, inv, &m->in, &m->inlen);
 	case MINIFW_O_OUT:
 		m->flags |= inv ? MINIFW_INV_OUT : 0;
-		ret = minifw_parse_ifname(p->err, arg, m->out, &m->outlen);
-		if (!ret && !inv && !m->outlen)
-			memset(m->out, 0, sizeof(m->out));
-		return ret;
+		return minifw_parse_iface(p->err, arg, inv, &m->out, &m->outlen);
 	case MINIFW_O_JUMP:
 		return minifw_parse_jump(p, rp, arg, o->name[1] == 'g');
 	case MINIFW_O_MATCH:
@@ -651,11 +661,11 @@ int minifw_check_ifaces(const struct minifw_match *m, unsigned int hooks,
 	unsigned int bad;
 
 	bad = hooks & (MINIFW_CHAIN_BIT(MINIFW_OUTPUT) | MINIFW_CHAIN_BIT(MINIFW_POSTROUTING));
-	if (m->in[0] && bad)
+	if (m->in && bad)
 		return minifw_fail(err, "-i cannot be used in %s (packets there have no input interface)",
 				   minifw_chain_name(__ffs(bad)));
 	bad = hooks & (MINIFW_CHAIN_BIT(MINIFW_PREROUTING) | MINIFW_CHAIN_BIT(MINIFW_INPUT));
-	if (m->out[0] && bad)
+	if (m->out && bad)
 		return minifw_fail(err, "-o cannot be used in %s (packets there have no output interface yet)",
 				   minifw_chain_name(__ffs(bad)));
 	return 0;
@@ -882,12 +892,16 @@ void minifw_cmd_free(struct minifw_cmd *cmd)
 {
 	minifw_ext_put(cmd->ext);
 	cmd->ext = NULL;
+	minifw_ifname_put(cmd->m.in);
+	minifw_ifname_put(cmd->m.out);
+	cmd->m.in = 0;
+	cmd->m.out = 0;
 }
 
 /**
  * minifw_cmd_rule() - the rule a command holds, without counters
  * @cmd: an -A, -I, -D or -R command
- * @r: the rule, out; it borrows @cmd's extension data
+ * @r: the rule, out; it borrows @cmd's extension data and interface names
  *
  * Context: any.
  */
@@ -1011,10 +1025,10 @@ int minifw_rule_format(const struct minifw_rule *r, const char *jump, char *buf,
 	/* Then in iptables-save's order: -s -d -i -o -p, matches, -j. */
 	minifw_put_addr(&b, "-s", f & MINIFW_INV_SRC, m->family, &m->src, &m->smsk);
 	minifw_put_addr(&b, "-d", f & MINIFW_INV_DST, m->family, &m->dst, &m->dmsk);
-	if (m->in[0])
-		minifw_put(&b, "%s-i %s", f & MINIFW_INV_IN ? "! " : "", m->in);
-	if (m->out[0])
-		minifw_put(&b, "%s-o %s", f & MINIFW_INV_OUT ? "! " : "", m->out);
+	if (m->in)
+		minifw_put(&b, "%s-i %s", f & MINIFW_INV_IN ? "! " : "", minifw_ifname(m->in));
+	if (m->out)
+		minifw_put(&b, "%s-o %s", f & MINIFW_INV_OUT ? "! " : "", minifw_ifname(m->out));
 	if (m->proto) {
 		const char *name = minifw_proto_name(m->proto);
 

@@ -21,6 +21,7 @@
 #include "ruleset.h"
 #include "syntax.h"
 #include "ext.h"
+#include "ifname.h"
 
 /*
  * Most rules a ruleset may hold (all chains together), and so also most
@@ -34,11 +35,21 @@ static bool minifw_rule_jumps(const struct minifw_rule *r)
 	return r->target == MINIFW_T_JUMP || r->target == MINIFW_T_GOTO;
 }
 
-/* Drop what a rule holds: its counters and extension. */
+/* Drop what a rule holds: its counters, extension and interface names. */
 static void minifw_rule_free(struct minifw_rule *r)
 {
 	minifw_counter_put(r->cnt);
 	minifw_ext_put(r->ext);
+	minifw_ifname_put(r->m.in);
+	minifw_ifname_put(r->m.out);
+}
+
+/* Another reference to what a copied rule holds but its counters. */
+static void minifw_rule_get(const struct minifw_rule *r)
+{
+	minifw_ext_get(r->ext);
+	minifw_ifname_get(r->m.in);
+	minifw_ifname_get(r->m.out);
 }
 
 /* A rule leaves a ruleset being edited: also one reference less to its chain. */
@@ -226,7 +237,7 @@ static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *
 		for (i = 0; i < from->nrules; i++) {
 			to->rules[i] = from->rules[i];
 			minifw_counter_get(to->rules[i].cnt);
-			minifw_ext_get(to->rules[i].ext);
+			minifw_rule_get(&to->rules[i]);
 		}
 		to->nrules = from->nrules;
 		/* the compiled runs, kept by compiling if the chain is left as it is */
@@ -418,7 +429,7 @@ static int minifw_chain_add(struct minifw_ruleset *rs, u32 c, u32 pos, struct mi
 	if (!r->cnt)
 		return minifw_nomem(err);
 	minifw_ext_init(r);
-	minifw_ext_get(r->ext);
+	minifw_rule_get(r);
 	if (minifw_rule_jumps(r))
 		rs->chain[r->target_arg].refs++;
 	memmove(&ch->rules[pos + 1], &ch->rules[pos], (ch->nrules - pos) * sizeof(*r));

@@ -20,6 +20,7 @@
 #include "ruleset.h"
 #include "walk.h"
 #include "ext.h"
+#include "ifname.h"
 
 /* (a & mask) == net, for the packet's family */
 static __always_inline bool minifw_addr_in(const union minifw_addr *a,
@@ -56,9 +57,10 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 		return MINIFW_NOMATCH;
 	if (m->family && m->family != family)
 		return MINIFW_NOMATCH;
-	if (m->in[0] && ((memcmp(p->in, m->in, m->inlen) != 0) ^ !!(f & MINIFW_INV_IN)))
+	if (m->in && ((memcmp(p->in, minifw_ifname(m->in), m->inlen) != 0) ^ !!(f & MINIFW_INV_IN)))
 		return MINIFW_NOMATCH;
-	if (m->out[0] && ((memcmp(p->out, m->out, m->outlen) != 0) ^ !!(f & MINIFW_INV_OUT)))
+	if (m->out && ((memcmp(p->out, minifw_ifname(m->out), m->outlen) != 0) ^
+		       !!(f & MINIFW_INV_OUT)))
 		return MINIFW_NOMATCH;
 	if (m->proto) {
 		/*

@@ -81,6 +81,19 @@ typedef struct {
 static inline void refcount_set(refcount_t *r, int n) { r->refs = n; }
 static inline void refcount_inc(refcount_t *r) { r->refs++; }
 static inline bool refcount_dec_and_test(refcount_t *r) { return --r->refs == 0; }
+static inline int refcount_read(const refcount_t *r) { return r->refs; }
+static inline bool refcount_inc_not_zero(refcount_t *r) { return r->refs ? ++r->refs : false; }
+
+/* One thread: locks are no-ops. */
+struct mutex {
+	int unused;
+};
+
+#define DEFINE_MUTEX(m) struct mutex m
+static inline void mutex_lock(struct mutex *m) { (void)m; }
+static inline void mutex_unlock(struct mutex *m) { (void)m; }
+/* one thread: a release store is a store */
+#define smp_store_release(p, v) (*(p) = (v))
 
 typedef struct {
 	s64 counter;

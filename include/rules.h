@@ -196,8 +196,8 @@ struct minifw_match {
 	u8 icmp_code[2];	/* inclusive code range */
 	u8 tcp_fmsk, tcp_fcmp;	/* --tcp-flags: (flags & fmsk) == fcmp */
 	u8 ctstate;		/* MINIFW_CT_* */
-	char in[IFNAMSIZ];	/* as written, "" = any */
-	char out[IFNAMSIZ];
+	/* the names as written, numbered (minifw_ifname()); 0 = any */
+	u16 in, out;
 };
 
 struct minifw_counter;

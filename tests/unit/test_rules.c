@@ -45,6 +45,7 @@
 #include "hashlimit.h"
 #include "recent.h"
 #include "ipset.h"
+#include "ifname.h"
 
 /* The shim's failure injection: <0 never fails, 0 = the next allocation
  * fails, N = fail after N successful allocations. */
@@ -4307,7 +4308,7 @@ static void test_counter_blocks(void)
 	struct minifw_cmd cmd;
 	char line[80];
 
-	case_begin("counter blocks", "1,000 rules: blocks of 7, 15 ... 127; -Z, -F");
+	case_begin("counter blocks", "1,000 rules: blocks of 7, 15 ... 127, 170; -Z, -F");
 	rs = minifw_ruleset_new();
 	for (n = 0; n < 1000; n++) {
 		snprintf(line, sizeof(line), "-A INPUT -s 192.0.2.%u -j DROP", n % 250);
@@ -4318,8 +4319,8 @@ static void test_counter_blocks(void)
 	for (n = 0; n < rs->chain[MINIFW_INPUT].nrules; n++) {
 		struct minifw_counter *c = rs->chain[MINIFW_INPUT].rules[n].cnt;
 
-		if (c->pcpu != c->blk->pcpu + (c - c->blk->slot))
-			expect_int("a counter's per-CPU slot is its own", n, -1);
+		if (c - c->blk->slot < 0 || c - c->blk->slot >= c->blk->used)
+			expect_int("a counter is a slot its block handed out", n, -1);
 		if ((!nseen || seen[nseen - 1] != c->blk) && nseen < ARRAY_SIZE(seen))
 			seen[nseen++] = c->blk;
 	}
@@ -4329,9 +4330,9 @@ static void test_counter_blocks(void)
 			sizes_ok = 0;
 		want = min_t(u32, 2 * want + 1, MINIFW_CNT_BLOCK_MAX);
 	}
-	expect_bool("rule blocks of 7, 15, 31, 63, 127, 127 ...", true, sizes_ok);
-	/* 6 + 15 + 31 + 63 + 7 * 127 >= 1000 */
-	expect_int("blocks holding 1000 rules", 11, nseen);
+	expect_bool("rule blocks of 7, 15, 31, 63, 127, 170 ...", true, sizes_ok);
+	/* 6 + 15 + 31 + 63 + 127 + 5 * 170 >= 1000 */
+	expect_int("blocks holding 1000 rules", 10, nseen);
 
 	/* -Z gives fresh counters; the version before keeps its counts */
 	expect_str("a packet from 192.0.2.5", "DROP",
@@ -4352,6 +4353,112 @@ static void test_counter_blocks(void)
 		rs = zeroed;
 	}
 	minifw_ruleset_put(rs);
+	case_end();
+}
+
+/* References held to interface names, over every number handed out. */
+static long ifnames_held(void)
+{
+	long held = 0;
+	unsigned int c, i;
+
+	for (c = 0; c < ARRAY_SIZE(minifw_ifname_chunks); c++)
+		for (i = 0; minifw_ifname_chunks[c] && i < MINIFW_IFNAME_CHUNK; i++)
+			held += refcount_read(&minifw_ifname_chunks[c]->e[i].ref);
+	return held;
+}
+
+/*
+ * Interface names (ifname.c): one number a name, shared by every rule
+ * and command that names it, and counted, so that a number comes free
+ * when its last rule goes, and is taken by the next new name; at most
+ * MINIFW_IFNAME_MAX - 1 names at once; a failed allocation fails the line.
+ */
+static void test_ifnames(void)
+{
+	static struct minifw_cmd cmds[MINIFW_IFNAME_MAX];
+	struct minifw_ruleset *rs, *next;
+	long held = ifnames_held();
+	const struct minifw_chain *fw;
+	struct minifw_err err;
+	char line[80], *text;
+	u16 wan;
+	u32 n;
+
+	case_begin("interface names", "-i eth0 in INPUT and FORWARD, -o eth+, ! -i +; -F; 1023 names");
+	rs = build("-A INPUT -i eth0 -j DROP\n-A FORWARD -i eth0 -o eth+ -j ACCEPT\n"
+		   "-A FORWARD ! -i + -j DROP\n-A FORWARD -i wan0 ! -o eth0 -j DROP");
+	text = listing(rs, false);
+	expect_str("listed", "-A INPUT -i eth0 -j DROP\n-A FORWARD -i eth0 -o eth+ -j ACCEPT\n"
+		   "-A FORWARD ! -i + -j DROP\n-A FORWARD -i wan0 ! -o eth0 -j DROP\n", text);
+	free(text);
+	fw = &rs->chain[MINIFW_FORWARD];
+	expect_bool("one number for eth0", true,
+		    rs->chain[MINIFW_INPUT].rules[0].m.in == fw->rules[0].m.in &&
+		    fw->rules[0].m.in == fw->rules[2].m.out);
+	expect_bool("eth0, eth+, + and wan0 have numbers of their own", true,
+		    fw->rules[0].m.in != fw->rules[0].m.out && fw->rules[1].m.in &&
+		    fw->rules[1].m.in != fw->rules[0].m.out && fw->rules[2].m.in != fw->rules[0].m.in &&
+		    fw->rules[2].m.in != fw->rules[1].m.in && fw->rules[2].m.in != fw->rules[0].m.out);
+	/* 6 references: the rules' (eth0 3, eth+, +, wan0) */
+	expect_int("references held", held + 6, ifnames_held());
+	expect_str("in eth0", "DROP", eval_name(rs, MINIFW_INPUT, "udp 192.0.2.1:1 > 192.0.2.2:2 in=eth0"));
+	expect_str("in eth1", "ACCEPT", eval_name(rs, MINIFW_INPUT, "udp 192.0.2.1:1 > 192.0.2.2:2 in=eth1"));
+	expect_str("eth0 to eth7", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "udp 192.0.2.1:1 > 192.0.2.2:2 in=eth0 out=eth7"));
+	expect_str("wan0 to eth0", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "udp 192.0.2.1:1 > 192.0.2.2:2 in=wan0 out=eth0"));
+	expect_str("wan0 to lan0", "DROP",
+		   eval_name(rs, MINIFW_FORWARD, "udp 192.0.2.1:1 > 192.0.2.2:2 in=wan0 out=lan0"));
+	/* an edit's copy holds the names too; the rules it drops let theirs go */
+	next = edit1(rs, "-F FORWARD");
+	if (next) {
+		expect_int("references with the copy", held + 6 + 1, ifnames_held());
+		minifw_ruleset_put(rs);
+		expect_int("references of the copy alone", held + 1, ifnames_held());
+		rs = next;
+	}
+	/* wan0's number came free: a new name takes it (eth+ and + are free too) */
+	snprintf(line, sizeof(line), "-A FORWARD -o lan9");
+	expect_int(line, 0, minifw_parse_line(line, &cmds[0], &err));
+	expect_bool("a free number taken again", true, cmds[0].m.out < 5);
+	wan = cmds[0].m.out;
+	minifw_cmd_free(&cmds[0]);
+	snprintf(line, sizeof(line), "-A FORWARD -o lan9");
+	expect_int(line, 0, minifw_parse_line(line, &cmds[0], &err));
+	expect_int("the same number again", wan, cmds[0].m.out);
+	minifw_cmd_free(&cmds[0]);
+	minifw_ruleset_put(rs);
+	expect_int("references after the last ruleset", held, ifnames_held());
+
+	/* at most 1023 names at once, whatever holds them */
+	for (n = 0; n < MINIFW_IFNAME_MAX - 1; n++) {
+		snprintf(line, sizeof(line), "-A INPUT -i if%u", n);
+		if (!expect_int(line, 0, minifw_parse_line(line, &cmds[n], &err)))
+			break;
+	}
+	snprintf(line, sizeof(line), "-A INPUT -i one-more");
+	expect_int(line, -EINVAL, minifw_parse_line(line, &cmds[n], &err));
+	expect_str("why", "more than 1023 interface names are in use", err.msg);
+	snprintf(line, sizeof(line), "-A FORWARD -i if7 -o if8");
+	expect_int("names in use still parse", 0, minifw_parse_line(line, &cmds[n], &err));
+	minifw_cmd_free(&cmds[n]);
+	while (n--)
+		minifw_cmd_free(&cmds[n]);
+	expect_int("references after the commands", held, ifnames_held());
+
+	/* a name's first chunk that cannot be allocated fails the line */
+	if (!held) {
+		minifw_ifname_exit();
+		minifw_user_alloc_fail_after = 0;
+		snprintf(line, sizeof(line), "-A INPUT -i eth0");
+		expect_int(line, -ENOMEM, minifw_parse_line(line, &cmds[0], &err));
+		minifw_user_alloc_fail_after = -1;
+		expect_str("why", "out of memory", err.msg);
+		snprintf(line, sizeof(line), "-A INPUT -i eth0");
+		expect_int("then it can", 0, minifw_parse_line(line, &cmds[0], &err));
+		minifw_cmd_free(&cmds[0]);
+	}
 	case_end();
 }
 
@@ -6683,6 +6790,12 @@ int main(void)
 	test_conformance();
 	test_services();
 	test_random_chains();
+	test_ifnames();
+	/* every rule and command gone: no interface name may be held */
+	case_begin("interface names", "after every test");
+	expect_int("references held", 0, ifnames_held());
+	case_end();
+	minifw_ifname_exit();
 	printf("unit: %u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
