@@ -311,27 +311,6 @@ static int minifw_pfx_cmp(const void *x, const void *y)
 	       (a->rule > b->rule) - (a->rule < b->rule);
 }
 
-static bool minifw_addr_set(const union minifw_addr *mask)
-{
-	return mask->ip6[0] | mask->ip6[1] | mask->ip6[2] | mask->ip6[3];
-}
-
-/* Is @mask a prefix (ones, then zeroes), as CIDR masks are? */
-static bool minifw_mask_is_prefix(const union minifw_addr *mask)
-{
-	bool zeroes = false;
-	unsigned int w;
-
-	for (w = 0; w < 4; w++) {
-		u32 m = ntohl(mask->ip6[w]);
-
-		if ((zeroes && m) || (~m & (~m + 1)))
-			return false;
-		zeroes = m != U32_MAX;
-	}
-	return true;
-}
-
 /*
  * May a rule be part of a run? Not with a target that lets the packet go
  * on (LOG included), nor with an extension that looks at the packet
@@ -362,15 +341,18 @@ static bool minifw_addr_key(const struct minifw_rule *r, struct minifw_match *ke
 
 	if (!minifw_run_rule(r))
 		return false;
-	if ((m->flags & (MINIFW_INV_SRC | MINIFW_INV_DST)) ||
-	    (minifw_addr_set(&m->smsk) && minifw_addr_set(&m->dmsk)) ||
-	    !minifw_mask_is_prefix(&m->smsk) || !minifw_mask_is_prefix(&m->dmsk))
+	if ((m->flags & (MINIFW_INV_SRC | MINIFW_INV_DST)) || (m->smsk && m->dmsk))
+		return false;
+	/* IPv6 masks are lengths, prefixes all */
+	if (m->family == MINIFW_FAM_IPV4 &&
+	    (minifw_mask4_len(ntohl(minifw_mask4(m->smsk))) < 0 ||
+	     minifw_mask4_len(ntohl(minifw_mask4(m->dmsk))) < 0))
 		return false;
 	*key = *m;
 	memset(&key->src, 0, sizeof(key->src));
-	memset(&key->smsk, 0, sizeof(key->smsk));
 	memset(&key->dst, 0, sizeof(key->dst));
-	memset(&key->dmsk, 0, sizeof(key->dmsk));
+	key->smsk = 0;
+	key->dmsk = 0;
 	key->family = MINIFW_FAM_ANY;
 	return true;
 }
@@ -458,13 +440,14 @@ static u32 minifw_run_prefixes(const struct minifw_chain *c, u32 first, u32 end,
 	for (i = first; i < end; i++) {
 		const struct minifw_match *m = &c->rules[i].m;
 		const union minifw_addr *a = field ? &m->dst : &m->src;
-		const union minifw_addr *k = field ? &m->dmsk : &m->smsk;
 		struct minifw_pfx *p = &out[n];
+		union minifw_addr mask, *k = &mask;
 
 		if (m->family && m->family != family)
 			continue;
-		if (field ? !minifw_addr_set(&m->dmsk) : minifw_addr_set(&m->dmsk))
+		if (field ? !m->dmsk : !!m->dmsk)
 			continue;
+		minifw_mask_addr(k, field ? m->dmsk : m->smsk, family);
 		/* addresses are stored masked; masked again all the same */
 		if (family == MINIFW_FAM_IPV4) {
 			p->start[0] = 0;
@@ -850,8 +833,12 @@ static bool minifw_rule_proto(const struct minifw_match *m, u8 family, u8 *proto
 static void minifw_rule_shape(const struct minifw_match *m, u8 family, u8 proto,
 			      struct minifw_shape *s)
 {
-	s->slen = m->flags & MINIFW_INV_SRC ? 0 : minifw_prefix_len(&m->smsk, family);
-	s->dlen = m->flags & MINIFW_INV_DST ? 0 : minifw_prefix_len(&m->dmsk, family);
+	union minifw_addr smsk, dmsk;
+
+	minifw_mask_addr(&smsk, m->smsk, family);
+	minifw_mask_addr(&dmsk, m->dmsk, family);
+	s->slen = m->flags & MINIFW_INV_SRC ? 0 : minifw_prefix_len(&smsk, family);
+	s->dlen = m->flags & MINIFW_INV_DST ? 0 : minifw_prefix_len(&dmsk, family);
 	s->port = proto && m->proto == proto && !(m->flags & MINIFW_INV_PROTO) &&
 		  (m->flags & MINIFW_L4) && !(m->flags & MINIFW_INV_DPORT) &&
 		  minifw_port_proto(m->proto) && m->dport[0] == m->dport[1];

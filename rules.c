@@ -99,7 +99,8 @@
  * goes on. If nothing decides, the policy does. Each core option costs a
  * compare or two: addresses are stored pre-masked, so "-s 10.1.2.3/8" is
  * stored as src 10.0.0.0, smsk 255.0.0.0 and tested as
- * (saddr & smsk) == src. Only a rule whose extensions look at the packet
+ * (saddr & smsk) == src (an IPv6 rule keeps the prefix length, and the
+ * walk takes its mask from a table). Only a rule whose extensions look at the packet
  * (multiport, iprange, limit) calls them, after its core matched.
  *
  * Both families walk the same chains. A rule's family (&struct
@@ -162,7 +163,7 @@
 #define MINIFW_MAX_TOKENS	160
 
 /* "-D CHAIN rule" compares matches with memcmp(): no hidden padding. */
-static_assert(sizeof(struct minifw_match) == 96, "struct minifw_match has padding");
+static_assert(sizeof(struct minifw_match) == 72, "struct minifw_match has padding");
 /* every listed rule, "-A", its chain and blanks included, reads back (include/rules.h) */
 static_assert(MINIFW_RULE_TEXT_MAX + 4 + MINIFW_CHAIN_NAME_MAX <= MINIFW_LINE_MAX,
 	      "a listed rule may not fit a line");
@@ -545,17 +546,20 @@ static int minifw_parse_core(struct minifw_parser *p, struct minifw_rule_parse *
 {
 	struct minifw_match *m = &rp->cmd->m;
 	int ret;
+	union minifw_addr mask;
 	u8 fam;
 
 	switch (o->id) {
 	case MINIFW_O_SRC:
-		ret = minifw_parse_addr(arg, &m->src, &m->smsk, &fam, p->err) ?:
+		ret = minifw_parse_addr(arg, &m->src, &mask, &fam, p->err) ?:
 		      minifw_set_family(rp, fam, o->name);
+		m->smsk = minifw_mask_pack(&mask, fam);
 		m->flags |= inv ? MINIFW_INV_SRC : 0;
 		return ret;
 	case MINIFW_O_DST:
-		ret = minifw_parse_addr(arg, &m->dst, &m->dmsk, &fam, p->err) ?:
+		ret = minifw_parse_addr(arg, &m->dst, &mask, &fam, p->err) ?:
 		      minifw_set_family(rp, fam, o->name);
+		m->dmsk = minifw_mask_pack(&mask, fam);
 		m->flags |= inv ? MINIFW_INV_DST : 0;
 		return ret;
 	case MINIFW_O_FAMILY:
@@ -962,29 +966,27 @@ void minifw_fmt_ip6(char *buf, size_t len, const union minifw_addr *a)
 }
 
 /* Is the address option listed: a mask, or "! -s 0.0.0.0/0"? */
-static bool minifw_addr_listed(const union minifw_addr *mask, bool inv)
+static bool minifw_addr_listed(u32 msk, bool inv)
 {
-	return inv || mask->ip6[0] || mask->ip6[1] || mask->ip6[2] || mask->ip6[3];
+	return inv || msk;
 }
 
 static void minifw_put_addr(struct minifw_buf *b, const char *opt, bool inv, u8 family,
-			    const union minifw_addr *addr, const union minifw_addr *mask)
+			    const union minifw_addr *addr, u32 msk)
 {
-	const u8 *a = (const u8 *)&addr->ip, *k = (const u8 *)&mask->ip;
-	int len = minifw_mask4_len(ntohl(mask->ip));
+	__be32 mask = minifw_mask4(msk);
+	const u8 *a = (const u8 *)&addr->ip, *k = (const u8 *)&mask;
+	int len = minifw_mask4_len(ntohl(mask));
 
-	if (!minifw_addr_listed(mask, inv))
+	if (!minifw_addr_listed(msk, inv))
 		return;
 	if (inv)
 		minifw_put(b, "!");
 	if (family == MINIFW_FAM_IPV6) {
-		unsigned int plen = 0, i;
 		char text[48];
 
-		for (i = 0; i < 4; i++)
-			plen += hweight32((__force u32)mask->ip6[i]);
 		minifw_fmt_ip6(text, sizeof(text), addr);
-		minifw_put(b, "%s %s/%u", opt, text, plen);
+		minifw_put(b, "%s %s/%u", opt, text, msk);
 	} else if (len >= 0) {
 		/* contiguous masks list as a length, others dotted, as iptables-save */
 		minifw_put(b, "%s %u.%u.%u.%u/%d", opt, a[0], a[1], a[2], a[3], len);
@@ -1017,14 +1019,14 @@ int minifw_rule_format(const struct minifw_rule *r, const char *jump, char *buf,
 		return 0;
 	buf[0] = '\0';
 	/* -4 or -6 first, where nothing else listed says the family */
-	if (m->family && !minifw_addr_listed(&m->smsk, f & MINIFW_INV_SRC) &&
-	    !minifw_addr_listed(&m->dmsk, f & MINIFW_INV_DST) &&
+	if (m->family && !minifw_addr_listed(m->smsk, f & MINIFW_INV_SRC) &&
+	    !minifw_addr_listed(m->dmsk, f & MINIFW_INV_DST) &&
 	    ((m->proto != IPPROTO_ICMP && m->proto != IPPROTO_ICMPV6) || (f & MINIFW_INV_PROTO)) &&
 	    !minifw_ext_lists_family(r))
 		minifw_put(&b, "-%u", m->family);
 	/* Then in iptables-save's order: -s -d -i -o -p, matches, -j. */
-	minifw_put_addr(&b, "-s", f & MINIFW_INV_SRC, m->family, &m->src, &m->smsk);
-	minifw_put_addr(&b, "-d", f & MINIFW_INV_DST, m->family, &m->dst, &m->dmsk);
+	minifw_put_addr(&b, "-s", f & MINIFW_INV_SRC, m->family, &m->src, m->smsk);
+	minifw_put_addr(&b, "-d", f & MINIFW_INV_DST, m->family, &m->dst, m->dmsk);
 	if (m->in)
 		minifw_put(&b, "%s-i %s", f & MINIFW_INV_IN ? "! " : "", minifw_ifname(m->in));
 	if (m->out)

@@ -22,13 +22,16 @@
 #include "ext.h"
 #include "ifname.h"
 
-/* (a & mask) == net, for the packet's family */
+/* (a & mask) == net, for the packet's family; @msk as a rule keeps it */
 static __always_inline bool minifw_addr_in(const union minifw_addr *a,
 					   const union minifw_addr *net,
-					   const union minifw_addr *mask, u8 family)
+					   u32 msk, u8 family)
 {
+	const union minifw_addr *mask;
+
 	if (family == MINIFW_FAM_IPV4)
-		return (a->ip & mask->ip) == net->ip;
+		return (a->ip & minifw_mask4(msk)) == net->ip;
+	mask = minifw_mask6(msk);
 	return !(((a->ip6[0] & mask->ip6[0]) ^ net->ip6[0]) |
 		 ((a->ip6[1] & mask->ip6[1]) ^ net->ip6[1]) |
 		 ((a->ip6[2] & mask->ip6[2]) ^ net->ip6[2]) |
@@ -51,9 +54,9 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 	 * own, meaningless here, but the family test below still says no;
 	 * no test before it has effects.
 	 */
-	if (!minifw_addr_in(&p->saddr, &m->src, &m->smsk, family) ^ !!(f & MINIFW_INV_SRC))
+	if (!minifw_addr_in(&p->saddr, &m->src, m->smsk, family) ^ !!(f & MINIFW_INV_SRC))
 		return MINIFW_NOMATCH;
-	if (!minifw_addr_in(&p->daddr, &m->dst, &m->dmsk, family) ^ !!(f & MINIFW_INV_DST))
+	if (!minifw_addr_in(&p->daddr, &m->dst, m->dmsk, family) ^ !!(f & MINIFW_INV_DST))
 		return MINIFW_NOMATCH;
 	if (m->family && m->family != family)
 		return MINIFW_NOMATCH;

@@ -167,7 +167,11 @@ enum minifw_reject {
 union minifw_addr {
 	__be32 ip;
 	__be32 ip6[4];
+	u8 b[16];		/* network order: for tables written out (minifw_prefix6) */
 };
+
+/* The 129 IPv6 masks, /0 to /128 (syntax.c). */
+extern const union minifw_addr minifw_prefix6[129];
 
 /*
  * What a rule matches: the fields the walk tests inline and the compiler of
@@ -182,8 +186,14 @@ union minifw_addr {
  * "-D CHAIN rule" finds its rule.
  */
 struct minifw_match {
-	union minifw_addr src, smsk;	/* match if (saddr & smsk) == src */
-	union minifw_addr dst, dmsk;
+	union minifw_addr src, dst;	/* host bits cleared */
+	/*
+	 * Match if (saddr & mask) == src. An IPv4 rule's masks are the
+	 * netmasks (any, as 255.0.255.0: minifw_mask4()); an IPv6 rule's,
+	 * prefix lengths, as ip6tables takes no other (minifw_mask6()):
+	 * 8 bytes, not 32. 0: any address, in both.
+	 */
+	u32 smsk, dmsk;
 	u16 sport[2];		/* inclusive range, host order; 0:65535 = any */
 	u16 dport[2];
 	u16 flags;		/* MINIFW_INV_*, MINIFW_L4, MINIFW_CTSTATE, MINIFW_X_* */
@@ -199,6 +209,24 @@ struct minifw_match {
 	/* the names as written, numbered (minifw_ifname()); 0 = any */
 	u16 in, out;
 };
+
+/* A rule's IPv4 mask @msk (&struct minifw_match.smsk) as a netmask. */
+static __always_inline __be32 minifw_mask4(u32 msk)
+{
+	return (__force __be32)msk;
+}
+
+/*
+ * A rule's IPv6 mask @msk as 128 bits. An IPv4 rule's mask, which the walk
+ * of an IPv6 packet reads before it tests the family, reads /128.
+ */
+static __always_inline const union minifw_addr *minifw_mask6(u32 msk)
+{
+	return &minifw_prefix6[msk < 128 ? msk : 128];
+}
+
+void minifw_mask_addr(union minifw_addr *mask, u32 msk, u8 family);
+u32 minifw_mask_pack(const union minifw_addr *mask, u8 family);
 
 struct minifw_counter;
 struct minifw_ext;

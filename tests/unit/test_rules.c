@@ -4356,6 +4356,46 @@ static void test_counter_blocks(void)
 	case_end();
 }
 
+/*
+ * Masks as rules keep them: minifw_prefix6[] is /0 to /128, and a mask
+ * packed (IPv4's netmask, IPv6's length) reads back as it was parsed.
+ */
+static void test_masks(void)
+{
+	static const char *const addrs[] = {
+		"10.1.2.3/255.0.255.0", "10.1.2.3/8", "10.1.2.3", "0/0", "2001:db8::/33",
+		"2001:db8::1", "::/0", "2001:db8:0:1:2:3:4:5/127",
+	};
+	union minifw_addr a, mask, back;
+	struct minifw_err err;
+	unsigned int l, w, i, bad = 0;
+	u8 fam;
+
+	case_begin("masks", "minifw_prefix6[0..128]; packed masks read back");
+	for (l = 0; l <= 128; l++) {
+		unsigned int ones = 0;
+		bool prefix = true;
+
+		for (w = 0; w < 4; w++) {
+			u32 m = ntohl(minifw_prefix6[l].ip6[w]);
+
+			ones += hweight32(m);
+			prefix &= m == (l >= 32 * (w + 1) ? U32_MAX : l <= 32 * w ? 0 :
+					~(U32_MAX >> (l - 32 * w)));
+		}
+		bad += ones != l || !prefix;
+	}
+	expect_int("masks of minifw_prefix6[] not /0 to /128", 0, bad);
+	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
+		expect_int(addrs[i], 0, minifw_parse_addr(addrs[i], &a, &mask, &fam, &err));
+		minifw_mask_addr(&back, minifw_mask_pack(&mask, fam), fam);
+		expect_bool(addrs[i], true, !memcmp(&back, &mask, sizeof(mask)));
+	}
+	/* an IPv4 rule's mask in the walk of an IPv6 packet: read as /128, in bounds */
+	expect_bool("IPv4 mask as IPv6", true, minifw_mask6(0xffffff00) == &minifw_prefix6[128]);
+	case_end();
+}
+
 /* References held to interface names, over every number handed out. */
 static long ifnames_held(void)
 {
@@ -6790,6 +6830,7 @@ int main(void)
 	test_conformance();
 	test_services();
 	test_random_chains();
+	test_masks();
 	test_ifnames();
 	/* every rule and command gone: no interface name may be held */
 	case_begin("interface names", "after every test");
