@@ -15,12 +15,15 @@
  * only by holders of one (copies of a rule), and dropped anywhere (RCU
  * callbacks free rulesets). So a number whose count is 0 can only be
  * taken back under the lock, by minifw_ifname_intern(), which is also the
- * only writer of names.
+ * only writer of names. It finds a name by its hash (freed names stay in
+ * their bucket until their number is taken again), and looks for a free
+ * number only when a count has fallen to 0 since the last one was taken.
  *
  * Also builds in user space (include/minifw_user.h).
  */
 
 #ifdef __KERNEL__
+#include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -30,13 +33,41 @@
 #include "ifname.h"
 #include "syntax.h"
 
+#define MINIFW_IFNAME_BUCKETS	256
+
+/* set under minifw_ifname_lock, each once; read without a lock (minifw_ifname()) */
 struct minifw_ifname_chunk *minifw_ifname_chunks[MINIFW_IFNAME_MAX / MINIFW_IFNAME_CHUNK];
 static DEFINE_MUTEX(minifw_ifname_lock);
-static u16 minifw_ifname_top = 1;	/* numbers below have been handed out */
+/* under minifw_ifname_lock: the numbers handed out are below top */
+static u32 minifw_ifname_top = 1;
+/* under minifw_ifname_lock: the names by hash, free ones too, 0 ends */
+static u16 minifw_ifname_bucket[MINIFW_IFNAME_BUCKETS];
+/* numbers below top whose count fell to 0: raised anywhere, lowered under the lock */
+static atomic_t minifw_ifname_free;
 
-static struct minifw_ifname *minifw_ifname_slot(u16 id)
+static struct minifw_ifname *minifw_ifname_slot(u32 id)
 {
 	return &minifw_ifname_chunks[id / MINIFW_IFNAME_CHUNK]->e[id % MINIFW_IFNAME_CHUNK];
+}
+
+static u16 *minifw_ifname_head(const char *key)
+{
+	u32 h = 0;
+	int i;
+
+	for (i = 0; i < IFNAMSIZ; i++)
+		h = h * 31 + (u8)key[i];
+	return &minifw_ifname_bucket[h % MINIFW_IFNAME_BUCKETS];
+}
+
+/* Take number @id, free, out of the bucket of the name it had. */
+static void minifw_ifname_unlink(u16 id)
+{
+	u16 *p = minifw_ifname_head(minifw_ifname_slot(id)->name);
+
+	while (*p != id)
+		p = &minifw_ifname_slot(*p)->next;
+	*p = minifw_ifname_slot(id)->next;
 }
 
 /**
@@ -52,26 +83,33 @@ int minifw_ifname_intern(struct minifw_err *err, const char *name, u16 *id)
 {
 	char key[IFNAMSIZ] = { 0 };
 	struct minifw_ifname *e;
-	u16 i, spare = 0;
 	int ret = 0;
+	u16 *head;
+	u32 i;
 
 	strscpy(key, name, sizeof(key));
 	mutex_lock(&minifw_ifname_lock);
-	for (i = 1; i < minifw_ifname_top; i++) {
+	head = minifw_ifname_head(key);
+	for (i = *head; i; i = e->next) {
 		e = minifw_ifname_slot(i);
 		if (!memcmp(e->name, key, sizeof(key)) && refcount_inc_not_zero(&e->ref))
 			goto found;
-		if (!spare && !refcount_read(&e->ref))
-			spare = i;
 	}
-	if (!spare) {
-		if (minifw_ifname_top == MINIFW_IFNAME_MAX) {
-			ret = minifw_fail(err, "more than %d interface names are in use",
-					  MINIFW_IFNAME_MAX - 1);
-			goto out;
-		}
-		spare = minifw_ifname_top;
-		if (!minifw_ifname_chunks[spare / MINIFW_IFNAME_CHUNK]) {
+	/* a new name: the first free number, if any, or a new one */
+	i = minifw_ifname_top;
+	if (atomic_read(&minifw_ifname_free) > 0)
+		for (i = 1; i < minifw_ifname_top; i++)
+			if (!refcount_read(&minifw_ifname_slot(i)->ref))
+				break;
+	if (i < minifw_ifname_top) {
+		atomic_dec(&minifw_ifname_free);
+		minifw_ifname_unlink(i);
+	} else if (i == MINIFW_IFNAME_MAX) {
+		ret = minifw_fail(err, "more than %d interface names are in use",
+				  MINIFW_IFNAME_MAX - 1);
+		goto out;
+	} else {
+		if (!minifw_ifname_chunks[i / MINIFW_IFNAME_CHUNK]) {
 			struct minifw_ifname_chunk *c = kzalloc(sizeof(*c), GFP_KERNEL);
 
 			if (!c) {
@@ -79,13 +117,14 @@ int minifw_ifname_intern(struct minifw_err *err, const char *name, u16 *id)
 				goto out;
 			}
 			/* see minifw_ifname(): set once, before any rule names it */
-			smp_store_release(&minifw_ifname_chunks[spare / MINIFW_IFNAME_CHUNK], c);
+			smp_store_release(&minifw_ifname_chunks[i / MINIFW_IFNAME_CHUNK], c);
 		}
 		minifw_ifname_top++;
 	}
-	i = spare;
 	e = minifw_ifname_slot(i);
 	memcpy(e->name, key, sizeof(key));
+	e->next = *head;
+	*head = i;
 	refcount_set(&e->ref, 1);
 found:
 	*id = i;
@@ -116,7 +155,7 @@ void minifw_ifname_put(u16 id)
 {
 	/* at 0 there is nothing to free: the next new name takes the number */
 	if (id && refcount_dec_and_test(&minifw_ifname_slot(id)->ref))
-		return;
+		atomic_inc(&minifw_ifname_free);
 }
 
 /**
@@ -128,9 +167,13 @@ void minifw_ifname_exit(void)
 {
 	unsigned int i;
 
+	for (i = 1; i < minifw_ifname_top; i++)
+		WARN_ON_ONCE(refcount_read(&minifw_ifname_slot(i)->ref));
 	for (i = 0; i < ARRAY_SIZE(minifw_ifname_chunks); i++) {
 		kfree(minifw_ifname_chunks[i]);
 		minifw_ifname_chunks[i] = NULL;
 	}
+	memset(minifw_ifname_bucket, 0, sizeof(minifw_ifname_bucket));
+	atomic_set(&minifw_ifname_free, 0);
 	minifw_ifname_top = 1;
 }

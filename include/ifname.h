@@ -19,14 +19,17 @@ struct minifw_err;
 
 /*
  * Names are numbered 1 to MINIFW_IFNAME_MAX - 1 (0: no name), in chunks of
- * MINIFW_IFNAME_CHUNK allocated as they are first needed and kept until
- * the module is unloaded (minifw_ifname_exit()).
+ * MINIFW_IFNAME_CHUNK (3 KiB) allocated as they are first needed and kept
+ * until the module is unloaded (minifw_ifname_exit()). Every ruleset
+ * alive counts: the live one, one being built, one a reader of
+ * /proc/minifw/rules still lists.
  */
-#define MINIFW_IFNAME_CHUNK	64
-#define MINIFW_IFNAME_MAX	1024
+#define MINIFW_IFNAME_CHUNK	128
+#define MINIFW_IFNAME_MAX	65536
 
 struct minifw_ifname {
 	refcount_t ref;		/* 0: free, for the next new name */
+	u16 next;		/* the next number in its hash bucket, 0 ends */
 	char name[IFNAMSIZ];	/* as written ("eth+"), zero-padded */
 };
 

@@ -4416,7 +4416,8 @@ static long ifnames_held(void)
  */
 static void test_ifnames(void)
 {
-	static struct minifw_cmd cmds[MINIFW_IFNAME_MAX];
+	static u16 ids[MINIFW_IFNAME_MAX];
+	struct minifw_cmd cmds[1];
 	struct minifw_ruleset *rs, *next;
 	long held = ifnames_held();
 	const struct minifw_chain *fw;
@@ -4425,7 +4426,7 @@ static void test_ifnames(void)
 	u16 wan;
 	u32 n;
 
-	case_begin("interface names", "-i eth0 in INPUT and FORWARD, -o eth+, ! -i +; -F; 1023 names");
+	case_begin("interface names", "-i eth0 in INPUT and FORWARD, -o eth+, ! -i +; -F; 65535 names");
 	rs = build("-A INPUT -i eth0 -j DROP\n-A FORWARD -i eth0 -o eth+ -j ACCEPT\n"
 		   "-A FORWARD ! -i + -j DROP\n-A FORWARD -i wan0 ! -o eth0 -j DROP");
 	text = listing(rs, false);
@@ -4471,20 +4472,32 @@ static void test_ifnames(void)
 	minifw_ruleset_put(rs);
 	expect_int("references after the last ruleset", held, ifnames_held());
 
-	/* at most 1023 names at once, whatever holds them */
+	/* at most 65535 names at once, whatever holds them; freed ones are taken again */
 	for (n = 0; n < MINIFW_IFNAME_MAX - 1; n++) {
-		snprintf(line, sizeof(line), "-A INPUT -i if%u", n);
-		if (!expect_int(line, 0, minifw_parse_line(line, &cmds[n], &err)))
+		snprintf(line, sizeof(line), "if%u", n);
+		if (!expect_int(line, 0, minifw_ifname_intern(&err, line, &ids[n])))
 			break;
 	}
 	snprintf(line, sizeof(line), "-A INPUT -i one-more");
-	expect_int(line, -EINVAL, minifw_parse_line(line, &cmds[n], &err));
-	expect_str("why", "more than 1023 interface names are in use", err.msg);
-	snprintf(line, sizeof(line), "-A FORWARD -i if7 -o if8");
-	expect_int("names in use still parse", 0, minifw_parse_line(line, &cmds[n], &err));
-	minifw_cmd_free(&cmds[n]);
-	while (n--)
-		minifw_cmd_free(&cmds[n]);
+	expect_int(line, -EINVAL, minifw_parse_line(line, &cmds[0], &err));
+	expect_str("why", "more than 65535 interface names are in use", err.msg);
+	snprintf(line, sizeof(line), "-A FORWARD -i if7 -o if65534");
+	expect_int("names in use still parse", 0, minifw_parse_line(line, &cmds[0], &err));
+	expect_bool("as the numbers they have", true,
+		    cmds[0].m.in == ids[7] && cmds[0].m.out == ids[65534]);
+	minifw_cmd_free(&cmds[0]);
+	minifw_ifname_put(ids[300]);
+	snprintf(line, sizeof(line), "-A INPUT -i one-more");
+	expect_int("one name let go: one more", 0, minifw_parse_line(line, &cmds[0], &err));
+	expect_int("its number", ids[300], cmds[0].m.in);
+	minifw_cmd_free(&cmds[0]);
+	for (n = 0; n < MINIFW_IFNAME_MAX - 1; n++)
+		if (n != 300)
+			minifw_ifname_put(ids[n]);
+	snprintf(line, sizeof(line), "if%d", 12345);
+	expect_int(line, 0, minifw_ifname_intern(&err, line, &ids[0]));
+	expect_str("a name found in its bucket again", "if12345", minifw_ifname(ids[0]));
+	minifw_ifname_put(ids[0]);
 	expect_int("references after the commands", held, ifnames_held());
 
 	/* a name's first chunk that cannot be allocated fails the line */
