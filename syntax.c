@@ -15,6 +15,7 @@
 #include <linux/inet.h>
 #include <linux/ctype.h>
 #include <linux/kstrtox.h>
+#include <linux/once.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -187,39 +188,24 @@ static __be32 minifw_prefix_mask(unsigned int len)
 	return len ? htonl(~0U << (32 - len)) : 0;
 }
 
-/* Byte @i of the IPv6 mask /@l, and that mask, for a table written out */
-#define MINIFW_P6B(l, i) ((l) >= 8 * ((i) + 1) ? 0xff : (l) <= 8 * (i) ? 0 : \
-			  (0xff00 >> (((l) - 8 * (i)) & 7)) & 0xff)
-#define MINIFW_P6(l) { .b = { \
-	MINIFW_P6B(l, 0), MINIFW_P6B(l, 1), MINIFW_P6B(l, 2), MINIFW_P6B(l, 3), \
-	MINIFW_P6B(l, 4), MINIFW_P6B(l, 5), MINIFW_P6B(l, 6), MINIFW_P6B(l, 7), \
-	MINIFW_P6B(l, 8), MINIFW_P6B(l, 9), MINIFW_P6B(l, 10), MINIFW_P6B(l, 11), \
-	MINIFW_P6B(l, 12), MINIFW_P6B(l, 13), MINIFW_P6B(l, 14), MINIFW_P6B(l, 15) } }
+/*
+ * The IPv6 masks /0 to /128, which the walk reads for an IPv6 rule's
+ * prefix length: filled once, when the first IPv6 address is parsed, so
+ * before any rule can name one (an IPv4 rule's mask, which the walk of an
+ * IPv6 packet reads before it tests the family, may read it unfilled,
+ * harmlessly).
+ */
+union minifw_addr minifw_prefix6[129];
 
-const union minifw_addr minifw_prefix6[129] = {
-	MINIFW_P6(0), MINIFW_P6(1), MINIFW_P6(2), MINIFW_P6(3), MINIFW_P6(4), MINIFW_P6(5),
-	MINIFW_P6(6), MINIFW_P6(7), MINIFW_P6(8), MINIFW_P6(9), MINIFW_P6(10), MINIFW_P6(11),
-	MINIFW_P6(12), MINIFW_P6(13), MINIFW_P6(14), MINIFW_P6(15), MINIFW_P6(16), MINIFW_P6(17),
-	MINIFW_P6(18), MINIFW_P6(19), MINIFW_P6(20), MINIFW_P6(21), MINIFW_P6(22), MINIFW_P6(23),
-	MINIFW_P6(24), MINIFW_P6(25), MINIFW_P6(26), MINIFW_P6(27), MINIFW_P6(28), MINIFW_P6(29),
-	MINIFW_P6(30), MINIFW_P6(31), MINIFW_P6(32), MINIFW_P6(33), MINIFW_P6(34), MINIFW_P6(35),
-	MINIFW_P6(36), MINIFW_P6(37), MINIFW_P6(38), MINIFW_P6(39), MINIFW_P6(40), MINIFW_P6(41),
-	MINIFW_P6(42), MINIFW_P6(43), MINIFW_P6(44), MINIFW_P6(45), MINIFW_P6(46), MINIFW_P6(47),
-	MINIFW_P6(48), MINIFW_P6(49), MINIFW_P6(50), MINIFW_P6(51), MINIFW_P6(52), MINIFW_P6(53),
-	MINIFW_P6(54), MINIFW_P6(55), MINIFW_P6(56), MINIFW_P6(57), MINIFW_P6(58), MINIFW_P6(59),
-	MINIFW_P6(60), MINIFW_P6(61), MINIFW_P6(62), MINIFW_P6(63), MINIFW_P6(64), MINIFW_P6(65),
-	MINIFW_P6(66), MINIFW_P6(67), MINIFW_P6(68), MINIFW_P6(69), MINIFW_P6(70), MINIFW_P6(71),
-	MINIFW_P6(72), MINIFW_P6(73), MINIFW_P6(74), MINIFW_P6(75), MINIFW_P6(76), MINIFW_P6(77),
-	MINIFW_P6(78), MINIFW_P6(79), MINIFW_P6(80), MINIFW_P6(81), MINIFW_P6(82), MINIFW_P6(83),
-	MINIFW_P6(84), MINIFW_P6(85), MINIFW_P6(86), MINIFW_P6(87), MINIFW_P6(88), MINIFW_P6(89),
-	MINIFW_P6(90), MINIFW_P6(91), MINIFW_P6(92), MINIFW_P6(93), MINIFW_P6(94), MINIFW_P6(95),
-	MINIFW_P6(96), MINIFW_P6(97), MINIFW_P6(98), MINIFW_P6(99), MINIFW_P6(100), MINIFW_P6(101),
-	MINIFW_P6(102), MINIFW_P6(103), MINIFW_P6(104), MINIFW_P6(105), MINIFW_P6(106), MINIFW_P6(107),
-	MINIFW_P6(108), MINIFW_P6(109), MINIFW_P6(110), MINIFW_P6(111), MINIFW_P6(112), MINIFW_P6(113),
-	MINIFW_P6(114), MINIFW_P6(115), MINIFW_P6(116), MINIFW_P6(117), MINIFW_P6(118), MINIFW_P6(119),
-	MINIFW_P6(120), MINIFW_P6(121), MINIFW_P6(122), MINIFW_P6(123), MINIFW_P6(124), MINIFW_P6(125),
-	MINIFW_P6(126), MINIFW_P6(127), MINIFW_P6(128),
-};
+static void minifw_prefix6_fill(void)
+{
+	unsigned int len, w;
+
+	for (len = 0; len <= 128; len++)
+		for (w = 0; w < 4; w++)
+			minifw_prefix6[len].ip6[w] =
+				minifw_prefix_mask(clamp_t(int, (int)len - 32 * (int)w, 0, 32));
+}
 
 /**
  * minifw_mask_addr() - a rule's mask (&struct minifw_match.smsk) as 128 bits
@@ -253,6 +239,7 @@ u32 minifw_mask_pack(const union minifw_addr *mask, u8 family)
 
 	if (family != MINIFW_FAM_IPV6)
 		return (__force u32)mask->ip;
+	DO_ONCE(minifw_prefix6_fill);
 	for (w = 0; w < 4; w++)
 		len += hweight32((__force u32)mask->ip6[w]);
 	return len;

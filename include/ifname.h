@@ -48,7 +48,11 @@ extern struct minifw_ifname_chunk *minifw_ifname_chunks[MINIFW_IFNAME_MAX / MINI
  */
 static __always_inline const char *minifw_ifname(u16 id)
 {
-	return READ_ONCE(minifw_ifname_chunks[id / MINIFW_IFNAME_CHUNK])->e[id % MINIFW_IFNAME_CHUNK].name;
+	const struct minifw_ifname_chunk *c;
+
+	c = READ_ONCE(minifw_ifname_chunks[id / MINIFW_IFNAME_CHUNK]);
+
+	return c->e[id % MINIFW_IFNAME_CHUNK].name;
 }
 
 int minifw_ifname_intern(struct minifw_err *err, const char *name, u16 *id);

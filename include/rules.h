@@ -167,11 +167,10 @@ enum minifw_reject {
 union minifw_addr {
 	__be32 ip;
 	__be32 ip6[4];
-	u8 b[16];		/* network order: for tables written out (minifw_prefix6) */
 };
 
 /* The 129 IPv6 masks, /0 to /128 (syntax.c). */
-extern const union minifw_addr minifw_prefix6[129];
+extern union minifw_addr minifw_prefix6[129];
 
 /*
  * What a rule matches: the fields the walk tests inline and the compiler of
@@ -218,7 +217,8 @@ static __always_inline __be32 minifw_mask4(u32 msk)
 
 /*
  * A rule's IPv6 mask @msk as 128 bits. An IPv4 rule's mask, which the walk
- * of an IPv6 packet reads before it tests the family, reads /128.
+ * of an IPv6 packet reads before it tests the family, is clamped to /128:
+ * meaningless, but in bounds.
  */
 static __always_inline const union minifw_addr *minifw_mask6(u32 msk)
 {
