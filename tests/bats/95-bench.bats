@@ -122,7 +122,8 @@ contender=nft n=10"
 	assert_output --regexp '\| G2: minifw / nft, N=10, nomatch \| [0-9.]+ \|'
 	assert_output --regexp '\| minifw: N=10 rules in a user chain PREROUTING calls / in PREROUTING, nomatch \| [0-9.]+ \|'
 	assert_output --regexp '\| 10 \| nomatch( \| [0-9]+){5} \|'
-	assert_output --regexp '\| rules that cannot be indexed: minifw / iptables, cost of a rule, N=10 port rules \| -?[0-9.]+ \|'
+	assert_output --regexp '\| port rules: minifw / iptables, cost of a rule, N=10 port rules \| -?[0-9.]+ \|'
+	assert_output --regexp '\| port rules: minifw N=10 / minifw N=1 \(one rule\), nomatch \| [0-9.]+ \|'
 	assert_output --regexp '\| 1 to 10 \| per rule \| - \| -?[0-9.]+ \| -?[0-9.]+ \|'
 	loads=$(((3 + 2 * 4 + 1 + 2 * 2) * ROUNDS))
 	grep -q "counter of its drop rule equals the matching packets sent in $loads of $loads loads" \
