@@ -15,7 +15,7 @@
 #include <linux/inet.h>
 #include <linux/ctype.h>
 #include <linux/kstrtox.h>
-#include <linux/once.h>
+#include <linux/mutex.h>
 #include <asm/byteorder.h>
 #endif
 
@@ -196,15 +196,33 @@ static __be32 minifw_prefix_mask(unsigned int len)
  * harmlessly).
  */
 union minifw_addr minifw_prefix6[129];
+static DEFINE_MUTEX(minifw_prefix6_lock);
+static bool minifw_prefix6_filled;	/* set once, under minifw_prefix6_lock */
 
+/*
+ * Not DO_ONCE(): its static key would patch the module's text once per
+ * load, while packets run (a mutex is all a control path needs).
+ */
 static void minifw_prefix6_fill(void)
 {
 	unsigned int len, w;
 
-	for (len = 0; len <= 128; len++)
-		for (w = 0; w < 4; w++)
-			minifw_prefix6[len].ip6[w] =
-				minifw_prefix_mask(clamp_t(int, (int)len - 32 * (int)w, 0, 32));
+	/* pairs with the release below: a reader that sees it set sees the masks */
+	if (smp_load_acquire(&minifw_prefix6_filled))
+		return;
+	mutex_lock(&minifw_prefix6_lock);
+	if (!minifw_prefix6_filled) {
+		for (len = 0; len <= 128; len++) {
+			for (w = 0; w < 4; w++) {
+				int bits = clamp_t(int, (int)len - 32 * (int)w, 0, 32);
+
+				minifw_prefix6[len].ip6[w] = minifw_prefix_mask(bits);
+			}
+		}
+		/* the masks before the flag: see the acquire above */
+		smp_store_release(&minifw_prefix6_filled, true);
+	}
+	mutex_unlock(&minifw_prefix6_lock);
 }
 
 /**
@@ -239,7 +257,7 @@ u32 minifw_mask_pack(const union minifw_addr *mask, u8 family)
 
 	if (family != MINIFW_FAM_IPV6)
 		return (__force u32)mask->ip;
-	DO_ONCE(minifw_prefix6_fill);
+	minifw_prefix6_fill();
 	for (w = 0; w < 4; w++)
 		len += hweight32((__force u32)mask->ip6[w]);
 	return len;

@@ -94,15 +94,8 @@ static inline void mutex_lock(struct mutex *m) { (void)m; }
 static inline void mutex_unlock(struct mutex *m) { (void)m; }
 /* one thread: a release store is a store */
 #define smp_store_release(p, v) (*(p) = (v))
-#define DO_ONCE(func, ...) ({							\
-	static bool __done;							\
-	bool __first = !__done;							\
-	if (__first) {								\
-		func(__VA_ARGS__);						\
-		__done = true;							\
-	}									\
-	__first;								\
-})
+/* one thread: an acquire load is a load */
+#define smp_load_acquire(p) (*(p))
 
 typedef struct {
 	s64 counter;
