@@ -205,11 +205,14 @@
  *    fits a table that hashes no more than the rule fixes: its prefix
  *    lengths (a negated address fixes none) and its port.
  *  - Rules are placed in order: each in the first table of its class that
- *    it fits whose bucket for it holds fewer than 8 rules; if none, in a
- *    new table, of its lengths rounded down to a multiple of 16 bits and
- *    no port, or, if that table is already there (and was full), of its
- *    own lengths and port (and past 64 tables in a class, in the one that
- *    fits with the shortest bucket).
+ *    it fits whose bucket for it holds fewer than 4 rules; if none, in a
+ *    new table, of its lengths rounded down to a multiple of 16 bits, at
+ *    most half the address (IPv4 /16, IPv6 /64), and no port, or, if that
+ *    table is already there (and was full), of its own lengths and port
+ *    (and past 64 tables in a class, in the one that fits with the
+ *    shortest bucket). Few, coarse tables make few probes a packet: an
+ *    access list's /24s and /32s share one table of /16s, and only where
+ *    more than 4 of them share a /16 pair do the others make their own.
  *  - A table's buckets hold their rules in ascending order. A lookup from
  *    rule k takes the tables of the packet's class by their lowest rule,
  *    stops at the first table whose lowest rule is above the best found,
@@ -224,7 +227,7 @@
  *    1; and an IPv6 packet whose headers could not be read.
  *
  * Memory is linear: a rule index for each class a rule is in, about 16
- * bytes a key (40 for IPv6) and two slots of 4 bytes a key. The build
+ * bytes a key (40 for IPv6) and three to six slots of 4 bytes a key. The build
  * tries each rule against the tables of its class: at most 65 hash probes
  * a rule.
  *
@@ -242,24 +245,25 @@
  *
  * (were 7 rules enough for a segment) has three IPv4 classes: TCP (rules
  * 0, 1, 3, 4, 5, 6), UDP (2, 3, 6) and all others (3, 6). In TCP's, rule
- * 0 (/24, /32 and a port) makes table A, hashing /16 and /32; rule 1
- * (/24, /24) does not fit A and makes B, /16 and /16; rule 3 (/32, /0)
- * makes C, /32 and /0; rule 4 (/0, /0 and a port) makes D, /0 and /0;
- * rules 5 and 6 fit D, into its one bucket::
+ * 0 (/24, /32 and a port) makes table A, hashing /16 and /16; rule 1
+ * (/24, /24) fits A, in rule 0's bucket; rule 3 (/32, /0) does not fit A
+ * and makes B, /16 and /0; rule 4 (/0, /0 and a port) makes C, /0 and /0;
+ * rule 5 (/24, /0) fits B, in rule 3's bucket, and rule 6 fits C::
  *
  *	table  hashes      key                          rules
- *	A      /16 /32     192.0.0.0, 198.51.100.7      0
- *	B      /16 /16     192.0.0.0, 198.51.0.0        1
- *	C      /32 /0      203.0.113.5, 0.0.0.0         3
- *	D      /0  /0      0.0.0.0, 0.0.0.0             4 5 6
+ *	A      /16 /16     192.0.0.0, 198.51.0.0        0 1
+ *	B      /16 /0      203.0.0.0, 0.0.0.0           3 5
+ *	C      /0  /0      0.0.0.0, 0.0.0.0             4 6
  *
- * A TCP packet from 192.0.2.1 to 198.51.100.7, port 22, finds rule 0 in A,
- * which matches; B's lowest rule is 1, above 0: the lookup stops there,
- * and rule 0 accepts it. A TCP packet from 203.0.113.5 to 198.51.100.20,
- * port 80, finds nothing in A and B, rule 3 in C, and stops at D (4 > 3):
- * rule 3 logs it and goes on, so the lookup runs again from rule 4: A, B
- * and C have no rule that high and are skipped, and D's bucket gives rule
- * 4 (port 80), which accepts it. A UDP packet to 198.51.100.9 port 53
+ * A TCP packet from 192.0.2.1 to 198.51.100.7, port 22, finds rules 0 and
+ * 1 in A; rule 0 matches; B's lowest rule is 3, above 0: the lookup stops
+ * there, and rule 0 accepts it. A TCP packet from 203.0.113.5 to
+ * 198.51.100.20, port 80, finds nothing in A (its key is 203.0.0.0,
+ * 198.51.0.0), rule 3 in B, and stops at C (4 > 3): rule 3 logs it and
+ * goes on, so the lookup runs again from rule 4: A has no rule that high
+ * and is skipped, B's bucket gives rule 5 (its source is in
+ * 203.0.113.0/24), and C's, whose lowest rule is 4, below 5, gives rule 4
+ * (port 80), which accepts it. A UDP packet to 198.51.100.9 port 53
  * finds rule 2 in the UDP class; an ICMP packet, class 0, gets rule 3 or
  * 6. Each is counted where the walk would have counted it.
  */
@@ -745,9 +749,14 @@ unsigned int minifw_class_min = 16;
  * MINIFW_CLASS_TABLES tables; past them, a rule goes where its bucket is
  * shortest (the table of no lengths at worst: a list walked in order).
  */
-#define MINIFW_CLASS_LIMIT	8
+#define MINIFW_CLASS_LIMIT	4
 #define MINIFW_CLASS_TABLES	64
-/* A new table's prefix lengths: the rule's, down to a multiple of this. */
+/*
+ * A new table's prefix lengths: the rule's, down to a multiple of
+ * MINIFW_CLASS_STEP, and at most half the address (16 bits of IPv4, 64 of
+ * IPv6): the fewer tables, the fewer probes a packet, and the bucket limit
+ * keeps the buckets short where so few bits do not spread the rules.
+ */
 #define MINIFW_CLASS_STEP	16
 #define MINIFW_CLASS_ALLTABS	(MINIFW_CLASSES * (MINIFW_CLASS_TABLES + 1))
 
@@ -934,7 +943,7 @@ static u32 minifw_new_table(struct minifw_cbuild *b, const struct minifw_shape *
  * Find rule @i (of shape @rs) a table of class @c (whose tables are the
  * last made), as TupleMerge does: the first that fits it where its bucket
  * is not full; or a new one, of its lengths relaxed to a multiple of
- * MINIFW_CLASS_STEP bits and no port, or of its own shape if that one is
+ * MINIFW_CLASS_STEP bits, at most half the address, and no port, or of its own shape if that one is
  * there already (full, then); past MINIFW_CLASS_TABLES, the table that
  * fits with the shortest bucket.
  */
@@ -944,6 +953,7 @@ static void minifw_class_place(struct minifw_cbuild *b, u8 c, u32 i,
 	const struct minifw_match *m = &b->c->rules[i].m;
 	u32 t, n, best = MINIFW_NO_RULE, best_n = U32_MAX, *slot;
 	struct minifw_shape s;
+	u8 half;
 	struct minifw_bkey k;
 
 	for (t = b->ctab[c]; t < b->ntabs; t++) {
@@ -960,8 +970,9 @@ static void minifw_class_place(struct minifw_cbuild *b, u8 c, u32 i,
 			best_n = n;
 		}
 	}
-	s = (struct minifw_shape){ rs->slen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP,
-				   rs->dlen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP, 0 };
+	half = b->family == MINIFW_FAM_IPV6 ? 64 : 16;
+	s = (struct minifw_shape){ min_t(u8, rs->slen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP, half),
+				   min_t(u8, rs->dlen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP, half), 0 };
 	if (minifw_shape_table(b, c, &s) != MINIFW_NO_RULE)
 		s = *rs;
 	t = minifw_shape_table(b, c, &s);
@@ -1028,10 +1039,13 @@ static u32 *minifw_ckey_off(struct minifw_cls *cl, bool v6, u32 k)
 	return &((struct minifw_ckey4 *)cl->key)[k].off;
 }
 
-/* Slots of a table of @nkeys keys: at most half full, at least 2. */
+/*
+ * Slots of a table of @nkeys keys: at most a third full (a miss, the
+ * common case, probes 1.3 slots on average, 2.5 at half full), at least 2.
+ */
 static u32 minifw_class_slots(u32 nkeys)
 {
-	return max_t(u32, roundup_pow_of_two(2 * nkeys), 2);
+	return max_t(u32, roundup_pow_of_two(3 * nkeys), 2);
 }
 
 /* Fill in table @ct, the build's table @t, whose @nslots slots start at @slots. */

@@ -5032,29 +5032,41 @@ static const char *itab4_text(const struct minifw_itab *t, char *buf, size_t len
 	return buf;
 }
 
-/* The worked example of "DOC: Compiled chains" in compile.c, as written. */
-/* Class @proto's tables of @cl: "/16 /32 0: 0, ..." (lengths, port, rules of each bucket) */
+static int u32_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Class @proto's tables of @cl: "/16 /32: 0 3; /0 /0 port: 1; " (lengths,
+ * port, the rules of all its buckets, in order; IPv4)
+ */
 static const char *ctab_text(const struct minifw_cls *cl, u8 proto, char *buf, size_t len)
 {
+	const struct minifw_ckey4 *keys = cl->key;
 	u8 c = cl->class_of[proto];
+	u32 t, k, r, nr, rules[64];
 	size_t n = 0;
-	u32 t, k, r;
 
 	buf[0] = '\0';
 	for (t = cl->ctab[c]; t < cl->ctab[c + 1] && n < len; t++) {
 		const struct minifw_ctab *ct = &cl->tab[t];
-		const struct minifw_ckey4 *keys = cl->key;
 
-		n += snprintf(buf + n, len - n, "/%u /%u%s:", ct->slen, ct->dlen,
-			      ct->pmsk ? " port" : "");
-		for (k = 0; k <= ct->mask && n < len; k++) {
+		nr = 0;
+		for (k = 0; k <= ct->mask; k++) {
 			u32 x = ct->slot[k];
 
-			if (!x)
-				continue;
-			for (r = keys[x - 1].off; r < keys[x].off && n < len; r++)
-				n += snprintf(buf + n, len - n, " %u", cl->rule[r]);
+			for (r = x ? keys[x - 1].off : 0; x && r < keys[x].off; r++)
+				if (nr < ARRAY_SIZE(rules))
+					rules[nr++] = cl->rule[r];
 		}
+		qsort(rules, nr, sizeof(rules[0]), u32_cmp);
+		n += snprintf(buf + n, len - n, "/%u /%u%s:", ct->slen, ct->dlen,
+			      ct->pmsk ? " port" : "");
+		for (r = 0; r < nr && n < len; r++)
+			n += snprintf(buf + n, len - n, " %u", rules[r]);
 		if (n < len)
 			n += snprintf(buf + n, len - n, "; ");
 	}
@@ -5160,11 +5172,11 @@ static void test_class_doc_example(void)
 		const struct minifw_cls *cl = &ch->runs[0].cls[MINIFW_TAB_IPV4];
 
 		expect_int("IPv4 classes", 3, cl->nclasses);
-		expect_str("TCP's tables", "/16 /32: 0; /16 /16: 1; /32 /0: 3; /0 /0: 4 5 6; ",
+		expect_str("TCP's tables", "/16 /16: 0 1; /16 /0: 3 5; /0 /0: 4 6; ",
 			   ctab_text(cl, IPPROTO_TCP, buf, sizeof(buf)));
-		expect_str("UDP's tables", "/0 /32: 2; /32 /0: 3; /0 /0: 6; ",
+		expect_str("UDP's tables", "/0 /16: 2; /16 /0: 3; /0 /0: 6; ",
 			   ctab_text(cl, IPPROTO_UDP, buf, sizeof(buf)));
-		expect_str("the others' tables", "/32 /0: 3; /0 /0: 6; ",
+		expect_str("the others' tables", "/16 /0: 3; /0 /0: 6; ",
 			   ctab_text(cl, IPPROTO_ICMP, buf, sizeof(buf)));
 		expect_int("IPv6 classes (rules 4 and 6 are of both)", 2,
 			   ch->runs[0].cls[MINIFW_TAB_IPV6].nclasses);
@@ -5180,6 +5192,61 @@ static void test_class_doc_example(void)
 	expect_str("icmp 203.0.113.5 > 198.51.100.9", "DROP",
 		   eval_name(rs, MINIFW_FORWARD, "icmp 203.0.113.5 > 198.51.100.9"));
 	expect_str("counts", "1:100 0:0 1:100 2:200 1:100 0:0 1:100 | 0:0",
+		   counts(rs, MINIFW_FORWARD));
+	minifw_ruleset_put(rs);
+	case_end();
+}
+
+/*
+ * A full bucket: more than 4 rules under one /16 pair make tables of their
+ * own lengths (the relaxed table is there, and full), and a packet finds
+ * each where the walk would.
+ */
+static void test_class_full_bucket(void)
+{
+	struct minifw_err err = { 0 };
+	const struct minifw_chain *ch;
+	struct minifw_ruleset *rs;
+	char script[2048], buf[512];
+	size_t n = 0;
+	u32 i;
+
+	case_begin("classifier", "more rules under one /16 pair than a bucket holds");
+	for (i = 0; i < 6; i++)
+		n += snprintf(script + n, sizeof(script) - n,
+			      "-A FORWARD -s 192.0.2.%u -d 198.51.100.0/24 -p tcp -j %s\n", i + 1,
+			      i % 2 ? "ACCEPT" : "REJECT");
+	for (i = 0; i < 2; i++)
+		n += snprintf(script + n, sizeof(script) - n,
+			      "-A FORWARD -s 192.0.2.%u/31 -d 198.51.100.0/24 -p tcp -j ACCEPT\n",
+			      2 * i + 16);
+	for (i = 0; i < 8; i++)
+		n += snprintf(script + n, sizeof(script) - n,
+			      "-A FORWARD -s 192.0.%u.0/24 -p tcp --dport %u -j DROP\n", i + 10,
+			      1000 + i);
+	rs = build(script);
+	expect_ret("compile", 0, minifw_ruleset_compile(rs, &err));
+	ch = &rs->chain[MINIFW_FORWARD];
+	expect_int("segments", 1, ch->nruns);
+	if (ch->nruns == 1 && ch->runs[0].kind == MINIFW_RUN_CLASS)
+		expect_str("TCP's tables",
+			   "/16 /16: 0 1 2 3; /32 /24: 4 5; /31 /24: 6 7; /16 /0: 8 9 10 11; "
+			   "/24 /0 port: 12 13 14 15; ",
+			   ctab_text(&ch->runs[0].cls[MINIFW_TAB_IPV4], IPPROTO_TCP, buf,
+				     sizeof(buf)));
+	else
+		case_fail("one classified segment", "kind 2", "none", false);
+	expect_str("the fifth /32, in a table of its own lengths", "REJECT",
+		   eval_name(rs, MINIFW_FORWARD, "tcp 192.0.2.5:5 > 198.51.100.1:80"));
+	expect_str("the sixth", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "tcp 192.0.2.6:5 > 198.51.100.1:80"));
+	expect_str("a /31", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "tcp 192.0.2.19:5 > 198.51.100.1:80"));
+	expect_str("the last /24", "DROP",
+		   eval_name(rs, MINIFW_FORWARD, "tcp 192.0.17.1:5 > 198.51.100.1:1007"));
+	expect_str("none", "ACCEPT",
+		   eval_name(rs, MINIFW_FORWARD, "tcp 192.0.2.20:5 > 198.51.100.1:80"));
+	expect_str("counts", "0:0 0:0 0:0 0:0 1:100 1:100 0:0 1:100 0:0 0:0 0:0 0:0 0:0 0:0 0:0 1:100 | 1:100",
 		   counts(rs, MINIFW_FORWARD));
 	minifw_ruleset_put(rs);
 	case_end();
@@ -5502,6 +5569,7 @@ static void test_classifier(void)
 
 	test_doc_example();
 	test_class_doc_example();
+	test_class_full_bucket();
 	test_compiled_shared();
 	case_beginf("classifier", "%lu random packets through random rulesets", total);
 	rnd_state = 0x5eed5eed12345678ULL;
