@@ -41,12 +41,15 @@ static __always_inline bool minifw_addr_in(const union minifw_addr *a,
 /*
  * Does @p (of @family, which callers pass as a constant, so that each
  * family gets its own copy without the tests of the other) match @m, the
- * core of a rule?
+ * core of a rule? @inv: whether @m negates anything ("!"), also a
+ * constant: most rules do not, and their copy tests each field without
+ * the exclusive or of its negation.
  */
-static __always_inline int minifw_match(const struct minifw_match *m,
-					const struct minifw_pkt *p, u8 family)
+static __always_inline int minifw_match_core(const struct minifw_match *m,
+					     const struct minifw_pkt *p, u8 family, bool inv)
 {
-	u32 f = m->flags;
+	/* the negation bits, none in the copy for rules without them */
+	u32 f = inv ? m->flags : m->flags & ~MINIFW_INV_ANY;
 
 	/*
 	 * The addresses first: in a long list they are what rules differ
@@ -108,6 +111,14 @@ static __always_inline int minifw_match(const struct minifw_match *m,
 			return MINIFW_NOMATCH;
 	}
 	return MINIFW_MATCH;
+}
+
+static __always_inline int minifw_match(const struct minifw_match *m,
+					const struct minifw_pkt *p, u8 family)
+{
+	if (likely(!(m->flags & MINIFW_INV_ANY)))
+		return minifw_match_core(m, p, family, false);
+	return minifw_match_core(m, p, family, true);
 }
 
 /*

@@ -131,6 +131,10 @@ enum minifw_reject {
 #define MINIFW_INV_TCPFLAGS	0x0200
 #define MINIFW_CTSTATE		0x0400	/* -m conntrack/state: ctstate */
 #define MINIFW_INV_CTSTATE	0x0800
+#define MINIFW_INV_ANY		(MINIFW_INV_SRC | MINIFW_INV_DST | MINIFW_INV_PROTO | \
+				 MINIFW_INV_SPORT | MINIFW_INV_DPORT | MINIFW_INV_IN | \
+				 MINIFW_INV_OUT | MINIFW_INV_ICMP | MINIFW_INV_TCPFLAGS | \
+				 MINIFW_INV_CTSTATE)
 /* what of the rule's extensions the walk must call (set from them) */
 #define MINIFW_X_MATCH		0x1000	/* an extension's .match */
 #define MINIFW_X_TARGET		0x2000	/* the target extension's .target */
