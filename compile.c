@@ -227,9 +227,9 @@
  *    1; and an IPv6 packet whose headers could not be read.
  *
  * Memory is linear: a rule index for each class a rule is in, about 16
- * bytes a key (40 for IPv6) and three to six slots of 4 bytes a key. The build
- * tries each rule against the tables of its class: at most 65 hash probes
- * a rule.
+ * bytes a key (40 for IPv6) and three to six slots of 4 bytes a key. The
+ * build tries each rule against the tables of its class: at most 66 hash
+ * probes a rule.
  *
  * Worked example
  * --------------
@@ -939,13 +939,21 @@ static u32 minifw_new_table(struct minifw_cbuild *b, const struct minifw_shape *
 	return b->ntabs++;
 }
 
+/* A new table's prefix length for a rule's @len (see MINIFW_CLASS_STEP). */
+static u8 minifw_class_len(u8 len, u8 family)
+{
+	u8 half = family == MINIFW_FAM_IPV6 ? 64 : 16;
+
+	return min_t(u8, len / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP, half);
+}
+
 /*
  * Find rule @i (of shape @rs) a table of class @c (whose tables are the
  * last made), as TupleMerge does: the first that fits it where its bucket
- * is not full; or a new one, of its lengths relaxed to a multiple of
- * MINIFW_CLASS_STEP bits, at most half the address, and no port, or of its own shape if that one is
- * there already (full, then); past MINIFW_CLASS_TABLES, the table that
- * fits with the shortest bucket.
+ * is not full; or a new one, of its lengths relaxed (minifw_class_len())
+ * and no port, or of its own shape if that one is there already (full,
+ * then); past MINIFW_CLASS_TABLES, the table that fits with the shortest
+ * bucket.
  */
 static void minifw_class_place(struct minifw_cbuild *b, u8 c, u32 i,
 			       const struct minifw_shape *rs)
@@ -953,7 +961,6 @@ static void minifw_class_place(struct minifw_cbuild *b, u8 c, u32 i,
 	const struct minifw_match *m = &b->c->rules[i].m;
 	u32 t, n, best = MINIFW_NO_RULE, best_n = U32_MAX, *slot;
 	struct minifw_shape s;
-	u8 half;
 	struct minifw_bkey k;
 
 	for (t = b->ctab[c]; t < b->ntabs; t++) {
@@ -970,9 +977,8 @@ static void minifw_class_place(struct minifw_cbuild *b, u8 c, u32 i,
 			best_n = n;
 		}
 	}
-	half = b->family == MINIFW_FAM_IPV6 ? 64 : 16;
-	s = (struct minifw_shape){ min_t(u8, rs->slen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP, half),
-				   min_t(u8, rs->dlen / MINIFW_CLASS_STEP * MINIFW_CLASS_STEP, half), 0 };
+	s = (struct minifw_shape){ minifw_class_len(rs->slen, b->family),
+				   minifw_class_len(rs->dlen, b->family), 0 };
 	if (minifw_shape_table(b, c, &s) != MINIFW_NO_RULE)
 		s = *rs;
 	t = minifw_shape_table(b, c, &s);
@@ -1041,7 +1047,8 @@ static u32 *minifw_ckey_off(struct minifw_cls *cl, bool v6, u32 k)
 
 /*
  * Slots of a table of @nkeys keys: at most a third full (a miss, the
- * common case, probes 1.3 slots on average, 2.5 at half full), at least 2.
+ * common case, reads at most 1.6 slots on average, 2.5 at half full), at
+ * least 2.
  */
 static u32 minifw_class_slots(u32 nkeys)
 {

@@ -189,7 +189,8 @@ static bool minifw_locate(struct minifw_open *o, loff_t pos)
 
 /*
  * "# compiled INPUT: 2 runs, 10001 of 10003 rules", and of them those in
- * classified segments: "(900 classified)" (see "DOC: Compiled chains")
+ * classified segments: "(900 classified)" (see "DOC: Compiled chains" and
+ * "DOC: Classified segments")
  */
 static void minifw_show_runs(struct seq_file *m, const struct minifw_chain *ch)
 {

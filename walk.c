@@ -113,6 +113,7 @@ static __always_inline int minifw_match_core(const struct minifw_match *m,
 	return MINIFW_MATCH;
 }
 
+/* minifw_match_core(), the copy for rules that negate nothing where it can */
 static __always_inline int minifw_match(const struct minifw_match *m,
 					const struct minifw_pkt *p, u8 family)
 {

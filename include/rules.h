@@ -131,6 +131,7 @@ enum minifw_reject {
 #define MINIFW_INV_TCPFLAGS	0x0200
 #define MINIFW_CTSTATE		0x0400	/* -m conntrack/state: ctstate */
 #define MINIFW_INV_CTSTATE	0x0800
+/* every "!" above: a new MINIFW_INV_* goes here too (walk.c's minifw_match()) */
 #define MINIFW_INV_ANY		(MINIFW_INV_SRC | MINIFW_INV_DST | MINIFW_INV_PROTO | \
 				 MINIFW_INV_SPORT | MINIFW_INV_DPORT | MINIFW_INV_IN | \
 				 MINIFW_INV_OUT | MINIFW_INV_ICMP | MINIFW_INV_TCPFLAGS | \

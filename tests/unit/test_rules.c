@@ -5058,9 +5058,10 @@ static const char *ctab_text(const struct minifw_cls *cl, u8 proto, char *buf, s
 		for (k = 0; k <= ct->mask; k++) {
 			u32 x = ct->slot[k];
 
-			for (r = x ? keys[x - 1].off : 0; x && r < keys[x].off; r++)
-				if (nr < ARRAY_SIZE(rules))
-					rules[nr++] = cl->rule[r];
+			if (!x)
+				continue;
+			for (r = keys[x - 1].off; r < keys[x].off && nr < ARRAY_SIZE(rules); r++)
+				rules[nr++] = cl->rule[r];
 		}
 		qsort(rules, nr, sizeof(rules[0]), u32_cmp);
 		n += snprintf(buf + n, len - n, "/%u /%u%s:", ct->slen, ct->dlen,
