@@ -852,23 +852,6 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
 	return 0;
 }
 
-/* "INPUT, FORWARD and OUTPUT" */
-static const char *minifw_hook_list(unsigned int hooks, char *buf, size_t len)
-{
-	unsigned int c, left = hweight32(hooks);
-	size_t pos = 0;
-
-	buf[0] = '\0';
-	for (c = 0; c < MINIFW_NCHAINS; c++) {
-		if (!(hooks & MINIFW_CHAIN_BIT(c)))
-			continue;
-		left--;
-		pos += scnprintf(buf + pos, len - pos, "%s%s", minifw_chain_name(c),
-				 left > 1 ? ", " : left == 1 ? " and " : "");
-	}
-	return buf;
-}
-
 /**
  * minifw_ext_where() - may an extension run in these built-in chains?
  * @ops: the extension
@@ -897,7 +880,7 @@ int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigne
 		return minifw_fail(err, "%s %s cannot be used in %s: %s", opt, ops->name,
 				   minifw_chain_name(__ffs(bad)), why);
 	return minifw_fail(err, "%s %s is only valid in %s", opt, ops->name,
-			   minifw_hook_list(ok, list, sizeof(list)));
+			   minifw_chain_list(ok, list, sizeof(list)));
 }
 
 /* Where a rule being parsed runs: its built-in chain; a user chain's, later */

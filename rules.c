@@ -188,6 +188,71 @@ const char *minifw_chain_name(unsigned int chain)
 	return chain < MINIFW_NCHAINS ? minifw_chain_names[chain] : "?";
 }
 
+/*
+ * The tables and their built-in chains: those of iptables' (the kernel's
+ * valid_hooks), but minifw's filter also has PREROUTING, its early drop,
+ * and POSTROUTING.
+ */
+static const struct {
+	const char *name;
+	unsigned int chains;
+} minifw_tables[MINIFW_NTABLES] = {
+	[MINIFW_TABLE_FILTER]	= { "filter", MINIFW_ALL_BUILTIN },
+	[MINIFW_TABLE_RAW]	= { "raw", MINIFW_CHAIN_BIT(MINIFW_PREROUTING) |
+					   MINIFW_CHAIN_BIT(MINIFW_OUTPUT) },
+	[MINIFW_TABLE_MANGLE]	= { "mangle", MINIFW_ALL_BUILTIN },
+	[MINIFW_TABLE_NAT]	= { "nat", MINIFW_ALL_BUILTIN & ~MINIFW_CHAIN_BIT(MINIFW_FORWARD) },
+};
+
+/**
+ * minifw_table_name() - name of a table
+ * @table: enum minifw_table_id
+ *
+ * Context: any.
+ * Return: "filter" etc.
+ */
+const char *minifw_table_name(unsigned int table)
+{
+	return table < MINIFW_NTABLES ? minifw_tables[table].name : "?";
+}
+
+/**
+ * minifw_table_chains() - the built-in chains a table has
+ * @table: enum minifw_table_id
+ *
+ * Context: any.
+ * Return: MINIFW_CHAIN_BIT() of each.
+ */
+unsigned int minifw_table_chains(unsigned int table)
+{
+	return table < MINIFW_NTABLES ? minifw_tables[table].chains : 0;
+}
+
+/**
+ * minifw_chain_list() - built-in chains as words: "INPUT, FORWARD and OUTPUT"
+ * @chains: MINIFW_CHAIN_BIT() of each
+ * @buf: where to write
+ * @len: its size
+ *
+ * Context: any.
+ * Return: @buf.
+ */
+const char *minifw_chain_list(unsigned int chains, char *buf, size_t len)
+{
+	unsigned int c, left = hweight32(chains);
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (c = 0; c < MINIFW_NCHAINS; c++) {
+		if (!(chains & MINIFW_CHAIN_BIT(c)))
+			continue;
+		left--;
+		pos += scnprintf(buf + pos, len - pos, "%s%s", minifw_chain_name(c),
+				 left > 1 ? ", " : left == 1 ? " and " : "");
+	}
+	return buf;
+}
+
 /* Is @s the name of a built-in chain? */
 static bool minifw_is_builtin_chain(const char *s)
 {
@@ -259,6 +324,8 @@ struct minifw_parser {
 	char *tok[MINIFW_MAX_TOKENS];
 	bool quoted[MINIFW_MAX_TOKENS];	/* not to be split by minifw_unglue() */
 	int n, i;
+	bool table_seen;		/* -t given */
+	bool in_block;			/* a restore block's line: no -t */
 	struct minifw_err *err;
 	char tb[MINIFW_TOKBUF];		/* for quoting tokens in errors */
 };
@@ -284,7 +351,7 @@ static int minifw_add_token(struct minifw_parser *p, char *tok, bool quoted)
  */
 static const char *const minifw_short_args[] = {
 	"-A", "-I", "-D", "-R", "-P", "-F", "-Z", "-N", "-X", "-E", "-C",
-	"-s", "-d", "-p", "-i", "-o", "-j", "-g", "-m",
+	"-s", "-d", "-p", "-i", "-o", "-j", "-g", "-m", "-t",
 };
 
 /*
@@ -508,7 +575,7 @@ static int minifw_parse_jump(struct minifw_parser *p, struct minifw_rule_parse *
 /* Rules                                                                   */
 
 enum { MINIFW_O_SRC, MINIFW_O_DST, MINIFW_O_PROTO, MINIFW_O_IN, MINIFW_O_OUT,
-	MINIFW_O_JUMP, MINIFW_O_MATCH, MINIFW_O_FAMILY };
+	MINIFW_O_JUMP, MINIFW_O_MATCH, MINIFW_O_FAMILY, MINIFW_O_TABLE };
 
 /* The core's options; each extension has its own (ext/). */
 static const struct minifw_opt minifw_core_opts[] = {
@@ -522,8 +589,60 @@ static const struct minifw_opt minifw_core_opts[] = {
 	{ "-m", "--match", NULL, MINIFW_O_MATCH, 1, MINIFW_OPT_AGAIN, NULL },
 	{ "-4", "--ipv4", NULL, MINIFW_O_FAMILY, 0, MINIFW_OPT_AGAIN, NULL },
 	{ "-6", "--ipv6", NULL, MINIFW_O_FAMILY, 0, MINIFW_OPT_AGAIN, NULL },
+	/* (given twice: minifw_parse_table() says so, -t before the command counting) */
+	{ "-t", "--table", NULL, MINIFW_O_TABLE, 1, MINIFW_OPT_AGAIN, NULL },
 	{ }
 };
+
+/*
+ * -t TABLE, wherever iptables' getopt takes it: before the command, among
+ * a rule's options, after a command's arguments. Not in a restore block,
+ * whose lines are its table's (iptables-restore refuses it too).
+ */
+static int minifw_parse_table(struct minifw_parser *p, struct minifw_cmd *cmd, const char *arg)
+{
+	unsigned int t;
+
+	if (p->in_block)
+		return minifw_fail(p->err, "-t cannot be used in a restore block (its lines are its table's)");
+	if (p->table_seen)
+		return minifw_fail(p->err, "-t given twice");
+	p->table_seen = true;
+	for (t = 0; t < MINIFW_NTABLES; t++) {
+		if (!strcmp(arg, minifw_tables[t].name)) {
+			cmd->table = t;
+			return 0;
+		}
+	}
+	if (!strcmp(arg, "security"))
+		return minifw_fail(p->err, "the security table is not supported (minifw has filter, raw, mangle and nat)");
+	return minifw_fail(p->err, "unknown table \"%s\" (minifw has filter, raw, mangle and nat)",
+			   minifw_q(p, arg));
+}
+
+static bool minifw_is_table_opt(const char *s)
+{
+	return !strcmp(s, "-t") || minifw_long_prefix(s, "--table") ||
+	       (s[0] == '-' && s[1] == 't' && s[2]) || !strncmp(s, "--table=", 8);
+}
+
+/* If the word at @p is -t (or --table), take it and its table: 1; else 0. */
+static int minifw_take_table(struct minifw_parser *p, struct minifw_cmd *cmd)
+{
+	const char *s;
+	int ret;
+
+	ret = minifw_unglue(p);
+	if (ret)
+		return ret;
+	s = p->tok[p->i];
+	if (p->quoted[p->i] || (strcmp(s, "-t") && !minifw_long_prefix(s, "--table")))
+		return 0;
+	if (p->i + 1 == p->n)
+		return minifw_fail(p->err, "-t needs a table (filter, raw, mangle or nat)");
+	p->i += 2;
+	return minifw_parse_table(p, cmd, p->tok[p->i - 1]) ?: 1;
+}
 
 /*
  * -i, -o: the name's number (include/ifname.h) and the bytes compared.
@@ -587,6 +706,8 @@ static int minifw_parse_core(struct minifw_parser *p, struct minifw_rule_parse *
 		return minifw_parse_jump(p, rp, arg, o->name[1] == 'g');
 	case MINIFW_O_MATCH:
 		return minifw_ext_load_match(rp, arg);
+	case MINIFW_O_TABLE:
+		return minifw_parse_table(p, rp->cmd, arg);
 	}
 	return -EINVAL;
 }
@@ -723,10 +844,32 @@ static bool minifw_is_command(const char *s, size_t k)
 	       minifw_long_prefix(s, minifw_commands[k].alias);
 }
 
-/* minifw_parse_line() without the cleanup on failure */
-static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_err *err)
+/*
+ * What a command's table allows: only its own built-in chains, and in nat
+ * no DROP (iptables refuses it there: "the nat table is not intended for
+ * filtering").
+ */
+static int minifw_check_table(const struct minifw_cmd *cmd, struct minifw_err *err)
 {
-	struct minifw_parser p = { .err = err };
+	unsigned int chains = minifw_table_chains(cmd->table);
+	char list[64];
+
+	if (cmd->chain < MINIFW_NCHAINS && !(chains & MINIFW_CHAIN_BIT(cmd->chain)))
+		return minifw_fail(err, "the %s table has no chain %s (its chains: %s)",
+				   minifw_table_name(cmd->table), minifw_chain_name(cmd->chain),
+				   minifw_chain_list(chains, list, sizeof(list)));
+	if (cmd->table == MINIFW_TABLE_NAT &&
+	    ((cmd->op == MINIFW_OP_POLICY && cmd->policy == MINIFW_T_DROP) ||
+	     (cmd->op != MINIFW_OP_POLICY && cmd->target == MINIFW_T_DROP)))
+		return minifw_fail(err, "the nat table is not for filtering: no DROP there (as in iptables)");
+	return 0;
+}
+
+/* minifw_parse_line() without the cleanup on failure */
+static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, bool in_block,
+			    struct minifw_err *err)
+{
+	struct minifw_parser p = { .err = err, .in_block = in_block };
 	const char *c;
 	size_t k;
 	int ret;
@@ -738,6 +881,13 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 	if (!p.n)
 		return minifw_fail(err, "empty command");
 
+	/* -t first ("-t nat -A POSTROUTING ..."), as iptables' manual writes it */
+	while (p.i < p.n && (ret = minifw_take_table(&p, cmd)) == 1)
+		;
+	if (ret < 0)
+		return ret;
+	if (p.i == p.n)
+		return minifw_fail(err, "-t without a command");
 	ret = minifw_unglue(&p);
 	if (ret)
 		return ret;
@@ -751,7 +901,8 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 	cmd->op = minifw_commands[k].op;
 	cmd->chain = MINIFW_ALL_CHAINS;
 
-	if (p.i < p.n) {
+	/* (-F, -Z and -X take a chain if one follows, as iptables: not "-t") */
+	if (p.i < p.n && (minifw_commands[k].needs_chain || !minifw_is_table_opt(p.tok[p.i]))) {
 		if (cmd->op == MINIFW_OP_NEW_CHAIN) {
 			cmd->chain = MINIFW_USER_CHAIN;
 			ret = minifw_parse_new_name(&p, p.tok[p.i++], cmd->name);
@@ -771,10 +922,12 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 			if (ret)
 				return ret;
 		}
-		return minifw_parse_rule(&p, cmd);
+		ret = minifw_parse_rule(&p, cmd);
+		break;
 	case MINIFW_OP_APPEND:
 	case MINIFW_OP_CHECK:
-		return minifw_parse_rule(&p, cmd);
+		ret = minifw_parse_rule(&p, cmd);
+		break;
 	case MINIFW_OP_RENAME_CHAIN:
 		if (p.i == p.n)
 			return minifw_fail(err, "-E needs the old and the new name");
@@ -783,18 +936,20 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 	case MINIFW_OP_DELETE_RULE:
 		if (p.i == p.n)
 			return minifw_fail(err, "-D needs a rule number or a rule");
-		if (p.i + 1 == p.n && minifw_is_number(p.tok[p.i])) {
+		if (minifw_is_number(p.tok[p.i]) &&
+		    (p.i + 1 == p.n || minifw_is_table_opt(p.tok[p.i + 1]))) {
 			cmd->op = MINIFW_OP_DELETE_NUM;
-			return minifw_parse_num(&p, p.tok[p.i], &cmd->num);
+			ret = minifw_parse_num(&p, p.tok[p.i++], &cmd->num);
+			break;
 		}
-		return minifw_parse_rule(&p, cmd);
+		ret = minifw_parse_rule(&p, cmd);
+		break;
 	case MINIFW_OP_REPLACE:
 		if (p.i == p.n || !minifw_is_number(p.tok[p.i]))
 			return minifw_fail(err, "-R needs a rule number");
-		ret = minifw_parse_num(&p, p.tok[p.i++], &cmd->num);
-		if (ret)
-			return ret;
-		return minifw_parse_rule(&p, cmd);
+		ret = minifw_parse_num(&p, p.tok[p.i++], &cmd->num) ?:
+		      minifw_parse_rule(&p, cmd);
+		break;
 	case MINIFW_OP_POLICY:
 		if (p.i == p.n)
 			return minifw_fail(err, "-P needs ACCEPT or DROP");
@@ -802,18 +957,22 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
 		break;
 	case MINIFW_OP_ZERO:
 		/* -Z CHAIN N zeroes one rule, as in iptables */
-		if (p.i < p.n && cmd->chain != MINIFW_ALL_CHAINS)
+		if (p.i < p.n && cmd->chain != MINIFW_ALL_CHAINS &&
+		    !minifw_is_table_opt(p.tok[p.i]))
 			ret = minifw_parse_num(&p, p.tok[p.i++], &cmd->num);
 		break;
 	default:
 		break;
 	}
+	/* -t after the arguments ("-F INPUT -t nat") */
+	while (!ret && p.i < p.n && (ret = minifw_take_table(&p, cmd)) == 1)
+		ret = 0;
 	if (ret)
 		return ret;
 	if (p.i < p.n)
 		return minifw_fail(err, "unexpected \"%s\" after %s", minifw_q(&p, p.tok[p.i]),
 				   minifw_commands[k].name);
-	return 0;
+	return minifw_check_table(cmd, err);
 }
 
 /**
@@ -827,7 +986,27 @@ static int minifw_parse_cmd(char *line, struct minifw_cmd *cmd, struct minifw_er
  */
 int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err)
 {
-	int ret = minifw_parse_cmd(line, cmd, err);
+	int ret = minifw_parse_cmd(line, cmd, false, err);
+
+	if (ret)
+		minifw_cmd_free(cmd);
+	return ret;
+}
+
+/**
+ * minifw_parse_block_line() - parse a command line of a restore block
+ * @line: the line, without newline; tokenized in place
+ * @cmd: the command, out; release with minifw_cmd_free()
+ * @err: reason on failure
+ *
+ * As minifw_parse_line(), but -t is refused: the block names the table.
+ *
+ * Context: control path.
+ * Return: 0, -EINVAL or -ENOMEM; on failure @cmd holds nothing.
+ */
+int minifw_parse_block_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err)
+{
+	int ret = minifw_parse_cmd(line, cmd, true, err);
 
 	if (ret)
 		minifw_cmd_free(cmd);

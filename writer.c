@@ -161,8 +161,15 @@ static int minifw_writer_line(struct minifw_writer *w, char *s)
 		if (!w->block)
 			return minifw_fail(&w->err, "\":CHAIN POLICY\" lines belong in a *filter block");
 		ret = minifw_parse_policy_line(s, &cmd, &w->err);
+	} else if (w->block) {
+		ret = minifw_parse_block_line(s, &cmd, &w->err);
 	} else {
 		ret = minifw_parse_line(s, &cmd, &w->err);
+		if (!ret && cmd.table != MINIFW_TABLE_FILTER) {
+			ret = minifw_fail(&w->err, "-t %s: not there yet (minifw has the filter table only)",
+					  minifw_table_name(cmd.table));
+			minifw_cmd_free(&cmd);
+		}
 	}
 	if (ret)
 		return ret;

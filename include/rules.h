@@ -37,6 +37,19 @@ enum minifw_chain_id {
 #define MINIFW_CHAIN_BIT(chain)	(1U << (chain))
 #define MINIFW_ALL_BUILTIN	((1U << MINIFW_NCHAINS) - 1)
 
+/*
+ * The tables, as iptables' -t names them. Filter is 0: a command without
+ * -t is filter's. (Only filter has rules so far: the writer refuses the
+ * others' commands.)
+ */
+enum minifw_table_id {
+	MINIFW_TABLE_FILTER,
+	MINIFW_TABLE_RAW,
+	MINIFW_TABLE_MANGLE,
+	MINIFW_TABLE_NAT,
+	MINIFW_NTABLES,
+};
+
 /* Longest name of a user-defined chain, as iptables (XT_EXTENSION_MAXNAMELEN - 1). */
 #define MINIFW_CHAIN_NAME_MAX	28
 /* Most chains a ruleset may have, built-in ones included (a jump's u16). */
@@ -272,6 +285,7 @@ struct minifw_cmd {
 	u8 policy;		/* MINIFW_OP_POLICY */
 	u8 target;
 	u8 xtarget;
+	u8 table;		/* enum minifw_table_id: -t, filter without */
 	u16 target_arg;		/* JUMP, GOTO: set when applied, from arg */
 	u32 num;		/* rule number, 1-based; 0 = none given */
 	u32 lineno;		/* for errors found when applying */
@@ -289,11 +303,15 @@ struct minifw_err {
 
 /* rules.c: names */
 const char *minifw_chain_name(unsigned int chain);
+const char *minifw_chain_list(unsigned int chains, char *buf, size_t len);
+const char *minifw_table_name(unsigned int table);
+unsigned int minifw_table_chains(unsigned int table);
 const char *minifw_target_name(unsigned int target);
 bool minifw_is_target_name(const char *s);
 
 /* rules.c: parser and printer */
 int minifw_parse_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
+int minifw_parse_block_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
 int minifw_parse_policy_line(char *line, struct minifw_cmd *cmd, struct minifw_err *err);
 void minifw_cmd_free(struct minifw_cmd *cmd);
 void minifw_cmd_rule(const struct minifw_cmd *cmd, struct minifw_rule *r);

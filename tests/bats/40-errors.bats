@@ -31,6 +31,20 @@ refused() {
 @test "unknown target" { refused "-A INPUT -j REJCT" 'unknown target "REJCT"'; }
 @test "unknown chain" { refused "-A input -j DROP" 'unknown chain "input"'; }
 @test "unknown command" { refused "-Y INPUT" '"-Y" is not a command'; }
+@test "tables: unknown, without the chain, not there yet" {
+	refused "-t nta -A INPUT -j DROP" 'unknown table "nta" (minifw has filter, raw, mangle and nat)'
+	refused "-t raw -A INPUT -j DROP" "the raw table has no chain INPUT (its chains: PREROUTING and OUTPUT)"
+	refused "-t nat -A PREROUTING -j DROP" "the nat table is not for filtering"
+	refused "-t nat -A POSTROUTING -o eth0 -j ACCEPT" "-t nat: not there yet (minifw has the filter table only)"
+}
+@test "-t filter, before and after the command" {
+	fw "-t filter -A INPUT -p tcp -j DROP" "-A INPUT -p udp -j DROP -t filter"
+	run listing
+	assert_output --partial $'-A INPUT -p tcp -j DROP\n-A INPUT -p udp -j DROP'
+	fw "-F INPUT -t filter"
+	run listing
+	refute_output --partial "-A INPUT"
+}
 @test "rule number out of range" {
 	refused "-D INPUT 3" "INPUT has 1 rules; there is no rule 3"
 	refused "-R OUTPUT 2 -j DROP" "OUTPUT has 1 rules; there is no rule 2"

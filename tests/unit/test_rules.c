@@ -1337,6 +1337,90 @@ static const struct {
 	{ "-F INPUT -j DROP", "unexpected \"-j\"" },
 };
 
+/* -t TABLE: where iptables takes it, which chains each table has, no DROP in nat */
+static const struct {
+	const char *line;
+	u8 table;
+	const char *err;	/* NULL: parses */
+} table_cases[] = {
+	{ "-A INPUT -j ACCEPT", MINIFW_TABLE_FILTER, NULL },
+	{ "-t filter -A INPUT -j ACCEPT", MINIFW_TABLE_FILTER, NULL },
+	{ "-t nat -A POSTROUTING -o eth0 -j ACCEPT", MINIFW_TABLE_NAT, NULL },
+	{ "-A POSTROUTING -t nat -o eth0 -j ACCEPT", MINIFW_TABLE_NAT, NULL },
+	{ "-A OUTPUT -p tcp -j ACCEPT -t mangle", MINIFW_TABLE_MANGLE, NULL },
+	{ "-tnat -A INPUT -j ACCEPT", MINIFW_TABLE_NAT, NULL },
+	{ "--table=raw -A PREROUTING -j ACCEPT", MINIFW_TABLE_RAW, NULL },
+	{ "--tab raw -A OUTPUT -j ACCEPT", MINIFW_TABLE_RAW, NULL },
+	{ "-t mangle -A FORWARD -j ACCEPT", MINIFW_TABLE_MANGLE, NULL },
+	{ "-t nat -P PREROUTING ACCEPT", MINIFW_TABLE_NAT, NULL },
+	{ "-P INPUT DROP -t filter", MINIFW_TABLE_FILTER, NULL },
+	{ "-F -t nat", MINIFW_TABLE_NAT, NULL },
+	{ "-F INPUT -t nat", MINIFW_TABLE_NAT, NULL },
+	{ "-Z INPUT 3 -t mangle", MINIFW_TABLE_MANGLE, NULL },
+	{ "-D INPUT 3 -t mangle", MINIFW_TABLE_MANGLE, NULL },
+	{ "-X -t raw", MINIFW_TABLE_RAW, NULL },
+	{ "-t raw -N foo", MINIFW_TABLE_RAW, NULL },
+	/* an option's argument is taken whole, as getopt takes it */
+	{ "-A INPUT -m comment --comment -t -j ACCEPT", MINIFW_TABLE_FILTER, NULL },
+	{ "--table raw -A INPUT -j ACCEPT", 0,
+	  "the raw table has no chain INPUT (its chains: PREROUTING and OUTPUT)" },
+	{ "-t nat -A FORWARD -j ACCEPT", 0,
+	  "its chains: PREROUTING, INPUT, OUTPUT and POSTROUTING" },
+	{ "-t nat -A PREROUTING -j DROP", 0, "the nat table is not for filtering" },
+	{ "-t nat -P POSTROUTING DROP", 0, "the nat table is not for filtering" },
+	{ "-t nat -t nat -F", 0, "-t given twice" },
+	{ "-t nat -A INPUT -t nat -j ACCEPT", 0, "-t given twice" },
+	{ "-t nat -F -t raw", 0, "-t given twice" },
+	{ "-t security -F", 0, "the security table is not supported" },
+	{ "-t foo -F", 0, "unknown table \"foo\"" },
+	{ "-t", 0, "-t needs a table" },
+	{ "-t nat", 0, "-t without a command" },
+	{ "-A -t nat INPUT -j ACCEPT", 0, "\"-t\" is not a chain name" },
+};
+
+static void test_tables(void)
+{
+	struct minifw_err err;
+	struct minifw_cmd cmd;
+	size_t k;
+	char buf[128];
+
+	for (k = 0; k < ARRAY_SIZE(table_cases); k++) {
+		int ret;
+
+		case_begin("tables", table_cases[k].line);
+		ret = parse(table_cases[k].line, &cmd, &err);
+		if (!table_cases[k].err) {
+			if (expect_ret("parse", 0, ret))
+				expect_str("table", minifw_table_name(table_cases[k].table),
+					   minifw_table_name(cmd.table));
+		} else {
+			expect_ret("parse", -EINVAL, ret);
+			expect_contains("err.msg", table_cases[k].err, err.msg);
+		}
+		if (!ret)
+			minifw_cmd_free(&cmd);
+		case_end();
+	}
+	case_begin("tables", "a restore block's line takes no -t");
+	snprintf(buf, sizeof(buf), "-t filter -A INPUT -j ACCEPT");
+	expect_ret("parse", -EINVAL, minifw_parse_block_line(buf, &cmd, &err));
+	expect_contains("err.msg", "-t cannot be used in a restore block", err.msg);
+	snprintf(buf, sizeof(buf), "-A INPUT -j ACCEPT");
+	if (!expect_ret("without", 0, minifw_parse_block_line(buf, &cmd, &err)))
+		minifw_cmd_free(&cmd);
+	case_end();
+	case_begin("tables", "names and chains");
+	expect_str("nat", "nat", minifw_table_name(MINIFW_TABLE_NAT));
+	expect_str("out of range", "?", minifw_table_name(MINIFW_NTABLES));
+	expect_str("raw's chains", "PREROUTING and OUTPUT",
+		   minifw_chain_list(minifw_table_chains(MINIFW_TABLE_RAW), buf, sizeof(buf)));
+	expect_str("filter's (minifw's own PREROUTING and POSTROUTING too)",
+		   "PREROUTING, INPUT, FORWARD, OUTPUT and POSTROUTING",
+		   minifw_chain_list(minifw_table_chains(MINIFW_TABLE_FILTER), buf, sizeof(buf)));
+	case_end();
+}
+
 static void test_errors(void)
 {
 	size_t k;
@@ -3727,6 +3811,14 @@ static const struct writer_case {
 	  .ret = { -EINVAL }, .after = BASE, .errmsg = "\"*nat\"", .errline = 1 },
 	{ .name = "*mangle after a good line", .live = "", .writes = { "-A INPUT -p 201\n*mangle\n" },
 	  .ret = { -EINVAL }, .after = "", .errmsg = "\"*mangle\"", .errline = 2 },
+	/* -t: filter's commands apply; the other tables' are refused (not there yet) */
+	{ .name = "-t filter", .live = BASE, .writes = { "-t filter -A INPUT -p 204\n-D INPUT 1 -t filter\n" },
+	  .ret = { 0 }, .after = "-A INPUT -p 202\n-A INPUT -p 203\n-A INPUT -p 204\n" },
+	{ .name = "-t nat", .live = BASE, .writes = { "-A INPUT -p 204\n-t nat -A PREROUTING -j ACCEPT\n" },
+	  .ret = { -EINVAL }, .after = BASE, .errmsg = "-t nat: not there yet", .errline = 2 },
+	{ .name = "-t in a block", .live = BASE,
+	  .writes = { "*filter\n-t filter -A INPUT -p 204\nCOMMIT\n" }, .ret = { -EINVAL },
+	  .after = BASE, .errmsg = "-t cannot be used in a restore block", .errline = 2 },
 	/* blocks never committed */
 	{ .name = "no COMMIT: release() drops the block", .live = BASE,
 	  .writes = { "*filter\n-A INPUT -p 209\n" }, .after = BASE, .close_ret = -EINVAL,
@@ -6895,6 +6987,7 @@ int main(void)
 	make_ipsets();
 	test_listing();
 	test_commands();
+	test_tables();
 	test_errors();
 	test_edit_and_match();
 	compiled_mode = true;
