@@ -866,7 +866,7 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
  * Return: 0 or -EINVAL.
  */
 int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigned int hooks,
-		     struct minifw_err *err)
+		     unsigned int table, struct minifw_err *err)
 {
 	const char *opt = minifw_ext_is_target(ops) ? "-j" : "-m";
 	const char *why = ops->hooks_why;
@@ -874,6 +874,17 @@ int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigne
 	unsigned int bad = ok ? hooks & ~ok : 0;
 	char list[64];
 
+	if (ops->tables && !(ops->tables & MINIFW_TABLE_BIT(table)))
+		return minifw_fail(err, "%s %s is only valid in the %s table", opt, ops->name,
+				   minifw_table_name(__ffs(ops->tables)));
+	if (ops->needs_ct && (hooks & minifw_table_before_ct(table))) {
+		bad = hooks & minifw_table_before_ct(table);
+		if (table == MINIFW_TABLE_FILTER)
+			return minifw_fail(err, "%s %s cannot be used in %s: minifw filters there before connection tracking (use INPUT or FORWARD)",
+					   opt, ops->name, minifw_chain_name(__ffs(bad)));
+		return minifw_fail(err, "%s %s cannot be used in the %s table: it runs before connection tracking",
+				   opt, ops->name, minifw_table_name(table));
+	}
 	if (!bad)
 		return 0;
 	if (why)
@@ -912,7 +923,7 @@ int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 	for (k = 0; k < rp->n; k++)
 		if (!minifw_ext_is_target(rp->x[k].ops)) {
 			ret = minifw_ext_where(rp->x[k].ops, minifw_slot_data(rp, &rp->x[k]),
-					       hooks, rp->err) ?:
+					       hooks, rp->cmd->table, rp->err) ?:
 			      minifw_ext_call(rp, &rp->x[k], rp->x[k].ops->checkentry);
 			if (ret)
 				return ret;
@@ -922,7 +933,7 @@ int minifw_ext_checkentry(struct minifw_rule_parse *rp)
 
 		if (minifw_ext_is_target(ops)) {
 			ret = minifw_ext_where(ops, minifw_slot_data(rp, &rp->x[k]), hooks,
-					       rp->err) ?:
+					       rp->cmd->table, rp->err) ?:
 			      minifw_ext_call(rp, &rp->x[k], ops->checkentry);
 			if (ret)
 				return ret;

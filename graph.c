@@ -202,7 +202,7 @@ static int minifw_graph_checks(const struct minifw_ruleset *rs, struct minifw_gr
 
 /* May rule @r run in the built-in chains @hooks? (-i, -o, its extensions') */
 static int minifw_rule_where(const struct minifw_rule *r, unsigned int hooks,
-			     struct minifw_err *err)
+			     unsigned int table, struct minifw_err *err)
 {
 	int ret = minifw_check_ifaces(&r->m, hooks, err);
 	const struct minifw_ext_ops *ops;
@@ -210,11 +210,11 @@ static int minifw_rule_where(const struct minifw_rule *r, unsigned int hooks,
 
 	for (k = 0; !ret && k < MINIFW_MATCH_MAX && r->m.exts[k]; k++) {
 		ops = minifw_ext_ops(r->m.exts[k]);
-		ret = minifw_ext_where(ops, minifw_rule_match_data(r, k), hooks, err);
+		ret = minifw_ext_where(ops, minifw_rule_match_data(r, k), hooks, table, err);
 	}
 	if (!ret && r->xtarget) {
 		ops = minifw_ext_ops(r->xtarget);
-		ret = minifw_ext_where(ops, minifw_rule_ext_data(r, ops), hooks, err);
+		ret = minifw_ext_where(ops, minifw_rule_ext_data(r, ops), hooks, table, err);
 	}
 	return ret;
 }
@@ -230,7 +230,7 @@ static int minifw_graph_rules(const struct minifw_ruleset *rs, const struct mini
 		const struct minifw_chain *ch = &rs->chain[c];
 
 		for (i = 0; ch->hooks && i < ch->nrules; i++) {
-			if (!minifw_rule_where(&ch->rules[i], ch->hooks, &why))
+			if (!minifw_rule_where(&ch->rules[i], ch->hooks, rs->table, &why))
 				continue;
 			from = __ffs(ch->hooks);
 			if (g->line[c])

@@ -253,6 +253,25 @@ const char *minifw_chain_list(unsigned int chains, char *buf, size_t len)
 	return buf;
 }
 
+/**
+ * minifw_table_before_ct() - a table's chains that run before connection
+ * tracking, where no connection is known
+ * @table: enum minifw_table_id
+ *
+ * filter's PREROUTING, minifw's early drop (at -399, so that blocked
+ * sources cost no conntrack entry), and raw's two chains (at -300, as
+ * iptables' raw, before conntrack's -200).
+ *
+ * Context: any.
+ * Return: MINIFW_CHAIN_BIT() of each.
+ */
+unsigned int minifw_table_before_ct(unsigned int table)
+{
+	if (table == MINIFW_TABLE_FILTER)
+		return MINIFW_CHAIN_BIT(MINIFW_PREROUTING);
+	return table == MINIFW_TABLE_RAW ? minifw_table_chains(table) : 0;
+}
+
 /* Is @s the name of a built-in chain? */
 static bool minifw_is_builtin_chain(const char *s)
 {

@@ -219,6 +219,7 @@ static struct minifw_ruleset *minifw_ruleset_clone(const struct minifw_ruleset *
 
 	if (!rs)
 		return NULL;
+	rs->table = cur->table;
 	memcpy(rs->byname, cur->byname, (cur->nchains - MINIFW_NCHAINS) * sizeof(*rs->byname));
 	for (c = 0; c < cur->nchains; c++) {
 		const struct minifw_chain *from = &cur->chain[c];

@@ -145,6 +145,7 @@ const struct minifw_ext_ops minifw_xt_REJECT = {
 	.parse		= minifw_reject_parse,
 	.check		= minifw_reject_check,
 	/* as ipt_REJECT: only where an answer can be routed */
+	.tables		= MINIFW_TABLE_BIT(MINIFW_TABLE_FILTER),
 	.hooks		= MINIFW_CHAIN_BIT(MINIFW_INPUT) | MINIFW_CHAIN_BIT(MINIFW_FORWARD) |
 			  MINIFW_CHAIN_BIT(MINIFW_OUTPUT),
 	.checkentry	= minifw_reject_checkentry,

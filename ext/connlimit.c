@@ -212,8 +212,7 @@ const struct minifw_ext_ops minifw_xt_connlimit = {
 	.reads		= MINIFW_SKIP_CT,
 	/* it counts the connection: after the rule's other matches, as the last */
 	.stateful	= true,
-	.hooks		= MINIFW_CT_HOOKS,
-	.hooks_why	= MINIFW_CT_WHY,
+	.needs_ct	= true,
 	.opts		= minifw_connlimit_opts,
 	.parse		= minifw_connlimit_parse,
 	.check		= minifw_connlimit_check,

@@ -57,15 +57,6 @@ struct minifw_opt {
 #define MINIFW_OPT_INV		0x01	/* may follow "!" */
 #define MINIFW_OPT_AGAIN	0x02	/* may be given again */
 
-/*
- * Where an extension that reads or changes the packet's connection may
- * run (-m conntrack, -m state, -m connmark, -j CONNMARK): minifw's
- * PREROUTING hook runs before connection tracking (so that blocked
- * sources cost no conntrack entry), and no connection is known there.
- */
-#define MINIFW_CT_HOOKS	(MINIFW_ALL_BUILTIN & ~MINIFW_CHAIN_BIT(MINIFW_PREROUTING))
-#define MINIFW_CT_WHY	"minifw filters there before connection tracking (use INPUT or FORWARD)"
-
 struct minifw_rule_parse;
 
 /* What an extension's .parse and .check are given, as libxtables' xt_option_call. */
@@ -107,6 +98,18 @@ struct minifw_ext_ops {
 	 * not in the others.
 	 */
 	u8 (*data_hooks)(const void *data, const char **why);
+	/*
+	 * The tables it may be in (MINIFW_TABLE_BIT() each), as x_tables'
+	 * .table, or 0 for all.
+	 */
+	u8 tables;
+	/*
+	 * It reads or changes the packet's connection (-m conntrack, -m
+	 * state, -j CONNMARK ...): not in the chains that run before
+	 * connection tracking (minifw_table_before_ct()), where no connection
+	 * is known yet.
+	 */
+	bool needs_ct;
 	u16 size;			/* bytes of private data */
 	u8 reads;			/* MINIFW_SKIP_* fields its .match reads */
 	const struct minifw_opt *opts;	/* ending with an entry without name */
@@ -346,7 +349,7 @@ int minifw_ext_parse(struct minifw_rule_parse *rp, struct minifw_loaded *slot,
 int minifw_ext_check(struct minifw_rule_parse *rp);
 int minifw_ext_checkentry(struct minifw_rule_parse *rp);
 int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigned int hooks,
-		     struct minifw_err *err);
+		     unsigned int table, struct minifw_err *err);
 void minifw_rule_parse_free(struct minifw_rule_parse *rp);
 int minifw_set_family(struct minifw_rule_parse *rp, u8 family, const char *opt);
 const char *minifw_xq(struct minifw_xcall *x, const char *tok);

@@ -50,6 +50,8 @@ enum minifw_table_id {
 	MINIFW_NTABLES,
 };
 
+#define MINIFW_TABLE_BIT(table)	(1U << (table))
+
 /* Longest name of a user-defined chain, as iptables (XT_EXTENSION_MAXNAMELEN - 1). */
 #define MINIFW_CHAIN_NAME_MAX	28
 /* Most chains a ruleset may have, built-in ones included (a jump's u16). */
@@ -306,6 +308,7 @@ const char *minifw_chain_name(unsigned int chain);
 const char *minifw_chain_list(unsigned int chains, char *buf, size_t len);
 const char *minifw_table_name(unsigned int table);
 unsigned int minifw_table_chains(unsigned int table);
+unsigned int minifw_table_before_ct(unsigned int table);
 const char *minifw_target_name(unsigned int target);
 bool minifw_is_target_name(const char *s);
 

@@ -187,6 +187,7 @@ struct minifw_ruleset {
 	u32 capchains;			/* allocated of chain[] and byname[] */
 	u32 *byname;			/* nchains - MINIFW_NCHAINS entries */
 	u32 nrules;			/* in all chains */
+	u8 table;			/* enum minifw_table_id (filter: 0) */
 	refcount_t ref;
 	/* the block new counters come from (while private); dropped with the ruleset */
 	struct minifw_counter_block *cblk;

@@ -1376,6 +1376,19 @@ static const struct {
 	{ "-t", 0, "-t needs a table" },
 	{ "-t nat", 0, "-t without a command" },
 	{ "-A -t nat INPUT -j ACCEPT", 0, "\"-t\" is not a chain name" },
+	/* where extensions may be, by table: REJECT in filter only (ipt_REJECT's .table) */
+	{ "-t nat -A INPUT -j REJECT", 0, "-j REJECT is only valid in the filter table" },
+	{ "-t mangle -A FORWARD -j REJECT", 0, "-j REJECT is only valid in the filter table" },
+	/* no connection before conntrack: raw's chains, filter's own PREROUTING */
+	{ "-t raw -A PREROUTING -m conntrack --ctstate NEW -j ACCEPT", 0,
+	  "-m conntrack cannot be used in the raw table: it runs before connection tracking" },
+	{ "-t raw -A OUTPUT -m state --state NEW -j ACCEPT", 0,
+	  "-m state cannot be used in the raw table" },
+	{ "-A PREROUTING -m conntrack --ctstate NEW -j ACCEPT", 0,
+	  "-m conntrack cannot be used in PREROUTING: minifw filters there before connection tracking" },
+	{ "-t mangle -A PREROUTING -m conntrack --ctstate NEW -j ACCEPT", MINIFW_TABLE_MANGLE, NULL },
+	{ "-t nat -A PREROUTING -m connmark --mark 1 -j ACCEPT", MINIFW_TABLE_NAT, NULL },
+	{ "-t raw -A PREROUTING -m mark --mark 1 -j ACCEPT", MINIFW_TABLE_RAW, NULL },
 };
 
 static void test_tables(void)
@@ -1409,6 +1422,32 @@ static void test_tables(void)
 	snprintf(buf, sizeof(buf), "-A INPUT -j ACCEPT");
 	if (!expect_ret("without", 0, minifw_parse_block_line(buf, &cmd, &err)))
 		minifw_cmd_free(&cmd);
+	case_end();
+	case_begin("tables", "a raw user chain reached from PREROUTING has no connection");
+	{
+		struct minifw_ruleset *rs = minifw_ruleset_new();
+		static const char *const lines[] = {
+			"-t raw -N c", "-t raw -A c -m state --state NEW -j ACCEPT",
+		};
+		size_t i;
+
+		rs->table = MINIFW_TABLE_RAW;
+		for (i = 0; i < ARRAY_SIZE(lines) + 1; i++) {
+			int ret = parse(i < ARRAY_SIZE(lines) ? lines[i] : "-t raw -A PREROUTING -j c",
+					&cmd, &err);
+
+			if (!ret) {
+				ret = minifw_ruleset_apply(rs, &cmd, &err) ?:
+				      minifw_ruleset_check_graph(rs, &err);
+				minifw_cmd_free(&cmd);
+			}
+			expect_ret("apply", i < ARRAY_SIZE(lines) ? 0 : -EINVAL, ret);
+		}
+		expect_contains("err.msg",
+				"rule 1 of chain \"c\", which is reached from PREROUTING: -m state cannot be used in the raw table",
+				err.msg);
+		minifw_ruleset_put(rs);
+	}
 	case_end();
 	case_begin("tables", "names and chains");
 	expect_str("nat", "nat", minifw_table_name(MINIFW_TABLE_NAT));
