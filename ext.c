@@ -857,9 +857,10 @@ static int minifw_ext_build(struct minifw_rule_parse *rp)
  * @ops: the extension
  * @data: its data in the rule
  * @hooks: built-in chains (MINIFW_CHAIN_BIT() each) the rule runs in
+ * @table: the rule's table (enum minifw_table_id)
  * @err: reason if not
  *
- * As x_tables checks a match's or target's .hooks (and its checkentry
+ * As x_tables checks a match's or target's .table, .hooks (and its checkentry
  * what its options allow) against the hooks a rule is reached from.
  *
  * Context: control path.
