@@ -119,6 +119,24 @@ struct minifw_ct_ops {
 
 static struct minifw_ct_ops minifw_ct;	/* under minifw_lock; .get set while held */
 
+/*
+ * -j REJECT answers with the kernel's own helpers, nf_reject_ipv4's and
+ * nf_reject_ipv6's, as ipt_REJECT and ip6t_REJECT do. The first ruleset
+ * with a REJECT rule takes them with symbol_request(), which loads those
+ * modules (so a plain insmod of minifw needs nothing loaded first), and
+ * minifw holds them until unload. Published with rcu_assign_pointer()
+ * before that ruleset is: its packets find them.
+ */
+struct minifw_reject_ops {
+	typeof(&nf_send_reset) reset;
+	typeof(&nf_send_unreach) unreach;
+	typeof(&nf_send_reset6) reset6;
+	typeof(&nf_send_unreach6) unreach6;
+};
+
+static struct minifw_reject_ops minifw_reject_held;	/* under minifw_lock */
+static const struct minifw_reject_ops __rcu *minifw_reject_live;
+
 /* LOG lines are rate-limited: a flood must not flood the log too. */
 static DEFINE_RATELIMIT_STATE(minifw_log_ratelimit, 5 * HZ, 50);
 
@@ -1201,6 +1219,47 @@ static int minifw_need_logger(const struct minifw_ruleset *rs, enum nf_log_type 
 	return 0;
 }
 
+/* Give back the REJECT helpers symbol_request() gave; NULLs are skipped. */
+static void minifw_reject_put(void)
+{
+	struct minifw_reject_ops *o = &minifw_reject_held;
+
+	if (o->reset)
+		symbol_put(nf_send_reset);
+	if (o->unreach)
+		symbol_put(nf_send_unreach);
+	if (o->reset6)
+		symbol_put(nf_send_reset6);
+	if (o->unreach6)
+		symbol_put(nf_send_unreach6);
+	memset(o, 0, sizeof(*o));
+}
+
+/*
+ * Control path, under minifw_lock: make sure -j REJECT rules can answer;
+ * held until unload once taken.
+ */
+static int minifw_need_reject(const struct minifw_ruleset *rs, struct minifw_err *err)
+{
+	struct minifw_reject_ops *o = &minifw_reject_held;
+
+	if (o->reset || !minifw_ruleset_has_target(rs, MINIFW_T_REJECT))
+		return 0;
+	o->reset = symbol_request(nf_send_reset);
+	o->unreach = symbol_request(nf_send_unreach);
+	o->reset6 = symbol_request(nf_send_reset6);
+	o->unreach6 = symbol_request(nf_send_unreach6);
+	if (!o->reset || !o->unreach || !o->reset6 || !o->unreach6) {
+		minifw_reject_put();
+		scnprintf(err->msg, sizeof(err->msg),
+			  "-j REJECT needs the kernel's REJECT helpers (nf_reject_ipv4, nf_reject_ipv6): error %d",
+			  -ENOENT);
+		return -ENOENT;
+	}
+	rcu_assign_pointer(minifw_reject_live, o);
+	return 0;
+}
+
 /*
  * Control path, under minifw_lock: start connection tracking, taking the
  * functions of nf_conntrack minifw calls. Return: 0 or an error.
@@ -1279,7 +1338,8 @@ static int minifw_prepare(const struct minifw_ruleset *rs, struct minifw_err *er
 
 	/* the lists last: once made, they are live */
 	ret = minifw_need_logger(rs, NF_LOG_TYPE_LOG, err) ?:
-	      minifw_need_logger(rs, NF_LOG_TYPE_ULOG, err) ?: minifw_need_conntrack(rs, err) ?:
+	      minifw_need_logger(rs, NF_LOG_TYPE_ULOG, err) ?: minifw_need_reject(rs, err) ?:
+	      minifw_need_conntrack(rs, err) ?:
 	      minifw_ipset_sync(rs, err) ?: minifw_ext_tables_sync(rs, err);
 	if (ret) {
 		const struct minifw_ruleset *live;
@@ -1694,15 +1754,20 @@ static const u8 minifw_reject6_codes[] = {
 static void minifw_reject(struct sk_buff *skb, const struct nf_hook_state *state,
 			  unsigned int with)
 {
+	/* taken before the first ruleset with a REJECT rule went live */
+	const struct minifw_reject_ops *o = rcu_dereference(minifw_reject_live);
+
+	if (unlikely(!o))
+		return;
 	if (state->pf == NFPROTO_IPV6) {
 		if (with == MINIFW_REJ_TCP_RESET)
-			nf_send_reset6(state->net, state->sk, skb, state->hook);
+			o->reset6(state->net, state->sk, skb, state->hook);
 		else if (with < ARRAY_SIZE(minifw_reject6_codes))
-			nf_send_unreach6(state->net, skb, minifw_reject6_codes[with], state->hook);
+			o->unreach6(state->net, skb, minifw_reject6_codes[with], state->hook);
 	} else if (with == MINIFW_REJ_TCP_RESET) {
-		nf_send_reset(state->net, state->sk, skb, state->hook);
+		o->reset(state->net, state->sk, skb, state->hook);
 	} else if (with < ARRAY_SIZE(minifw_reject_codes)) {
-		nf_send_unreach(skb, minifw_reject_codes[with], state->hook);
+		o->unreach(skb, minifw_reject_codes[with], state->hook);
 	}
 }
 
@@ -1899,6 +1964,9 @@ static void __exit minifw_exit(void)
 	minifw_ifname_exit();
 	mutex_lock(&minifw_lock);
 	minifw_drop_conntrack(NULL);
+	/* no packet in the hooks: they were unregistered and waited for */
+	RCU_INIT_POINTER(minifw_reject_live, NULL);
+	minifw_reject_put();
 	mutex_unlock(&minifw_lock);
 	for (type = 0; type < NF_LOG_TYPE_MAX; type++) {
 		if (minifw_logger_held[type]) {

@@ -579,7 +579,6 @@ class Minifw:
         self.ko = ko
 
     def prepare(self):
-        sh("modprobe", "-a", "nf_reject_ipv4", "nf_reject_ipv6")
         sh("insmod", self.ko)
 
     def load(self, files, n):

@@ -34,6 +34,27 @@ COMMIT"
 	assert_output --partial "blocked_ips:Comma-separated IPv4 or IPv6 addresses"
 }
 
+@test "insmod alone: the first REJECT rule loads the kernel's REJECT helpers" {
+	unload_with_users nf_reject_ipv4
+	unload_with_users nf_reject_ipv6
+	fw_load
+	# a load takes nothing it does not need
+	[ ! -d /sys/module/nf_reject_ipv4 ]
+	[ ! -d /sys/module/nf_reject_ipv6 ]
+	fw "-A INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset"
+	[ -d /sys/module/nf_reject_ipv4 ]
+	[ -d /sys/module/nf_reject_ipv6 ]
+	run ip netns exec peer socat -T5 - TCP:192.0.2.1:8080,connect-timeout=5 </dev/null
+	assert_failure
+	assert_output --partial "Connection refused"
+	assert_equal "$(pkts INPUT 1)" 1
+	# held until minifw goes, and let go then
+	run rmmod nf_reject_ipv4
+	assert_failure
+	fw_unload
+	rmmod nf_reject_ipv4 nf_reject_ipv6
+}
+
 @test "blocked_ips: an address and a CIDR are dropped, others pass" {
 	fw_load blocked_ips=192.0.2.7,198.51.100.0/24
 	run cat /sys/module/minifw/parameters/blocked_ips

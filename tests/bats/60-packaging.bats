@@ -277,9 +277,10 @@ run_unit() {
 	rm "$UPDATES/minifw.ko"
 	run modinfo minifw
 	assert_failure
-	# modprobe loads what minifw needs (nf_reject_ipv4, nf_reject_ipv6),
-	# insmod would not. (27-iptables-save's iptables-legacy run leaves
-	# ipt_REJECT holding nf_reject_ipv4.)
+	# minifw depends on no module: modprobe loads nothing with it (the
+	# REJECT helpers come with the first REJECT rule, 00-load.bats). (27-
+	# iptables-save's iptables-legacy run leaves ipt_REJECT holding
+	# nf_reject_ipv4.)
 	modprobe -rq ipt_REJECT ip6t_REJECT || true
 	local m
 	for m in nf_reject_ipv4 nf_reject_ipv6; do
@@ -306,8 +307,9 @@ run_unit() {
 		modinfo -F parm minifw | grep -qE "^$p:[^(].{20,} \([a-z]+\)$"
 	done
 
+	assert_equal "$(modinfo -F depends minifw)" ""
 	probe_and_block blocked_ips=192.0.2.7 max_rules=100
-	[ -d /sys/module/nf_reject_ipv4 ]
+	[ ! -d /sys/module/nf_reject_ipv4 ]
 	assert_equal "$(cat /sys/module/minifw/parameters/max_rules)" 100
 	rmmod minifw
 

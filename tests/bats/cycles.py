@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Load/unload cycles of minifw and a leak check, for
 tests/bats/75-concurrency.bats. Runs in the test VM, as root, with minifw
-not loaded (and nf_reject_ipv4 loaded). One process, no fork per step:
+not loaded. One process, no fork per step:
 the module is loaded and removed with finit_module(2) / delete_module(2).
 
   cycles.py KO RULES CYCLES RULE_TOLERANCE OTHER_TOLERANCE PERCPU_TOLERANCE_KB

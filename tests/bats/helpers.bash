@@ -125,11 +125,9 @@ net_down() {
 	EOF
 }
 
-# insmod, unlike modprobe, does not load what minifw needs: REJECT's
-# helpers (nf_reject_ipv4, nf_reject_ipv6).
+# A plain insmod, as the tutorials do it: minifw loads what its rules need
+# (REJECT's helpers, the loggers, conntrack) when they are written.
 fw_load() {
-	[ -d /sys/module/nf_reject_ipv4 ] || modprobe -q nf_reject_ipv4
-	[ -d /sys/module/nf_reject_ipv6 ] || modprobe -q nf_reject_ipv6
 	insmod "$MINIFW_KO" "$@"
 }
 
