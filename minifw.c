@@ -128,10 +128,10 @@ static struct minifw_ct_ops minifw_ct;	/* under minifw_lock; .get set while held
  * before that ruleset is: its packets find them.
  */
 struct minifw_reject_ops {
-	typeof(&nf_send_reset) reset;
-	typeof(&nf_send_unreach) unreach;
-	typeof(&nf_send_reset6) reset6;
-	typeof(&nf_send_unreach6) unreach6;
+	typeof(nf_send_reset) *reset;
+	typeof(nf_send_unreach) *unreach;
+	typeof(nf_send_reset6) *reset6;
+	typeof(nf_send_unreach6) *unreach6;
 };
 
 static struct minifw_reject_ops minifw_reject_held;	/* under minifw_lock */
