@@ -873,16 +873,16 @@ int minifw_ext_where(const struct minifw_ext_ops *ops, const void *data, unsigne
 	const char *why = ops->hooks_why;
 	unsigned int ok = ops->data_hooks ? ops->data_hooks(data, &why) : ops->hooks;
 	unsigned int bad = ok ? hooks & ~ok : 0;
+	unsigned int early = ops->needs_ct ? hooks & minifw_table_before_ct(table) : 0;
 	char list[64];
 
 	if (ops->tables && !(ops->tables & MINIFW_TABLE_BIT(table)))
 		return minifw_fail(err, "%s %s is only valid in the %s table", opt, ops->name,
 				   minifw_table_name(__ffs(ops->tables)));
-	if (ops->needs_ct && (hooks & minifw_table_before_ct(table))) {
-		bad = hooks & minifw_table_before_ct(table);
+	if (early) {
 		if (table == MINIFW_TABLE_FILTER)
 			return minifw_fail(err, "%s %s cannot be used in %s: minifw filters there before connection tracking (use INPUT or FORWARD)",
-					   opt, ops->name, minifw_chain_name(__ffs(bad)));
+					   opt, ops->name, minifw_chain_name(__ffs(early)));
 		return minifw_fail(err, "%s %s cannot be used in the %s table: it runs before connection tracking",
 				   opt, ops->name, minifw_table_name(table));
 	}

@@ -648,14 +648,13 @@ static bool minifw_is_table_opt(const char *s)
 /* If the word at @p is -t (or --table), take it and its table: 1; else 0. */
 static int minifw_take_table(struct minifw_parser *p, struct minifw_cmd *cmd)
 {
-	const char *s;
 	int ret;
 
 	ret = minifw_unglue(p);
 	if (ret)
 		return ret;
-	s = p->tok[p->i];
-	if (p->quoted[p->i] || (strcmp(s, "-t") && !minifw_long_prefix(s, "--table")))
+	/* (unglued: "-tnat" is "-t" "nat" now) */
+	if (p->quoted[p->i] || !minifw_is_table_opt(p->tok[p->i]))
 		return 0;
 	if (p->i + 1 == p->n)
 		return minifw_fail(p->err, "-t needs a table (filter, raw, mangle or nat)");
